@@ -1,0 +1,193 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { configDir } from './paths.js';
+
+/**
+ * The only reader of process.env and config/*.json. Layers, later wins:
+ * config/default.json -> config/<NODE_ENV>.json -> $CONFIG_FILE -> environment variables.
+ * Secrets are accepted from the environment only, so they never end up in a committed file.
+ */
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((value) => protocols.includes(new URL(value).protocol), {
+      message: `must use ${protocols.join(' or ')}`,
+    });
+
+const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`);
+
+const schema = z
+  .object({
+    env: z.enum(['development', 'test', 'production']),
+    server: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(0).max(65535),
+        publicUrl: url(['http:', 'https:']),
+        trustProxy: z.boolean(),
+        shutdownTimeoutMs: z.number().int().positive(),
+      })
+      .strict(),
+    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }).strict(),
+    mongo: z
+      .object({
+        uri: url(['mongodb:', 'mongodb+srv:']),
+        serverSelectionTimeoutMs: z.number().int().positive(),
+      })
+      .strict(),
+    livekit: z
+      .object({
+        url: url(['ws:', 'wss:']),
+        apiUrl: url(['http:', 'https:']).optional(),
+        apiKey: secret(3),
+        apiSecret: secret(32),
+        requestTimeoutMs: z.number().int().positive(),
+      })
+      .strict(),
+    lti: z
+      .object({
+        encryptionKey: secret(32),
+        clockSkewSeconds: z.number().int().min(0).max(600),
+      })
+      .strict(),
+    admin: z.object({ apiKey: secret(24) }).strict(),
+    health: z.object({ checkTimeoutMs: z.number().int().positive() }).strict(),
+    cleanup: z.object({ intervalMs: z.number().int().positive() }).strict(),
+    demo: z.object({ enabled: z.boolean() }).strict(),
+  })
+  .strict();
+
+export type AppConfig = z.infer<typeof schema>;
+
+/** Environment variable -> config key. Numbers and booleans are coerced from their string form. */
+export const ENV_KEYS: Readonly<Record<string, string>> = {
+  HOST: 'server.host',
+  PORT: 'server.port',
+  PUBLIC_URL: 'server.publicUrl',
+  TRUST_PROXY: 'server.trustProxy',
+  LOG_LEVEL: 'log.level',
+  MONGODB_URI: 'mongo.uri',
+  LIVEKIT_URL: 'livekit.url',
+  LIVEKIT_API_URL: 'livekit.apiUrl',
+  LIVEKIT_API_KEY: 'livekit.apiKey',
+  LIVEKIT_API_SECRET: 'livekit.apiSecret',
+  LTI_ENCRYPTION_KEY: 'lti.encryptionKey',
+  ADMIN_API_KEY: 'admin.apiKey',
+  DEMO_ENABLED: 'demo.enabled',
+};
+
+const SECRET_KEYS = ['livekit.apiKey', 'livekit.apiSecret', 'lti.encryptionKey', 'admin.apiKey'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Tree = Record<string, unknown>;
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  configDir?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig> {
+  const env = options.env ?? process.env;
+  const dir = options.configDir ?? configDir();
+  const appEnv = env.NODE_ENV ?? 'development';
+  const problems: string[] = [];
+
+  const merged: Tree = { env: appEnv };
+  const layer = (file: string, required: boolean): void => {
+    if (!existsSync(file)) {
+      if (required) problems.push(`config file ${file} does not exist`);
+      return;
+    }
+    const tree = readJson(file, problems);
+    for (const key of SECRET_KEYS) {
+      if (getPath(tree, key) !== undefined) {
+        problems.push(`${key}: secrets are read from the environment only, remove it from ${path.basename(file)}`);
+      }
+    }
+    deepMerge(merged, tree);
+  };
+  layer(path.join(dir, 'default.json'), true);
+  layer(path.join(dir, `${appEnv}.json`), false);
+  if (env.CONFIG_FILE) layer(path.resolve(env.CONFIG_FILE), true);
+
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') setPath(merged, key, coerce(raw));
+  }
+
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.') || '(root)';
+      const envName = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
+      const hint = envName ? ` (set ${envName})` : '';
+      problems.push(`${key}: ${issue.message}${hint}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return deepFreeze(parsed.data);
+}
+
+function readJson(file: string, problems: string[]): Tree {
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Tree;
+    problems.push(`${file}: must contain a JSON object`);
+  } catch (err) {
+    problems.push(`${file}: ${(err as Error).message}`);
+  }
+  return {};
+}
+
+function coerce(raw: string): unknown {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (/^-?\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+function getPath(tree: Tree, key: string): unknown {
+  return key.split('.').reduce<unknown>((node, part) => (node as Tree | undefined)?.[part], tree);
+}
+
+function setPath(tree: Tree, key: string, value: unknown): void {
+  const parts = key.split('.');
+  const last = parts.pop() as string;
+  let node = tree;
+  for (const part of parts) {
+    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    node = node[part] as Tree;
+  }
+  node[last] = value;
+}
+
+function deepMerge(target: Tree, source: Tree): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isTree(value) && isTree(existing)) deepMerge(existing, value);
+    else target[key] = value;
+  }
+}
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (isTree(value)) for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
+
+/** The URL the server SDK talks to; the browser may reach LiveKit through a different public URL. */
+export function livekitApiUrl(config: Pick<AppConfig, 'livekit'>): string {
+  return config.livekit.apiUrl ?? config.livekit.url.replace(/^ws/, 'http');
+}

@@ -1,0 +1,68 @@
+import type { Connection } from 'mongoose';
+import type { Logger } from '../log.js';
+
+export interface IndexSpec {
+  collection: string;
+  keys: Record<string, 1 | -1>;
+  name: string;
+  unique?: boolean;
+  /** Expire documents this many seconds after the date in the (single) key field. */
+  expireAfterSeconds?: number;
+}
+
+export interface ExpiryRule {
+  collection: string;
+  field: string;
+  maxAgeSeconds: number;
+}
+
+export interface IndexResult {
+  ttlSupported: boolean;
+  /** TTL indexes the store refused; a cleanup job must enforce them instead. */
+  expiryRules: ExpiryRule[];
+}
+
+/**
+ * Creates every index explicitly. FerretDB v1 (our embedded store) rejects TTL indexes, so those are
+ * turned into expiry rules for the cleanup job; real MongoDB gets the TTL index itself.
+ */
+export async function ensureIndexes(
+  connection: Connection,
+  specs: readonly IndexSpec[],
+  logger: Logger,
+): Promise<IndexResult> {
+  const ttlSupported = await detectTtlSupport(connection);
+  const expiryRules: ExpiryRule[] = [];
+  for (const spec of specs) {
+    const ttl = spec.expireAfterSeconds;
+    if (ttl !== undefined && !ttlSupported) {
+      expiryRules.push({ collection: spec.collection, field: Object.keys(spec.keys)[0] as string, maxAgeSeconds: ttl });
+      await createIndex(connection, { ...spec, expireAfterSeconds: undefined });
+      continue;
+    }
+    await createIndex(connection, spec);
+  }
+  logger.child({ module: 'db' }).info({ count: specs.length, ttlSupported }, 'indexes ensured');
+  return { ttlSupported, expiryRules };
+}
+
+async function createIndex(connection: Connection, spec: IndexSpec): Promise<void> {
+  const options: Record<string, unknown> = { name: spec.name };
+  if (spec.unique) options.unique = true;
+  if (spec.expireAfterSeconds !== undefined) options.expireAfterSeconds = spec.expireAfterSeconds;
+  await connection.collection(spec.collection).createIndex(spec.keys, options);
+}
+
+const PROBE_COLLECTION = '_capability_probe';
+
+export async function detectTtlSupport(connection: Connection): Promise<boolean> {
+  const probe = connection.collection(PROBE_COLLECTION);
+  try {
+    await probe.createIndex({ at: 1 }, { name: 'ttl_probe', expireAfterSeconds: 3600 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await probe.drop().catch(() => undefined);
+  }
+}

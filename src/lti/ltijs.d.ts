@@ -1,0 +1,37 @@
+// @types/ltijs describes v4; these are the parts of ltijs 5.9.9 we use.
+declare module 'ltijs' {
+  import type { Express, NextFunction, Request, Response } from 'express';
+
+  export interface ProviderOptions {
+    appRoute?: string;
+    loginRoute?: string;
+    keysetRoute?: string;
+    dynRegRoute?: string;
+    cors?: boolean;
+    ltiaas?: boolean;
+    devMode?: boolean;
+    tokenMaxAge?: number | false;
+    cookies?: { secure?: boolean; sameSite?: string; domain?: string };
+    serverAddon?: (app: Express) => void;
+  }
+
+  export interface DatabaseOptions {
+    url: string;
+    connection?: Record<string, unknown>;
+    debug?: boolean;
+  }
+
+  export type LaunchCallback = (token: unknown, req: Request, res: Response, next: NextFunction) => unknown;
+
+  export interface ProviderInstance {
+    app: Express;
+    setup(encryptionKey: string, database: DatabaseOptions, options?: ProviderOptions): ProviderInstance;
+    deploy(options?: { serverless?: boolean; silent?: boolean }): Promise<true>;
+    close(options?: { silent?: boolean }): Promise<true>;
+    onConnect(callback: LaunchCallback): true;
+    whitelist(...routes: string[]): string[];
+  }
+
+  const ltijs: { Provider: ProviderInstance };
+  export default ltijs;
+}

@@ -1,0 +1,151 @@
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { createApp } from './app.js';
+import { ConfigError, livekitApiUrl, loadConfig, type AppConfig } from './config.js';
+import { startCleanupJob } from './db/cleanup-job.js';
+import { openDatabase } from './db/connection.js';
+import { ensureIndexes } from './db/indexes.js';
+import { AppError } from './errors.js';
+import { createLiveKitGateway } from './livekit/livekit-gateway.js';
+import { createLogger, type Logger } from './log.js';
+import { LTIJS_EXPIRING_COLLECTIONS, setupLtiProvider } from './lti/provider.js';
+import { clientBuildDir } from './paths.js';
+
+export interface RunningTool {
+  /** Where the tool listens (resolved port, useful when the config asked for port 0). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Readonly<AppConfig>;
+  logger: Logger;
+  clientDir?: string;
+}
+
+/** Composition root: config -> stores -> services -> app -> listen. Stops in the reverse order. */
+export async function startTool({ config, logger, clientDir }: StartOptions): Promise<RunningTool> {
+  const db = await openDatabase({
+    uri: config.mongo.uri,
+    serverSelectionTimeoutMs: config.mongo.serverSelectionTimeoutMs,
+    logger,
+  });
+  const indexes = await ensureIndexes(db.connection, LTIJS_EXPIRING_COLLECTIONS, logger);
+  const cleanup = startCleanupJob(db.connection, indexes.expiryRules, config.cleanup.intervalMs, logger);
+  const livekit = createLiveKitGateway({
+    apiUrl: livekitApiUrl(config),
+    apiKey: config.livekit.apiKey,
+    apiSecret: config.livekit.apiSecret,
+    requestTimeoutMs: config.livekit.requestTimeoutMs,
+  });
+  const lti = await setupLtiProvider({
+    encryptionKey: config.lti.encryptionKey,
+    mongoUri: config.mongo.uri,
+    clockSkewSeconds: config.lti.clockSkewSeconds,
+    logger,
+  });
+
+  let shuttingDown = false;
+  const app = createApp({
+    config,
+    logger,
+    lti: lti.handler,
+    clientDir,
+    isShuttingDown: () => shuttingDown,
+    readiness: [
+      {
+        name: 'database',
+        check: () => db.ping().catch((cause) => Promise.reject(new AppError('DB_UNAVAILABLE', { cause }))),
+      },
+      { name: 'livekit', check: () => livekit.ping() },
+    ],
+  });
+  const server = await listen(app, config.server.host, config.server.port);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const url = `http://${config.server.host}:${port}`;
+  logger.info({ url, publicUrl: config.server.publicUrl }, 'tool listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      shuttingDown = true;
+      logger.info('shutting down: draining requests');
+      await closeServer(server, config.server.shutdownTimeoutMs);
+      await cleanup.stop();
+      await lti.close();
+      await db.close();
+      logger.info('shutdown complete');
+    })());
+  return { url, stop };
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+/** Stop accepting, let in-flight requests finish, then cut whatever is left after the timeout. */
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** Runs `stop` once on SIGTERM/SIGINT; a second signal exits at once. */
+export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
+  let received = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    received = true;
+    logger.info({ signal }, 'signal received');
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** Loads and validates config, or exits (code 78, EX_CONFIG) before anything listens. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Readonly<AppConfig> {
+  try {
+    return loadConfig({ env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config.log.level);
+  try {
+    const tool = await startTool({ config, logger, clientDir: clientBuildDir() });
+    stopOnSignals(tool.stop, logger);
+  } catch (err) {
+    logger.fatal({ err }, 'startup failed');
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

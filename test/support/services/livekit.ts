@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureLiveKitServer } from './binaries.js';
+import { startProcess, type ManagedProcess } from './child-process.js';
+import { freeTcpPort, freeUdpPort } from './ports.js';
+
+export interface LiveKitService {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export interface LiveKitOptions {
+  /** Folder for the generated config and the log file. */
+  workDir: string;
+  port?: number;
+  apiKey?: string;
+  apiSecret?: string;
+  /** Where LiveKit posts webhooks (the tool's /hooks/livekit). */
+  webhookUrl?: string;
+  progress?: (message: string) => void;
+}
+
+/**
+ * Loopback-only SFU: binds 127.0.0.1, advertises only the loopback candidate on one UDP port,
+ * no ICE-TCP (its listener ignores the bind address), and rooms exist only when the tool creates them.
+ */
+export function liveKitConfigYaml(o: {
+  port: number;
+  udpPort: number;
+  apiKey: string;
+  apiSecret: string;
+  webhookUrl?: string;
+}): string {
+  const lines = [
+    `port: ${o.port}`,
+    'bind_addresses:',
+    '  - 127.0.0.1',
+    'rtc:',
+    `  udp_port: ${o.udpPort}`,
+    '  tcp_port: 0',
+    '  use_external_ip: false',
+    '  node_ip: 127.0.0.1',
+    '  enable_loopback_candidate: true',
+    '  interfaces:',
+    '    includes:',
+    '      - lo',
+    'room:',
+    '  auto_create: false',
+    'keys:',
+    `  ${o.apiKey}: ${o.apiSecret}`,
+    'logging:',
+    '  level: info',
+  ];
+  if (o.webhookUrl) lines.push('webhook:', `  api_key: ${o.apiKey}`, '  urls:', `    - ${o.webhookUrl}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function startLiveKit(options: LiveKitOptions): Promise<LiveKitService> {
+  const binary = await ensureLiveKitServer(options.progress);
+  mkdirSync(options.workDir, { recursive: true });
+  const port = options.port ?? (await freeTcpPort());
+  const udpPort = await freeUdpPort();
+  const apiKey = options.apiKey ?? `dev${randomBytes(6).toString('hex')}`;
+  const apiSecret = options.apiSecret ?? randomBytes(32).toString('hex');
+  const configFile = path.join(options.workDir, 'livekit.yaml');
+  writeFileSync(configFile, liveKitConfigYaml({ port, udpPort, apiKey, apiSecret, webhookUrl: options.webhookUrl }), {
+    mode: 0o600,
+  });
+
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const child = await startProcess({
+    name: 'livekit-server',
+    command: binary.path,
+    args: ['--config', configFile],
+    logFile: path.join(options.workDir, 'livekit.log'),
+    readyTimeoutMs: 30_000,
+    ready: async () => (await fetch(`${httpUrl}/`)).ok,
+  });
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    apiKey,
+    apiSecret,
+    process: child,
+    stop: () => child.stop(),
+  };
+}

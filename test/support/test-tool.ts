@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type AppConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startTool, type RunningTool } from '../../src/main.js';
+import { clientBuildDir } from '../../src/paths.js';
+import { startStack, type Stack } from './services/stack.js';
+
+export interface TestEnvironment {
+  stack: Stack;
+  tool: RunningTool;
+  config: Readonly<AppConfig>;
+  workDir: string;
+}
+
+let current: Promise<TestEnvironment> | undefined;
+
+/**
+ * One real stack per test process (fresh FerretDB data dir, its own livekit-server, the tool on a free
+ * port). Started on first use, stopped by the root hook in test/support/hooks.ts.
+ */
+export function useTestEnvironment(): Promise<TestEnvironment> {
+  current ??= startTestEnvironment();
+  return current;
+}
+
+export async function stopTestEnvironment(): Promise<void> {
+  if (!current) return;
+  const env = await current.catch(() => undefined);
+  current = undefined;
+  if (!env) return;
+  await env.tool.stop();
+  await env.stack.stop();
+  if (!process.env.KEEP_TEST_DATA) rmSync(env.workDir, { recursive: true, force: true });
+}
+
+async function startTestEnvironment(): Promise<TestEnvironment> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'liveclass-test-'));
+  const stack = await startStack({ workDir });
+  try {
+    const config = loadConfig({ env: testEnv(stack.toolEnv()) });
+    const logger = createLogger(config.log.level);
+    const tool = await startTool({ config, logger, clientDir: clientBuildDir() });
+    return { stack, tool, config, workDir };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}
+
+/** Test configuration: config/test.json plus fresh secrets and the stack's addresses. */
+export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    LTI_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ADMIN_API_KEY: randomBytes(24).toString('hex'),
+    LIVEKIT_API_KEY: 'unused-in-unit-tests',
+    LIVEKIT_API_SECRET: randomBytes(32).toString('hex'),
+    ...extra,
+  };
+}
