@@ -101,15 +101,19 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Runs `stop` once on SIGTERM/SIGINT; a second signal exits at once. */
+/**
+ * Runs `stop` once on SIGTERM/SIGINT. One Ctrl-C can arrive twice within milliseconds (from the terminal
+ * and forwarded by npm), so only a signal that comes later forces an immediate exit.
+ */
 export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
-  let received = false;
+  let firstAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (received) {
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt < 1000) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(130);
     }
-    received = true;
+    firstAt = Date.now();
     logger.info({ signal }, 'signal received');
     stop().then(
       () => process.exit(0),

@@ -25,7 +25,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     autoIndex: false,
     autoCreate: false,
   });
-  connection.on('disconnected', () => log.warn('database disconnected'));
+  let closing = false;
+  connection.on('disconnected', () => {
+    if (!closing) log.warn('database disconnected');
+  });
   connection.on('reconnected', () => log.info('database reconnected'));
   await connection.asPromise();
   log.info({ db: connection.name }, 'database connected');
@@ -38,6 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await db.command({ ping: 1 });
     },
     async close() {
+      closing = true;
       await connection.close();
     },
   };

@@ -40,7 +40,12 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Own process group: a Ctrl-C in the terminal reaches only our orchestrator, which stops the tool
+    // first (draining requests) and the services after it.
+    detached: true,
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const lines: string[] = [];
   const file = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const collect = (chunk: Buffer): void => {
@@ -95,5 +100,11 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs:
   await exited;
   clearTimeout(timer);
 }
+
+/** Detached children outlive a crashed parent; kill what is left when this process exits. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

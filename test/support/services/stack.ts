@@ -62,7 +62,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     apiSecret: livekitServer!.apiSecret,
   };
 
-  return {
+  const stack: Stack = {
     mongoUri,
     livekit,
     ferretdb,
@@ -74,9 +74,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LIVEKIT_API_SECRET: livekit.apiSecret,
     }),
     async stop() {
-      await Promise.all([livekitServer?.stop(), ferretdb?.stop()]);
+      // Read the fields, not the locals: a test may replace a service it restarted.
+      await Promise.all([stack.livekitServer?.stop(), stack.ferretdb?.stop()]);
     },
   };
+  return stack;
 }
 
 function externalLiveKit(env: NodeJS.ProcessEnv): Stack['livekit'] | undefined {

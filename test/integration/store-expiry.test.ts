@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { startCleanupJob } from '../../src/db/cleanup-job.js';
+import { openDatabase, type Database } from '../../src/db/connection.js';
+import { detectTtlSupport, ensureIndexes } from '../../src/db/indexes.js';
+import { createLogger } from '../../src/log.js';
+import { useTestEnvironment } from '../support/test-tool.js';
+
+describe('indexes and expiry on the embedded store', function () {
+  this.timeout(60_000);
+  const logger = createLogger('silent');
+  let db: Database;
+  before(async () => {
+    const env = await useTestEnvironment();
+    db = await openDatabase({ uri: env.stack.mongoUri, serverSelectionTimeoutMs: 2000, logger });
+  });
+  after(() => db.close());
+
+  it('creates plain and unique indexes explicitly', async () => {
+    const collection = `idx_${randomUUID().slice(0, 8)}`;
+    await ensureIndexes(db.connection, [{ collection, keys: { key: 1 }, name: 'key_unique', unique: true }], logger);
+    const c = db.connection.collection(collection);
+    await c.insertOne({ key: 'a' });
+    await assert.rejects(c.insertOne({ key: 'a' }), /duplicate key/i);
+    await c.drop();
+  });
+
+  it('turns refused TTL indexes into expiry rules that the cleanup job enforces', async () => {
+    const collection = `ttl_${randomUUID().slice(0, 8)}`;
+    const ttlSupported = await detectTtlSupport(db.connection);
+    const result = await ensureIndexes(
+      db.connection,
+      [{ collection, keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 60 }],
+      logger,
+    );
+    assert.equal(result.ttlSupported, ttlSupported);
+    if (ttlSupported) {
+      // Real MongoDB (MONGODB_URI given): the server expires documents itself.
+      assert.deepEqual(result.expiryRules, []);
+      return;
+    }
+    assert.deepEqual(result.expiryRules, [{ collection, field: 'createdAt', maxAgeSeconds: 60 }]);
+
+    const c = db.connection.collection(collection);
+    const now = new Date();
+    await c.insertMany([
+      { name: 'old', createdAt: new Date(now.getTime() - 61_000) },
+      { name: 'fresh', createdAt: new Date(now.getTime() - 30_000) },
+    ]);
+    const job = startCleanupJob(db.connection, result.expiryRules, 60_000, logger);
+    try {
+      assert.equal(await job.runOnce(now), 1);
+      assert.deepEqual(
+        (await c.find().toArray()).map((d) => d.name),
+        ['fresh'],
+      );
+    } finally {
+      await job.stop();
+      await c.drop();
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, livekitApiUrl, loadConfig } from '../../src/config.js';
+import { configDir } from '../../src/paths.js';
+
+const SECRETS = {
+  LIVEKIT_API_KEY: 'devkey',
+  LIVEKIT_API_SECRET: 's'.repeat(32),
+  LTI_ENCRYPTION_KEY: 'e'.repeat(32),
+  ADMIN_API_KEY: 'a'.repeat(24),
+};
+
+function problemsOf(env: NodeJS.ProcessEnv, configDir?: string): string[] {
+  try {
+    loadConfig({ env, configDir });
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+function tempConfigDir(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'config-test-'));
+  copyFileSync(path.join(configDir(), 'default.json'), path.join(dir, 'default.json'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), JSON.stringify(content));
+  return dir;
+}
+
+describe('config', () => {
+  it('loads config/default.json, the NODE_ENV layer and secrets from the environment', () => {
+    const config = loadConfig({ env: { ...SECRETS, NODE_ENV: 'test' } });
+    assert.equal(config.env, 'test');
+    assert.equal(config.server.port, 3000);
+    assert.equal(config.demo.enabled, true, 'config/test.json enables the demo platform');
+    assert.equal(config.livekit.apiSecret, SECRETS.LIVEKIT_API_SECRET);
+  });
+
+  it('coerces environment overrides to the schema types', () => {
+    const config = loadConfig({
+      env: { ...SECRETS, PORT: '4100', TRUST_PROXY: 'true', MONGODB_URI: 'mongodb://db:1/x' },
+    });
+    assert.equal(config.server.port, 4100);
+    assert.equal(config.server.trustProxy, true);
+    assert.equal(config.mongo.uri, 'mongodb://db:1/x');
+  });
+
+  it('is frozen all the way down', () => {
+    const config = loadConfig({ env: SECRETS });
+    assert.ok(Object.isFrozen(config));
+    assert.ok(Object.isFrozen(config.server));
+    assert.throws(() => {
+      (config.server as { port: number }).port = 1;
+    }, TypeError);
+  });
+
+  const cases: Array<[string, NodeJS.ProcessEnv, RegExp]> = [
+    ['a port that is not a number', { PORT: 'abc' }, /^server\.port: .*\(set PORT\)$/],
+    ['a port out of range', { PORT: '70000' }, /^server\.port: /],
+    ['a LiveKit URL that is not ws(s)', { LIVEKIT_URL: 'http://sfu:7880' }, /^livekit\.url: must use ws: or wss:/],
+    ['a Mongo URI of the wrong scheme', { MONGODB_URI: 'postgres://x' }, /^mongo\.uri: /],
+    ['an unknown log level', { LOG_LEVEL: 'loud' }, /^log\.level: /],
+    [
+      'a short LiveKit secret',
+      { LIVEKIT_API_SECRET: 'short' },
+      /^livekit\.apiSecret: must be at least 32 characters \(set LIVEKIT_API_SECRET\)$/,
+    ],
+    ['a missing encryption key', { LTI_ENCRYPTION_KEY: '' }, /^lti\.encryptionKey: .*\(set LTI_ENCRYPTION_KEY\)$/],
+    ['a missing admin key', { ADMIN_API_KEY: undefined }, /^admin(\.apiKey)?: /],
+    ['an unknown NODE_ENV', { NODE_ENV: 'staging' }, /^env: /],
+  ];
+  for (const [name, override, expected] of cases) {
+    it(`rejects ${name}, naming the key`, () => {
+      const problems = problemsOf({ ...SECRETS, ...override });
+      assert.ok(
+        problems.some((p) => expected.test(p)),
+        `expected a problem matching ${expected}, got:\n${problems.join('\n')}`,
+      );
+    });
+  }
+
+  it('refuses secrets written into a config file', () => {
+    const dir = tempConfigDir({ 'production.json': { livekit: { apiSecret: 'x'.repeat(40) } } });
+    const problems = problemsOf({ ...SECRETS, NODE_ENV: 'production' }, dir);
+    assert.ok(problems.some((p) => p.startsWith('livekit.apiSecret: secrets are read from the environment only')));
+  });
+
+  it('refuses unknown keys in a config file', () => {
+    const dir = tempConfigDir({ 'production.json': { server: { prot: 1 } } });
+    const problems = problemsOf({ ...SECRETS, NODE_ENV: 'production' }, dir);
+    assert.ok(
+      problems.some((p) => p.startsWith('server: ') && p.includes('prot')),
+      problems.join('\n'),
+    );
+  });
+
+  it('reports a config file that is not JSON', () => {
+    const dir = tempConfigDir({});
+    writeFileSync(path.join(dir, 'production.json'), '{ nope');
+    const problems = problemsOf({ ...SECRETS, NODE_ENV: 'production' }, dir);
+    assert.ok(problems.some((p) => p.includes('production.json')));
+  });
+
+  it('requires the file named by CONFIG_FILE to exist', () => {
+    const problems = problemsOf({ ...SECRETS, CONFIG_FILE: '/nonexistent/config.json' });
+    assert.ok(problems.some((p) => p.includes('/nonexistent/config.json does not exist')));
+  });
+
+  it('derives the server-side LiveKit URL unless one is given', () => {
+    assert.equal(
+      livekitApiUrl(loadConfig({ env: { ...SECRETS, LIVEKIT_URL: 'wss://sfu.example.edu' } })),
+      'https://sfu.example.edu',
+    );
+    assert.equal(
+      livekitApiUrl(loadConfig({ env: { ...SECRETS, LIVEKIT_API_URL: 'http://livekit:7880' } })),
+      'http://livekit:7880',
+    );
+  });
+});

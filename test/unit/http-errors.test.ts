@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import express from 'express';
+import request from 'supertest';
+import { z } from 'zod';
+import { AppError } from '../../src/errors.js';
+import { errorHandler, notFound } from '../../src/http/errors-middleware.js';
+
+function appThrowing(error: unknown) {
+  const app = express();
+  app.use(express.json({ limit: '1kb' }));
+  app.post('/echo', (req, res) => res.json(z.object({ name: z.string().min(1) }).parse(req.body)));
+  app.get('/boom', () => {
+    throw error;
+  });
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}
+
+describe('error middleware', () => {
+  it('renders an AppError with its code, status and safe details', async () => {
+    const res = await request(appThrowing(new AppError('FORBIDDEN', { details: { why: 'role' } })))
+      .get('/boom')
+      .expect(403);
+    assert.deepEqual(res.body, {
+      error: { code: 'FORBIDDEN', message: 'You are not allowed to do this.', details: { why: 'role' } },
+    });
+  });
+
+  it('never echoes the message of an unexpected error', async () => {
+    const res = await request(appThrowing(new Error('secret connection string mongodb://u:p@h')))
+      .get('/boom')
+      .expect(500);
+    assert.equal(res.body.error.code, 'INTERNAL');
+    assert.doesNotMatch(JSON.stringify(res.body), /secret|mongodb/);
+  });
+
+  it('answers unknown routes with 404 NOT_FOUND in the same shape', async () => {
+    const res = await request(appThrowing(null)).get('/nope').expect(404);
+    assert.equal(res.body.error.code, 'NOT_FOUND');
+  });
+
+  it('answers malformed JSON with 400 BAD_REQUEST', async () => {
+    const res = await request(appThrowing(null))
+      .post('/echo')
+      .set('content-type', 'application/json')
+      .send('{"name":')
+      .expect(400);
+    assert.equal(res.body.error.code, 'BAD_REQUEST');
+  });
+
+  it('answers an oversized body with 413 BODY_TOO_LARGE', async () => {
+    const res = await request(appThrowing(null))
+      .post('/echo')
+      .send({ name: 'x'.repeat(5000) })
+      .expect(413);
+    assert.equal(res.body.error.code, 'BODY_TOO_LARGE');
+  });
+
+  it('answers a schema violation with 400 VALIDATION_FAILED naming the field', async () => {
+    const res = await request(appThrowing(null)).post('/echo').send({ name: '' }).expect(400);
+    assert.equal(res.body.error.code, 'VALIDATION_FAILED');
+    assert.deepEqual(
+      res.body.error.details.fields.map((f: { path: string }) => f.path),
+      ['name'],
+    );
+  });
+});
