@@ -1,0 +1,8 @@
+/** Builds the pinned livekit-server and ferretdb once (cached outside the repo) so test timeouts never include a Go build. */
+import { ensureFerretDb, ensureLiveKitServer } from '../test/support/services/binaries.js';
+
+const started = Date.now();
+const say = (message: string): void => void process.stdout.write(`• ${message}\n`);
+const [ferretdb, livekit] = await Promise.all([ensureFerretDb(say), ensureLiveKitServer(say)]);
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+say(`services ready in ${seconds}s: ${livekit.path}, ${ferretdb.path}`);
