@@ -5,7 +5,9 @@ import { ERROR_CODES } from '../src/errors.js';
 import { projectRoot } from '../src/paths.js';
 
 export function renderErrorDocs(): string {
-  const rows = Object.entries(ERROR_CODES).map(([code, { status, message }]) => `| \`${code}\` | ${status} | ${message} |`);
+  const rows = Object.entries(ERROR_CODES).map(
+    ([code, { status, message }]) => `| \`${code}\` | ${status} | ${message} |`,
+  );
   return [
     '# Error codes',
     '',
