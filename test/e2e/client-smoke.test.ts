@@ -41,13 +41,14 @@ describe('client smoke (headless Chromium)', function () {
   it('serves hashed assets as immutable', async () => {
     const page = await browser.newPage();
     try {
-      const scripts: string[] = [];
+      const cacheControls: string[] = [];
       page.on('response', (res) => {
-        if (new URL(res.url()).pathname.startsWith('/assets/')) scripts.push(res.headers()['cache-control'] ?? '');
+        if (new URL(res.url()).pathname.startsWith('/assets/'))
+          cacheControls.push(res.headers()['cache-control'] ?? '');
       });
       await page.goto(env.tool.url, { waitUntil: 'load' });
-      assert.ok(scripts.length > 0, 'the page loaded no /assets/ file');
-      for (const cacheControl of scripts) assert.match(cacheControl, /immutable/);
+      assert.ok(cacheControls.length > 0, 'the page loaded no /assets/ file');
+      for (const cacheControl of cacheControls) assert.match(cacheControl, /immutable/);
     } finally {
       await page.close();
     }

@@ -29,7 +29,7 @@ interface PageReport {
 
 /** The API the test page puts on `window.mediaTest`. */
 interface MediaTestApi {
-  join(url: string, token: string): Promise<void>;
+  join(url: string, token: string): Promise<{ connectMs: number; publishMs: number }>;
   report(): Promise<PageReport>;
   leave(): Promise<void>;
 }
@@ -57,9 +57,12 @@ window.mediaTest = {
       document.getElementById('remote').append(el);
       received.push({ track, from: participant.identity });
     });
+    const t0 = performance.now();
     await room.connect(url, token, { rtcConfig: { iceServers: [] } });
+    const t1 = performance.now();
     document.getElementById('who').textContent = room.localParticipant.identity;
     await room.localParticipant.enableCameraAndMicrophone();
+    return { connectMs: Math.round(t1 - t0), publishMs: Math.round(performance.now() - t1) };
   },
   async report() {
     const tracks = [];
@@ -92,8 +95,10 @@ window.mediaTest = {
 
 /** Serves the test page and livekit-client on 127.0.0.1, which browsers treat as a secure context. */
 async function startPageServer(): Promise<{ url: string; server: Server }> {
-  const require = createRequire(import.meta.url);
-  const livekitClient = readFileSync(require.resolve('livekit-client/dist/livekit-client.umd.js'));
+  // The package's "require" export is the UMD build, which defines the global `LivekitClient`.
+  const umdPath = createRequire(import.meta.url).resolve('livekit-client');
+  assert.match(umdPath, /livekit-client\.umd\.js$/);
+  const livekitClient = readFileSync(umdPath);
   const server = createServer((req, res) => {
     if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(TEST_PAGE);
     else if (req.url === '/livekit-client.umd.js')
@@ -104,14 +109,13 @@ async function startPageServer(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
 }
 
+/** Calls into the test page; the callbacks run in the browser, where the page API is a global. */
+type PageGlobal = { mediaTest: MediaTestApi };
 const api = (page: Page) => ({
   join: (url: string, token: string) =>
-    page.evaluate(
-      ([u, t]) => (globalThis as unknown as { mediaTest: MediaTestApi }).mediaTest.join(u, t),
-      [url, token],
-    ),
-  report: () => page.evaluate(() => (globalThis as unknown as { mediaTest: MediaTestApi }).mediaTest.report()),
-  leave: () => page.evaluate(() => (globalThis as unknown as { mediaTest: MediaTestApi }).mediaTest.leave()),
+    page.evaluate((a) => (globalThis as unknown as PageGlobal).mediaTest.join(a.url, a.token), { url, token }),
+  report: () => page.evaluate(() => (globalThis as unknown as PageGlobal).mediaTest.report()),
+  leave: () => page.evaluate(() => (globalThis as unknown as PageGlobal).mediaTest.leave()),
 });
 
 /** Polls until the page has decoded video and received audio from `peer`, or fails after `timeoutMs`. */
@@ -130,6 +134,24 @@ async function waitForMediaFrom(page: Page, peer: string, timeoutMs: number): Pr
 
 function track(report: PageReport, from: string, kind: ReceivedTrack['kind']): ReceivedTrack | undefined {
   return report.tracks.find((t) => t.from === from && t.kind === kind);
+}
+
+/** Video bytes and decoded frames, audio bytes and samples from `peer` all rose between the two reports. */
+function assertStillReceiving(me: string, peer: string, before: PageReport, after: PageReport): void {
+  for (const kind of ['video', 'audio'] as const) {
+    const was = track(before, peer, kind);
+    const now = track(after, peer, kind);
+    assert.ok(was && now, `${me} has no ${kind} track from ${peer}`);
+    assert.ok(now.bytesReceived > was.bytesReceived, `${me}: ${kind} bytes from ${peer} stopped rising`);
+    if (kind === 'video') {
+      assert.ok(now.framesDecoded > was.framesDecoded, `${me}: video frames from ${peer} stopped rising`);
+    } else {
+      assert.ok(
+        now.totalSamplesReceived > was.totalSamplesReceived,
+        `${me}: audio samples from ${peer} stopped rising`,
+      );
+    }
+  }
 }
 
 describe('LiveKit media between headless Chromium pages (loopback)', function () {
@@ -155,7 +177,7 @@ describe('LiveKit media between headless Chromium pages (loopback)', function ()
   after(async () => {
     await browser?.close();
     await gateway?.deleteRoom(roomName).catch(() => undefined);
-    await new Promise((resolve) => pageServer?.server.close(resolve));
+    if (pageServer) await new Promise((resolve) => pageServer.server.close(resolve));
   });
 
   async function token(identity: string): Promise<string> {
@@ -177,10 +199,11 @@ describe('LiveKit media between headless Chromium pages (loopback)', function ()
     const [alice, bob] = pages as [Page, Page];
 
     try {
+      const tokens = await Promise.all(people.map(token));
       const started = performance.now();
-      await Promise.all([
-        api(alice).join(env.stack.livekit.url, await token('alice')),
-        api(bob).join(env.stack.livekit.url, await token('bob')),
+      const joins = await Promise.all([
+        api(alice).join(env.stack.livekit.url, tokens[0] as string),
+        api(bob).join(env.stack.livekit.url, tokens[1] as string),
       ]);
       const joinedMs = performance.now() - started;
       const [first] = await Promise.all([
@@ -194,29 +217,18 @@ describe('LiveKit media between headless Chromium pages (loopback)', function ()
       const after = await Promise.all([api(alice).report(), api(bob).report()]);
 
       for (const [i, me] of people.entries()) {
-        const peer = people[1 - i] as string;
-        for (const kind of ['video', 'audio'] as const) {
-          const was = track(before[i] as PageReport, peer, kind);
-          const now = track(after[i] as PageReport, peer, kind);
-          assert.ok(was && now, `${me} has no ${kind} track from ${peer}`);
-          assert.ok(now.bytesReceived > was.bytesReceived, `${me}: ${kind} bytes from ${peer} stopped rising`);
-          if (kind === 'video') {
-            assert.ok(now.framesDecoded > was.framesDecoded, `${me}: video frames from ${peer} stopped rising`);
-          } else {
-            assert.ok(
-              now.totalSamplesReceived > was.totalSamplesReceived,
-              `${me}: audio samples from ${peer} stopped rising`,
-            );
-          }
-        }
+        assertStillReceiving(me, people[1 - i] as string, before[i] as PageReport, after[i] as PageReport);
       }
       assert.match(first.selectedPair ?? '', /-> 127\.0\.0\.1:/, `unexpected ICE pair: ${first.selectedPair}`);
 
-      const frames = (r: PageReport, peer: string) => track(r, peer, 'video')?.framesDecoded ?? 0;
+      const frames = (r: PageReport | undefined, peer: string) => (r && track(r, peer, 'video')?.framesDecoded) ?? 0;
+      const fps = people.map(
+        (me, i) => `${me} ${(frames(after[i], people[1 - i]!) - frames(before[i], people[1 - i]!)) / 2}`,
+      );
+      const joinDetail = joins.map((j, i) => `${people[i]} connect ${j.connectMs} + publish ${j.publishMs}`);
       console.log(
-        `      joined ${Math.round(joinedMs)} ms, first frame both ways ${Math.round(firstFrameMs)} ms; ` +
-          `video fps over 2 s: alice ${(frames(after[0] as PageReport, 'bob') - frames(before[0] as PageReport, 'bob')) / 2}, ` +
-          `bob ${(frames(after[1] as PageReport, 'alice') - frames(before[1] as PageReport, 'alice')) / 2}; ` +
+        `      joined ${Math.round(joinedMs)} ms (${joinDetail.join(', ')}), ` +
+          `first frame both ways ${Math.round(firstFrameMs)} ms; received video fps: ${fps.join(', ')}; ` +
           `ICE ${first.selectedPair}`,
       );
       await saveScreenshot(alice, 'livekit-media-alice');
