@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     [
       '',
       `  Live class tool is running at  ${tool.url}/`,
+      ...(tool.demoUrl ? [`  Demo LMS (launch from here):   ${tool.demoUrl}`] : []),
       `  Readiness:                     ${tool.url}/readyz`,
       `  LiveKit:                       ${stack.livekit.url}`,
       `  Data and logs:                 ${dataDir}`,

@@ -10,8 +10,10 @@ export interface AppDeps {
   config: Readonly<AppConfig>;
   logger: Logger;
   readiness: readonly ReadinessCheck[];
-  /** ltijs's router, mounted at /lti; absent in tests that do not launch. */
-  lti?: RequestHandler;
+  /** Mounted routers; each is optional so unit tests build only what they exercise. */
+  routers?: { lti?: RequestHandler; api?: RequestHandler; admin?: RequestHandler; demo?: RequestHandler };
+  /** Origins allowed to frame the tool (registered LMSs). */
+  frameAncestors?: () => Promise<string[]>;
   /** Built launcher assets (index.html + assets/). */
   clientDir?: string;
   isShuttingDown?: () => boolean;
@@ -24,6 +26,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.config.server.trustProxy);
 
   app.use(securityHeaders);
+  if (deps.frameAncestors) app.use(frameAncestorsPolicy(deps.frameAncestors));
   app.use(
     healthRouter({
       checks: deps.readiness,
@@ -32,7 +35,11 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(requestLogging(deps.logger));
-  if (deps.lti) app.use('/lti', deps.lti);
+  const routers = deps.routers ?? {};
+  if (routers.lti) app.use('/lti', routers.lti);
+  if (routers.admin) app.use('/api/admin', routers.admin);
+  if (routers.api) app.use('/api', routers.api);
+  if (routers.demo) app.use('/demo', routers.demo);
   if (deps.clientDir) app.use(clientAssets(deps.clientDir));
 
   app.use(notFound);
@@ -46,8 +53,23 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/**
+ * Only registered LMSs may frame the tool. No CORS headers are ever sent: the launcher calls the API
+ * from the tool's own origin, so cross-origin callers get the browser's default refusal.
+ */
+function frameAncestorsPolicy(origins: () => Promise<string[]>): RequestHandler {
+  return (_req, res, next) => {
+    origins().then((list) => {
+      res.setHeader('content-security-policy', `frame-ancestors ${["'self'", ...list].join(' ')}`);
+      next();
+    }, next);
+  };
+}
+
 function clientAssets(clientDir: string): RequestHandler {
   const router = express.Router();
+  // Client-side routes of the launcher.
+  router.get('/launch', (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
   // Vite puts a content hash in every asset name, so they can be cached forever.
   router.use(
     '/assets',

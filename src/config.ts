@@ -51,6 +51,12 @@ const schema = z
       .object({
         encryptionKey: secret(32),
         clockSkewSeconds: z.number().int().min(0).max(600),
+        sessionTtlMinutes: z
+          .number()
+          .int()
+          .min(5)
+          .max(7 * 24 * 60),
+        autoActivateDynamicRegistrations: z.boolean(),
       })
       .strict(),
     admin: z.object({ apiKey: secret(24) }).strict(),

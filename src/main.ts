@@ -8,12 +8,25 @@ import { ensureIndexes } from './db/indexes.js';
 import { AppError } from './errors.js';
 import { createLiveKitGateway } from './livekit/livekit-gateway.js';
 import { createLogger, type Logger } from './log.js';
+import { createActivityStore, ACTIVITY_INDEXES } from './db/activity-store.js';
+import { createDemoPlatform, type DemoPlatform } from './dev/demo-platform.js';
+import { adminRouter } from './http/admin-router.js';
+import { apiRouter } from './http/api-router.js';
+import { ltiRouter } from './http/lti-router.js';
+import { createJwksCache } from './lti/jwks-cache.js';
+import { createLaunchStore, LAUNCH_STORE_INDEXES } from './lti/launch-store.js';
+import { createPlatformService, PLATFORM_INDEXES, type PlatformService } from './lti/platforms.js';
 import { LTIJS_EXPIRING_COLLECTIONS, setupLtiProvider } from './lti/provider.js';
+import { createSessionStore, SESSION_INDEXES } from './lti/sessions.js';
 import { clientBuildDir } from './paths.js';
 
 export interface RunningTool {
   /** Where the tool listens (resolved port, useful when the config asked for port 0). */
   url: string;
+  /** The demo LMS course page, when the demo is enabled. */
+  demoUrl?: string;
+  /** The demo LMS itself (tests sign their own id_tokens with its key). */
+  demo?: DemoPlatform;
   stop(): Promise<void>;
 }
 
@@ -30,7 +43,7 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
     serverSelectionTimeoutMs: config.mongo.serverSelectionTimeoutMs,
     logger,
   });
-  const indexes = await ensureIndexes(db.connection, LTIJS_EXPIRING_COLLECTIONS, logger);
+  const indexes = await ensureIndexes(db.connection, ALL_INDEXES, logger);
   const cleanup = startCleanupJob(db.connection, indexes.expiryRules, config.cleanup.intervalMs, logger);
   const livekit = createLiveKitGateway({
     apiUrl: livekitApiUrl(config),
@@ -38,20 +51,20 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
     apiSecret: config.livekit.apiSecret,
     requestTimeoutMs: config.livekit.requestTimeoutMs,
   });
-  const lti = await setupLtiProvider({
-    encryptionKey: config.lti.encryptionKey,
-    mongoUri: config.mongo.uri,
-    clockSkewSeconds: config.lti.clockSkewSeconds,
-    logger,
-  });
+  const lti = await setupLtiProvider({ encryptionKey: config.lti.encryptionKey, mongoUri: config.mongo.uri, logger });
+  const platforms = createPlatformService(db.connection, lti);
+  const sessions = createSessionStore(db.connection);
+  const activities = createActivityStore(db.connection);
+  const publicUrl = config.server.publicUrl.replace(/\/$/, '');
+  const demo = config.demo.enabled ? await startDemoPlatform(publicUrl, platforms, logger) : undefined;
 
   let shuttingDown = false;
   const app = createApp({
     config,
     logger,
-    lti: lti.handler,
     clientDir,
     isShuttingDown: () => shuttingDown,
+    frameAncestors: () => platforms.frameAncestors(),
     readiness: [
       {
         name: 'database',
@@ -59,12 +72,27 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
       },
       { name: 'livekit', check: () => livekit.ping() },
     ],
+    routers: {
+      lti: ltiRouter({
+        publicUrl,
+        clockSkewSeconds: config.lti.clockSkewSeconds,
+        sessionTtlMs: config.lti.sessionTtlMinutes * 60_000,
+        store: createLaunchStore(db.connection),
+        platforms,
+        sessions,
+        jwks: createJwksCache({ ttlMs: 10 * 60_000, minRefreshIntervalMs: 5_000, fetchTimeoutMs: 5_000 }),
+        keysRouter: lti.keysRouter,
+      }),
+      api: apiRouter({ publicUrl, sessions, platforms, activities, lti }),
+      admin: adminRouter({ apiKey: config.admin.apiKey, platforms }),
+      demo: demo?.router,
+    },
   });
   const server = await listen(app, config.server.host, config.server.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host}:${port}`;
-  logger.info({ url, publicUrl: config.server.publicUrl }, 'tool listening');
+  logger.info({ url, publicUrl }, 'tool listening');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -77,7 +105,32 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
       await db.close();
       logger.info('shutdown complete');
     })());
-  return { url, stop };
+  return { url, demoUrl: demo ? `${publicUrl}/demo` : undefined, demo, stop };
+}
+
+const ALL_INDEXES = [
+  ...LTIJS_EXPIRING_COLLECTIONS,
+  ...PLATFORM_INDEXES,
+  ...LAUNCH_STORE_INDEXES,
+  ...SESSION_INDEXES,
+  ...ACTIVITY_INDEXES,
+];
+
+/** The demo LMS registers itself like any platform, through the same service as the admin API. */
+async function startDemoPlatform(publicUrl: string, platforms: PlatformService, logger: Logger) {
+  const demo = await createDemoPlatform({
+    publicUrl,
+    tool: {
+      loginUrl: `${publicUrl}/lti/login`,
+      launchUrl: `${publicUrl}/lti/launch`,
+      jwksUrl: `${publicUrl}/lti/keys`,
+    },
+    logger,
+  });
+  const r = demo.registration;
+  await platforms.upsert({ ...r, deploymentIds: [r.deploymentId], source: 'demo', active: true });
+  logger.info({ issuer: r.issuer }, 'demo LMS registered');
+  return demo;
 }
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {

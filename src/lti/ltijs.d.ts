@@ -30,6 +30,28 @@ declare module 'ltijs' {
     close(options?: { silent?: boolean }): Promise<true>;
     onConnect(callback: LaunchCallback): true;
     whitelist(...routes: string[]): string[];
+    registerPlatform(platform: {
+      url: string;
+      clientId: string;
+      name: string;
+      authenticationEndpoint: string;
+      accesstokenEndpoint: string;
+      authConfig: { method: 'JWK_SET' | 'JWK_KEY' | 'RSA_KEY'; key: string };
+    }): Promise<unknown>;
+    deletePlatform(url: string, clientId: string): Promise<true>;
+    DeepLinking: {
+      createDeepLinkingMessage(
+        idtoken: unknown,
+        contentItems: unknown[],
+        options?: { message?: string },
+      ): Promise<string>;
+    };
+    NamesAndRoles: {
+      getMembers(
+        idtoken: unknown,
+        options?: { pages?: number | false; limit?: number; role?: string; resourceLinkId?: boolean; url?: string },
+      ): Promise<{ members?: unknown[]; next?: string }>;
+    };
   }
 
   const ltijs: { Provider: ProviderInstance };

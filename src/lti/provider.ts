@@ -1,25 +1,52 @@
 import type { RequestHandler } from 'express';
+import { Router } from 'express';
 import ltijs from 'ltijs';
 import type { IndexSpec } from '../db/indexes.js';
 import type { Logger } from '../log.js';
 
-/** The only place that touches ltijs. */
+/** What the tool needs from ltijs: per-platform tool keys, the tool JWKS, signed service calls. */
 export interface LtiProvider {
-  /** Mounted at /lti by createApp: /lti/login, /lti/launch, /lti/keys, /lti/register. */
-  handler: RequestHandler;
+  /** Serves GET /keys (the tool JWKS) when mounted at /lti. */
+  keysRouter: RequestHandler;
+  /** Creates the tool's key pair for this platform, or updates its endpoints. */
+  savePlatform(platform: LtiPlatformKeys): Promise<void>;
+  removePlatform(issuer: string, clientId: string): Promise<void>;
+  /** Signs an LtiDeepLinkingResponse JWT with the tool key for this platform. */
+  signDeepLinkingResponse(context: ServiceContext, contentItems: unknown[], message?: string): Promise<string>;
+  /** Every page of the NRPS memberships of the launch's context. */
+  getAllMembers(context: ServiceContext): Promise<unknown[]>;
   close(): Promise<void>;
+}
+
+export interface LtiPlatformKeys {
+  issuer: string;
+  clientId: string;
+  name: string;
+  authLoginUrl: string;
+  accessTokenUrl: string;
+  jwksUrl: string;
+}
+
+/** The launch facts ltijs services read (its "idtoken" object), built from our validated launch. */
+export interface ServiceContext {
+  issuer: string;
+  clientId: string;
+  deploymentId: string;
+  userId: string;
+  deepLinkingSettings?: Record<string, unknown>;
+  namesRoles?: { context_memberships_url: string };
+  resourceLinkId?: string;
 }
 
 export interface LtiProviderOptions {
   encryptionKey: string;
   mongoUri: string;
-  clockSkewSeconds: number;
   logger: Logger;
 }
 
 /**
- * ltijs keeps short-lived launch data in collections with TTL indexes on createdAt. Where the store
- * rejects TTL indexes our cleanup job enforces the same lifetimes (seconds, as in ltijs 5.9.9).
+ * ltijs keeps short-lived data in collections with TTL indexes on createdAt. Where the store rejects
+ * TTL indexes our cleanup job enforces the same lifetimes (seconds, as in ltijs 5.9.9).
  */
 export const LTIJS_EXPIRING_COLLECTIONS: readonly IndexSpec[] = [
   { collection: 'nonces', keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 10 },
@@ -31,25 +58,18 @@ export const LTIJS_EXPIRING_COLLECTIONS: readonly IndexSpec[] = [
 
 let provider: LtiProvider | undefined;
 
-/** ltijs is a process-wide singleton whose setup() throws when called twice, so this is memoized. */
+/**
+ * ltijs is a process-wide singleton whose setup() throws when called twice, so this is memoized.
+ * We use it for tool keys, the JWKS and service calls; login and launch validation are ours
+ * (src/lti/login.ts, src/lti/launch/), because ltijs leaves gaps there (see docs/architecture.md).
+ */
 export async function setupLtiProvider(options: LtiProviderOptions): Promise<LtiProvider> {
   if (provider) return provider;
   const lti = ltijs.Provider;
   lti.setup(
     options.encryptionKey,
     { url: options.mongoUri, connection: { serverSelectionTimeoutMS: 5000 } },
-    {
-      appRoute: '/launch',
-      loginRoute: '/login',
-      keysetRoute: '/keys',
-      dynRegRoute: '/register',
-      // ltijs's default CORS reflects every origin with credentials.
-      cors: false,
-      // The launcher authenticates API calls with a Bearer ltik, not with ltijs's session cookie.
-      ltiaas: true,
-      tokenMaxAge: options.clockSkewSeconds,
-      cookies: { secure: true, sameSite: 'None' },
-    },
+    { keysetRoute: '/keys', cors: false, ltiaas: true, devMode: false, cookies: { secure: true, sameSite: 'None' } },
   );
 
   // deploy() installs a SIGINT handler that calls process.exit(); main.ts owns shutdown instead.
@@ -60,12 +80,48 @@ export async function setupLtiProvider(options: LtiProviderOptions): Promise<Lti
   }
   options.logger.child({ module: 'lti' }).info('ltijs ready');
 
+  const keysRouter = Router();
+  keysRouter.get('/keys', lti.app);
+
   const current: LtiProvider = {
-    handler: lti.app,
+    keysRouter,
+    async savePlatform(p) {
+      await lti.registerPlatform({
+        url: p.issuer,
+        clientId: p.clientId,
+        name: p.name,
+        authenticationEndpoint: p.authLoginUrl,
+        accesstokenEndpoint: p.accessTokenUrl,
+        authConfig: { method: 'JWK_SET', key: p.jwksUrl },
+      });
+    },
+    async removePlatform(issuer, clientId) {
+      await lti.deletePlatform(issuer, clientId);
+    },
+    signDeepLinkingResponse: (context, contentItems, message) =>
+      lti.DeepLinking.createDeepLinkingMessage(toIdToken(context), contentItems, message ? { message } : undefined),
+    async getAllMembers(context) {
+      const result = await lti.NamesAndRoles.getMembers(toIdToken(context), { pages: false, resourceLinkId: false });
+      return result.members ?? [];
+    },
     async close() {
       await lti.close({ silent: true });
     },
   };
   provider = current;
   return current;
+}
+
+function toIdToken(c: ServiceContext) {
+  return {
+    iss: c.issuer,
+    clientId: c.clientId,
+    deploymentId: c.deploymentId,
+    user: c.userId,
+    platformContext: {
+      deepLinkingSettings: c.deepLinkingSettings,
+      namesRoles: c.namesRoles,
+      resource: c.resourceLinkId ? { id: c.resourceLinkId } : undefined,
+    },
+  };
 }

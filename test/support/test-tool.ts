@@ -6,6 +6,7 @@ import { loadConfig, type AppConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startTool, type RunningTool } from '../../src/main.js';
 import { clientBuildDir } from '../../src/paths.js';
+import { freeTcpPort } from './services/ports.js';
 import { startStack, type Stack } from './services/stack.js';
 
 export interface TestEnvironment {
@@ -38,9 +39,12 @@ export async function stopTestEnvironment(): Promise<void> {
 
 async function startTestEnvironment(): Promise<TestEnvironment> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'liveclass-test-'));
-  const stack = await startStack({ workDir });
+  // A fixed free port rather than 0: the public URL (LTI redirect URIs, demo LMS) must be known up front.
+  const port = await freeTcpPort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const stack = await startStack({ workDir, webhookUrl: `${publicUrl}/hooks/livekit` });
   try {
-    const config = loadConfig({ env: testEnv(stack.toolEnv()) });
+    const config = loadConfig({ env: testEnv({ ...stack.toolEnv(), PORT: String(port), PUBLIC_URL: publicUrl }) });
     const logger = createLogger(config.log.level);
     const tool = await startTool({ config, logger, clientDir: clientBuildDir() });
     return { stack, tool, config, workDir };

@@ -1,0 +1,83 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { Router, json, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import type { PlatformService } from '../lti/platforms.js';
+import { asyncHandler } from './async-handler.js';
+
+const httpUrl = z
+  .string()
+  .url()
+  .max(2048)
+  .refine((v) => ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http(s) URL');
+const appRole = z.enum(['instructor', 'participant', 'observer']);
+
+export const platformInputSchema = z
+  .object({
+    issuer: z.string().min(1).max(2048),
+    clientId: z.string().min(1).max(512),
+    name: z.string().min(1).max(200),
+    authLoginUrl: httpUrl,
+    accessTokenUrl: httpUrl,
+    jwksUrl: httpUrl,
+    deploymentIds: z.array(z.string().min(1).max(512)).min(1).max(100),
+    roleMapping: z
+      .object({
+        systemAdminIsInstructor: z.boolean().optional(),
+        overrides: z.record(z.string().max(512), appRole).optional(),
+      })
+      .strict()
+      .optional(),
+    frameOrigins: z.array(httpUrl).max(20).optional(),
+  })
+  .strict();
+
+/** `Authorization: Bearer <ADMIN_API_KEY>`, compared in constant time. */
+export function adminAuth(apiKey: string): RequestHandler {
+  const expected = createHash('sha256').update(apiKey).digest();
+  return (req, _res, next) => {
+    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const given = createHash('sha256')
+      .update(match?.[1] ?? '')
+      .digest();
+    if (!match || !timingSafeEqual(given, expected))
+      return next(new AppError('UNAUTHENTICATED', { message: 'A valid admin API key is required.' }));
+    next();
+  };
+}
+
+/** LMS registrations: POST/GET /api/admin/platforms, DELETE /:id, POST /:id/activate. */
+export function adminRouter(deps: { apiKey: string; platforms: PlatformService }): Router {
+  const router = Router();
+  router.use(adminAuth(deps.apiKey), json({ limit: '32kb' }));
+
+  router.post(
+    '/platforms',
+    asyncHandler(async (req, res) => {
+      const input = platformInputSchema.parse(req.body);
+      const { platform, created } = await deps.platforms.upsert({ ...input, source: 'admin' });
+      req.log?.info({ platformId: platform.id, issuer: platform.issuer, created }, 'platform saved');
+      res.status(created ? 201 : 200).json(platform);
+    }),
+  );
+  router.get(
+    '/platforms',
+    asyncHandler(async (_req, res) => {
+      res.json({ platforms: await deps.platforms.list() });
+    }),
+  );
+  router.delete(
+    '/platforms/:id',
+    asyncHandler(async (req, res) => {
+      await deps.platforms.remove(String(req.params.id));
+      res.status(204).end();
+    }),
+  );
+  router.post(
+    '/platforms/:id/activate',
+    asyncHandler(async (req, res) => {
+      res.json(await deps.platforms.activate(String(req.params.id)));
+    }),
+  );
+  return router;
+}

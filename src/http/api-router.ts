@@ -1,0 +1,109 @@
+import { Router, json } from 'express';
+import { AppError } from '../errors.js';
+import type { LtiProvider } from '../lti/provider.js';
+import type { PlatformService } from '../lti/platforms.js';
+import type { SessionStore } from '../lti/sessions.js';
+import {
+  activitySettingsSchema,
+  availability,
+  defaultSettings,
+  type ActivityStore,
+} from '../rooms/activity-settings.js';
+import { asyncHandler } from './async-handler.js';
+import type { DeepLinkingResponse, MeResponse } from './contract.js';
+import { currentLaunch, sessionAuth } from './session-auth.js';
+
+export interface ApiRouterDeps {
+  publicUrl: string;
+  sessions: SessionStore;
+  platforms: PlatformService;
+  activities: ActivityStore;
+  lti: Pick<LtiProvider, 'signDeepLinkingResponse'>;
+}
+
+/** The launcher's API, authorized by the launch's Bearer token. */
+export function apiRouter(deps: ApiRouterDeps): Router {
+  const router = Router();
+  router.use(sessionAuth(deps.sessions), json({ limit: '32kb' }));
+
+  router.get(
+    '/me',
+    asyncHandler(async (req, res) => {
+      const s = currentLaunch(req.launch);
+      const platform = await deps.platforms.get(s.platformId);
+      let activity: MeResponse['activity'];
+      if (s.messageType === 'LtiResourceLinkRequest') {
+        const stored = s.activityId ? await deps.activities.find(s.platformId, s.activityId) : undefined;
+        if (s.activityId && !stored) throw new AppError('ACTIVITY_NOT_FOUND');
+        activity = stored
+          ? { id: stored.id, settings: stored.settings }
+          : { id: null, settings: defaultSettings(s.resourceLink?.title ?? 'Live class') };
+      }
+      const body: MeResponse = {
+        user: { id: s.user.id, name: s.user.name, role: s.role, email: s.user.email, picture: s.user.picture },
+        messageType: s.messageType,
+        platform: { id: s.platformId, name: platform?.name ?? s.issuer },
+        context: s.context,
+        resourceLink: s.resourceLink ? { id: s.resourceLink.id, title: s.resourceLink.title } : undefined,
+        activity,
+        locale: s.locale,
+        timezone: s.timezone,
+        returnUrl: s.returnUrl,
+        sessionExpiresAt: s.expiresAt.toISOString(),
+      };
+      res.set('cache-control', 'no-store').json(body);
+    }),
+  );
+
+  router.post(
+    '/deep-linking',
+    asyncHandler(async (req, res) => {
+      const s = currentLaunch(req.launch);
+      if (s.messageType !== 'LtiDeepLinkingRequest' || !s.deepLinking) {
+        throw new AppError('FORBIDDEN', { message: 'This launch is not a deep linking request.' });
+      }
+      if (s.role !== 'instructor') throw new AppError('LTI_DEEP_LINKING_FORBIDDEN');
+      const settings = activitySettingsSchema.parse(req.body);
+      const activity = await deps.activities.create({
+        platformId: s.platformId,
+        deploymentId: s.deploymentId,
+        contextId: s.context?.id,
+        settings,
+        createdBy: s.user.id,
+      });
+      const window = availability(settings);
+      const item: Record<string, unknown> = {
+        type: 'ltiResourceLink',
+        title: settings.title,
+        text: settings.description || undefined,
+        url: `${deps.publicUrl}/lti/launch`,
+        custom: { activity_id: activity.id },
+        iframe: { width: 1280, height: 800 },
+      };
+      if (settings.grading.enabled) {
+        item.lineItem = {
+          scoreMaximum: settings.grading.maxPoints,
+          label: `${settings.title} — attendance`,
+          resourceId: activity.id,
+          tag: 'live-class-attendance',
+        };
+      }
+      if (window) item.available = { startDateTime: window.start.toISOString(), endDateTime: window.end.toISOString() };
+      const jwt = await deps.lti.signDeepLinkingResponse(
+        {
+          issuer: s.issuer,
+          clientId: s.clientId,
+          deploymentId: s.deploymentId,
+          userId: s.user.id,
+          deepLinkingSettings: s.deepLinking.settings,
+        },
+        [item],
+        `Added "${settings.title}"`,
+      );
+      req.log?.info({ activityId: activity.id }, 'activity created by deep linking');
+      const body: DeepLinkingResponse = { returnUrl: s.deepLinking.returnUrl, jwt, activityId: activity.id };
+      res.status(201).json(body);
+    }),
+  );
+  return router;
+}

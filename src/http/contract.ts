@@ -1,0 +1,32 @@
+/** Types shared with the launcher (client imports them with `import type`). Plain JSON shapes only. */
+import type { ActivitySettings, ActivitySettingsInput } from '../rooms/activity-settings.js';
+
+export type { ActivitySettings, ActivitySettingsInput };
+export type AppRole = 'instructor' | 'participant' | 'observer';
+
+export interface ErrorResponse {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+export interface MeResponse {
+  user: { id: string; name: string; role: AppRole; email?: string; picture?: string };
+  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
+  platform: { id: string; name: string };
+  context?: { id: string; label?: string; title?: string };
+  resourceLink?: { id: string; title?: string };
+  /** The live class this launch opens; absent for deep linking. */
+  activity?: { id: string | null; settings: ActivitySettings };
+  locale?: string;
+  timezone?: string;
+  returnUrl?: string;
+  sessionExpiresAt: string;
+}
+
+export type DeepLinkingRequest = ActivitySettingsInput;
+
+export interface DeepLinkingResponse {
+  /** Where the launcher must POST `JWT=<jwt>` (the LMS's deep_link_return_url), top-level in its frame. */
+  returnUrl: string;
+  jwt: string;
+  activityId: string;
+}

@@ -1,0 +1,144 @@
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { AppError} from '../errors.js';
+import { isAppError } from '../errors.js';
+import type { JwksCache } from '../lti/jwks-cache.js';
+import { validateLaunch, LaunchError } from '../lti/launch/validate-launch.js';
+import { toLaunchSession } from '../lti/launch/to-session.js';
+import type { LaunchStore } from '../lti/launch-store.js';
+import { startLogin } from '../lti/login.js';
+import type { PlatformService } from '../lti/platforms.js';
+import type { SessionStore } from '../lti/sessions.js';
+import { asyncHandler } from './async-handler.js';
+import { ltiErrorPage } from './lti-error-page.js';
+
+export interface LtiRouterDeps {
+  publicUrl: string;
+  clockSkewSeconds: number;
+  sessionTtlMs: number;
+  store: LaunchStore;
+  platforms: PlatformService;
+  sessions: SessionStore;
+  jwks: JwksCache;
+  /** ltijs's JWKS route (GET /keys). */
+  keysRouter: RequestHandler;
+  /** Extra routes under /lti (dynamic registration, Canvas JSON). */
+  extra?: RequestHandler[];
+}
+
+/** The OIDC state lives this long: long enough for a slow LMS login page, short enough to be useless later. */
+export const STATE_MAX_AGE_MS = 10 * 60 * 1000;
+const STATE_COOKIE_PREFIX = 'lti_state_';
+
+/**
+ * The public LTI contract: /lti/login, /lti/launch, /lti/keys (+ /lti/register, /lti/canvas.json).
+ * Launch failures are HTML pages for the person in front of the LMS, never JSON or a stack trace.
+ */
+export function ltiRouter(deps: LtiRouterDeps): Router {
+  const router = Router();
+  const launchUrl = `${deps.publicUrl}/lti/launch`;
+  const secure = deps.publicUrl.startsWith('https:');
+  router.use(express.urlencoded({ extended: false, limit: '64kb' }));
+
+  const login = asyncHandler(async (req: Request, res: Response) => {
+    const params = req.method === 'POST' ? req.body : req.query;
+    try {
+      const { state, redirectUrl } = await startLogin(params, {
+        store: deps.store,
+        platforms: deps.platforms,
+        launchUrl,
+      });
+      res.cookie(`${STATE_COOKIE_PREFIX}${state}`, '1', stateCookieOptions(secure));
+      res.redirect(302, redirectUrl);
+    } catch (err) {
+      sendErrorPage(req, res, err);
+    }
+  });
+  router.get('/login', login);
+  router.post('/login', login);
+
+  router.post(
+    '/launch',
+    asyncHandler(async (req, res) => {
+      const cookies = parseCookies(req.headers.cookie);
+      try {
+        const launch = await validateLaunch(
+          {
+            idToken: req.body?.id_token,
+            state: req.body?.state,
+            hasStateCookie: (state) => cookies.has(`${STATE_COOKIE_PREFIX}${state}`),
+          },
+          {
+            store: deps.store,
+            platforms: deps.platforms,
+            jwks: deps.jwks,
+            toolUrl: deps.publicUrl,
+            clockSkewSeconds: deps.clockSkewSeconds,
+            stateMaxAgeMs: STATE_MAX_AGE_MS,
+          },
+        );
+        const { maxAge: _maxAge, ...clearOptions } = stateCookieOptions(secure);
+        res.clearCookie(`${STATE_COOKIE_PREFIX}${launch.login.state}`, clearOptions);
+        const session = toLaunchSession(launch);
+        if (session.messageType === 'LtiDeepLinkingRequest' && session.role !== 'instructor') {
+          throw new LaunchError('LTI_DEEP_LINKING_FORBIDDEN', 'role', launch.login);
+        }
+        const { token, session: stored } = await deps.sessions.create(session, deps.sessionTtlMs);
+        req.log?.info(
+          { platformId: stored.platformId, userId: stored.user.id, role: stored.role, messageType: stored.messageType },
+          'launch accepted',
+        );
+        // The token travels in the fragment: never sent to a server, never in logs or Referer headers.
+        res.redirect(303, `/launch#token=${encodeURIComponent(token)}`);
+      } catch (err) {
+        sendErrorPage(req, res, err);
+      }
+    }),
+  );
+
+  router.use(deps.keysRouter);
+  for (const handler of deps.extra ?? []) router.use(handler);
+  return router;
+}
+
+function sendErrorPage(req: Request, res: Response, err: unknown): void {
+  if (!isAppError(err)) throw err;
+  const restartUrl =
+    err instanceof LaunchError && err.code === 'LTI_STATE_COOKIE_MISSING' && err.login
+      ? `/lti/login?${new URLSearchParams(err.login.loginParams).toString()}`
+      : undefined;
+  req.log?.info({ code: err.code, step: err instanceof LaunchError ? err.step : undefined }, 'launch refused');
+  res
+    .status(err.status)
+    .type('html')
+    .send(
+      ltiErrorPage(err as AppError, {
+        requestId: String(req.id ?? ''),
+        restartUrl,
+        step: err instanceof LaunchError ? err.step : undefined,
+      }),
+    );
+}
+
+/** CHIPS (Partitioned) keeps the cookie usable inside an LMS iframe where third-party cookies are blocked. */
+function stateCookieOptions(secure: boolean) {
+  return secure
+    ? {
+        httpOnly: true,
+        secure: true,
+        sameSite: 'none' as const,
+        partitioned: true,
+        path: '/lti',
+        maxAge: STATE_MAX_AGE_MS,
+      }
+    : // Plain-http development: the demo LMS is same-site with the tool, and Secure cookies need https.
+      { httpOnly: true, sameSite: 'lax' as const, path: '/lti', maxAge: STATE_MAX_AGE_MS };
+}
+
+function parseCookies(header: string | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const part of (header ?? '').split(';')) {
+    const name = part.split('=')[0]?.trim();
+    if (name) names.add(name);
+  }
+  return names;
+}

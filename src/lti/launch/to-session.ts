@@ -1,0 +1,78 @@
+import { CLAIM } from '../claims.js';
+import { mapLtiRoles } from '../roles.js';
+import type { NewLaunchSession } from '../sessions.js';
+import type { ValidatedLaunch } from './validate-launch.js';
+
+type Claims = Record<string, unknown>;
+
+const str = (value: unknown, max = 1000): string | undefined =>
+  typeof value === 'string' && value !== '' ? value.slice(0, max) : undefined;
+const obj = (value: unknown): Claims =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Claims) : {};
+
+/** Plain launch facts from validated claims; anything optional and malformed is dropped, not trusted. */
+export function toLaunchSession(launch: ValidatedLaunch): NewLaunchSession {
+  const c = launch.claims;
+  const ltiRoles = c[CLAIM.roles] as string[];
+  const context = obj(c[CLAIM.context]);
+  const link = obj(c[CLAIM.resourceLink]);
+  const presentation = obj(c[CLAIM.launchPresentation]);
+  const ags = obj(c[CLAIM.agsEndpoint]);
+  const nrps = obj(c[CLAIM.nrps]);
+  const custom = Object.fromEntries(
+    Object.entries(obj(c[CLAIM.custom]))
+      .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      .map(([k, v]) => [k, String(v)]),
+  );
+  const given = str(c.given_name, 200);
+  const family = str(c.family_name, 200);
+  const name = str(c.name, 200) ?? ([given, family].filter(Boolean).join(' ') || 'Participant');
+  const dl = obj(c[CLAIM.deepLinkingSettings]);
+
+  return {
+    messageType: launch.messageType,
+    platformId: launch.platform.id,
+    issuer: launch.platform.issuer,
+    clientId: launch.platform.clientId,
+    deploymentId: launch.deploymentId,
+    user: {
+      id: c.sub as string,
+      name,
+      givenName: given,
+      familyName: family,
+      email: str(c.email, 320),
+      picture: str(c.picture, 2048),
+    },
+    role: mapLtiRoles(ltiRoles, launch.platform.roleMapping),
+    ltiRoles,
+    context: str(context.id)
+      ? { id: context.id as string, label: str(context.label, 200), title: str(context.title, 500) }
+      : undefined,
+    resourceLink: str(link.id)
+      ? { id: link.id as string, title: str(link.title, 500), description: str(link.description, 4000) }
+      : undefined,
+    activityId: custom.activity_id && !custom.activity_id.startsWith('$') ? custom.activity_id : undefined,
+    locale: str(presentation.locale, 35) ?? str(c.locale, 35),
+    timezone: custom.user_timezone && !custom.user_timezone.startsWith('$') ? custom.user_timezone : undefined,
+    returnUrl: str(presentation.return_url, 2048),
+    services: {
+      lineItems: str(ags.lineitems, 2048),
+      lineItem: str(ags.lineitem, 2048),
+      agsScopes: Array.isArray(ags.scope) ? ags.scope.filter((s): s is string => typeof s === 'string') : undefined,
+      membershipsUrl: str(nrps.context_memberships_url, 2048),
+    },
+    deepLinking:
+      launch.messageType === 'LtiDeepLinkingRequest'
+        ? {
+            returnUrl: dl.deep_link_return_url as string,
+            data: str(dl.data, 8192),
+            acceptTypes: Array.isArray(dl.accept_types)
+              ? dl.accept_types.filter((t): t is string => typeof t === 'string')
+              : [],
+            acceptMultiple: dl.accept_multiple !== false && dl.accept_multiple !== 'false',
+            settings: dl,
+          }
+        : undefined,
+    custom,
+  };
+}

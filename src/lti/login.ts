@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { randomToken, type LaunchStore } from './launch-store.js';
+import type { PlatformService } from './platforms.js';
+
+/** OIDC third-party initiated login (LTI 1.3 core 5.1.1), as GET query or POST form. */
+const loginSchema = z.object({
+  iss: z.string().min(1).max(2048),
+  login_hint: z.string().min(1).max(4096),
+  target_link_uri: z.string().url().max(2048),
+  client_id: z.string().min(1).max(512).optional(),
+  lti_deployment_id: z.string().min(1).max(512).optional(),
+  lti_message_hint: z.string().max(8192).optional(),
+});
+
+export interface LoginDeps {
+  store: LaunchStore;
+  platforms: Pick<PlatformService, 'find' | 'findByIssuer'>;
+  /** Our redirect URI, `${publicUrl}/lti/launch`. */
+  launchUrl: string;
+}
+
+export interface LoginResult {
+  state: string;
+  /** Where to send the browser: the platform's authorization endpoint with the OIDC parameters. */
+  redirectUrl: string;
+}
+
+export async function startLogin(params: unknown, deps: LoginDeps): Promise<LoginResult> {
+  const parsed = loginSchema.safeParse(params);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.'));
+    throw new AppError('LTI_LOGIN_INVALID', { details: { fields } });
+  }
+  const p = parsed.data;
+  const platform = p.client_id
+    ? await deps.platforms.find(p.iss, p.client_id)
+    : await deps.platforms.findByIssuer(p.iss).then((list) => (list.length === 1 ? list[0] : undefined));
+  if (!platform)
+    throw new AppError('LTI_PLATFORM_UNKNOWN', { details: { issuer: p.iss, clientId: p.client_id ?? null } });
+  if (!platform.active)
+    throw new AppError('LTI_PLATFORM_INACTIVE', { details: { issuer: p.iss, clientId: platform.clientId } });
+
+  const state = randomToken(32);
+  const nonce = randomToken(32);
+  const loginParams = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Record<
+    string,
+    string
+  >;
+  await deps.store.saveLogin({
+    state,
+    nonce,
+    issuer: platform.issuer,
+    clientId: platform.clientId,
+    platformId: platform.id,
+    loginParams,
+  });
+
+  const url = new URL(platform.authLoginUrl);
+  const query: Record<string, string> = {
+    scope: 'openid',
+    response_type: 'id_token',
+    response_mode: 'form_post',
+    prompt: 'none',
+    client_id: platform.clientId,
+    redirect_uri: deps.launchUrl,
+    login_hint: p.login_hint,
+    state,
+    nonce,
+  };
+  if (p.lti_message_hint !== undefined) query.lti_message_hint = p.lti_message_hint;
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return { state, redirectUrl: url.toString() };
+}

@@ -1,0 +1,199 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { AppError } from '../errors.js';
+import type { IndexSpec } from '../db/indexes.js';
+import type { LtiProvider } from './provider.js';
+import type { RoleMappingOptions } from './roles.js';
+
+/** An LMS registration: who may launch us, from which deployments, and how its roles map. */
+export interface Platform {
+  id: string;
+  issuer: string;
+  clientId: string;
+  name: string;
+  authLoginUrl: string;
+  accessTokenUrl: string;
+  jwksUrl: string;
+  deploymentIds: string[];
+  active: boolean;
+  source: 'admin' | 'dynamic' | 'demo';
+  roleMapping: RoleMappingOptions;
+  /** Extra origins allowed to frame the tool (e.g. a Canvas school domain); issuer and login origins always are. */
+  frameOrigins: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PlatformInput {
+  issuer: string;
+  clientId: string;
+  name: string;
+  authLoginUrl: string;
+  accessTokenUrl: string;
+  jwksUrl: string;
+  deploymentIds: string[];
+  active?: boolean;
+  source?: Platform['source'];
+  roleMapping?: RoleMappingOptions;
+  frameOrigins?: string[];
+}
+
+export interface PlatformService {
+  /** Creates the platform, or merges deployments and updates endpoints of an existing (issuer, clientId). */
+  upsert(input: PlatformInput): Promise<{ platform: Platform; created: boolean }>;
+  list(): Promise<Platform[]>;
+  get(id: string): Promise<Platform | undefined>;
+  find(issuer: string, clientId: string): Promise<Platform | undefined>;
+  findByIssuer(issuer: string): Promise<Platform[]>;
+  remove(id: string): Promise<void>;
+  activate(id: string): Promise<Platform>;
+  /** Origins of every active platform, for Content-Security-Policy frame-ancestors. Cached briefly. */
+  frameAncestors(): Promise<string[]>;
+}
+
+export const PLATFORM_COLLECTION = 'lti_platforms';
+
+export const PLATFORM_INDEXES: readonly IndexSpec[] = [
+  { collection: PLATFORM_COLLECTION, keys: { issuer: 1, clientId: 1 }, name: 'issuer_client_unique', unique: true },
+];
+
+interface PlatformDoc extends Omit<Platform, 'id'> {
+  _id: unknown;
+}
+
+const schema = new Schema<PlatformDoc>(
+  {
+    issuer: { type: String, required: true },
+    clientId: { type: String, required: true },
+    name: { type: String, required: true },
+    authLoginUrl: { type: String, required: true },
+    accessTokenUrl: { type: String, required: true },
+    jwksUrl: { type: String, required: true },
+    deploymentIds: { type: [String], default: [] },
+    active: { type: Boolean, default: true },
+    source: { type: String, enum: ['admin', 'dynamic', 'demo'], default: 'admin' },
+    roleMapping: { type: Schema.Types.Mixed, default: {} },
+    frameOrigins: { type: [String], default: [] },
+  },
+  { collection: PLATFORM_COLLECTION, timestamps: true, minimize: false },
+);
+
+export function createPlatformService(
+  connection: Connection,
+  lti: Pick<LtiProvider, 'savePlatform' | 'removePlatform'>,
+): PlatformService {
+  const Records: Model<PlatformDoc> = connection.model<PlatformDoc>('LtiPlatformRecord', schema);
+
+  const toPlatform = (doc: PlatformDoc): Platform => ({
+    id: String(doc._id),
+    issuer: doc.issuer,
+    clientId: doc.clientId,
+    name: doc.name,
+    authLoginUrl: doc.authLoginUrl,
+    accessTokenUrl: doc.accessTokenUrl,
+    jwksUrl: doc.jwksUrl,
+    deploymentIds: [...doc.deploymentIds],
+    active: doc.active,
+    source: doc.source,
+    roleMapping: doc.roleMapping ?? {},
+    frameOrigins: [...(doc.frameOrigins ?? [])],
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  });
+
+  let ancestors: { at: number; origins: Promise<string[]> } | undefined;
+  const invalidate = (): void => {
+    ancestors = undefined;
+  };
+  const loadAncestors = async (): Promise<string[]> => {
+    const origins = new Set<string>();
+    for (const p of await Records.find({ active: true }).lean<PlatformDoc[]>()) {
+      for (const url of [p.issuer, p.authLoginUrl, ...(p.frameOrigins ?? [])]) {
+        const origin = originOf(url);
+        if (origin) origins.add(origin);
+      }
+    }
+    return [...origins].sort();
+  };
+
+  const byId = async (id: string): Promise<PlatformDoc | null> =>
+    /^[0-9a-f]{24}$/.test(id) ? Records.findById(id).lean<PlatformDoc>() : null;
+
+  return {
+    async upsert(input) {
+      invalidate();
+      // Keys first: a record without tool keys could not sign service calls.
+      await lti.savePlatform(input);
+      const existing = await Records.findOne({ issuer: input.issuer, clientId: input.clientId }).lean<PlatformDoc>();
+      const fields = {
+        name: input.name,
+        authLoginUrl: input.authLoginUrl,
+        accessTokenUrl: input.accessTokenUrl,
+        jwksUrl: input.jwksUrl,
+        ...(input.roleMapping ? { roleMapping: input.roleMapping } : {}),
+        ...(input.frameOrigins ? { frameOrigins: input.frameOrigins } : {}),
+        ...(input.active !== undefined ? { active: input.active } : {}),
+      };
+      if (existing) {
+        const deploymentIds = [...new Set([...existing.deploymentIds, ...input.deploymentIds])];
+        const updated = await Records.findByIdAndUpdate(
+          existing._id,
+          { ...fields, deploymentIds },
+          { new: true },
+        ).lean<PlatformDoc>();
+        return { platform: toPlatform(updated as PlatformDoc), created: false };
+      }
+      const created = await Records.create({
+        issuer: input.issuer,
+        clientId: input.clientId,
+        deploymentIds: [...new Set(input.deploymentIds)],
+        source: input.source ?? 'admin',
+        active: input.active ?? true,
+        roleMapping: input.roleMapping ?? {},
+        ...fields,
+      });
+      return { platform: toPlatform(created.toObject() as PlatformDoc), created: true };
+    },
+    async list() {
+      return (await Records.find().sort({ createdAt: 1 }).lean<PlatformDoc[]>()).map(toPlatform);
+    },
+    async get(id) {
+      const doc = await byId(id);
+      return doc ? toPlatform(doc) : undefined;
+    },
+    async find(issuer, clientId) {
+      const doc = await Records.findOne({ issuer, clientId }).lean<PlatformDoc>();
+      return doc ? toPlatform(doc) : undefined;
+    },
+    async findByIssuer(issuer) {
+      return (await Records.find({ issuer }).lean<PlatformDoc[]>()).map(toPlatform);
+    },
+    async remove(id) {
+      const doc = await byId(id);
+      if (!doc) throw new AppError('PLATFORM_NOT_FOUND');
+      invalidate();
+      await Records.deleteOne({ _id: doc._id });
+      await lti.removePlatform(doc.issuer, doc.clientId);
+    },
+    async activate(id) {
+      const doc = await byId(id);
+      if (!doc) throw new AppError('PLATFORM_NOT_FOUND');
+      invalidate();
+      const updated = await Records.findByIdAndUpdate(doc._id, { active: true }, { new: true }).lean<PlatformDoc>();
+      return toPlatform(updated as PlatformDoc);
+    },
+    frameAncestors() {
+      // Other tool instances may change platforms too: a short cache bounds how stale this gets.
+      if (!ancestors || Date.now() - ancestors.at > 30_000) ancestors = { at: Date.now(), origins: loadAncestors() };
+      return ancestors.origins;
+    },
+  };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    const { protocol, origin } = new URL(url);
+    return protocol === 'https:' || protocol === 'http:' ? origin : undefined;
+  } catch {
+    return undefined;
+  }
+}

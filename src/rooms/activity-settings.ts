@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/** How attendance turns into a grade. Pure policies live in attendance/; this is only the choice. */
+export const GRADING_POLICIES = ['attended', 'proportional', 'threshold'] as const;
+
+export const activitySettingsSchema = z
+  .object({
+    title: z.string().trim().min(1).max(200),
+    description: z.string().trim().max(2000).default(''),
+    /** UTC instant; the form shows it in the user's timezone. */
+    startAt: z.string().datetime({ offset: true }).nullable().default(null),
+    durationMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(60),
+    audioOnly: z.boolean().default(false),
+    /** 'instructors' is webinar style: participants listen until promoted. */
+    publishers: z.enum(['everyone', 'instructors']).default('everyone'),
+    waitingRoom: z.boolean().default(false),
+    joinBeforeInstructor: z.boolean().default(true),
+    maxParticipants: z.number().int().min(2).max(1000).default(100),
+    grading: z
+      .object({
+        enabled: z.boolean().default(false),
+        maxPoints: z.number().positive().max(10_000).default(10),
+        policy: z.enum(GRADING_POLICIES).default('attended'),
+        /** For 'threshold': share of the scheduled duration a learner must attend for full points. */
+        thresholdPercent: z.number().int().min(1).max(100).default(75),
+      })
+      .strict()
+      .default({ enabled: false, maxPoints: 10, policy: 'attended', thresholdPercent: 75 }),
+  })
+  .strict();
+
+export type ActivitySettings = z.infer<typeof activitySettingsSchema>;
+export type ActivitySettingsInput = z.input<typeof activitySettingsSchema>;
+
+export function defaultSettings(title: string): ActivitySettings {
+  return activitySettingsSchema.parse({ title: title.slice(0, 200) || 'Live class' });
+}
+
+/** The window in which the class can be joined, or undefined when it has no schedule. */
+export function availability(settings: ActivitySettings): { start: Date; end: Date } | undefined {
+  if (!settings.startAt) return undefined;
+  const start = new Date(settings.startAt);
+  return { start, end: new Date(start.getTime() + settings.durationMinutes * 60_000) };
+}
+
+export interface Activity {
+  id: string;
+  platformId: string;
+  deploymentId: string;
+  contextId?: string;
+  settings: ActivitySettings;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface ActivityStore {
+  create(activity: Omit<Activity, 'id' | 'createdAt'>): Promise<Activity>;
+  find(platformId: string, id: string): Promise<Activity | undefined>;
+}

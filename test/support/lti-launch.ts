@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+
+/** A browser's side of the LTI 1.3 OIDC round trip, over real HTTP, with its own cookie jar. */
+export class LtiBrowser {
+  private readonly cookies = new Map<string, string>();
+  constructor(readonly baseUrl: string) {}
+
+  async get(url: string): Promise<Response> {
+    return this.request(url, { method: 'GET' });
+  }
+
+  async postForm(url: string, fields: Record<string, string>): Promise<Response> {
+    return this.request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  }
+
+  private async request(url: string, init: RequestInit): Promise<Response> {
+    const absolute = new URL(url, this.baseUrl);
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0 && absolute.origin === new URL(this.baseUrl).origin) {
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    }
+    const res = await fetch(absolute, { ...init, headers, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const [name, value] = (pair as string).split('=') as [string, string];
+      const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a) || /^\s*max-age=0$/i.test(a));
+      if (expired) this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value);
+    }
+    return res;
+  }
+
+  forgetCookies(): void {
+    this.cookies.clear();
+  }
+}
+
+export interface LoginStarted {
+  state: string;
+  nonce: string;
+  /** The demo platform's authorization URL our login redirected to. */
+  authUrl: string;
+}
+
+/** Starts an OIDC login at the tool the way the demo LMS would, and returns what the tool asked for. */
+export async function startToolLogin(browser: LtiBrowser, params: Record<string, string>): Promise<LoginStarted> {
+  const res = await browser.get(`/lti/login?${new URLSearchParams(params)}`);
+  assert.equal(res.status, 302, `login answered ${res.status}: ${await res.text()}`);
+  const authUrl = new URL(res.headers.get('location') as string);
+  return {
+    state: authUrl.searchParams.get('state') as string,
+    nonce: authUrl.searchParams.get('nonce') as string,
+    authUrl: authUrl.toString(),
+  };
+}
+
+/** Parses the auto-submitting form the platform returns: its action and hidden fields. */
+export function parseAutoPostForm(html: string): { action: string; fields: Record<string, string> } {
+  const action = /<form[^>]*action="([^"]+)"/i.exec(html)?.[1];
+  assert.ok(action, `no form in:\n${html.slice(0, 500)}`);
+  const fields: Record<string, string> = {};
+  for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi))
+    fields[m[1] as string] = decode(m[2] as string);
+  return { action: decode(action), fields };
+}
+
+const decode = (s: string): string =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+export interface LaunchResult {
+  status: number;
+  location?: string;
+  /** The launcher's bearer token, when the launch was accepted. */
+  token?: string;
+  body: string;
+}
+
+/** Posts an id_token + state to the tool's launch endpoint. */
+export async function postLaunch(browser: LtiBrowser, fields: Record<string, string>): Promise<LaunchResult> {
+  const res = await browser.postForm('/lti/launch', fields);
+  const location = res.headers.get('location') ?? undefined;
+  const token = location ? /#token=([^&]+)/.exec(location)?.[1] : undefined;
+  return { status: res.status, location, token: token && decodeURIComponent(token), body: await res.text() };
+}
+
+/**
+ * The full round trip through the demo LMS: its launch button -> our /lti/login -> its OIDC
+ * authorization endpoint (signs a real id_token) -> our /lti/launch.
+ */
+export async function launchThroughDemo(
+  browser: LtiBrowser,
+  query: { role: 'instructor' | 'student' | 'observer'; message?: 'resource' | 'deeplink'; activity?: string },
+): Promise<LaunchResult> {
+  const start = await browser.get(`/demo/platform/launch?${new URLSearchParams(query)}`);
+  assert.equal(start.status, 302, await start.text());
+  const login = await browser.get(start.headers.get('location') as string);
+  assert.equal(login.status, 302, await login.text());
+  const auth = await browser.get(login.headers.get('location') as string);
+  const html = await auth.text();
+  assert.equal(auth.status, 200, html);
+  const form = parseAutoPostForm(html);
+  assert.equal(new URL(form.action).pathname, '/lti/launch');
+  return postLaunch(browser, form.fields);
+}
