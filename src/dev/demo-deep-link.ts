@@ -116,7 +116,10 @@ export function deepLinkRouter(ctx: DemoContext): Router {
       usedNonces.set(payload.nonce as string, Date.now());
       if (usedNonces.size > 1000) usedNonces.delete(usedNonces.keys().next().value as string);
       const added = items.map(addActivity);
-      const message = [payload[`${DL}/msg`], payload[`${DL}/errormsg`]].find((m) => typeof m === 'string');
+      // ltijs 5.9.9 writes the error message claim with a trailing space in its name.
+      const message = [`${DL}/msg`, `${DL}/errormsg`, `${DL}/errormsg `]
+        .map((claim) => payload[claim])
+        .find((m) => typeof m === 'string');
       const base = typeof res.locals.demoBase === 'string' ? res.locals.demoBase : `${ctx.publicUrl}/demo`;
       res.type('html').send(
         activityAddedPage(

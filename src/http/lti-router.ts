@@ -1,5 +1,5 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { AppError} from '../errors.js';
+import type { AppError } from '../errors.js';
 import { isAppError } from '../errors.js';
 import type { JwksCache } from '../lti/jwks-cache.js';
 import { validateLaunch, LaunchError } from '../lti/launch/validate-launch.js';

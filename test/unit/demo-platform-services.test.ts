@@ -233,7 +233,8 @@ describe('demo platform: OAuth2 token and AGS', () => {
       const post = (path: string) => request(app).post(path).set('authorization', auth);
       await post(`${CONTEXT}/lineitems`).send({ scoreMaximum: -1, label: 'x' }).expect(400);
       await post(`${CONTEXT}/lineitems`).send({ scoreMaximum: 1, label: 'x', resourceLinkId: 'nope' }).expect(400);
-      await post(`${CONTEXT}/lineitems`).set('content-type', 'application/json').send('{not json').expect(400);
+      const malformed = await post(`${CONTEXT}/lineitems`).set('content-type', 'application/json').send('{not json');
+      assert.deepEqual([malformed.status, malformed.body.error], [400, 'invalid_request']);
       await post(`${CONTEXT}/lineitems`).set('content-type', 'text/plain').send('hello').expect(415);
       await post('/demo/platform/contexts/other/lineitems').send({ scoreMaximum: 1, label: 'x' }).expect(404);
       await post(`${CONTEXT}/lineitems/999/scores`).send(score('u', 1)).expect(404);

@@ -210,6 +210,15 @@ describe('demo platform: course page, launch and OIDC', () => {
     });
   }
 
+  it('answers an oversized form with a 413 page, not a 500', async () => {
+    const res = await request(app)
+      .post('/demo/platform/auth')
+      .type('form')
+      .send({ state: 'x'.repeat(100_000) })
+      .expect(413);
+    assert.match(res.text, /too large/);
+  });
+
   it('escapes what it echoes into HTML', async () => {
     const q = await login('role=student');
     const res = await request(app)

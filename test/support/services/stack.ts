@@ -55,7 +55,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   const ferretdb = ferret.value;
   const livekitServer = lk.value;
-  const mongoUri = env.MONGODB_URI ?? (ferretdb as MongoWireService).uri;
+  const mongoUri = env.MONGODB_URI || (ferretdb as MongoWireService).uri;
   const livekit = external ?? {
     url: livekitServer!.url,
     apiKey: livekitServer!.apiKey,
