@@ -55,7 +55,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     return { keys, fetchedAt: now() };
   };
 
-  /** One fetch per URL at a time; concurrent launches share it. */
+  /** One fetch per URL at a time; concurrent launches share it. A failed fetch leaves the old keys. */
   const refresh = (url: string): Promise<Entry> => {
     const current = entries.get(url);
     if (current?.pending) return current.pending;
@@ -65,12 +65,13 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
         return entry;
       },
       (err: unknown) => {
-        if (current) delete current.pending;
+        const entry = entries.get(url);
+        if (entry?.fetchedAt === 0) entries.delete(url);
+        else if (entry) delete entry.pending;
         throw err;
       },
     );
-    if (current) current.pending = pending;
-    else entries.set(url, { keys: new Map(), fetchedAt: 0, pending });
+    entries.set(url, { keys: current?.keys ?? new Map(), fetchedAt: current?.fetchedAt ?? 0, pending });
     return pending;
   };
 
