@@ -120,7 +120,7 @@ function sendErrorPage(req: Request, res: Response, err: unknown): void {
 }
 
 /** CHIPS (Partitioned) keeps the cookie usable inside an LMS iframe where third-party cookies are blocked. */
-function stateCookieOptions(secure: boolean) {
+export function stateCookieOptions(secure: boolean) {
   return secure
     ? {
         httpOnly: true,

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import express from 'express';
+import request from 'supertest';
+import { stateCookieOptions } from '../../src/http/lti-router.js';
+
+function setCookieFor(secure: boolean): Promise<string> {
+  const app = express().get('/', (_req, res) => res.cookie('lti_state_abc', '1', stateCookieOptions(secure)).end());
+  return request(app)
+    .get('/')
+    .then((res) => String(res.headers['set-cookie']));
+}
+
+describe('OIDC state cookie', () => {
+  it('over https is Secure, SameSite=None and Partitioned (CHIPS), so it works inside an LMS iframe', async () => {
+    const cookie = await setCookieFor(true);
+    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=None', 'Partitioned', 'Path=/lti', 'Max-Age=600']) {
+      assert.ok(cookie.includes(attribute), `${attribute} missing in ${cookie}`);
+    }
+  });
+
+  it('over plain-http development is SameSite=Lax without Secure (browsers drop Secure cookies on http)', async () => {
+    const cookie = await setCookieFor(false);
+    assert.match(cookie, /SameSite=Lax/);
+    assert.doesNotMatch(cookie, /Secure|Partitioned/);
+  });
+});
