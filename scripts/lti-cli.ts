@@ -33,7 +33,9 @@ async function call(base: string, method: string, route: string, body?: unknown)
   const parsed: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     const error = (parsed as { error?: { code: string; message: string; details?: unknown } } | undefined)?.error;
-    throw new Error(`${res.status} ${error?.code ?? ''}: ${error?.message ?? text}${error?.details ? `\n${JSON.stringify(error.details, null, 2)}` : ''}`);
+    throw new Error(
+      `${res.status} ${error?.code ?? ''}: ${error?.message ?? text}${error?.details ? `\n${JSON.stringify(error.details, null, 2)}` : ''}`,
+    );
   }
   return parsed;
 }
@@ -71,7 +73,11 @@ export async function main(argv: string[]): Promise<number> {
   } else if (verb === 'list') {
     result = await call(base, 'GET', '/platforms');
   } else if ((verb === 'remove' || verb === 'activate') && id) {
-    result = await call(base, verb === 'remove' ? 'DELETE' : 'POST', `/platforms/${encodeURIComponent(id)}${verb === 'activate' ? '/activate' : ''}`);
+    result = await call(
+      base,
+      verb === 'remove' ? 'DELETE' : 'POST',
+      `/platforms/${encodeURIComponent(id)}${verb === 'activate' ? '/activate' : ''}`,
+    );
     result ??= { removed: id };
   } else {
     return usage();
