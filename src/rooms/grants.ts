@@ -1,0 +1,64 @@
+import type { ActivitySettings } from './activity-settings.js';
+
+export type Role = 'instructor' | 'participant' | 'observer';
+export type Source = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio';
+
+/** Per-participant facts that change a participant's powers during a session. */
+export interface ParticipantState {
+  /** Webinar mode: a participant an instructor promoted to speaker. */
+  promoted?: boolean;
+  /** Sources an instructor muted: removed from the publish permission until allowed again (sticky). */
+  mutedSources?: readonly Source[];
+}
+
+/**
+ * Every field LiveKit reads, set explicitly: an omitted canPublish/canSubscribe means *true* in LiveKit.
+ * The same shape is used for join tokens and for updateParticipant permissions.
+ */
+export interface Grants {
+  roomAdmin: boolean;
+  canPublish: boolean;
+  canPublishSources: Source[];
+  canSubscribe: boolean;
+  canPublishData: boolean;
+  canUpdateOwnMetadata: boolean;
+  hidden: boolean;
+  recorder: boolean;
+}
+
+const ALL: readonly Source[] = ['camera', 'microphone', 'screen_share', 'screen_share_audio'];
+
+/** Least privilege, decided in one place: what a role may do under an activity's settings. */
+export function grantsFor(
+  role: Role,
+  settings: Pick<ActivitySettings, 'audioOnly' | 'publishers'>,
+  state: ParticipantState = {},
+): Grants {
+  const muted = new Set(state.mutedSources ?? []);
+  const allowed = (sources: readonly Source[]): Source[] =>
+    sources.filter((s) => !(settings.audioOnly && s === 'camera')).filter((s) => !muted.has(s));
+
+  if (role === 'instructor') {
+    const sources = allowed(ALL);
+    return grants({ roomAdmin: true, sources, data: true, metadata: true });
+  }
+  if (role === 'observer') return grants({ roomAdmin: false, sources: [], data: false, metadata: false });
+
+  const speaker = settings.publishers === 'everyone' || state.promoted === true;
+  const sources = speaker ? allowed(['camera', 'microphone']) : [];
+  // Participants keep data and their own metadata in every mode: that is how a hand is raised.
+  return grants({ roomAdmin: false, sources, data: true, metadata: true });
+}
+
+function grants(o: { roomAdmin: boolean; sources: Source[]; data: boolean; metadata: boolean }): Grants {
+  return {
+    roomAdmin: o.roomAdmin,
+    canPublish: o.sources.length > 0,
+    canPublishSources: o.sources,
+    canSubscribe: true,
+    canPublishData: o.data,
+    canUpdateOwnMetadata: o.metadata,
+    hidden: false,
+    recorder: false,
+  };
+}
