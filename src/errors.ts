@@ -22,6 +22,12 @@ export const ERROR_CODES = {
     status: 502,
     message: 'The media server rejected our credentials; the operator must check the LiveKit API key.',
   },
+  WEBHOOK_UNAUTHORIZED: {
+    status: 401,
+    message: 'The webhook signature is missing or does not match the LiveKit API key.',
+  },
+  WEBHOOK_INVALID: { status: 400, message: 'The webhook body is not a LiveKit event.' },
+  LIVEKIT_NOT_FOUND: { status: 404, message: 'The room or participant is not on the media server (any more).' },
   LIVEKIT_REQUEST_FAILED: { status: 502, message: 'The media server refused the request.' },
   PLATFORM_NOT_FOUND: { status: 404, message: 'No LMS registration has this id.' },
   LTI_LOGIN_INVALID: {

@@ -1,7 +1,9 @@
+import type { ParticipantGrants, Source } from '../livekit/gateway.js';
 import type { ActivitySettings } from './activity-settings.js';
 
+export type { Source };
 export type Role = 'instructor' | 'participant' | 'observer';
-export type Source = 'camera' | 'microphone' | 'screen_share' | 'screen_share_audio';
+export type Grants = ParticipantGrants;
 
 /** Per-participant facts that change a participant's powers during a session. */
 export interface ParticipantState {
@@ -9,21 +11,6 @@ export interface ParticipantState {
   promoted?: boolean;
   /** Sources an instructor muted: removed from the publish permission until allowed again (sticky). */
   mutedSources?: readonly Source[];
-}
-
-/**
- * Every field LiveKit reads, set explicitly: an omitted canPublish/canSubscribe means *true* in LiveKit.
- * The same shape is used for join tokens and for updateParticipant permissions.
- */
-export interface Grants {
-  roomAdmin: boolean;
-  canPublish: boolean;
-  canPublishSources: Source[];
-  canSubscribe: boolean;
-  canPublishData: boolean;
-  canUpdateOwnMetadata: boolean;
-  hidden: boolean;
-  recorder: boolean;
 }
 
 const ALL: readonly Source[] = ['camera', 'microphone', 'screen_share', 'screen_share_audio'];

@@ -1,0 +1,52 @@
+import { WebhookReceiver } from 'livekit-server-sdk';
+import { AppError } from '../errors.js';
+
+/** A LiveKit webhook as plain data. `id` is unique per event: duplicates carry the same id. */
+export interface LiveKitEvent {
+  id: string;
+  event: string;
+  createdAt: Date;
+  room?: { name: string; sid: string; numParticipants: number };
+  participant?: { identity: string; sid: string; name: string; metadata: string; joinedAt?: Date };
+  track?: { sid: string; source: string };
+}
+
+export interface WebhookVerifier {
+  /** Verifies the signature (JWT in Authorization, with the sha256 of the raw body) and parses the event. */
+  verify(rawBody: string, authorization: string | undefined): Promise<LiveKitEvent>;
+}
+
+export function createWebhookVerifier(apiKey: string, apiSecret: string): WebhookVerifier {
+  const receiver = new WebhookReceiver(apiKey, apiSecret);
+  return {
+    async verify(rawBody, authorization) {
+      if (!authorization) throw new AppError('WEBHOOK_UNAUTHORIZED');
+      let event;
+      try {
+        event = await receiver.receive(rawBody, authorization);
+      } catch (cause) {
+        throw new AppError('WEBHOOK_UNAUTHORIZED', { cause });
+      }
+      if (!event.id || !event.event) throw new AppError('WEBHOOK_INVALID');
+      const p = event.participant;
+      return {
+        id: event.id,
+        event: event.event,
+        createdAt: new Date(Number(event.createdAt) * 1000),
+        room: event.room
+          ? { name: event.room.name, sid: event.room.sid, numParticipants: event.room.numParticipants }
+          : undefined,
+        participant: p
+          ? {
+              identity: p.identity,
+              sid: p.sid,
+              name: p.name,
+              metadata: p.metadata,
+              joinedAt: p.joinedAt ? new Date(Number(p.joinedAt) * 1000) : undefined,
+            }
+          : undefined,
+        track: event.track ? { sid: event.track.sid, source: String(event.track.source) } : undefined,
+      };
+    },
+  };
+}
