@@ -52,7 +52,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/src/**', '!**/src/http/contract*'],
+              group: ['**/src/**', '!**/src/http', '!**/src/http/contract*'],
               message: 'The client imports server code only as types from src/http/contract.ts.',
             },
           ],

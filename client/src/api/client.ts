@@ -1,0 +1,84 @@
+import type { DeepLinkingRequest, DeepLinkingResponse, ErrorResponse, MeResponse } from './contract';
+
+/** One invalid field of a 400 VALIDATION_FAILED answer; `path` is dotted, e.g. `grading.maxPoints`. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A failed API call: the server's `{ error: { code, message } }`, or NETWORK / BAD_RESPONSE from here. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The field errors of a VALIDATION_FAILED answer (empty for any other error). */
+  get fields(): FieldError[] {
+    const fields = this.details?.fields;
+    if (this.code !== 'VALIDATION_FAILED' || !Array.isArray(fields)) return [];
+    return fields.filter(
+      (f): f is FieldError =>
+        typeof f === 'object' && f !== null && typeof f.path === 'string' && typeof f.message === 'string',
+    );
+  }
+}
+
+export const isApiError = (err: unknown): err is ApiError => err instanceof ApiError;
+
+/**
+ * The launcher's API, authorized by the launch's Bearer token (kept in memory only: storage may be blocked
+ * in an LMS iframe). Every 401 also goes to `onUnauthorized`, so any screen can turn into "session ended".
+ */
+export class ApiClient {
+  constructor(
+    private readonly token: string,
+    private readonly onUnauthorized: () => void = () => undefined,
+  ) {}
+
+  me(signal?: AbortSignal): Promise<MeResponse> {
+    return this.request<MeResponse>('GET', '/api/me', undefined, signal);
+  }
+
+  createDeepLink(body: DeepLinkingRequest): Promise<DeepLinkingResponse> {
+    return this.request<DeepLinkingResponse>('POST', '/api/deep-linking', body);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw new ApiError(0, 'NETWORK', 'The tool could not be reached. Check your connection and try again.');
+    }
+    const payload: unknown = await res.json().catch(() => undefined);
+    if (res.ok) {
+      if (payload === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', 'The tool sent an unreadable answer.');
+      return payload as T;
+    }
+    const error = (payload as Partial<ErrorResponse> | undefined)?.error;
+    const apiError = new ApiError(
+      res.status,
+      typeof error?.code === 'string' ? error.code : 'HTTP_' + res.status,
+      typeof error?.message === 'string' ? error.message : `The tool answered ${res.status}.`,
+      error?.details,
+    );
+    if (res.status === 401) this.onUnauthorized();
+    throw apiError;
+  }
+}

@@ -1,0 +1,165 @@
+import type { ActivitySettings, DeepLinkingRequest } from '../api/contract';
+import { zonedTimeToUtc } from '../time';
+
+/** The "Add a live class" form as the inputs hold it (numbers as typed), and its checks. DOM-free. */
+
+export type GradingPolicy = ActivitySettings['grading']['policy'];
+export type Publishers = ActivitySettings['publishers'];
+
+export interface ActivityForm {
+  title: string;
+  description: string;
+  /** YYYY-MM-DD and HH:MM in the user's timezone; both empty for "no schedule". */
+  date: string;
+  time: string;
+  durationMinutes: string;
+  audioOnly: boolean;
+  publishers: Publishers;
+  waitingRoom: boolean;
+  joinBeforeInstructor: boolean;
+  maxParticipants: string;
+  gradingEnabled: boolean;
+  maxPoints: string;
+  policy: GradingPolicy;
+  thresholdPercent: string;
+}
+
+export const INITIAL_FORM: ActivityForm = {
+  title: '',
+  description: '',
+  date: '',
+  time: '',
+  durationMinutes: '60',
+  audioOnly: false,
+  publishers: 'everyone',
+  waitingRoom: false,
+  joinBeforeInstructor: true,
+  maxParticipants: '100',
+  gradingEnabled: false,
+  maxPoints: '10',
+  policy: 'attended',
+  thresholdPercent: '75',
+};
+
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 2000;
+
+/**
+ * Error messages keyed by the API's field paths (`title`, `startAt`, `grading.maxPoints`, ...), in the
+ * order the fields appear, so the first key is the control to focus.
+ */
+export type FormErrors = Record<string, string>;
+
+/** The API field paths in form order; each has a control with id `fieldId(path)`. */
+export const FIELD_PATHS = [
+  'title',
+  'description',
+  'startAt',
+  'durationMinutes',
+  'audioOnly',
+  'publishers',
+  'waitingRoom',
+  'joinBeforeInstructor',
+  'maxParticipants',
+  'grading.enabled',
+  'grading.maxPoints',
+  'grading.policy',
+  'grading.thresholdPercent',
+] as const;
+
+/** The API field path an input of the form feeds (date and time both feed `startAt`). */
+export function pathOf(key: keyof ActivityForm): string {
+  switch (key) {
+    case 'date':
+    case 'time':
+      return 'startAt';
+    case 'gradingEnabled':
+      return 'grading.enabled';
+    case 'maxPoints':
+      return 'grading.maxPoints';
+    case 'policy':
+      return 'grading.policy';
+    case 'thresholdPercent':
+      return 'grading.thresholdPercent';
+    default:
+      return key;
+  }
+}
+
+export const fieldId = (path: string): string => `field-${path.replace(/\./g, '-')}`;
+
+/** Puts errors in form order; paths the form has no control for come last. */
+export function orderErrors(errors: Iterable<{ path: string; message: string }>): FormErrors {
+  const byPath = new Map<string, string>();
+  for (const { path, message } of errors) if (!byPath.has(path)) byPath.set(path, message);
+  const known: string[] = FIELD_PATHS.filter((p) => byPath.has(p));
+  const unknown = [...byPath.keys()].filter((p) => !known.includes(p));
+  return Object.fromEntries([...known, ...unknown].map((p) => [p, byPath.get(p) as string]));
+}
+
+function wholeNumber(value: string, min: number, max: number, errors: Array<[string, string]>, path: string) {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n)) errors.push([path, 'Enter a whole number.']);
+  else if (n < min || n > max) errors.push([path, `Enter a number from ${min} to ${max}.`]);
+  return n;
+}
+
+/** The request body, or the errors to show; `timeZone` is the zone the date and time were entered in. */
+export function toRequest(
+  form: ActivityForm,
+  timeZone: string,
+): { ok: true; request: DeepLinkingRequest } | { ok: false; errors: FormErrors } {
+  const errors: Array<[string, string]> = [];
+  const title = form.title.trim();
+  if (!title) errors.push(['title', 'Enter a title.']);
+  else if (title.length > TITLE_MAX) errors.push(['title', `Use at most ${TITLE_MAX} characters.`]);
+  if (form.description.trim().length > DESCRIPTION_MAX)
+    errors.push(['description', `Use at most ${DESCRIPTION_MAX} characters.`]);
+
+  let startAt: string | null = null;
+  if (form.date || form.time) {
+    if (!form.date) errors.push(['startAt', 'Enter a date, or clear the time for no schedule.']);
+    else if (!form.time) errors.push(['startAt', 'Enter a start time, or clear the date for no schedule.']);
+    else {
+      startAt = zonedTimeToUtc(form.date, form.time, timeZone) ?? null;
+      if (!startAt) errors.push(['startAt', 'Enter a valid date and time.']);
+    }
+  }
+  const durationMinutes = wholeNumber(form.durationMinutes, 5, 24 * 60, errors, 'durationMinutes');
+  const maxParticipants = wholeNumber(form.maxParticipants, 2, 1000, errors, 'maxParticipants');
+
+  const maxPoints = Number(form.maxPoints);
+  let thresholdPercent = Number(form.thresholdPercent);
+  if (form.gradingEnabled) {
+    if (form.maxPoints.trim() === '' || !Number.isFinite(maxPoints) || maxPoints <= 0 || maxPoints > 10_000)
+      errors.push(['grading.maxPoints', 'Enter a number of points greater than 0 and at most 10000.']);
+    if (form.policy === 'threshold')
+      thresholdPercent = wholeNumber(form.thresholdPercent, 1, 100, errors, 'grading.thresholdPercent');
+  }
+  if (errors.length > 0)
+    return { ok: false, errors: orderErrors(errors.map(([path, message]) => ({ path, message }))) };
+
+  const grading: DeepLinkingRequest['grading'] = form.gradingEnabled
+    ? {
+        enabled: true,
+        maxPoints,
+        policy: form.policy,
+        ...(form.policy === 'threshold' ? { thresholdPercent } : {}),
+      }
+    : { enabled: false };
+  return {
+    ok: true,
+    request: {
+      title,
+      description: form.description.trim(),
+      startAt,
+      durationMinutes,
+      audioOnly: form.audioOnly,
+      publishers: form.publishers,
+      waitingRoom: form.waitingRoom,
+      joinBeforeInstructor: form.joinBeforeInstructor,
+      maxParticipants,
+      grading,
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { Schema, type Connection } from 'mongoose';
+import type { AuditEntry, ParticipantEvent, RoomRecord, RoomStore, SessionRecord } from '../rooms/room-store.js';
+import type { IndexSpec } from './indexes.js';
+
+const ROOMS = 'rooms';
+const SESSIONS = 'room_sessions';
+const EVENTS = 'participant_events';
+const WEBHOOKS = 'livekit_webhooks';
+const AUDIT = 'room_audit';
+
+export const ROOM_INDEXES: readonly IndexSpec[] = [
+  { collection: ROOMS, keys: { key: 1 }, name: 'key_unique', unique: true },
+  { collection: SESSIONS, keys: { sessionId: 1 }, name: 'sessionId_unique', unique: true },
+  { collection: SESSIONS, keys: { roomKey: 1, startedAt: -1 }, name: 'room_started' },
+  { collection: EVENTS, keys: { eventId: 1 }, name: 'eventId_unique', unique: true },
+  { collection: EVENTS, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
+  { collection: WEBHOOKS, keys: { id: 1 }, name: 'id_unique', unique: true },
+  // Webhook ids only guard against redelivery, which LiveKit gives up on after seconds.
+  { collection: WEBHOOKS, keys: { receivedAt: 1 }, name: 'receivedAt_ttl', expireAfterSeconds: 7 * 86400 },
+  { collection: AUDIT, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
+];
+
+const isDuplicate = (err: unknown): boolean => (err as { code?: unknown }).code === 11000;
+const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
+  const { _id, __v, ...rest } = doc;
+  return rest as T;
+};
+
+export function createRoomStore(connection: Connection): RoomStore {
+  const mixed = (collection: string, name: string) =>
+    connection.model(name, new Schema({}, { collection, strict: false, minimize: false }));
+  const Rooms = mixed(ROOMS, 'RoomRecord');
+  const Sessions = mixed(SESSIONS, 'RoomSession');
+  const Events = mixed(EVENTS, 'ParticipantEvent');
+  const Webhooks = mixed(WEBHOOKS, 'LiveKitWebhook');
+  const Audit = mixed(AUDIT, 'RoomAudit');
+
+  const room = async (key: string): Promise<RoomRecord> => {
+    const doc = await Rooms.findOne({ key }).lean<RoomRecord>();
+    if (!doc) throw new Error(`room ${key} does not exist`);
+    return strip(doc);
+  };
+  const session = async (sessionId: string | undefined): Promise<SessionRecord | undefined> => {
+    if (!sessionId) return undefined;
+    const doc = await Sessions.findOne({ sessionId }).lean<SessionRecord>();
+    return doc ? strip(doc) : undefined;
+  };
+
+  return {
+    async ensure(input) {
+      const now = new Date();
+      try {
+        await Rooms.create({ ...input, state: 'created', locked: false, controls: {}, createdAt: now, updatedAt: now });
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+      }
+      return room(input.key);
+    },
+    async get(key) {
+      const doc = await Rooms.findOne({ key }).lean<RoomRecord>();
+      return doc ? strip(doc) : undefined;
+    },
+    async setState(key, patch) {
+      await Rooms.updateOne({ key }, { $set: { ...patch, updatedAt: new Date() } });
+      return room(key);
+    },
+    async setControl(key, identity, patch) {
+      const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`controls.${identity}.${k}`, v]));
+      await Rooms.updateOne({ key }, { $set: { ...set, updatedAt: new Date() } });
+      return room(key);
+    },
+    async openSession(key, livekitSid, at) {
+      const current = await room(key);
+      const open = await session(current.currentSessionId);
+      if (open && !open.endedAt) return open;
+      const created: SessionRecord = {
+        sessionId: `ses_${randomBytes(12).toString('base64url')}`,
+        roomKey: key,
+        livekitSid,
+        startedAt: at,
+        peakParticipants: 0,
+        present: [],
+      };
+      await Sessions.create(created);
+      // Only the first of two concurrent openers wins; the other adopts its session.
+      const claimed = await Rooms.updateOne(
+        { key, currentSessionId: current.currentSessionId ?? null },
+        { $set: { currentSessionId: created.sessionId, state: 'live', controls: {}, updatedAt: new Date() } },
+      );
+      if (claimed.modifiedCount === 0) {
+        await Sessions.deleteOne({ sessionId: created.sessionId });
+        return (await session((await room(key)).currentSessionId)) as SessionRecord;
+      }
+      return created;
+    },
+    async closeSession(key, at) {
+      const current = await room(key);
+      const open = await session(current.currentSessionId);
+      if (!open || open.endedAt) return open;
+      await Sessions.updateOne({ sessionId: open.sessionId, endedAt: null }, { $set: { endedAt: at, present: [] } });
+      return session(open.sessionId);
+    },
+    async currentSession(key) {
+      const current = await room(key);
+      return session(current.currentSessionId);
+    },
+    async recordParticipant(event) {
+      try {
+        await Events.create(event);
+      } catch (err) {
+        if (isDuplicate(err)) return false;
+        throw err;
+      }
+      if (event.sessionId) {
+        const update =
+          event.kind === 'joined' ? { $addToSet: { present: event.identity } } : { $pull: { present: event.identity } };
+        await Sessions.updateOne({ sessionId: event.sessionId }, update);
+        const s = await session(event.sessionId);
+        if (s && s.present.length > s.peakParticipants) {
+          await Sessions.updateOne(
+            { sessionId: event.sessionId, peakParticipants: { $lt: s.present.length } },
+            { $set: { peakParticipants: s.present.length } },
+          );
+        }
+      }
+      return true;
+    },
+    async markWebhook(id, event, at) {
+      try {
+        await Webhooks.create({ id, event, receivedAt: at });
+        return true;
+      } catch (err) {
+        if (isDuplicate(err)) return false;
+        throw err;
+      }
+    },
+    async audit(entry) {
+      await Audit.create(entry);
+    },
+    async participantEvents(roomKey) {
+      return (await Events.find({ roomKey }).sort({ at: 1 }).lean<ParticipantEvent[]>()).map(strip);
+    },
+    async auditLog(roomKey) {
+      return (await Audit.find({ roomKey }).sort({ at: 1 }).lean<AuditEntry[]>()).map(strip);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { Source } from './grants.js';
+
+export type RoomState = 'created' | 'live' | 'ended';
+
+/** Per-session powers an instructor changed; reset when a new session starts. */
+export interface ParticipantControl {
+  promoted?: boolean;
+  mutedSources?: Source[];
+  removed?: boolean;
+  handRaised?: boolean;
+}
+
+export interface RoomRecord {
+  /** Also the LiveKit room name. */
+  key: string;
+  platformId: string;
+  deploymentId: string;
+  contextId?: string;
+  resourceLinkId: string;
+  activityId?: string;
+  state: RoomState;
+  locked: boolean;
+  currentSessionId?: string;
+  controls: Record<string, ParticipantControl>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SessionRecord {
+  sessionId: string;
+  roomKey: string;
+  livekitSid?: string;
+  startedAt: Date;
+  endedAt?: Date;
+  peakParticipants: number;
+  /** Identities currently connected, maintained from webhooks (attendance builds on the event log). */
+  present: string[];
+}
+
+export type ParticipantEventKind = 'joined' | 'left';
+
+export interface ParticipantEvent {
+  eventId: string;
+  roomKey: string;
+  sessionId?: string;
+  identity: string;
+  name: string;
+  role?: string;
+  kind: ParticipantEventKind;
+  at: Date;
+}
+
+export interface AuditEntry {
+  roomKey: string;
+  sessionId?: string;
+  actor: string;
+  action: string;
+  target?: string;
+  at: Date;
+}
+
+export interface RoomStore {
+  /** Creates the room record on first use; later calls return it unchanged. */
+  ensure(
+    input: Omit<RoomRecord, 'state' | 'locked' | 'controls' | 'createdAt' | 'updatedAt' | 'currentSessionId'>,
+  ): Promise<RoomRecord>;
+  get(key: string): Promise<RoomRecord | undefined>;
+  setState(key: string, patch: { state?: RoomState; locked?: boolean }): Promise<RoomRecord>;
+  setControl(key: string, identity: string, patch: ParticipantControl): Promise<RoomRecord>;
+  /** Starts a session unless the room already has one open; returns the open session. */
+  openSession(key: string, livekitSid: string | undefined, at: Date): Promise<SessionRecord>;
+  /** Closes the room's open session (if any) and clears per-session controls. */
+  closeSession(key: string, at: Date): Promise<SessionRecord | undefined>;
+  currentSession(key: string): Promise<SessionRecord | undefined>;
+  /** Records a join/leave once per webhook event id and keeps `present`/peak up to date. */
+  recordParticipant(event: ParticipantEvent): Promise<boolean>;
+  /** True the first time this webhook id is seen (idempotency). */
+  markWebhook(id: string, event: string, at: Date): Promise<boolean>;
+  audit(entry: AuditEntry): Promise<void>;
+  participantEvents(roomKey: string): Promise<ParticipantEvent[]>;
+  auditLog(roomKey: string): Promise<AuditEntry[]>;
+}
