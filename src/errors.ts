@@ -132,6 +132,18 @@ export const ERROR_CODES = {
     message: 'The dynamic registration request or the LMS configuration it points to is invalid.',
   },
   LTI_DYNREG_FAILED: { status: 502, message: 'The LMS refused or did not answer the dynamic registration.' },
+  ROOM_ENDED: { status: 409, message: 'This live class has ended. It opens again when your teacher restarts it.' },
+  ROOM_NOT_OPEN: { status: 403, message: 'This live class is not open yet.' },
+  ROOM_LOCKED: { status: 403, message: 'The teacher has locked this live class: nobody else can join right now.' },
+  ROOM_FULL: { status: 409, message: 'This live class is full.' },
+  PARTICIPANT_REMOVED: {
+    status: 403,
+    message: 'A teacher removed you from this live class for the rest of the session.',
+  },
+  WAITING_FOR_INSTRUCTOR: { status: 409, message: 'The live class starts when your teacher joins.' },
+  IN_WAITING_ROOM: { status: 409, message: 'You are in the waiting room. A teacher will let you in.' },
+  WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
+  PARTICIPANT_NOT_FOUND: { status: 404, message: 'That person is not in this live class.' },
   ACTIVITY_NOT_FOUND: { status: 404, message: 'This live class no longer exists. Ask your teacher to add it again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

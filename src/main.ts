@@ -13,8 +13,10 @@ import { createDemoPlatform, type DemoPlatform } from './dev/demo-platform.js';
 import { adminRouter } from './http/admin-router.js';
 import { apiRouter } from './http/api-router.js';
 import { ltiRouter } from './http/lti-router.js';
+import { registrationRouter } from './http/registration-router.js';
 import { createJwksCache } from './lti/jwks-cache.js';
 import { createLaunchStore, LAUNCH_STORE_INDEXES } from './lti/launch-store.js';
+import { loadToolRegistration } from './lti/registration.js';
 import { createPlatformService, PLATFORM_INDEXES, type PlatformService } from './lti/platforms.js';
 import { LTIJS_EXPIRING_COLLECTIONS, setupLtiProvider } from './lti/provider.js';
 import { createSessionStore, SESSION_INDEXES } from './lti/sessions.js';
@@ -82,6 +84,15 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
         sessions,
         jwks: createJwksCache({ ttlMs: 10 * 60_000, minRefreshIntervalMs: 5_000, fetchTimeoutMs: 5_000 }),
         keysRouter: lti.keysRouter,
+        extra: [
+          registrationRouter({
+            registration: loadToolRegistration(),
+            publicUrl,
+            platforms,
+            allowHttp: config.env !== 'production',
+            autoActivate: config.lti.autoActivateDynamicRegistrations,
+          }),
+        ],
       }),
       api: apiRouter({ publicUrl, sessions, platforms, activities, lti }),
       admin: adminRouter({ apiKey: config.admin.apiKey, platforms }),

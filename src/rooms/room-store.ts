@@ -8,6 +8,11 @@ export interface ParticipantControl {
   mutedSources?: Source[];
   removed?: boolean;
   handRaised?: boolean;
+  /** Waiting room: pending until an instructor admits or denies. */
+  waiting?: 'pending' | 'admitted' | 'denied';
+  name?: string;
+  role?: string;
+  waitingSince?: Date;
 }
 
 export interface RoomRecord {
