@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This address does not accept that method.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Wait a few minutes and try again.' },
   INTERNAL: {
     status: 500,
     message: 'Something went wrong on our side. Try again; if it persists, tell your LMS admin.',

@@ -8,6 +8,7 @@ import {
 } from '../lti/dynamic-registration.js';
 import { canvasConfig } from '../lti/registration.js';
 import { asyncHandler } from './async-handler.js';
+import { createRateLimiter } from './rate-limit.js';
 import { escapeHtml, htmlPage } from './html.js';
 import { ltiErrorPage } from './lti-error-page.js';
 
@@ -28,6 +29,8 @@ export function registrationRouter(deps: RegistrationRouterDeps): Router {
     return full.slice(mount.length);
   };
   const config = canvasConfig(deps.registration, deps.publicUrl);
+  // Unauthenticated, fetches remote URLs and makes ltijs generate an RSA key: keep it from being hammered.
+  const limiter = createRateLimiter({ windowMs: 10 * 60_000, max: 10 });
 
   router.get(local(deps.registration.paths.canvasConfig), (_req, res) => {
     res.json(config);
@@ -41,6 +44,7 @@ export function registrationRouter(deps: RegistrationRouterDeps): Router {
       res.setHeader('content-security-policy', 'frame-ancestors *');
       res.setHeader('cache-control', 'no-store');
       try {
+        if (!limiter.take(req.ip ?? 'unknown')) throw new AppError('RATE_LIMITED');
         const result = await registerDynamically(req.query, deps);
         req.log?.info(
           {

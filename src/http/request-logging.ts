@@ -18,6 +18,19 @@ export function requestLogging(logger: Logger) {
       if (err || res.statusCode >= 500) return 'error';
       return res.statusCode >= 400 ? 'info' : 'debug';
     },
+    serializers: {
+      // Query strings can carry credentials (registration_token, ltik): log the path and parameter names only.
+      req(req: { method?: string; url?: string; id?: unknown }) {
+        return { id: req.id, method: req.method, url: redactQuery(req.url ?? '') };
+      },
+    },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
   });
+}
+
+export function redactQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const names = [...new URLSearchParams(url.slice(q + 1)).keys()];
+  return `${url.slice(0, q)}?${names.map((n) => `${n}=…`).join('&')}`;
 }
