@@ -68,6 +68,9 @@ describe('the npm start stack (scripts/dev-stack.ts)', function () {
     const first = await startOnce(ports);
     const ready = await fetch(`${first.url}/readyz`);
     assert.equal(ready.status, 200, await ready.text());
+    const [, demoUrl] = first.r.output().match(/Demo LMS \(launch from here\):\s+(\S+)/) ?? [];
+    assert.equal(demoUrl, `${first.url}/demo`);
+    assert.match(await (await fetch(demoUrl as string)).text(), /Join as instructor/);
     const secrets = readFileSync(path.join(dataDir, 'dev-secrets.json'), 'utf8');
     const uri = `mongodb://127.0.0.1:${ports.ferret}/liveclass`;
     const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 2000 }).asPromise();
