@@ -11,7 +11,14 @@ export interface AppDeps {
   logger: Logger;
   readiness: readonly ReadinessCheck[];
   /** Mounted routers; each is optional so unit tests build only what they exercise. */
-  routers?: { lti?: RequestHandler; api?: RequestHandler; admin?: RequestHandler; demo?: RequestHandler };
+  routers?: {
+    lti?: RequestHandler;
+    api?: RequestHandler;
+    admin?: RequestHandler;
+    room?: RequestHandler;
+    hooks?: RequestHandler;
+    demo?: RequestHandler;
+  };
   /** Origins allowed to frame the tool (registered LMSs). */
   frameAncestors?: () => Promise<string[]>;
   /** Built launcher assets (index.html + assets/). */
@@ -37,7 +44,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogging(deps.logger));
   const routers = deps.routers ?? {};
   if (routers.lti) app.use('/lti', routers.lti);
+  if (routers.hooks) app.use('/hooks', routers.hooks);
   if (routers.admin) app.use('/api/admin', routers.admin);
+  if (routers.room) app.use('/api/room', routers.room);
   if (routers.api) app.use('/api', routers.api);
   if (routers.demo) app.use('/demo', routers.demo);
   if (deps.clientDir) app.use(clientAssets(deps.clientDir));

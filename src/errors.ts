@@ -144,7 +144,7 @@ export const ERROR_CODES = {
   WAITING_FOR_INSTRUCTOR: { status: 409, message: 'The live class starts when your teacher joins.' },
   IN_WAITING_ROOM: { status: 409, message: 'You are in the waiting room. A teacher will let you in.' },
   WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
-  PARTICIPANT_NOT_FOUND: { status: 404, message: 'That person is not in this live class.' },
+  PARTICIPANT_NOT_IN_ROOM: { status: 403, message: 'That person is not in your live class.' },
   ACTIVITY_NOT_FOUND: { status: 404, message: 'This live class no longer exists. Ask your teacher to add it again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

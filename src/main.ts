@@ -12,6 +12,13 @@ import { createActivityStore, ACTIVITY_INDEXES } from './db/activity-store.js';
 import { createDemoPlatform, type DemoPlatform } from './dev/demo-platform.js';
 import { adminRouter } from './http/admin-router.js';
 import { apiRouter } from './http/api-router.js';
+import { hooksRouter } from './http/hooks-router.js';
+import { roomRouter } from './http/room-router.js';
+import { createRoomStore, ROOM_INDEXES } from './db/room-store.js';
+import { createWebhookVerifier } from './livekit/webhooks.js';
+import { createRoomControls } from './rooms/room-controls.js';
+import { createRoomService } from './rooms/room-service.js';
+import { createSessionTracker } from './rooms/session-tracker.js';
 import { ltiRouter } from './http/lti-router.js';
 import { registrationRouter } from './http/registration-router.js';
 import { createJwksCache } from './lti/jwks-cache.js';
@@ -58,6 +65,16 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
   const sessions = createSessionStore(db.connection);
   const activities = createActivityStore(db.connection);
   const publicUrl = config.server.publicUrl.replace(/\/$/, '');
+  const roomStore = createRoomStore(db.connection);
+  const rooms = createRoomService({
+    store: roomStore,
+    livekit,
+    livekitUrl: config.livekit.url,
+    tokenTtlSeconds: 10 * 60,
+    logger,
+  });
+  const controls = createRoomControls({ store: roomStore, livekit, rooms });
+  const tracker = createSessionTracker({ store: roomStore, livekit, logger });
   const demo = config.demo.enabled ? await startDemoPlatform(publicUrl, platforms, logger) : undefined;
 
   let shuttingDown = false;
@@ -96,6 +113,8 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
       }),
       api: apiRouter({ publicUrl, sessions, platforms, activities, lti }),
       admin: adminRouter({ apiKey: config.admin.apiKey, platforms }),
+      room: roomRouter({ sessions, activities, rooms, controls, store: roomStore }),
+      hooks: hooksRouter({ verifier: createWebhookVerifier(config.livekit.apiKey, config.livekit.apiSecret), tracker }),
       demo: demo?.router,
     },
   });
@@ -125,6 +144,7 @@ const ALL_INDEXES = [
   ...LAUNCH_STORE_INDEXES,
   ...SESSION_INDEXES,
   ...ACTIVITY_INDEXES,
+  ...ROOM_INDEXES,
 ];
 
 /** The demo LMS registers itself like any platform, through the same service as the admin API. */

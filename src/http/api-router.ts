@@ -3,14 +3,10 @@ import { AppError } from '../errors.js';
 import type { LtiProvider } from '../lti/provider.js';
 import type { PlatformService } from '../lti/platforms.js';
 import type { SessionStore } from '../lti/sessions.js';
-import {
-  activitySettingsSchema,
-  availability,
-  defaultSettings,
-  type ActivityStore,
-} from '../rooms/activity-settings.js';
+import { activitySettingsSchema, availability, type ActivityStore } from '../rooms/activity-settings.js';
 import { asyncHandler } from './async-handler.js';
 import type { DeepLinkingResponse, MeResponse } from './contract.js';
+import { settingsFor } from './member.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 
 export interface ApiRouterDeps {
@@ -31,14 +27,8 @@ export function apiRouter(deps: ApiRouterDeps): Router {
     asyncHandler(async (req, res) => {
       const s = currentLaunch(req.launch);
       const platform = await deps.platforms.get(s.platformId);
-      let activity: MeResponse['activity'];
-      if (s.messageType === 'LtiResourceLinkRequest') {
-        const stored = s.activityId ? await deps.activities.find(s.platformId, s.activityId) : undefined;
-        if (s.activityId && !stored) throw new AppError('ACTIVITY_NOT_FOUND');
-        activity = stored
-          ? { id: stored.id, settings: stored.settings }
-          : { id: null, settings: defaultSettings(s.resourceLink?.title ?? 'Live class') };
-      }
+      const activity: MeResponse['activity'] =
+        s.messageType === 'LtiResourceLinkRequest' ? await settingsFor(s, deps.activities) : undefined;
       const body: MeResponse = {
         user: { id: s.user.id, name: s.user.name, role: s.role, email: s.user.email, picture: s.user.picture },
         messageType: s.messageType,

@@ -1,0 +1,87 @@
+import { Router, json, type Request } from 'express';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import type { SessionStore } from '../lti/sessions.js';
+import type { ActivityStore } from '../rooms/activity-settings.js';
+import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS, type RoomControls } from '../rooms/room-controls.js';
+import type { RoomService } from '../rooms/room-service.js';
+import type { RoomStore } from '../rooms/room-store.js';
+import { asyncHandler } from './async-handler.js';
+import { memberFor } from './member.js';
+import { currentLaunch, sessionAuth } from './session-auth.js';
+
+const identity = z.string().regex(/^[a-z]-[0-9a-f]{8,64}$/, 'not a participant identity');
+const params = <T extends z.ZodRawShape>(shape: T, req: Request) => {
+  const parsed = z.object(shape).safeParse(req.params);
+  if (!parsed.success) throw new AppError('NOT_FOUND', { details: { path: req.path } });
+  return parsed.data;
+};
+
+export interface RoomRouterDeps {
+  sessions: SessionStore;
+  activities: ActivityStore;
+  rooms: RoomService;
+  controls: RoomControls;
+  store: RoomStore;
+}
+
+/** /api/room: join tokens for everyone, leader controls for instructors (all behind the launch token). */
+export function roomRouter(deps: RoomRouterDeps): Router {
+  const router = Router();
+  router.use(sessionAuth(deps.sessions), json({ limit: '4kb' }));
+  const member = (req: Request) => memberFor(currentLaunch(req.launch), deps.activities);
+
+  router.post(
+    '/token',
+    asyncHandler(async (req, res) => {
+      const grant = await deps.rooms.join(await member(req));
+      res.set('cache-control', 'no-store').json(grant);
+    }),
+  );
+
+  router.get(
+    '/',
+    asyncHandler(async (req, res) => {
+      const m = await member(req);
+      const room = await deps.rooms.ensureRoom(m);
+      const session = await deps.store.currentSession(room.key);
+      const live = session && !session.endedAt ? session : undefined;
+      res.set('cache-control', 'no-store').json({
+        state: room.state,
+        locked: room.locked,
+        sessionId: live?.sessionId ?? null,
+        startedAt: live?.startedAt ?? null,
+        participantCount: live?.present.length ?? 0,
+        waiting: m.role === 'instructor' ? await deps.rooms.waitingQueue(room.key) : undefined,
+      });
+    }),
+  );
+
+  router.post(
+    '/participants/:identity/:action',
+    asyncHandler(async (req, res) => {
+      const p = params({ identity, action: z.enum(PARTICIPANT_ACTIONS) }, req);
+      await deps.controls.participant(await member(req), p.identity, p.action);
+      res.status(204).end();
+    }),
+  );
+
+  router.post(
+    '/waiting/:identity/:action',
+    asyncHandler(async (req, res) => {
+      const p = params({ identity, action: z.enum(WAITING_ACTIONS) }, req);
+      await deps.controls.waiting(await member(req), p.identity, p.action);
+      res.status(204).end();
+    }),
+  );
+
+  router.post(
+    '/:action',
+    asyncHandler(async (req, res) => {
+      const p = params({ action: z.enum(ROOM_ACTIONS) }, req);
+      await deps.controls.room(await member(req), p.action);
+      res.status(204).end();
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,166 @@
+import { AppError } from '../errors.js';
+import type { LiveKitGateway, ParticipantInfo, Source } from '../livekit/gateway.js';
+import { grantsFor, type Role } from './grants.js';
+import { identityFor, roomKeyFor } from './room-keys.js';
+import { lobbyName, roleOf, WAITING_TOPIC, type Member, type RoomService } from './room-service.js';
+import type { ParticipantControl, RoomStore } from './room-store.js';
+
+export const PARTICIPANT_ACTIONS = [
+  'mute-audio',
+  'mute-video',
+  'allow-audio',
+  'allow-video',
+  'remove',
+  'promote',
+  'demote',
+  'lower-hand',
+] as const;
+export const ROOM_ACTIONS = ['lock', 'unlock', 'mute-all', 'end'] as const;
+export const WAITING_ACTIONS = ['admit', 'deny'] as const;
+
+export type ParticipantAction = (typeof PARTICIPANT_ACTIONS)[number];
+export type RoomAction = (typeof ROOM_ACTIONS)[number];
+export type WaitingAction = (typeof WAITING_ACTIONS)[number];
+
+const SOURCE: Partial<Record<ParticipantAction, Source>> = {
+  'mute-audio': 'microphone',
+  'allow-audio': 'microphone',
+  'mute-video': 'camera',
+  'allow-video': 'camera',
+};
+
+export interface ControlDeps {
+  store: RoomStore;
+  livekit: LiveKitGateway;
+  rooms: RoomService;
+  now?: () => Date;
+}
+
+const ignoreGone = (err: unknown): void => {
+  if ((err as AppError).code !== 'LIVEKIT_NOT_FOUND') throw err;
+};
+
+/**
+ * Leader powers. Each one changes what the SFU allows (permissions, removal, room deletion), is stored so
+ * the next token honours it, and is audited: who, what, on whom, when.
+ */
+export function createRoomControls(deps: ControlDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  const leaderRoom = async (actor: Member) => {
+    if (actor.role !== 'instructor')
+      throw new AppError('FORBIDDEN', { message: 'Only instructors can lead the live class.' });
+    return deps.rooms.ensureRoom(actor);
+  };
+
+  const audit = async (roomKey: string, actor: Member, action: string, target?: string) => {
+    const session = await deps.store.currentSession(roomKey);
+    await deps.store.audit({
+      roomKey,
+      sessionId: session?.sessionId,
+      actor: identityFor(actor.platformId, actor.userId),
+      action,
+      target,
+      at: now(),
+    });
+  };
+
+  /** Pushes the stored powers of one participant to the SFU (the whole permission set is replaced). */
+  const enforce = async (roomKey: string, actor: Member, p: ParticipantInfo, control: ParticipantControl) => {
+    const role = (roleOf(p) ?? 'participant') as Role;
+    await deps.livekit
+      .updateParticipant(roomKey, p.identity, { grants: grantsFor(role, actor.settings, control) })
+      .catch(ignoreGone);
+  };
+
+  const muteTracks = async (roomKey: string, p: ParticipantInfo, source: Source) => {
+    for (const track of p.tracks.filter((t) => t.source === source && !t.muted)) {
+      await deps.livekit.mutePublishedTrack(roomKey, p.identity, track.sid, true).catch(ignoreGone);
+    }
+  };
+
+  return {
+    async participant(actor: Member, identity: string, action: ParticipantAction): Promise<void> {
+      const room = await leaderRoom(actor);
+      const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
+      // The target must belong to *this* room: an instructor of another activity cannot reach it.
+      if (!present && !room.controls[identity]) throw new AppError('PARTICIPANT_NOT_IN_ROOM');
+      const current = room.controls[identity] ?? {};
+      const muted = new Set(current.mutedSources ?? []);
+      const source = SOURCE[action];
+      let patch: ParticipantControl = {};
+      if (action === 'mute-audio' || action === 'mute-video')
+        patch = { mutedSources: [...muted.add(source as Source)] };
+      if (action === 'allow-audio' || action === 'allow-video') {
+        muted.delete(source as Source);
+        patch = { mutedSources: [...muted] };
+      }
+      if (action === 'promote' || action === 'demote') patch = { promoted: action === 'promote' };
+      if (action === 'remove') patch = { removed: true };
+      if (action === 'lower-hand') patch = { handRaised: false };
+      const updated = await deps.store.setControl(room.key, identity, patch);
+      const control = updated.controls[identity] ?? {};
+
+      if (present) {
+        if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
+        else if (action === 'lower-hand') {
+          const metadata = { ...(JSON.parse(present.metadata || '{}') as object), handRaised: false };
+          await deps.livekit
+            .updateParticipant(room.key, identity, { metadata: JSON.stringify(metadata) })
+            .catch(ignoreGone);
+        } else {
+          await enforce(room.key, actor, present, control);
+          if (action === 'mute-audio' || action === 'mute-video') await muteTracks(room.key, present, source as Source);
+        }
+      }
+      await audit(room.key, actor, action, identity);
+    },
+
+    async room(actor: Member, action: RoomAction): Promise<void> {
+      const room = await leaderRoom(actor);
+      if (action === 'lock' || action === 'unlock') {
+        const locked = action === 'lock';
+        await deps.store.setState(room.key, { locked });
+        await deps.livekit
+          .updateRoomMetadata(
+            room.key,
+            JSON.stringify({ title: actor.settings.title, locked, audioOnly: actor.settings.audioOnly }),
+          )
+          .catch(ignoreGone);
+      }
+      if (action === 'mute-all') {
+        for (const p of await deps.rooms.participantsOf(room.key)) {
+          if (roleOf(p) === 'instructor') continue;
+          const muted = new Set(room.controls[p.identity]?.mutedSources ?? []).add('microphone');
+          const updated = await deps.store.setControl(room.key, p.identity, { mutedSources: [...muted] });
+          await enforce(room.key, actor, p, updated.controls[p.identity] ?? {});
+          await muteTracks(room.key, p, 'microphone');
+        }
+      }
+      if (action === 'end') {
+        await deps.livekit.deleteRoom(room.key).catch(ignoreGone);
+        await deps.livekit.deleteRoom(lobbyName(room.key)).catch(ignoreGone);
+        await deps.store.closeSession(room.key, now());
+        await deps.store.setState(room.key, { state: 'ended', locked: false });
+      }
+      await audit(room.key, actor, action);
+    },
+
+    async waiting(actor: Member, identity: string, action: WaitingAction): Promise<void> {
+      const room = await leaderRoom(actor);
+      if (!room.controls[identity]?.waiting) throw new AppError('PARTICIPANT_NOT_IN_ROOM');
+      const decision = action === 'admit' ? 'admitted' : 'denied';
+      await deps.store.setControl(room.key, identity, { waiting: decision });
+      // Push: the waiting client listens in the lobby room and asks for its real token when admitted.
+      await deps.livekit
+        .sendData(lobbyName(room.key), { type: decision }, { topic: WAITING_TOPIC, to: [identity] })
+        .catch(ignoreGone);
+      await deps.rooms.notifyInstructors(room.key);
+      await audit(room.key, actor, `waiting-${action}`, identity);
+    },
+
+    roomKeyFor,
+  };
+}
+
+export type RoomControls = ReturnType<typeof createRoomControls>;

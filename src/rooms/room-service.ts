@@ -1,0 +1,209 @@
+import { AppError } from '../errors.js';
+import type { LiveKitGateway, ParticipantInfo } from '../livekit/gateway.js';
+import type { Logger } from '../log.js';
+import type { ActivitySettings } from './activity-settings.js';
+import { grantsFor, type Grants, type Role } from './grants.js';
+import { decideJoin } from './join-policy.js';
+import { identityFor, roomKeyFor } from './room-keys.js';
+import type { RoomRecord, RoomStore } from './room-store.js';
+
+/** The person asking, as plain data from their launch. */
+export interface Member {
+  platformId: string;
+  deploymentId: string;
+  contextId?: string;
+  resourceLinkId: string;
+  activityId?: string;
+  userId: string;
+  name: string;
+  role: Role;
+  settings: ActivitySettings;
+}
+
+export interface JoinGrant {
+  url: string;
+  token: string;
+  identity: string;
+  expiresAt: string;
+  room: string;
+}
+
+export interface RoomServiceDeps {
+  store: RoomStore;
+  livekit: LiveKitGateway;
+  /** The LiveKit URL browsers connect to. */
+  livekitUrl: string;
+  tokenTtlSeconds: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export const WAITING_TOPIC = 'waiting-room';
+export const lobbyName = (roomKey: string): string => `${roomKey}-lobby`;
+
+const parseMeta = (metadata: string): Record<string, unknown> => {
+  try {
+    const value: unknown = JSON.parse(metadata || '{}');
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+};
+export const roleOf = (p: Pick<ParticipantInfo, 'metadata'>): string | undefined =>
+  parseMeta(p.metadata).role as string | undefined;
+
+export function createRoomService(deps: RoomServiceDeps) {
+  const now = deps.now ?? (() => new Date());
+  const log = deps.logger.child({ module: 'rooms' });
+
+  const participantsOf = async (room: string): Promise<ParticipantInfo[]> => {
+    try {
+      return await deps.livekit.listParticipants(room);
+    } catch (err) {
+      if ((err as AppError).code === 'LIVEKIT_NOT_FOUND') return [];
+      throw err;
+    }
+  };
+
+  const ensureRoom = (m: Member): Promise<RoomRecord> =>
+    deps.store.ensure({
+      key: roomKeyFor(m),
+      platformId: m.platformId,
+      deploymentId: m.deploymentId,
+      contextId: m.contextId,
+      resourceLinkId: m.resourceLinkId,
+      activityId: m.activityId,
+    });
+
+  /** Creating an existing LiveKit room is a no-op that returns it, so this is safe on every join. */
+  const ensureSfuRoom = async (room: RoomRecord, settings: ActivitySettings): Promise<void> => {
+    await deps.livekit.createRoom({
+      name: room.key,
+      // Headroom over the class size for instructors, who are never refused for capacity.
+      maxParticipants: settings.maxParticipants + 5,
+      emptyTimeoutSeconds: 10 * 60,
+      departureTimeoutSeconds: 2 * 60,
+      metadata: JSON.stringify({ title: settings.title, locked: room.locked, audioOnly: settings.audioOnly }),
+    });
+  };
+
+  const mint = async (
+    room: string,
+    identity: string,
+    name: string,
+    metadata: object,
+    grants: Grants,
+  ): Promise<JoinGrant> => {
+    const { token, expiresAt } = await deps.livekit.mintJoinToken({
+      room,
+      identity,
+      name,
+      metadata: JSON.stringify(metadata),
+      grants,
+      ttlSeconds: deps.tokenTtlSeconds,
+    });
+    return { url: deps.livekitUrl, token, identity, expiresAt: expiresAt.toISOString(), room };
+  };
+
+  /** Waiting participants sit in a silent lobby room, where the tool can push the instructor's answer. */
+  const waitInLobby = async (room: RoomRecord, m: Member, identity: string): Promise<JoinGrant> => {
+    if (room.controls[identity]?.waiting !== 'pending') {
+      await deps.store.setControl(room.key, identity, {
+        waiting: 'pending',
+        name: m.name,
+        role: m.role,
+        waitingSince: now(),
+      });
+      await notifyInstructors(room.key);
+    }
+    await deps.livekit.createRoom({
+      name: lobbyName(room.key),
+      emptyTimeoutSeconds: 10 * 60,
+      departureTimeoutSeconds: 60,
+    });
+    return mint(
+      lobbyName(room.key),
+      identity,
+      m.name,
+      { role: m.role, waiting: true },
+      {
+        roomAdmin: false,
+        canPublish: false,
+        canPublishSources: [],
+        canSubscribe: false,
+        canPublishData: false,
+        canUpdateOwnMetadata: false,
+        hidden: true,
+        recorder: false,
+      },
+    );
+  };
+
+  /** Instructors in the room get the queue pushed whenever it changes (no polling). */
+  const notifyInstructors = async (roomKey: string): Promise<void> => {
+    const instructors = (await participantsOf(roomKey))
+      .filter((p) => roleOf(p) === 'instructor')
+      .map((p) => p.identity);
+    if (instructors.length === 0) return;
+    const queue = await waitingQueue(roomKey);
+    await deps.livekit
+      .sendData(roomKey, { type: 'queue', queue }, { topic: WAITING_TOPIC, to: instructors })
+      .catch((err: unknown) => {
+        log.warn({ err, roomKey }, 'could not push the waiting queue');
+      });
+  };
+
+  const waitingQueue = async (roomKey: string) => {
+    const room = await deps.store.get(roomKey);
+    return Object.entries(room?.controls ?? {})
+      .filter(([, c]) => c.waiting === 'pending')
+      .map(([identity, c]) => ({
+        identity,
+        name: c.name ?? identity,
+        role: c.role ?? 'participant',
+        since: c.waitingSince,
+      }));
+  };
+
+  return {
+    roomKeyFor,
+    identityFor,
+    waitingQueue,
+    notifyInstructors,
+    participantsOf,
+    ensureRoom,
+
+    /** A short-lived join token, or a refusal with a stable code (IN_WAITING_ROOM carries a lobby token). */
+    async join(m: Member): Promise<JoinGrant> {
+      let room = await ensureRoom(m);
+      const identity = identityFor(m.platformId, m.userId);
+      const present = await participantsOf(room.key);
+      const decision = decideJoin({
+        role: m.role,
+        settings: m.settings,
+        room,
+        control: room.controls[identity],
+        instructorPresent: present.some((p) => roleOf(p) === 'instructor'),
+        participantCount: present.filter((p) => p.identity !== identity).length,
+        now: now(),
+      });
+      if (!decision.ok) {
+        const { ok: _ok, code, ...details } = decision;
+        if (code === 'IN_WAITING_ROOM') {
+          const lobby = await waitInLobby(room, m, identity);
+          throw new AppError(code, { details: { lobby } });
+        }
+        throw new AppError(code, { details });
+      }
+      if (decision.reopen) {
+        room = await deps.store.setState(room.key, { state: 'created' });
+        log.info({ roomKey: room.key }, 'room reopened by an instructor');
+      }
+      await ensureSfuRoom(room, m.settings);
+      const grants = grantsFor(m.role, m.settings, room.controls[identity]);
+      return mint(room.key, identity, m.name, { role: m.role }, grants);
+    },
+  };
+}
+
+export type RoomService = ReturnType<typeof createRoomService>;
