@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { dispose } from '@livekit/rtc-node';
+import { createLiveKitGateway } from '../../src/livekit/livekit-gateway.js';
+import { TestParticipant, waitUntil } from '../support/participant.js';
+import { LaunchedUser, videoGrant } from '../support/room-client.js';
+import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+
+async function serverTracks(env: TestEnvironment, student: TestParticipant, observer: TestParticipant) {
+  const gateway = createLiveKitGateway({
+    apiUrl: env.stack.livekit.url.replace(/^ws/, 'http'),
+    apiKey: env.stack.livekit.apiKey,
+    apiSecret: env.stack.livekit.apiSecret,
+    requestTimeoutMs: 5000,
+  });
+  const list = await gateway.listParticipants(student.room.name as string);
+  const count = (identity?: string) => list.find((p) => p.identity === identity)?.tracks.length ?? -1;
+  return {
+    student: count(student.room.localParticipant?.identity),
+    observer: count(observer.room.localParticipant?.identity),
+  };
+}
+
+describe('joining a room: tokens, grants and real participants', function () {
+  this.timeout(60_000);
+  let env: TestEnvironment;
+  const connected: TestParticipant[] = [];
+  before(async () => {
+    env = await useTestEnvironment();
+  });
+  afterEach(async () => {
+    await Promise.all(connected.splice(0).map((p) => p.disconnect()));
+  });
+  after(() => dispose());
+
+  it('mints short-lived tokens with explicit least-privilege grants per role', async () => {
+    const grants: Record<string, Record<string, any>> = {};
+    for (const role of ['instructor', 'student', 'observer'] as const) {
+      const user = await LaunchedUser.launch(env.tool.url, role);
+      const grant = await user.joinGrant();
+      assert.equal(grant.url, env.config.livekit.url);
+      assert.match(grant.identity, /^u-[0-9a-f]{24}$/);
+      const ttl = (Date.parse(grant.expiresAt) - Date.now()) / 1000;
+      assert.ok(ttl > 500 && ttl <= 600, `ttl ${ttl}`);
+      grants[role] = videoGrant(grant.token);
+    }
+    assert.equal(grants.instructor?.roomAdmin, true);
+    assert.deepEqual(grants.instructor?.canPublishSources, [
+      'camera',
+      'microphone',
+      'screen_share',
+      'screen_share_audio',
+    ]);
+    assert.equal(grants.student?.roomAdmin, false);
+    assert.deepEqual(grants.student?.canPublishSources, ['camera', 'microphone']);
+    assert.equal(grants.student?.canUpdateOwnMetadata, true);
+    assert.equal(grants.observer?.canPublish, false);
+    assert.equal(grants.observer?.canPublishData, false);
+    assert.equal(grants.observer?.canSubscribe, true);
+    for (const g of Object.values(grants)) assert.equal(g.roomCreate, false, 'joiners never create rooms');
+  });
+
+  it('puts every launch of the same activity in the same room', async () => {
+    const a = await (await LaunchedUser.launch(env.tool.url, 'student')).joinGrant();
+    const b = await (await LaunchedUser.launch(env.tool.url, 'instructor')).joinGrant();
+    assert.equal(a.room, b.room);
+    assert.notEqual(a.identity, b.identity);
+  });
+
+  it('lets a participant publish its microphone while the SFU refuses it to an observer', async () => {
+    const student = await TestParticipant.connect(
+      await (await LaunchedUser.launch(env.tool.url, 'student')).joinGrant(),
+    );
+    connected.push(student);
+    assert.ok(await student.publishMicrophone());
+    const observer = await TestParticipant.connect(
+      await (await LaunchedUser.launch(env.tool.url, 'observer')).joinGrant(),
+    );
+    connected.push(observer);
+    const refusal = await observer.publishMicrophone().then(
+      () => 'published',
+      (err: Error) => err.message,
+    );
+    assert.notEqual(refusal, 'published');
+    // What counts is the SFU's view: the observer has no track, the student has one.
+    const tracks = await serverTracks(env, student, observer);
+    assert.deepEqual(tracks, { student: 1, observer: 0 });
+  });
+
+  it('records joins and leaves from LiveKit webhooks and tracks the live session', async () => {
+    const teacher = await LaunchedUser.launch(env.tool.url, 'instructor');
+    const p = await TestParticipant.connect(await teacher.joinGrant());
+    connected.push(p);
+    await waitUntil(async () => (await teacher.json('GET', '/room')).participantCount >= 1, 10_000, 'join webhook');
+    const state = await teacher.json('GET', '/room');
+    assert.equal(state.state, 'live');
+    assert.match(state.sessionId, /^ses_/);
+  });
+});
