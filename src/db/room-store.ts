@@ -15,7 +15,7 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: SESSIONS, keys: { roomKey: 1, startedAt: -1 }, name: 'room_started' },
   { collection: EVENTS, keys: { eventId: 1 }, name: 'eventId_unique', unique: true },
   { collection: EVENTS, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
-  { collection: WEBHOOKS, keys: { id: 1 }, name: 'id_unique', unique: true },
+  { collection: WEBHOOKS, keys: { webhookId: 1 }, name: 'webhookId_unique', unique: true },
   // Webhook ids only guard against redelivery, which LiveKit gives up on after seconds.
   { collection: WEBHOOKS, keys: { receivedAt: 1 }, name: 'receivedAt_ttl', expireAfterSeconds: 7 * 86400 },
   { collection: AUDIT, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
@@ -28,8 +28,10 @@ const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
 };
 
 export function createRoomStore(connection: Connection): RoomStore {
+  // `id: false`: mongoose's `id` virtual would otherwise swallow a field named id.
   const mixed = (collection: string, name: string) =>
-    connection.model(name, new Schema({}, { collection, strict: false, minimize: false }));
+    connection.models[name] ??
+    connection.model(name, new Schema({}, { collection, strict: false, minimize: false, id: false }));
   const Rooms = mixed(ROOMS, 'RoomRecord');
   const Sessions = mixed(SESSIONS, 'RoomSession');
   const Events = mixed(EVENTS, 'ParticipantEvent');
@@ -113,8 +115,15 @@ export function createRoomStore(connection: Connection): RoomStore {
         throw err;
       }
       if (event.sessionId) {
+        // Presence follows the latest event of this identity by time (a leave wins a tie: webhook times are
+        // whole seconds), so out-of-order delivery is harmless.
+        const latest = await Events.findOne({ sessionId: event.sessionId, identity: event.identity })
+          .sort({ at: -1, kind: -1 })
+          .lean<ParticipantEvent>();
         const update =
-          event.kind === 'joined' ? { $addToSet: { present: event.identity } } : { $pull: { present: event.identity } };
+          latest?.kind === 'joined'
+            ? { $addToSet: { present: event.identity } }
+            : { $pull: { present: event.identity } };
         await Sessions.updateOne({ sessionId: event.sessionId }, update);
         const s = await session(event.sessionId);
         if (s && s.present.length > s.peakParticipants) {
@@ -128,7 +137,7 @@ export function createRoomStore(connection: Connection): RoomStore {
     },
     async markWebhook(id, event, at) {
       try {
-        await Webhooks.create({ id, event, receivedAt: at });
+        await Webhooks.create({ webhookId: id, event, receivedAt: at });
         return true;
       } catch (err) {
         if (isDuplicate(err)) return false;
