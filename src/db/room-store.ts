@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Schema, type Connection } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import type { AuditEntry, ParticipantEvent, RoomRecord, RoomStore, SessionRecord } from '../rooms/room-store.js';
 import type { IndexSpec } from './indexes.js';
 
@@ -15,6 +15,7 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: SESSIONS, keys: { roomKey: 1, startedAt: -1 }, name: 'room_started' },
   { collection: EVENTS, keys: { eventId: 1 }, name: 'eventId_unique', unique: true },
   { collection: EVENTS, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
+  { collection: EVENTS, keys: { sessionId: 1, identity: 1, at: -1 }, name: 'session_identity_at' },
   { collection: WEBHOOKS, keys: { webhookId: 1 }, name: 'webhookId_unique', unique: true },
   // Webhook ids only guard against redelivery, which LiveKit gives up on after seconds.
   { collection: WEBHOOKS, keys: { receivedAt: 1 }, name: 'receivedAt_ttl', expireAfterSeconds: 7 * 86400 },
@@ -29,9 +30,12 @@ const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
 
 export function createRoomStore(connection: Connection): RoomStore {
   // `id: false`: mongoose's `id` virtual would otherwise swallow a field named id.
-  const mixed = (collection: string, name: string) =>
-    connection.models[name] ??
-    connection.model(name, new Schema({}, { collection, strict: false, minimize: false, id: false }));
+  const mixed = (collection: string, name: string): Model<Record<string, unknown>> =>
+    (connection.models[name] as Model<Record<string, unknown>> | undefined) ??
+    connection.model<Record<string, unknown>>(
+      name,
+      new Schema({}, { collection, strict: false, minimize: false, id: false }),
+    );
   const Rooms = mixed(ROOMS, 'RoomRecord');
   const Sessions = mixed(SESSIONS, 'RoomSession');
   const Events = mixed(EVENTS, 'ParticipantEvent');
@@ -51,6 +55,8 @@ export function createRoomStore(connection: Connection): RoomStore {
 
   return {
     async ensure(input) {
+      const existing = await Rooms.findOne({ key: input.key }).lean<RoomRecord>();
+      if (existing) return strip(existing);
       const now = new Date();
       try {
         await Rooms.create({ ...input, state: 'created', locked: false, controls: {}, createdAt: now, updatedAt: now });

@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import type { LiveKitGateway, ParticipantInfo } from '../livekit/gateway.js';
 import type { Logger } from '../log.js';
 import type { ActivitySettings } from './activity-settings.js';
-import { grantsFor, type Grants, type Role } from './grants.js';
+import { grantsFor, roleFromGrants, type Grants, type Role } from './grants.js';
 import { decideJoin } from './join-policy.js';
 import { identityFor, roomKeyFor } from './room-keys.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
@@ -41,21 +41,17 @@ export interface RoomServiceDeps {
 export const WAITING_TOPIC = 'waiting-room';
 export const lobbyName = (roomKey: string): string => `${roomKey}-lobby`;
 
-const parseMeta = (metadata: string): Record<string, unknown> => {
-  try {
-    const value: unknown = JSON.parse(metadata || '{}');
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-};
-export const roleOf = (p: Pick<ParticipantInfo, 'metadata'>): string | undefined =>
-  parseMeta(p.metadata).role as string | undefined;
+/**
+ * The role the SFU grants a connected participant, read from its server-side permission: metadata is
+ * self-editable (that is how a hand is raised), so a role written there would be a privilege escalation.
+ */
+export const roleOf = (p: Pick<ParticipantInfo, 'permission'>): Role => roleFromGrants(p.permission);
 
 export function createRoomService(deps: RoomServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ module: 'rooms' });
 
+  /** Connected participants; LiveKit answers an empty list (or 404) for a room it does not have. */
   const participantsOf = async (room: string): Promise<ParticipantInfo[]> => {
     try {
       return await deps.livekit.listParticipants(room);

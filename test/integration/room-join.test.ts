@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { dispose } from '@livekit/rtc-node';
 import { createLiveKitGateway } from '../../src/livekit/livekit-gateway.js';
 import { TestParticipant, waitUntil } from '../support/participant.js';
 import { LaunchedUser, videoGrant } from '../support/room-client.js';
@@ -30,7 +29,6 @@ describe('joining a room: tokens, grants and real participants', function () {
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
   });
-  after(() => dispose());
 
   it('mints short-lived tokens with explicit least-privilege grants per role', async () => {
     const grants: Record<string, Record<string, any>> = {};
