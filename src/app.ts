@@ -18,6 +18,9 @@ export interface AppDeps {
     room?: RequestHandler;
     hooks?: RequestHandler;
     demo?: RequestHandler;
+    /** Integrator API (`x-api-key`) under /api/v1, and the join links it hands out under /space. */
+    integrator?: RequestHandler;
+    spaceJoin?: RequestHandler;
   };
   /** Origins allowed to frame the tool (registered LMSs). */
   frameAncestors?: () => Promise<string[]>;
@@ -47,6 +50,8 @@ export function createApp(deps: AppDeps): Express {
   if (routers.hooks) app.use('/hooks', routers.hooks);
   if (routers.admin) app.use('/api/admin', routers.admin);
   if (routers.room) app.use('/api/room', routers.room);
+  if (routers.integrator) app.use('/api/v1', routers.integrator);
+  if (routers.spaceJoin) app.use('/space', routers.spaceJoin);
   if (routers.api) app.use('/api', routers.api);
   if (routers.demo) app.use('/demo', routers.demo);
   if (deps.clientDir) app.use(clientAssets(deps.clientDir));

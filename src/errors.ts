@@ -146,6 +146,19 @@ export const ERROR_CODES = {
   WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
   PARTICIPANT_NOT_IN_ROOM: { status: 403, message: 'That person is not in your live class.' },
   ACTIVITY_NOT_FOUND: { status: 404, message: 'This live class no longer exists. Ask your teacher to add it again.' },
+  API_KEY_INVALID: {
+    status: 401,
+    message:
+      'The x-api-key header is missing, unknown or revoked. Ask the tool operator for a valid integrator API key.',
+  },
+  API_KEY_NOT_FOUND: { status: 404, message: 'No integrator API key has this id.' },
+  NOT_LIVE: { status: 404, message: 'This room has no live session right now (or it belongs to another API key).' },
+  SPACE_ROOM_NOT_FOUND: { status: 404, message: 'No space of this API key has this room id.' },
+  SPACE_LINK_INVALID: {
+    status: 404,
+    message: 'This join link is unknown or has expired. Go back to the site that sent you here for a new one.',
+  },
+  SPACE_PASSCODE_INVALID: { status: 403, message: 'The passcode is wrong. Check it and try again.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

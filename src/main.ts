@@ -9,6 +9,12 @@ import { AppError } from './errors.js';
 import { createLiveKitGateway } from './livekit/livekit-gateway.js';
 import { createLogger, type Logger } from './log.js';
 import { createActivityStore, ACTIVITY_INDEXES } from './db/activity-store.js';
+import { API_KEY_INDEXES, createApiKeyStore } from './db/api-key-store.js';
+import { createSpaceStores, SPACE_INDEXES } from './db/space-store.js';
+import { createApiKeyService } from './integrations/api-keys.js';
+import { createSpaceService } from './integrations/spaces.js';
+import { integratorRouter } from './http/integrator-router.js';
+import { spaceJoinRouter } from './http/space-join-router.js';
 import { createDemoPlatform, type DemoPlatform } from './dev/demo-platform.js';
 import { adminRouter } from './http/admin-router.js';
 import { apiRouter } from './http/api-router.js';
@@ -76,6 +82,20 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
   const controls = createRoomControls({ store: roomStore, livekit, rooms });
   const tracker = createSessionTracker({ store: roomStore, livekit, logger });
   const demo = config.demo.enabled ? await startDemoPlatform(publicUrl, platforms, logger) : undefined;
+  const apiKeyStore = createApiKeyStore(db.connection);
+  const apiKeys = createApiKeyService({ store: apiKeyStore });
+  const spaceStores = createSpaceStores(db.connection);
+  const spaces = createSpaceService({
+    ...spaceStores,
+    apiKeys: apiKeyStore,
+    activities,
+    rooms,
+    roomStore,
+    livekit,
+    publicUrl,
+    linkTtlMs: 60 * 60_000,
+  });
+  const sessionTtlMs = config.lti.sessionTtlMinutes * 60_000;
 
   let shuttingDown = false;
   const app = createApp({
@@ -95,7 +115,7 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
       lti: ltiRouter({
         publicUrl,
         clockSkewSeconds: config.lti.clockSkewSeconds,
-        sessionTtlMs: config.lti.sessionTtlMinutes * 60_000,
+        sessionTtlMs,
         store: createLaunchStore(db.connection),
         platforms,
         sessions,
@@ -112,10 +132,12 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
         ],
       }),
       api: apiRouter({ publicUrl, sessions, platforms, activities, lti }),
-      admin: adminRouter({ apiKey: config.admin.apiKey, platforms }),
+      admin: adminRouter({ apiKey: config.admin.apiKey, platforms, apiKeys }),
       room: roomRouter({ sessions, activities, rooms, controls, store: roomStore }),
       hooks: hooksRouter({ verifier: createWebhookVerifier(config.livekit.apiKey, config.livekit.apiSecret), tracker }),
       demo: demo?.router,
+      integrator: integratorRouter({ apiKeys, spaces, allowHttpWebhooks: config.env !== 'production' }),
+      spaceJoin: spaceJoinRouter({ spaces, sessions, sessionTtlMs }),
     },
   });
   const server = await listen(app, config.server.host, config.server.port);
@@ -145,6 +167,8 @@ const ALL_INDEXES = [
   ...SESSION_INDEXES,
   ...ACTIVITY_INDEXES,
   ...ROOM_INDEXES,
+  ...API_KEY_INDEXES,
+  ...SPACE_INDEXES,
 ];
 
 /** The demo LMS registers itself like any platform, through the same service as the admin API. */

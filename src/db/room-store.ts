@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AuditEntry, ParticipantEvent, RoomRecord, RoomStore, SessionRecord } from '../rooms/room-store.js';
 import type { IndexSpec } from './indexes.js';
+import { queuedPerRoom } from './room-write-queue.js';
 
 const ROOMS = 'rooms';
 const SESSIONS = 'room_sessions';
@@ -53,7 +54,7 @@ export function createRoomStore(connection: Connection): RoomStore {
     return doc ? strip(doc) : undefined;
   };
 
-  return {
+  return queuedPerRoom({
     async ensure(input) {
       const existing = await Rooms.findOne({ key: input.key }).lean<RoomRecord>();
       if (existing) return strip(existing);
@@ -159,5 +160,5 @@ export function createRoomStore(connection: Connection): RoomStore {
     async auditLog(roomKey) {
       return (await Audit.find({ roomKey }).sort({ at: 1 }).lean<AuditEntry[]>()).map(strip);
     },
-  };
+  });
 }

@@ -19,6 +19,11 @@ const launchSchema = z.object({
   role: roleSchema,
   message: z.enum(['resource', 'deeplink']).default('resource'),
   activity: z.string().min(1).max(200).optional(),
+  /** Launch as another (or a made-up) user id instead of the role's default roster member. */
+  user: z
+    .string()
+    .regex(/^[\w.-]{1,200}$/)
+    .optional(),
 });
 
 const authSchema = z.object({
@@ -75,7 +80,7 @@ export function oidcRouter(ctx: DemoContext): Router {
     const hint: MessageHint = deepLink ? { type: 'deeplink' } : { type: 'resource', resourceLinkId: activityId };
     const login = new URL(ctx.tool.loginUrl);
     login.searchParams.set('iss', ctx.issuer);
-    login.searchParams.set('login_hint', encodeHint({ userId: defaultUser(role).userId, role }));
+    login.searchParams.set('login_hint', encodeHint({ userId: parsed.data.user ?? defaultUser(role).userId, role }));
     login.searchParams.set('lti_message_hint', encodeHint(hint));
     login.searchParams.set(
       'target_link_uri',

@@ -2,8 +2,10 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { Router, json, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import type { ApiKeyService } from '../integrations/api-keys.js';
 import type { PlatformService } from '../lti/platforms.js';
 import { asyncHandler } from './async-handler.js';
+import { apiKeyAdminRoutes } from './integrator-router.js';
 
 const httpUrl = z
   .string()
@@ -46,10 +48,14 @@ export function adminAuth(apiKey: string): RequestHandler {
   };
 }
 
-/** LMS registrations: POST/GET /api/admin/platforms, DELETE /:id, POST /:id/activate. */
-export function adminRouter(deps: { apiKey: string; platforms: PlatformService }): Router {
+/**
+ * LMS registrations: POST/GET /api/admin/platforms, DELETE /:id, POST /:id/activate; integrator API keys:
+ * POST/GET /api/admin/api-keys, DELETE /:id.
+ */
+export function adminRouter(deps: { apiKey: string; platforms: PlatformService; apiKeys?: ApiKeyService }): Router {
   const router = Router();
   router.use(adminAuth(deps.apiKey), json({ limit: '32kb' }));
+  if (deps.apiKeys) router.use(apiKeyAdminRoutes(deps.apiKeys));
 
   router.post(
     '/platforms',

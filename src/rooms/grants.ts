@@ -37,6 +37,18 @@ export function grantsFor(
   return grants({ roomAdmin: false, sources, data: true, metadata: true });
 }
 
+/**
+ * The role the SFU actually grants a connected participant, read back from its server-side permission
+ * (which only the tool changes). Never take a role from participant metadata: anyone allowed to raise a
+ * hand (canUpdateOwnMetadata) can write `"role":"instructor"` there. Inverse of grantsFor: only
+ * instructors may share their screen (never muted by a control), only observers have no data channel.
+ */
+export function roleFromGrants(permission: Pick<Grants, 'canPublishSources' | 'canPublishData'> | undefined): Role {
+  if (!permission) return 'participant';
+  if (permission.canPublishSources.includes('screen_share')) return 'instructor';
+  return permission.canPublishData ? 'participant' : 'observer';
+}
+
 function grants(o: { roomAdmin: boolean; sources: Source[]; data: boolean; metadata: boolean }): Grants {
   return {
     roomAdmin: o.roomAdmin,

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { LiveKitGateway, ParticipantInfo, Source } from '../livekit/gateway.js';
-import { grantsFor, type Role } from './grants.js';
+import { grantsFor } from './grants.js';
 import { identityFor, roomKeyFor } from './room-keys.js';
 import { lobbyName, roleOf, WAITING_TOPIC, type Member, type RoomService } from './room-service.js';
 import type { ParticipantControl, RoomStore } from './room-store.js';
@@ -67,9 +67,8 @@ export function createRoomControls(deps: ControlDeps) {
 
   /** Pushes the stored powers of one participant to the SFU (the whole permission set is replaced). */
   const enforce = async (roomKey: string, actor: Member, p: ParticipantInfo, control: ParticipantControl) => {
-    const role = (roleOf(p) ?? 'participant') as Role;
     await deps.livekit
-      .updateParticipant(roomKey, p.identity, { grants: grantsFor(role, actor.settings, control) })
+      .updateParticipant(roomKey, p.identity, { grants: grantsFor(roleOf(p), actor.settings, control) })
       .catch(ignoreGone);
   };
 
@@ -138,10 +137,12 @@ export function createRoomControls(deps: ControlDeps) {
         }
       }
       if (action === 'end') {
+        // Ended first: the room_finished webhook the deletion triggers must find the room ended, not live
+        // (it would otherwise reopen it), and no token is minted for the room while it is being deleted.
+        await deps.store.setState(room.key, { state: 'ended', locked: false });
         await deps.livekit.deleteRoom(room.key).catch(ignoreGone);
         await deps.livekit.deleteRoom(lobbyName(room.key)).catch(ignoreGone);
         await deps.store.closeSession(room.key, now());
-        await deps.store.setState(room.key, { state: 'ended', locked: false });
       }
       await audit(room.key, actor, action);
     },

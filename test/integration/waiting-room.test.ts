@@ -35,7 +35,8 @@ describe('waiting room: admission by push', function () {
     // The instructor sees the queue pushed over the SFU, and through the API.
     const studentIdentity = waiting.room.localParticipant?.identity as string;
     await waitUntil(
-      () => instructor.data.some((d) => d.topic === 'waiting-room' && JSON.stringify(d.payload).includes(studentIdentity)),
+      () =>
+        instructor.data.some((d) => d.topic === 'waiting-room' && JSON.stringify(d.payload).includes(studentIdentity)),
       10_000,
       'queue pushed to the instructor',
     );
@@ -49,7 +50,11 @@ describe('waiting room: admission by push', function () {
 
     // Admission reaches the waiting client by push, and its next token request succeeds.
     await teacher.json('POST', `/room/waiting/${studentIdentity}/admit`, undefined, 204);
-    await waitUntil(() => waiting.data.some((d) => (d.payload as any)?.type === 'admitted'), 10_000, 'admission pushed');
+    await waitUntil(
+      () => waiting.data.some((d) => (d.payload as any)?.type === 'admitted'),
+      10_000,
+      'admission pushed',
+    );
     const grant = await student.joinGrant();
     assert.equal(grant.identity, studentIdentity);
 
@@ -64,7 +69,11 @@ describe('waiting room: admission by push', function () {
     connected.push(parentClient);
     const parentIdentity = parentClient.room.localParticipant?.identity as string;
     await teacher.json('POST', `/room/waiting/${parentIdentity}/deny`, undefined, 204);
-    await waitUntil(() => parentClient.data.some((d) => (d.payload as any)?.type === 'denied'), 10_000, 'denial pushed');
+    await waitUntil(
+      () => parentClient.data.some((d) => (d.payload as any)?.type === 'denied'),
+      10_000,
+      'denial pushed',
+    );
     const denied = await parent.request('POST', '/room/token');
     assert.equal(denied.status, 403);
     assert.equal(((await denied.json()) as any).error.code, 'WAITING_DENIED');

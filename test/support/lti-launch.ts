@@ -98,7 +98,13 @@ export async function postLaunch(browser: LtiBrowser, fields: Record<string, str
  */
 export async function launchThroughDemo(
   browser: LtiBrowser,
-  query: { role: 'instructor' | 'student' | 'observer'; message?: 'resource' | 'deeplink'; activity?: string },
+  query: {
+    role: 'instructor' | 'student' | 'observer';
+    message?: 'resource' | 'deeplink';
+    activity?: string;
+    /** A demo user id (roster or made up); defaults to the role's first roster member. */
+    user?: string;
+  },
 ): Promise<LaunchResult> {
   const start = await browser.get(`/demo/platform/launch?${new URLSearchParams(query)}`);
   assert.equal(start.status, 302, await start.text());

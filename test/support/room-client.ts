@@ -10,8 +10,12 @@ export class LaunchedUser {
     readonly token: string,
   ) {}
 
-  static async launch(baseUrl: string, role: DemoRole, activity?: string): Promise<LaunchedUser> {
-    const result = await launchThroughDemo(new LtiBrowser(baseUrl), { role, ...(activity ? { activity } : {}) });
+  static async launch(baseUrl: string, role: DemoRole, activity?: string, user?: string): Promise<LaunchedUser> {
+    const result = await launchThroughDemo(new LtiBrowser(baseUrl), {
+      role,
+      ...(activity ? { activity } : {}),
+      ...(user ? { user } : {}),
+    });
     assert.equal(result.status, 303, result.body);
     return new LaunchedUser(baseUrl, result.token as string);
   }

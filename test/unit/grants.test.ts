@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { grantsFor, type Grants, type ParticipantState, type Role, type Source } from '../../src/rooms/grants.js';
+import {
+  grantsFor,
+  roleFromGrants,
+  type Grants,
+  type ParticipantState,
+  type Role,
+  type Source,
+} from '../../src/rooms/grants.js';
 
 type Settings = { audioOnly: boolean; publishers: 'everyone' | 'instructors' };
 const open: Settings = { audioOnly: false, publishers: 'everyone' };
@@ -132,5 +139,23 @@ describe('grants per role, settings and state', () => {
         }
       }
     }
+  });
+
+  it('reads the role back from the SFU permission, for every combination (never from metadata)', () => {
+    const states: ParticipantState[] = [
+      {},
+      { promoted: true },
+      { mutedSources: ['camera'] },
+      { mutedSources: ['microphone', 'camera'] },
+      { promoted: true, mutedSources: ['microphone', 'camera'] },
+    ];
+    for (const role of ['instructor', 'participant', 'observer'] as Role[]) {
+      for (const settings of [open, audio, webinar, audioWebinar]) {
+        for (const state of states) {
+          assert.equal(roleFromGrants(grantsFor(role, settings, state)), role, `${role} ${JSON.stringify(state)}`);
+        }
+      }
+    }
+    assert.equal(roleFromGrants(undefined), 'participant', 'unknown permission: no privilege');
   });
 });

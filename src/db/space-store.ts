@@ -1,0 +1,75 @@
+import { Schema, type Connection } from 'mongoose';
+import type { JoinLink, JoinLinkStore, Space, SpaceStore } from '../integrations/spaces.js';
+import type { IndexSpec } from './indexes.js';
+
+const SPACES = 'integrator_spaces';
+const LINKS = 'integrator_join_links';
+
+export const SPACE_INDEXES: readonly IndexSpec[] = [
+  // One space per (API key, integrator id): a repeated launch can never create a second room.
+  { collection: SPACES, keys: { apiKeyId: 1, spaceId: 1 }, name: 'key_space_unique', unique: true },
+  { collection: SPACES, keys: { id: 1 }, name: 'id_unique', unique: true },
+  { collection: SPACES, keys: { apiKeyId: 1, roomKey: 1 }, name: 'key_room' },
+  { collection: LINKS, keys: { tokenHash: 1 }, name: 'tokenHash_unique', unique: true },
+  { collection: LINKS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+];
+
+const isDuplicate = (err: unknown): boolean => (err as { code?: unknown }).code === 11000;
+const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
+  const { _id, __v, ...rest } = doc;
+  return rest as T;
+};
+/** Optional fields are stored as null (so updates can clear them); the domain sees them as absent. */
+const toSpace = (doc: Space): Space => {
+  const { passcodeHash, webhooks, ...rest } = strip(doc);
+  return { ...rest, ...(passcodeHash ? { passcodeHash } : {}), ...(webhooks ? { webhooks } : {}) };
+};
+
+export function createSpaceStores(connection: Connection): { spaces: SpaceStore; links: JoinLinkStore } {
+  // `id: false`: mongoose's `id` virtual would otherwise swallow the field named id.
+  const mixed = (collection: string, name: string) =>
+    connection.model(name, new Schema({}, { collection, strict: false, minimize: false, id: false }));
+  const Spaces = mixed(SPACES, 'IntegratorSpace');
+  const Links = mixed(LINKS, 'IntegratorJoinLink');
+
+  const find = async (filter: Record<string, unknown>): Promise<Space | undefined> => {
+    const doc = await Spaces.findOne(filter).lean<Space>();
+    return doc ? toSpace(doc) : undefined;
+  };
+
+  const spaces: SpaceStore = {
+    async create(space) {
+      try {
+        await Spaces.create({ ...space, passcodeHash: space.passcodeHash ?? null, webhooks: space.webhooks ?? null });
+        return { space, created: true };
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+      }
+      const existing = await find({ apiKeyId: space.apiKeyId, spaceId: space.spaceId });
+      if (!existing) throw new Error(`space ${space.spaceId} vanished after a duplicate insert`);
+      return { space: existing, created: false };
+    },
+    find: (apiKeyId, spaceId) => find({ apiKeyId, spaceId }),
+    get: (id) => find({ id }),
+    async findByRoomKeys(apiKeyId, roomKeys) {
+      return (await Spaces.find({ apiKeyId, roomKey: { $in: roomKeys } }).lean<Space[]>()).map(toSpace);
+    },
+    async update(id, patch) {
+      await Spaces.updateOne({ id }, { $set: { ...patch, updatedAt: new Date() } });
+      const updated = await find({ id });
+      if (!updated) throw new Error(`space ${id} does not exist`);
+      return updated;
+    },
+  };
+
+  const links: JoinLinkStore = {
+    async create(link) {
+      await Links.create(link);
+    },
+    async findValid(tokenHash, now) {
+      const doc = await Links.findOne({ tokenHash, expiresAt: { $gt: now } }).lean<JoinLink>();
+      return doc ? strip(doc) : undefined;
+    },
+  };
+  return { spaces, links };
+}
