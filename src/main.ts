@@ -19,7 +19,8 @@ import { createDemoPlatform, type DemoPlatform } from './dev/demo-platform.js';
 import { adminRouter } from './http/admin-router.js';
 import { apiRouter } from './http/api-router.js';
 import { hooksRouter } from './http/hooks-router.js';
-import { roomRouter } from './http/room-router.js';
+import { roomRouter, roomStatusOf } from './http/room-router.js';
+import { memberFor } from './http/member.js';
 import { createRoomStore, ROOM_INDEXES } from './db/room-store.js';
 import { createWebhookVerifier } from './livekit/webhooks.js';
 import { createRoomControls } from './rooms/room-controls.js';
@@ -131,7 +132,14 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
           }),
         ],
       }),
-      api: apiRouter({ publicUrl, sessions, platforms, activities, lti }),
+      api: apiRouter({
+        publicUrl,
+        sessions,
+        platforms,
+        activities,
+        lti,
+        roomStatus: async (session) => roomStatusOf({ rooms, store: roomStore }, await memberFor(session, activities)),
+      }),
       admin: adminRouter({ apiKey: config.admin.apiKey, platforms, apiKeys }),
       room: roomRouter({ sessions, activities, rooms, controls, store: roomStore }),
       hooks: hooksRouter({ verifier: createWebhookVerifier(config.livekit.apiKey, config.livekit.apiSecret), tracker }),

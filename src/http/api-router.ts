@@ -2,10 +2,10 @@ import { Router, json } from 'express';
 import { AppError } from '../errors.js';
 import type { LtiProvider } from '../lti/provider.js';
 import type { PlatformService } from '../lti/platforms.js';
-import type { SessionStore } from '../lti/sessions.js';
+import type { LaunchSession, SessionStore } from '../lti/sessions.js';
 import { activitySettingsSchema, availability, type ActivityStore } from '../rooms/activity-settings.js';
 import { asyncHandler } from './async-handler.js';
-import type { DeepLinkingResponse, MeResponse } from './contract.js';
+import type { DeepLinkingResponse, MeResponse, RoomStatus } from './contract.js';
 import { settingsFor } from './member.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 
@@ -15,6 +15,8 @@ export interface ApiRouterDeps {
   platforms: PlatformService;
   activities: ActivityStore;
   lti: Pick<LtiProvider, 'signDeepLinkingResponse'>;
+  /** Room status for /me; absent in setups without rooms. */
+  roomStatus?: (session: LaunchSession) => Promise<RoomStatus>;
 }
 
 /** The launcher's API, authorized by the launch's Bearer token. */
@@ -36,6 +38,7 @@ export function apiRouter(deps: ApiRouterDeps): Router {
         context: s.context,
         resourceLink: s.resourceLink ? { id: s.resourceLink.id, title: s.resourceLink.title } : undefined,
         activity,
+        room: activity && deps.roomStatus ? await deps.roomStatus(s) : undefined,
         locale: s.locale,
         timezone: s.timezone,
         returnUrl: s.returnUrl,

@@ -16,6 +16,8 @@ export interface MeResponse {
   resourceLink?: { id: string; title?: string };
   /** The live class this launch opens; absent for deep linking. */
   activity?: { id: string | null; settings: ActivitySettings };
+  /** The room this launch opens (absent for deep linking). */
+  room?: RoomStatus;
   locale?: string;
   timezone?: string;
   returnUrl?: string;
@@ -29,4 +31,12 @@ export interface DeepLinkingResponse {
   returnUrl: string;
   jwt: string;
   activityId: string;
+}
+
+export interface RoomStatus {
+  state: 'created' | 'live' | 'ended';
+  locked: boolean;
+  sessionId: string | null;
+  startedAt: string | null;
+  participantCount: number;
 }

@@ -7,7 +7,10 @@ import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS, type RoomControls }
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import { asyncHandler } from './async-handler.js';
+import type { RoomStatus } from './contract.js';
 import { memberFor } from './member.js';
+import { roomKeyFor } from '../rooms/room-keys.js';
+import type { Member } from '../rooms/room-service.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 
 const identity = z.string().regex(/^[a-z]-[0-9a-f]{8,64}$/, 'not a participant identity');
@@ -43,16 +46,9 @@ export function roomRouter(deps: RoomRouterDeps): Router {
     '/',
     asyncHandler(async (req, res) => {
       const m = await member(req);
-      const room = await deps.rooms.ensureRoom(m);
-      const session = await deps.store.currentSession(room.key);
-      const live = session && !session.endedAt ? session : undefined;
       res.set('cache-control', 'no-store').json({
-        state: room.state,
-        locked: room.locked,
-        sessionId: live?.sessionId ?? null,
-        startedAt: live?.startedAt ?? null,
-        participantCount: live?.present.length ?? 0,
-        waiting: m.role === 'instructor' ? await deps.rooms.waitingQueue(room.key) : undefined,
+        ...(await roomStatusOf(deps, m)),
+        waiting: m.role === 'instructor' ? await deps.rooms.waitingQueue(roomKeyFor(m)) : undefined,
       });
     }),
   );
@@ -84,4 +80,18 @@ export function roomRouter(deps: RoomRouterDeps): Router {
     }),
   );
   return router;
+}
+
+/** The room a member's launch opens, as the launcher shows it. */
+export async function roomStatusOf(deps: Pick<RoomRouterDeps, 'rooms' | 'store'>, m: Member): Promise<RoomStatus> {
+  const room = await deps.rooms.ensureRoom(m);
+  const session = await deps.store.currentSession(room.key);
+  const live = session && !session.endedAt ? session : undefined;
+  return {
+    state: room.state,
+    locked: room.locked,
+    sessionId: live?.sessionId ?? null,
+    startedAt: live?.startedAt.toISOString() ?? null,
+    participantCount: live?.present.length ?? 0,
+  };
 }

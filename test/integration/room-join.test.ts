@@ -92,5 +92,14 @@ describe('joining a room: tokens, grants and real participants', function () {
     const state = await teacher.json('GET', '/room');
     assert.equal(state.state, 'live');
     assert.match(state.sessionId, /^ses_/);
+    // The launcher's first call shows the same room state.
+    const me = await teacher.json('GET', '/me');
+    assert.deepEqual(me.room, {
+      state: 'live',
+      locked: false,
+      sessionId: state.sessionId,
+      startedAt: state.startedAt,
+      participantCount: state.participantCount,
+    });
   });
 });
