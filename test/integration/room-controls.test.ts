@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { dispose } from '@livekit/rtc-node';
 import mongoose, { type Connection } from 'mongoose';
 import { createRoomStore } from '../../src/db/room-store.js';
 import type { LiveKitGateway, ParticipantInfo } from '../../src/livekit/gateway.js';
@@ -47,9 +46,9 @@ describe('leader controls: enforced by the real SFU on connected participants', 
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
   });
+  // No rtc-node dispose() here: it tears down the native client for every later test file in this process.
   after(async () => {
     await connection?.close();
-    await dispose();
   });
 
   /** A fresh activity per test: lock and end are room state, so tests never share a room. */
@@ -139,9 +138,17 @@ describe('leader controls: enforced by the real SFU on connected participants', 
     const teacher = await launch('instructor', id);
     const student = await launch('student', id);
     const { p, grant } = await connect(student);
+    const spare = await student.joinGrant();
 
     await ok(teacher, `/participants/${grant.identity}/remove`);
     await waitUntil(() => p.disconnected, 10_000, 'the removed student disconnected');
+    assert.equal(await onSfu(grant), undefined);
+    // A token minted before the removal does not bring the student back (revoked, or turned away by the webhook).
+    const back = await TestParticipant.connect(spare).catch(() => undefined);
+    if (back) {
+      connected.push(back);
+      await waitUntil(() => back.disconnected, 15_000, 'the returning student turned away');
+    }
     assert.equal(await onSfu(grant), undefined);
     assert.deepEqual(await tokenRefusal(student), { status: 403, code: 'PARTICIPANT_REMOVED', details: {} });
   });
