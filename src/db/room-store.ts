@@ -29,6 +29,21 @@ const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
   return rest as T;
 };
 
+/**
+ * A new session starts with fresh powers (mutes, removals, admissions are per session), except people
+ * already queued in the waiting room: they usually arrive before the teacher whose join starts it.
+ */
+function carriedOver(controls: RoomRecord['controls']): RoomRecord['controls'] {
+  return Object.fromEntries(
+    Object.entries(controls ?? {})
+      .filter(([, c]) => c.waiting === 'pending')
+      .map(([identity, c]) => [
+        identity,
+        { waiting: 'pending' as const, name: c.name, role: c.role, waitingSince: c.waitingSince },
+      ]),
+  );
+}
+
 export function createRoomStore(connection: Connection): RoomStore {
   // `id: false`: mongoose's `id` virtual would otherwise swallow a field named id.
   const mixed = (collection: string, name: string): Model<Record<string, unknown>> =>
@@ -95,7 +110,14 @@ export function createRoomStore(connection: Connection): RoomStore {
       // Only the first of two concurrent openers wins; the other adopts its session.
       const claimed = await Rooms.updateOne(
         { key, currentSessionId: current.currentSessionId ?? null },
-        { $set: { currentSessionId: created.sessionId, state: 'live', controls: {}, updatedAt: new Date() } },
+        {
+          $set: {
+            currentSessionId: created.sessionId,
+            state: 'live',
+            controls: carriedOver(current.controls),
+            updatedAt: new Date(),
+          },
+        },
       );
       if (claimed.modifiedCount === 0) {
         await Sessions.deleteOne({ sessionId: created.sessionId });

@@ -78,4 +78,32 @@ describe('waiting room: admission by push', function () {
     assert.equal(denied.status, 403);
     assert.equal(((await denied.json()) as any).error.code, 'WAITING_DENIED');
   });
+
+  it('keeps students who queued before the teacher arrived when the teacher starts the session', async () => {
+    const activity = await LaunchedUser.createActivity(env.tool.url, { title: 'Early birds', waitingRoom: true });
+    const early = await LaunchedUser.launch(env.tool.url, 'student', activity);
+    const refused = await early.request('POST', '/room/token');
+    assert.equal(refused.status, 409);
+    const lobby = ((await refused.json()) as any).error.details.lobby;
+    const waiting = await TestParticipant.connect(lobby);
+    connected.push(waiting);
+    const identity = waiting.room.localParticipant?.identity as string;
+
+    // The teacher's join starts the LiveKit room, hence a new session: the queue must survive it.
+    const teacher = await LaunchedUser.launch(env.tool.url, 'instructor', activity);
+    const instructor = await TestParticipant.connect(await teacher.joinGrant());
+    connected.push(instructor);
+    await waitUntil(async () => (await teacher.json('GET', '/room')).state === 'live', 10_000, 'session started');
+    const state = await teacher.json('GET', '/room');
+    assert.deepEqual(
+      state.waiting.map((w: any) => w.identity),
+      [identity],
+    );
+    await teacher.json('POST', `/room/waiting/${identity}/admit`, undefined, 204);
+    await waitUntil(
+      () => waiting.data.some((d) => (d.payload as any)?.type === 'admitted'),
+      10_000,
+      'admission pushed',
+    );
+  });
 });
