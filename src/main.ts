@@ -13,6 +13,9 @@ import { API_KEY_INDEXES, createApiKeyStore } from './db/api-key-store.js';
 import { createSpaceStores, SPACE_INDEXES } from './db/space-store.js';
 import { createApiKeyService } from './integrations/api-keys.js';
 import { createSpaceService } from './integrations/spaces.js';
+import { startDeliveryWorker, type DeliveryTuning } from './integrations/webhook-delivery.js';
+import { createWebhookEnqueuer } from './integrations/webhook-outbox.js';
+import { createOutboxStore, OUTBOX_INDEXES } from './db/outbox-store.js';
 import { integratorRouter } from './http/integrator-router.js';
 import { spaceJoinRouter } from './http/space-join-router.js';
 import { createDemoPlatform, type DemoPlatform } from './dev/demo-platform.js';
@@ -50,10 +53,12 @@ export interface StartOptions {
   config: Readonly<AppConfig>;
   logger: Logger;
   clientDir?: string;
+  /** Integrator webhook delivery timing (tests shorten the backoff). */
+  webhookDelivery?: DeliveryTuning;
 }
 
 /** Composition root: config -> stores -> services -> app -> listen. Stops in the reverse order. */
-export async function startTool({ config, logger, clientDir }: StartOptions): Promise<RunningTool> {
+export async function startTool({ config, logger, clientDir, webhookDelivery }: StartOptions): Promise<RunningTool> {
   const db = await openDatabase({
     uri: config.mongo.uri,
     serverSelectionTimeoutMs: config.mongo.serverSelectionTimeoutMs,
@@ -81,11 +86,19 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
     logger,
   });
   const controls = createRoomControls({ store: roomStore, livekit, rooms });
-  const tracker = createSessionTracker({ store: roomStore, livekit, logger });
   const demo = config.demo.enabled ? await startDemoPlatform(publicUrl, platforms, logger) : undefined;
   const apiKeyStore = createApiKeyStore(db.connection);
   const apiKeys = createApiKeyService({ store: apiKeyStore });
   const spaceStores = createSpaceStores(db.connection);
+  const outbox = createOutboxStore(db.connection);
+  const webhooks = startDeliveryWorker({ ...webhookDelivery, outbox, spaces: spaceStores.spaces, logger });
+  const onEvent = createWebhookEnqueuer({
+    spaces: spaceStores.spaces,
+    outbox,
+    onEnqueued: () => webhooks.kick(),
+    logger,
+  });
+  const tracker = createSessionTracker({ store: roomStore, livekit, logger, onEvent });
   const spaces = createSpaceService({
     ...spaceStores,
     apiKeys: apiKeyStore,
@@ -160,6 +173,7 @@ export async function startTool({ config, logger, clientDir }: StartOptions): Pr
       shuttingDown = true;
       logger.info('shutting down: draining requests');
       await closeServer(server, config.server.shutdownTimeoutMs);
+      await webhooks.stop();
       await cleanup.stop();
       await lti.close();
       await db.close();
@@ -177,6 +191,7 @@ const ALL_INDEXES = [
   ...ROOM_INDEXES,
   ...API_KEY_INDEXES,
   ...SPACE_INDEXES,
+  ...OUTBOX_INDEXES,
 ];
 
 /** The demo LMS registers itself like any platform, through the same service as the admin API. */

@@ -173,6 +173,9 @@ export function createRoomStore(connection: Connection): RoomStore {
         throw err;
       }
     },
+    async hasWebhook(id) {
+      return (await Webhooks.exists({ webhookId: id })) !== null;
+    },
     async audit(entry) {
       await Audit.create(entry);
     },

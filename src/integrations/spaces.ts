@@ -17,6 +17,9 @@ import type { ApiKey, ApiKeyStore } from './api-keys.js';
 
 /** Integrator spaces reuse the LTI machinery with a synthetic platform per API key. */
 export const spacePlatformId = (apiKeyId: string): string => `space:${apiKeyId}`;
+/** The API key id of a space's platform id, or undefined for LTI platforms. */
+export const apiKeyIdOfPlatform = (platformId: string): string | undefined =>
+  platformId.startsWith('space:') ? platformId.slice('space:'.length) : undefined;
 export const SPACE_DEPLOYMENT = 'space';
 
 export interface SpaceWebhooks {
@@ -34,13 +37,15 @@ export interface Space {
   activityId: string;
   /** scrypt `salt:hash`, hex. */
   passcodeHash?: string;
-  /** Stored for delivery; delivery itself is not implemented yet (see docs/integrator-api.md). */
+  /** Where session/participant events are delivered (src/integrations/webhook-outbox.ts). */
   webhooks?: SpaceWebhooks;
+  /** HMAC key for webhook signatures; created with the first webhooks and shown to the integrator once. */
+  webhookSecret?: string;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type SpacePatch = Partial<Pick<Space, 'activityId' | 'passcodeHash' | 'webhooks'>>;
+export type SpacePatch = Partial<Pick<Space, 'activityId' | 'passcodeHash' | 'webhooks' | 'webhookSecret'>>;
 
 export interface SpaceStore {
   /** Inserts unless the (apiKeyId, spaceId) pair exists (unique index); returns the stored one either way. */
@@ -84,7 +89,14 @@ export interface SpaceLaunchInput {
 
 export interface SpaceLaunchResult {
   created: boolean;
-  body: { client_url: string; room_id: string; session_id: string | null; user_id: string };
+  body: {
+    client_url: string;
+    room_id: string;
+    session_id: string | null;
+    user_id: string;
+    /** Only in the response that created the secret (the first launch with webhooks). */
+    webhook_secret?: string;
+  };
 }
 
 export interface LiveSession {
@@ -136,6 +148,7 @@ const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const roleOf = (user: SpaceLaunchInput['user']): Role => (user.leader ? 'instructor' : (user.role ?? 'participant'));
 const sameSettings = (a: ActivitySettings, b: ActivitySettings) => JSON.stringify(a) === JSON.stringify(b);
+const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
 
 export function createSpaceService(deps: SpaceServiceDeps) {
   const now = deps.now ?? (() => new Date());
@@ -156,15 +169,21 @@ export function createSpaceService(deps: SpaceServiceDeps) {
       })
     ).id;
 
-  /** The space for this key and id, created on first use; later calls may change settings/passcode/webhooks. */
-  const upsertSpace = async (key: ApiKey, input: SpaceLaunchInput): Promise<{ space: Space; created: boolean }> => {
+  /**
+   * The space for this key and id, created on first use; later calls may change settings/passcode/webhooks.
+   * `newSecret` is the webhook secret when this call created it (the only time the integrator sees it).
+   */
+  const upsertSpace = async (
+    key: ApiKey,
+    input: SpaceLaunchInput,
+  ): Promise<{ space: Space; created: boolean; newSecret?: string }> => {
     const existing = await deps.spaces.find(key.id, input.id);
     const passcodeHash = input.passcode ? await hashPasscode(input.passcode) : undefined;
     if (!existing) {
       const settings = activitySettingsSchema.parse({ ...defaultSettings('Live class'), ...input.settings });
       const at = now();
       // Two concurrent first launches may both create an activity; the unique index keeps one space.
-      return deps.spaces.create({
+      const result = await deps.spaces.create({
         id: `spc_${randomBytes(12).toString('base64url')}`,
         apiKeyId: key.id,
         spaceId: input.id,
@@ -176,13 +195,16 @@ export function createSpaceService(deps: SpaceServiceDeps) {
         activityId: await newActivity(key, settings),
         passcodeHash,
         webhooks: input.webhooks,
+        webhookSecret: input.webhooks ? newWebhookSecret() : undefined,
         createdAt: at,
         updatedAt: at,
       });
+      return { ...result, newSecret: result.created ? result.space.webhookSecret : undefined };
     }
     const patch: SpacePatch = {};
     if (passcodeHash) patch.passcodeHash = passcodeHash;
     if (input.webhooks) patch.webhooks = input.webhooks;
+    if (input.webhooks && !existing.webhookSecret) patch.webhookSecret = newWebhookSecret();
     if (input.settings) {
       const current = (await deps.activities.find(spacePlatformId(key.id), existing.activityId))?.settings;
       const next = activitySettingsSchema.parse({ ...(current ?? defaultSettings('Live class')), ...input.settings });
@@ -190,7 +212,10 @@ export function createSpaceService(deps: SpaceServiceDeps) {
       if (!current || !sameSettings(current, next)) patch.activityId = await newActivity(key, next);
     }
     const space = Object.keys(patch).length > 0 ? await deps.spaces.update(existing.id, patch) : existing;
-    return { space, created: false };
+    // A concurrent launch may have stored its own secret; only the one that is stored is handed out.
+    const newSecret =
+      patch.webhookSecret && space.webhookSecret === patch.webhookSecret ? patch.webhookSecret : undefined;
+    return { space, created: false, newSecret };
   };
 
   const memberOf = (
@@ -222,7 +247,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
   return {
     /** POST /api/v1/spaces/launch: the space (created once), a join link for this user, and its status. */
     async launch(key: ApiKey, input: SpaceLaunchInput): Promise<SpaceLaunchResult> {
-      const { space, created } = await upsertSpace(key, input);
+      const { space, created, newSecret } = await upsertSpace(key, input);
       const activity = await deps.activities.find(spacePlatformId(key.id), space.activityId);
       const role = roleOf(input.user);
       const room = await deps.rooms.ensureRoom(
@@ -247,6 +272,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
           room_id: room.key,
           session_id: session?.sessionId ?? null,
           user_id: identityFor(spacePlatformId(key.id), input.user.id),
+          ...(newSecret ? { webhook_secret: newSecret } : {}),
         },
       };
     },

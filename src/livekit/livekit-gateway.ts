@@ -131,7 +131,7 @@ function toRoomInfo(room: Room): RoomInfo {
   };
 }
 
-function toParticipant(p: LkParticipant): ParticipantInfo {
+export function toParticipant(p: LkParticipant): ParticipantInfo {
   return {
     identity: p.identity,
     sid: p.sid,

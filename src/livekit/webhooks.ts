@@ -1,5 +1,7 @@
 import { WebhookReceiver } from 'livekit-server-sdk';
 import { AppError } from '../errors.js';
+import type { ParticipantInfo } from './gateway.js';
+import { toParticipant } from './livekit-gateway.js';
 
 /** A LiveKit webhook as plain data. `id` is unique per event: duplicates carry the same id. */
 export interface LiveKitEvent {
@@ -7,7 +9,8 @@ export interface LiveKitEvent {
   event: string;
   createdAt: Date;
   room?: { name: string; sid: string; numParticipants: number };
-  participant?: { identity: string; sid: string; name: string; metadata: string; joinedAt?: Date };
+  /** As LiveKit reported it, including the permission the SFU holds (the trustworthy role signal). */
+  participant?: ParticipantInfo;
   track?: { sid: string; source: string };
 }
 
@@ -28,7 +31,6 @@ export function createWebhookVerifier(apiKey: string, apiSecret: string): Webhoo
         throw new AppError('WEBHOOK_UNAUTHORIZED', { cause });
       }
       if (!event.id || !event.event) throw new AppError('WEBHOOK_INVALID');
-      const p = event.participant;
       return {
         id: event.id,
         event: event.event,
@@ -36,15 +38,7 @@ export function createWebhookVerifier(apiKey: string, apiSecret: string): Webhoo
         room: event.room
           ? { name: event.room.name, sid: event.room.sid, numParticipants: event.room.numParticipants }
           : undefined,
-        participant: p
-          ? {
-              identity: p.identity,
-              sid: p.sid,
-              name: p.name,
-              metadata: p.metadata,
-              joinedAt: p.joinedAt ? new Date(Number(p.joinedAt) * 1000) : undefined,
-            }
-          : undefined,
+        participant: event.participant ? toParticipant(event.participant) : undefined,
         track: event.track ? { sid: event.track.sid, source: String(event.track.source) } : undefined,
       };
     },

@@ -81,6 +81,7 @@ export interface RoomStore {
   recordParticipant(event: ParticipantEvent): Promise<boolean>;
   /** True the first time this webhook id is seen (idempotency). */
   markWebhook(id: string, event: string, at: Date): Promise<boolean>;
+  hasWebhook(id: string): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;
   participantEvents(roomKey: string): Promise<ParticipantEvent[]>;
   auditLog(roomKey: string): Promise<AuditEntry[]>;

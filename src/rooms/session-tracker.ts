@@ -1,69 +1,106 @@
 import type { LiveKitEvent } from '../livekit/webhooks.js';
 import type { LiveKitGateway } from '../livekit/gateway.js';
 import type { Logger } from '../log.js';
-import type { RoomStore } from './room-store.js';
+import { roleFromGrants } from './grants.js';
+import type { RoomRecord, RoomStore } from './room-store.js';
 
 const JOIN_EVENTS = new Set(['participant_joined']);
 const LEAVE_EVENTS = new Set(['participant_left', 'participant_connection_aborted']);
 
+/** What happened in a room of ours, for listeners such as integrator webhooks. */
+export interface TrackedEvent {
+  type: 'session.started' | 'session.ended' | 'participant.joined' | 'participant.left';
+  /** Stable per fact: the session id for session events, the LiveKit webhook id for participant events. */
+  sourceId: string;
+  room: RoomRecord;
+  sessionId?: string;
+  at: Date;
+  participant?: { identity: string; name: string; role?: string };
+}
+
 /**
- * Turns LiveKit webhooks into room state, sessions and the join/leave log. Idempotent: the webhook id is
- * recorded first, so a redelivered event does nothing; order-tolerant: a join before room_started opens
- * the session, a leave after room_finished still lands in the session it belonged to.
+ * Turns LiveKit webhooks into room state, sessions and the join/leave log. Idempotent: every write is
+ * keyed (session per room, join/leave per webhook id, outbox per fact) and the webhook id is recorded
+ * last, so a delivery that failed halfway is redone in full by LiveKit's retry while a delivery that
+ * completed is skipped. Order-tolerant: a join before room_started opens the session, a leave after
+ * room_finished still lands in the session it belonged to.
  */
-export function createSessionTracker(deps: { store: RoomStore; livekit: LiveKitGateway; logger: Logger }) {
+export function createSessionTracker(deps: {
+  store: RoomStore;
+  livekit: LiveKitGateway;
+  logger: Logger;
+  /** Awaited before the webhook is acknowledged; a failure makes the route answer 500. */
+  onEvent?: (event: TrackedEvent) => Promise<void>;
+}) {
   const log = deps.logger.child({ module: 'sessions' });
+  const emit = async (event: TrackedEvent): Promise<void> => deps.onEvent?.(event);
 
   return {
     /** Returns false for a duplicate delivery. Persists before the caller answers 200. */
     async handle(event: LiveKitEvent): Promise<boolean> {
-      if (!(await deps.store.markWebhook(event.id, event.event, new Date()))) return false;
-      const roomKey = event.room?.name;
-      if (!roomKey) return true;
-      const room = await deps.store.get(roomKey);
-      // Lobby rooms and rooms the tool did not create carry nothing to record.
-      if (!room) return true;
-
-      if (event.event === 'room_started') {
-        const session = await deps.store.openSession(roomKey, event.room?.sid, event.createdAt);
-        log.info({ roomKey, sessionId: session.sessionId }, 'session started');
-      } else if (event.event === 'room_finished') {
-        const session = await deps.store.closeSession(roomKey, event.createdAt);
-        if (room.state === 'live') await deps.store.setState(roomKey, { state: 'created' });
-        log.info({ roomKey, sessionId: session?.sessionId }, 'session ended');
-      } else if (event.participant && (JOIN_EVENTS.has(event.event) || LEAVE_EVENTS.has(event.event))) {
-        const joined = JOIN_EVENTS.has(event.event);
-        const session = joined
-          ? await deps.store.openSession(roomKey, event.room?.sid, event.createdAt)
-          : await deps.store.currentSession(roomKey);
-        const role = parseRole(event.participant.metadata);
-        await deps.store.recordParticipant({
-          eventId: event.id,
-          roomKey,
-          sessionId: session?.sessionId,
-          identity: event.participant.identity,
-          name: event.participant.name,
-          role,
-          kind: joined ? 'joined' : 'left',
-          at: event.createdAt,
-        });
-        // Lock and removal are ours, not LiveKit's: a token minted just before the lock is turned away here.
-        const control = room.controls[event.participant.identity];
-        if (joined && role !== 'instructor' && (room.locked || control?.removed)) {
-          await deps.livekit.removeParticipant(roomKey, event.participant.identity).catch(() => undefined);
-          log.info({ roomKey, identity: event.participant.identity }, 'unexpected joiner removed');
-        }
-      }
-      return true;
+      if (await deps.store.hasWebhook(event.id)) return false;
+      await apply(event);
+      return deps.store.markWebhook(event.id, event.event, new Date());
     },
   };
-}
 
-function parseRole(metadata: string): string | undefined {
-  try {
-    const role = (JSON.parse(metadata || '{}') as { role?: unknown }).role;
-    return typeof role === 'string' ? role : undefined;
-  } catch {
-    return undefined;
+  async function apply(event: LiveKitEvent): Promise<void> {
+    const roomKey = event.room?.name;
+    if (!roomKey) return;
+    const room = await deps.store.get(roomKey);
+    // Lobby rooms and rooms the tool did not create carry nothing to record.
+    if (!room) return;
+
+    if (event.event === 'room_started') {
+      const session = await deps.store.openSession(roomKey, event.room?.sid, event.createdAt);
+      log.info({ roomKey, sessionId: session.sessionId }, 'session started');
+      await emit({ type: 'session.started', sourceId: session.sessionId, room, ...sessionAt(session) });
+    } else if (event.event === 'room_finished') {
+      const session = await deps.store.closeSession(roomKey, event.createdAt);
+      if (room.state === 'live') await deps.store.setState(roomKey, { state: 'created' });
+      log.info({ roomKey, sessionId: session?.sessionId }, 'session ended');
+      if (session) {
+        const at = session.endedAt ?? event.createdAt;
+        await emit({ type: 'session.ended', sourceId: session.sessionId, room, sessionId: session.sessionId, at });
+      }
+    } else if (event.participant && (JOIN_EVENTS.has(event.event) || LEAVE_EVENTS.has(event.event))) {
+      const joined = JOIN_EVENTS.has(event.event);
+      const session = joined
+        ? await deps.store.openSession(roomKey, event.room?.sid, event.createdAt)
+        : await deps.store.currentSession(roomKey);
+      // The role comes from the permission the SFU holds: metadata is editable by the participant.
+      const role = event.participant.permission ? roleFromGrants(event.participant.permission) : undefined;
+      // A join before room_started opened the session: listeners hear of the session first.
+      if (joined && session && session.sessionId !== room.currentSessionId) {
+        await emit({ type: 'session.started', sourceId: session.sessionId, room, ...sessionAt(session) });
+      }
+      await deps.store.recordParticipant({
+        eventId: event.id,
+        roomKey,
+        sessionId: session?.sessionId,
+        identity: event.participant.identity,
+        name: event.participant.name,
+        role,
+        kind: joined ? 'joined' : 'left',
+        at: event.createdAt,
+      });
+      const { identity, name } = event.participant;
+      await emit({
+        type: joined ? 'participant.joined' : 'participant.left',
+        sourceId: event.id,
+        room,
+        sessionId: session?.sessionId,
+        at: event.createdAt,
+        participant: { identity, name, role },
+      });
+      // Lock and removal are ours, not LiveKit's: a token minted just before the lock is turned away here.
+      const control = room.controls[event.participant.identity];
+      if (joined && role !== 'instructor' && (room.locked || control?.removed)) {
+        await deps.livekit.removeParticipant(roomKey, event.participant.identity).catch(() => undefined);
+        log.info({ roomKey, identity: event.participant.identity }, 'unexpected joiner removed');
+      }
+    }
   }
 }
+
+const sessionAt = (s: { sessionId: string; startedAt: Date }) => ({ sessionId: s.sessionId, at: s.startedAt });

@@ -1,0 +1,166 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { TrackedEvent } from '../rooms/session-tracker.js';
+import { apiKeyIdOfPlatform, type Space, type SpaceStore, type SpaceWebhooks } from './spaces.js';
+
+/**
+ * Integrator webhooks, part 1: the outbox. The session tracker's events for rooms of a space with
+ * `webhooks.url` become outbox items, inserted before LiveKit's webhook is acknowledged; the delivery
+ * worker (webhook-delivery.ts) sends them. Items are unique by event id, so a redelivered LiveKit
+ * webhook (or the same session start seen twice) is queued once.
+ */
+
+export const SPACE_EVENT_TYPES = [
+  'session.started',
+  'session.ended',
+  'participant.joined',
+  'participant.left',
+] as const;
+export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number];
+
+/** The JSON body POSTed to the integrator. */
+export interface WebhookPayload {
+  id: string;
+  type: SpaceEventType;
+  created_at: string;
+  space_id: string;
+  room_id: string;
+  session_id: string | null;
+  participant?: { user_id: string; name: string; role: string | null };
+}
+
+export type OutboxStatus = 'pending' | 'delivered' | 'failed';
+
+export interface OutboxItem {
+  /** Our event id (`evt_...`), also `payload.id` and the `x-liveclass-delivery` header. */
+  id: string;
+  /** Space.id: its current URL and secret are read at each attempt. */
+  spaceRef: string;
+  type: SpaceEventType;
+  payload: WebhookPayload;
+  status: OutboxStatus;
+  /** Attempts started so far (counted when claimed, so a crash mid-attempt still counts). */
+  attempts: number;
+  nextAttemptAt: Date;
+  /** A claim holds the item until then; another worker may take it over afterwards. */
+  leaseUntil: Date;
+  /** Random per claim: only the claim holder records the outcome. */
+  leaseId?: string;
+  lastStatusCode?: number;
+  lastError?: string;
+  createdAt: Date;
+  /** Set when delivered or failed; the item expires 7 days later. */
+  finishedAt?: Date;
+}
+
+export interface AttemptOutcome {
+  status: OutboxStatus;
+  nextAttemptAt: Date;
+  lastStatusCode?: number;
+  lastError?: string;
+  finishedAt?: Date;
+}
+
+export interface OutboxStore {
+  /** False when an item with this id already exists (unique index). */
+  insert(item: OutboxItem): Promise<boolean>;
+  /** Claims one due, unleased pending item: sets the lease and counts the attempt, in one update. */
+  claimDue(now: Date, leaseUntil: Date, leaseId: string): Promise<OutboxItem | undefined>;
+  /** Records an attempt's outcome, unless the lease was taken over meanwhile (then returns false). */
+  complete(id: string, leaseId: string, outcome: AttemptOutcome): Promise<boolean>;
+  get(id: string): Promise<OutboxItem | undefined>;
+}
+
+/** Delivered and failed items are kept this long (TTL index, or the cleanup job on FerretDB). */
+export const OUTBOX_RETENTION_SECONDS = 7 * 24 * 60 * 60;
+export const DEFAULT_MAX_ATTEMPTS = 8;
+/** Delay after the 1st, 2nd, ... failed attempt; the last entry repeats. */
+export const DEFAULT_BACKOFF_MS: readonly number[] = [5_000, 30_000, 2 * 60_000, 10 * 60_000, 60 * 60_000];
+
+export function backoffDelayMs(failedAttempts: number, schedule: readonly number[] = DEFAULT_BACKOFF_MS): number {
+  if (schedule.length === 0) return 0;
+  const index = Math.min(Math.max(failedAttempts, 1), schedule.length) - 1;
+  return schedule[index] as number;
+}
+
+/** No `events` means every event; a given list (even an empty one) is a filter. */
+export function wantsEvent(webhooks: SpaceWebhooks | undefined, type: SpaceEventType): boolean {
+  if (!webhooks?.url) return false;
+  return webhooks.events === undefined || webhooks.events.includes(type);
+}
+
+/** Deterministic: the same fact (LiveKit webhook id or session id) and type always give the same id. */
+export function outboxEventId(sourceId: string, type: SpaceEventType): string {
+  return `evt_${createHash('sha256').update(`${sourceId}\n${type}`).digest('base64url').slice(0, 32)}`;
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, keyed with the space's webhook secret. */
+export function signatureHeader(secret: string, body: string, unixSeconds: number): string {
+  const mac = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
+  return `t=${unixSeconds},v1=${mac}`;
+}
+
+/** What an integrator does on receipt (also used by our tests): check the MAC and the timestamp's age. */
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string | undefined,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
+  const parts = new Map((header ?? '').split(',').map((p) => p.split('=', 2) as [string, string]));
+  const t = Number(parts.get('t'));
+  const given = Buffer.from(parts.get('v1') ?? '', 'hex');
+  if (!Number.isInteger(t) || Math.abs(nowSeconds - t) > toleranceSeconds) return false;
+  const expected = Buffer.from(signatureHeader(secret, body, t).split('v1=')[1] as string, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function payloadFor(space: Space, event: TrackedEvent): WebhookPayload {
+  const p = event.participant;
+  return {
+    id: outboxEventId(event.sourceId, event.type),
+    type: event.type,
+    created_at: event.at.toISOString(),
+    space_id: space.spaceId,
+    room_id: event.room.key,
+    session_id: event.sessionId ?? null,
+    ...(p ? { participant: { user_id: p.identity, name: p.name, role: p.role ?? null } } : {}),
+  };
+}
+
+export interface WebhookEnqueuerDeps {
+  spaces: Pick<SpaceStore, 'find'>;
+  outbox: Pick<OutboxStore, 'insert'>;
+  /** Called after a new item is stored (main wires it to the worker's kick). */
+  onEnqueued?: () => void;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** The session tracker's `onEvent`: queues the event for the room's space, if that space wants it. */
+export function createWebhookEnqueuer(deps: WebhookEnqueuerDeps): (event: TrackedEvent) => Promise<void> {
+  const log = deps.logger.child({ module: 'webhooks' });
+  const now = deps.now ?? (() => new Date());
+  return async (event) => {
+    const apiKeyId = apiKeyIdOfPlatform(event.room.platformId);
+    if (!apiKeyId) return;
+    const space = await deps.spaces.find(apiKeyId, event.room.resourceLinkId);
+    if (!space || !wantsEvent(space.webhooks, event.type)) return;
+    const payload = payloadFor(space, event);
+    const at = now();
+    const fresh = await deps.outbox.insert({
+      id: payload.id,
+      spaceRef: space.id,
+      type: event.type,
+      payload,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: at,
+      leaseUntil: new Date(0),
+      createdAt: at,
+    });
+    log.debug({ eventId: payload.id, type: event.type, roomKey: event.room.key, duplicate: !fresh }, 'webhook queued');
+    if (fresh) deps.onEnqueued?.();
+  };
+}
