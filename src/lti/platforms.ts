@@ -1,18 +1,12 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { AppError } from '../errors.js';
 import type { IndexSpec } from '../db/indexes.js';
-import type { LtiProvider } from './provider.js';
+import type { LtiPlatformKeys, LtiProvider } from './provider.js';
 import type { RoleMappingOptions } from './roles.js';
 
 /** An LMS registration: who may launch us, from which deployments, and how its roles map. */
-export interface Platform {
+export interface Platform extends LtiPlatformKeys {
   id: string;
-  issuer: string;
-  clientId: string;
-  name: string;
-  authLoginUrl: string;
-  accessTokenUrl: string;
-  jwksUrl: string;
   deploymentIds: string[];
   active: boolean;
   source: 'admin' | 'dynamic' | 'demo';
@@ -23,13 +17,7 @@ export interface Platform {
   updatedAt: Date;
 }
 
-export interface PlatformInput {
-  issuer: string;
-  clientId: string;
-  name: string;
-  authLoginUrl: string;
-  accessTokenUrl: string;
-  jwksUrl: string;
+export interface PlatformInput extends LtiPlatformKeys {
   deploymentIds: string[];
   active?: boolean;
   source?: Platform['source'];

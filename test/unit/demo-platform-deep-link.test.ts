@@ -1,34 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
 import request from 'supertest';
-import { createDemoPlatform, type DemoPlatform } from '../../src/dev/demo-platform.js';
-import { createLogger } from '../../src/log.js';
-import { startFakeTool, type FakeTool } from '../support/platform-signer.js';
+import { PUBLIC_URL, useDemoHarness } from '../support/demo-harness.js';
 
-const PUBLIC_URL = 'http://127.0.0.1:3000';
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim';
 const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim';
 
 describe('demo platform: deep linking return', () => {
-  let tool: FakeTool;
-  let platform: DemoPlatform;
-  let app: Express;
-
-  before(async () => {
-    tool = await startFakeTool();
-    platform = await createDemoPlatform({
-      publicUrl: PUBLIC_URL,
-      tool: { loginUrl: `${PUBLIC_URL}/lti/login`, launchUrl: `${PUBLIC_URL}/lti/launch`, jwksUrl: tool.jwksUrl },
-      logger: createLogger('silent'),
-    });
-    app = express().use('/demo', platform.router);
-  });
-  after(() => tool.close());
+  const h = useDemoHarness();
 
   /** The `data` of a fresh deep linking request, which the response must echo. */
   function requestData(): string {
-    const claims = platform.idTokenClaims({ role: 'instructor', messageType: 'LtiDeepLinkingRequest', nonce: 'n' });
+    const claims = h.platform.idTokenClaims({ role: 'instructor', messageType: 'LtiDeepLinkingRequest', nonce: 'n' });
     return (claims[`${DL}/deep_linking_settings`] as { data: string }).data;
   }
 
@@ -37,7 +20,7 @@ describe('demo platform: deep linking return', () => {
     const now = Math.floor(Date.now() / 1000);
     return {
       iss: 'demo-tool',
-      aud: platform.registration.issuer,
+      aud: h.platform.registration.issuer,
       iat: now,
       exp: now + 60,
       nonce: randomUUID(),
@@ -59,58 +42,62 @@ describe('demo platform: deep linking return', () => {
   };
 
   const post = (jwt: string | undefined) =>
-    request(app)
+    request(h.app)
       .post('/demo/platform/deep-link-return')
       .type('form')
       .send(jwt === undefined ? {} : { JWT: jwt });
 
   it('verifies the response, adds the activity with its line item and shows it on the course page', async () => {
-    const res = await post(tool.sign(response([liveClass]))).expect(200);
+    const res = await post(h.tool.sign(response([liveClass]))).expect(200);
     assert.match(res.text, /Activity added: Thursday lab &lt;live&gt;/);
     assert.match(res.text, /href="\/demo" target="_top"/);
 
-    const course = await request(app).get('/demo').expect(200);
+    const course = await request(h.app).get('/demo').expect(200);
     const id = /<option value="(demo-activity-\d+)">Thursday lab &lt;live&gt;<\/option>/.exec(course.text)?.[1];
     assert.ok(id, 'the new activity is selectable on the course page');
 
-    await request(app).get(`/demo/platform/launch?role=student&activity=${id}`).expect(302);
-    const claims = platform.idTokenClaims({ role: 'student', nonce: 'n', resourceLinkId: id });
+    await request(h.app).get(`/demo/platform/launch?role=student&activity=${id}`).expect(302);
+    const claims = h.platform.idTokenClaims({ role: 'student', nonce: 'n', resourceLinkId: id });
     assert.deepEqual(claims[`${LTI}/custom`], { activity_id: 'room-42' });
     assert.deepEqual(claims[`${LTI}/resource_link`], { id, title: 'Thursday lab <live>' });
     const ags = claims['https://purl.imsglobal.org/spec/lti-ags/claim/endpoint'] as { lineitem?: string };
     assert.match(ags.lineitem ?? '', /\/lineitems\/\d+$/);
 
-    const gradebook = await request(app).get('/demo/gradebook').expect(200);
+    const gradebook = await request(h.app).get('/demo/gradebook').expect(200);
     assert.match(gradebook.text, /Lab attendance \(max 10\) — resource link demo-activity-\d+/);
   });
 
   it('accepts a response without content items (the instructor cancelled)', async () => {
-    const res = await post(tool.sign(response([], { [`${DL}/msg`]: 'Nothing chosen' }))).expect(200);
+    const res = await post(h.tool.sign(response([], { [`${DL}/msg`]: 'Nothing chosen' }))).expect(200);
     assert.match(res.text, /No activity added/);
     assert.match(res.text, /Nothing chosen/);
   });
 
   const refused: Array<[string, () => string | undefined, RegExp]> = [
     ['no JWT field', () => undefined, /JWT is missing/],
-    ['a JWT signed by another key', () => platform.sign(response([liveClass])), /no key with kid/],
-    ['alg HS256 in the header', () => tool.sign(response([liveClass]), { alg: 'HS256' }), /alg must be RS256/],
-    ['a wrong iss', () => tool.sign(response([liveClass], { iss: 'x' })), /iss must be/],
-    ['a wrong aud', () => tool.sign(response([liveClass], { aud: 'x' })), /aud must be/],
-    ['no nonce', () => tool.sign(response([liveClass], { nonce: undefined })), /nonce is missing/],
-    ['an expired token', () => tool.sign(response([liveClass], { exp: 1000 })), /expired/],
+    ['a JWT signed by another key', () => h.platform.sign(response([liveClass])), /no key with kid/],
+    ['alg HS256 in the header', () => h.tool.sign(response([liveClass]), { alg: 'HS256' }), /alg must be RS256/],
+    ['a wrong iss', () => h.tool.sign(response([liveClass], { iss: 'x' })), /iss must be/],
+    ['a wrong aud', () => h.tool.sign(response([liveClass], { aud: 'x' })), /aud must be/],
+    ['no nonce', () => h.tool.sign(response([liveClass], { nonce: undefined })), /nonce is missing/],
+    ['an expired token', () => h.tool.sign(response([liveClass], { exp: 1000 })), /expired/],
     [
       'a wrong message type',
-      () => tool.sign(response([liveClass], { [`${LTI}/message_type`]: 'LtiResourceLinkRequest' })),
+      () => h.tool.sign(response([liveClass], { [`${LTI}/message_type`]: 'LtiResourceLinkRequest' })),
       /message_type/,
     ],
-    ['a wrong version', () => tool.sign(response([liveClass], { [`${LTI}/version`]: '1.1' })), /version/],
-    ['a wrong deployment', () => tool.sign(response([liveClass], { [`${LTI}/deployment_id`]: 'x' })), /deployment_id/],
-    ['unknown data', () => tool.sign(response([liveClass], { [`${DL}/data`]: 'forged' })), /data must echo/],
-    ['two items', () => tool.sign(response([liveClass, liveClass])), /accept_multiple/],
-    ['a file item', () => tool.sign(response([{ type: 'file', url: 'https://x/f' }])), /type file is not accepted/],
+    ['a wrong version', () => h.tool.sign(response([liveClass], { [`${LTI}/version`]: '1.1' })), /version/],
+    [
+      'a wrong deployment',
+      () => h.tool.sign(response([liveClass], { [`${LTI}/deployment_id`]: 'x' })),
+      /deployment_id/,
+    ],
+    ['unknown data', () => h.tool.sign(response([liveClass], { [`${DL}/data`]: 'forged' })), /data must echo/],
+    ['two items', () => h.tool.sign(response([liveClass, liveClass])), /accept_multiple/],
+    ['a file item', () => h.tool.sign(response([{ type: 'file', url: 'https://x/f' }])), /type file is not accepted/],
     [
       'a negative scoreMaximum',
-      () => tool.sign(response([{ ...liveClass, lineItem: { scoreMaximum: -1 } }])),
+      () => h.tool.sign(response([{ ...liveClass, lineItem: { scoreMaximum: -1 } }])),
       /lineItem\.scoreMaximum/,
     ],
     ['garbage', () => 'not-a-jwt', /compact JWS/],
@@ -123,7 +110,7 @@ describe('demo platform: deep linking return', () => {
   }
 
   it('refuses a replayed response (the data and the nonce answer once)', async () => {
-    const jwt = tool.sign(response([{ type: 'ltiResourceLink', title: 'Once' }]));
+    const jwt = h.tool.sign(response([{ type: 'ltiResourceLink', title: 'Once' }]));
     await post(jwt).expect(200);
     const res = await post(jwt).expect(400);
     assert.match(res.text, /nonce was already used/);

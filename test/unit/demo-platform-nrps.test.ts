@@ -1,64 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
 import request from 'supertest';
 import { JwtError, RemoteJwks, generateSigningKey, signJwt, type PublicJwk } from '../../src/dev/demo-keys.js';
-import { createDemoPlatform, type DemoPlatform } from '../../src/dev/demo-platform.js';
-import { createLogger } from '../../src/log.js';
-import { startFakeTool, type FakeTool } from '../support/platform-signer.js';
-
-const PUBLIC_URL = 'http://127.0.0.1:3000';
-const AGS = 'https://purl.imsglobal.org/spec/lti-ags/scope';
-const SCOPE = {
-  lineItem: `${AGS}/lineitem`,
-  lineItemReadOnly: `${AGS}/lineitem.readonly`,
-  result: `${AGS}/result.readonly`,
-  score: `${AGS}/score`,
-  members: 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
-};
-const CONTEXT = '/demo/platform/contexts/demo-course-physics-101';
+import { CONTEXT, SCOPE, useDemoHarness } from '../support/demo-harness.js';
 
 describe('demo platform: services', () => {
-  let tool: FakeTool;
-  let platform: DemoPlatform;
-  let app: Express;
-
-  before(async () => {
-    tool = await startFakeTool();
-    platform = await createDemoPlatform({
-      publicUrl: PUBLIC_URL,
-      tool: { loginUrl: `${PUBLIC_URL}/lti/login`, launchUrl: `${PUBLIC_URL}/lti/launch`, jwksUrl: tool.jwksUrl },
-      logger: createLogger('silent'),
-    });
-    app = express().use('/demo', platform.router);
-  });
-  after(() => tool.close());
-
-  function assertion(overrides: Record<string, unknown> = {}, header?: Record<string, unknown>): string {
-    const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: 'demo-tool', sub: 'demo-tool', aud: platform.registration.accessTokenUrl, iat: now };
-    return tool.sign({ ...claims, exp: now + 60, jti: randomUUID(), ...overrides }, header);
-  }
-
-  function tokenRequest(fields: Record<string, string>) {
-    return request(app)
-      .post('/demo/platform/token')
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion(),
-        scope: Object.values(SCOPE).join(' '),
-        ...fields,
-      });
-  }
-
-  async function accessToken(...scopes: string[]): Promise<string> {
-    const res = await tokenRequest({ scope: scopes.join(' ') }).expect(200);
-    return (res.body as { access_token: string }).access_token;
-  }
+  const h = useDemoHarness();
+  const { accessToken } = h;
 
   describe('NRPS', () => {
     it('pages the 25-member roster with Link rel="next" headers', async () => {
@@ -67,7 +16,7 @@ describe('demo platform: services', () => {
       const pages: number[] = [];
       const ids: string[] = [];
       while (next) {
-        const res: request.Response = await request(app)
+        const res: request.Response = await request(h.app)
           .get(next)
           .set('authorization', auth)
           .expect(200)
@@ -84,14 +33,14 @@ describe('demo platform: services', () => {
 
     it('filters by role and honours limit', async () => {
       const auth = `Bearer ${await accessToken(SCOPE.members)}`;
-      const learners = await request(app)
+      const learners = await request(h.app)
         .get(`${CONTEXT}/memberships?role=Learner&limit=100`)
         .set('authorization', auth)
         .expect(200);
       assert.equal(learners.body.members.length, 22);
       assert.equal(learners.headers.link?.includes('rel="next"'), false);
       const uri = encodeURIComponent('http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor');
-      const instructors = await request(app)
+      const instructors = await request(h.app)
         .get(`${CONTEXT}/memberships?role=${uri}`)
         .set('authorization', auth)
         .expect(200);
@@ -109,13 +58,13 @@ describe('demo platform: services', () => {
         'status',
         'user_id',
       ]);
-      await request(app).get(`${CONTEXT}/memberships?limit=abc`).set('authorization', auth).expect(400);
+      await request(h.app).get(`${CONTEXT}/memberships?limit=abc`).set('authorization', auth).expect(400);
     });
 
     it('requires the membership scope', async () => {
-      await request(app).get(`${CONTEXT}/memberships`).expect(401);
+      await request(h.app).get(`${CONTEXT}/memberships`).expect(401);
       const auth = `Bearer ${await accessToken(SCOPE.score)}`;
-      await request(app).get(`${CONTEXT}/memberships`).set('authorization', auth).expect(403);
+      await request(h.app).get(`${CONTEXT}/memberships`).set('authorization', auth).expect(403);
     });
   });
 });

@@ -1,61 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
 import request from 'supertest';
-import { createDemoPlatform, type DemoPlatform } from '../../src/dev/demo-platform.js';
-import { createLogger } from '../../src/log.js';
-import { startFakeTool, type FakeTool } from '../support/platform-signer.js';
-
-const PUBLIC_URL = 'http://127.0.0.1:3000';
-const AGS = 'https://purl.imsglobal.org/spec/lti-ags/scope';
-const SCOPE = {
-  lineItem: `${AGS}/lineitem`,
-  lineItemReadOnly: `${AGS}/lineitem.readonly`,
-  result: `${AGS}/result.readonly`,
-  score: `${AGS}/score`,
-  members: 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
-};
-const CONTEXT = '/demo/platform/contexts/demo-course-physics-101';
+import { CONTEXT, SCOPE, useDemoHarness } from '../support/demo-harness.js';
 
 describe('demo platform: OAuth2 token and AGS', () => {
-  let tool: FakeTool;
-  let platform: DemoPlatform;
-  let app: Express;
-
-  before(async () => {
-    tool = await startFakeTool();
-    platform = await createDemoPlatform({
-      publicUrl: PUBLIC_URL,
-      tool: { loginUrl: `${PUBLIC_URL}/lti/login`, launchUrl: `${PUBLIC_URL}/lti/launch`, jwksUrl: tool.jwksUrl },
-      logger: createLogger('silent'),
-    });
-    app = express().use('/demo', platform.router);
-  });
-  after(() => tool.close());
-
-  function assertion(overrides: Record<string, unknown> = {}, header?: Record<string, unknown>): string {
-    const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: 'demo-tool', sub: 'demo-tool', aud: platform.registration.accessTokenUrl, iat: now };
-    return tool.sign({ ...claims, exp: now + 60, jti: randomUUID(), ...overrides }, header);
-  }
-
-  function tokenRequest(fields: Record<string, string>) {
-    return request(app)
-      .post('/demo/platform/token')
-      .type('form')
-      .send({
-        grant_type: 'client_credentials',
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: assertion(),
-        scope: Object.values(SCOPE).join(' '),
-        ...fields,
-      });
-  }
-
-  async function accessToken(...scopes: string[]): Promise<string> {
-    const res = await tokenRequest({ scope: scopes.join(' ') }).expect(200);
-    return (res.body as { access_token: string }).access_token;
-  }
+  const h = useDemoHarness();
+  const { assertion, tokenRequest, accessToken } = h;
 
   describe('token endpoint', () => {
     it('issues a Bearer token for a valid client assertion, granting the offered scopes', async () => {
@@ -81,7 +30,7 @@ describe('demo platform: OAuth2 token and AGS', () => {
       ['an unknown kid', () => ({ client_assertion: assertion({}, { kid: 'unknown' }) }), 401, 'invalid_client'],
       [
         'a platform-signed assertion',
-        () => ({ client_assertion: platform.sign({ iss: 'demo-tool' }) }),
+        () => ({ client_assertion: h.platform.sign({ iss: 'demo-tool' }) }),
         401,
         'invalid_client',
       ],
@@ -117,7 +66,7 @@ describe('demo platform: OAuth2 token and AGS', () => {
     it('creates a line item, takes scores and returns results', async () => {
       const token = await accessToken(SCOPE.lineItem, SCOPE.score, SCOPE.result);
       const auth = `Bearer ${token}`;
-      const created = await request(app)
+      const created = await request(h.app)
         .post(`${CONTEXT}/lineitems`)
         .set('authorization', auth)
         .set('content-type', lineItemType)
@@ -138,7 +87,7 @@ describe('demo platform: OAuth2 token and AGS', () => {
       );
       const itemPath = new URL(itemUrl).pathname;
 
-      const list = await request(app)
+      const list = await request(h.app)
         .get(`${CONTEXT}/lineitems?resource_link_id=demo-live-class-1&tag=attendance`)
         .set('authorization', auth)
         .expect(200)
@@ -147,30 +96,30 @@ describe('demo platform: OAuth2 token and AGS', () => {
         list.body.map((i: { id: string }) => i.id),
         [itemUrl],
       );
-      const none = await request(app).get(`${CONTEXT}/lineitems?tag=other`).set('authorization', auth).expect(200);
+      const none = await request(h.app).get(`${CONTEXT}/lineitems?tag=other`).set('authorization', auth).expect(200);
       assert.deepEqual(none.body, []);
 
       const older = new Date(Date.now() - 60_000).toISOString();
-      await request(app)
+      await request(h.app)
         .post(`${itemPath}/scores`)
         .set('authorization', auth)
         .set('content-type', scoreType)
         .send(JSON.stringify(score('demo-student-01', 7)))
         .expect(200);
-      await request(app)
+      await request(h.app)
         .post(`${itemPath}/scores`)
         .set('authorization', auth)
         .set('content-type', scoreType)
         .send(JSON.stringify(score('demo-student-01', 3, older)))
         .expect(409);
-      await request(app)
+      await request(h.app)
         .post(`${itemPath}/scores`)
         .set('authorization', auth)
         .set('content-type', scoreType)
         .send(JSON.stringify(score('demo-student-02', 10)))
         .expect(200);
 
-      const results = await request(app)
+      const results = await request(h.app)
         .get(`${itemPath}/results`)
         .set('authorization', auth)
         .expect(200)
@@ -181,7 +130,7 @@ describe('demo platform: OAuth2 token and AGS', () => {
       assert.equal(byUser['demo-student-01'].scoreOf, itemUrl);
       assert.equal(byUser['demo-student-02'].resultScore, 100);
 
-      const gradebook = await request(app).get('/demo/gradebook').expect(200);
+      const gradebook = await request(h.app).get('/demo/gradebook').expect(200);
       assert.match(gradebook.text, /Attendance/);
       assert.match(gradebook.text, /Marie Curie/);
       assert.match(gradebook.text, /7 \/ 10/);
@@ -189,39 +138,39 @@ describe('demo platform: OAuth2 token and AGS', () => {
 
     it('updates and deletes a line item', async () => {
       const auth = `Bearer ${await accessToken(SCOPE.lineItem)}`;
-      const created = await request(app)
+      const created = await request(h.app)
         .post(`${CONTEXT}/lineitems`)
         .set('authorization', auth)
         .send({ scoreMaximum: 5, label: 'Quiz' })
         .expect(201);
       const path = new URL(created.body.id as string).pathname;
-      const updated = await request(app)
+      const updated = await request(h.app)
         .put(path)
         .set('authorization', auth)
         .send({ ...created.body, label: 'Quiz 1' })
         .expect(200);
       assert.equal(updated.body.label, 'Quiz 1');
-      await request(app)
+      await request(h.app)
         .put(path)
         .set('authorization', auth)
         .send({ id: 'elsewhere', scoreMaximum: 5, label: 'x' })
         .expect(400);
-      await request(app).get(path).set('authorization', auth).expect(200);
-      await request(app).delete(path).set('authorization', auth).expect(204);
-      await request(app).get(path).set('authorization', auth).expect(404);
+      await request(h.app).get(path).set('authorization', auth).expect(200);
+      await request(h.app).delete(path).set('authorization', auth).expect(204);
+      await request(h.app).get(path).set('authorization', auth).expect(404);
     });
 
     it('answers 401 without a token and 403 with the wrong scope', async () => {
-      const res = await request(app).get(`${CONTEXT}/lineitems`).expect(401);
+      const res = await request(h.app).get(`${CONTEXT}/lineitems`).expect(401);
       assert.equal(res.body.error, 'invalid_token');
       assert.match(res.headers['www-authenticate'] as string, /^Bearer/);
-      await request(app).get(`${CONTEXT}/lineitems`).set('authorization', 'Bearer not-a-token').expect(401);
+      await request(h.app).get(`${CONTEXT}/lineitems`).set('authorization', 'Bearer not-a-token').expect(401);
       const scoreOnly = `Bearer ${await accessToken(SCOPE.score)}`;
-      const forbidden = await request(app).get(`${CONTEXT}/lineitems`).set('authorization', scoreOnly).expect(403);
+      const forbidden = await request(h.app).get(`${CONTEXT}/lineitems`).set('authorization', scoreOnly).expect(403);
       assert.equal(forbidden.body.error, 'insufficient_scope');
       const readOnly = `Bearer ${await accessToken(SCOPE.lineItemReadOnly)}`;
-      await request(app).get(`${CONTEXT}/lineitems`).set('authorization', readOnly).expect(200);
-      await request(app)
+      await request(h.app).get(`${CONTEXT}/lineitems`).set('authorization', readOnly).expect(200);
+      await request(h.app)
         .post(`${CONTEXT}/lineitems`)
         .set('authorization', readOnly)
         .send({ scoreMaximum: 1, label: 'x' })
@@ -230,7 +179,7 @@ describe('demo platform: OAuth2 token and AGS', () => {
 
     it('answers bad input with 4xx', async () => {
       const auth = `Bearer ${await accessToken(SCOPE.lineItem, SCOPE.score)}`;
-      const post = (path: string) => request(app).post(path).set('authorization', auth);
+      const post = (path: string) => request(h.app).post(path).set('authorization', auth);
       await post(`${CONTEXT}/lineitems`).send({ scoreMaximum: -1, label: 'x' }).expect(400);
       await post(`${CONTEXT}/lineitems`).send({ scoreMaximum: 1, label: 'x', resourceLinkId: 'nope' }).expect(400);
       const malformed = await post(`${CONTEXT}/lineitems`).set('content-type', 'application/json').send('{not json');
@@ -250,7 +199,7 @@ describe('demo platform: OAuth2 token and AGS', () => {
       await post(scores)
         .send({ ...score('u', 1), activityProgress: 'Done' })
         .expect(400);
-      await request(app).get(`${CONTEXT}/lineitems?limit=0`).set('authorization', auth).expect(400);
+      await request(h.app).get(`${CONTEXT}/lineitems?limit=0`).set('authorization', auth).expect(400);
     });
   });
 });
