@@ -7,10 +7,9 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AccessToken } from 'livekit-server-sdk';
 import type { Browser, Page } from 'playwright-core';
-import { createLiveKitGateway } from '../../src/livekit/livekit-gateway.js';
 import type { LiveKitGateway } from '../../src/livekit/gateway.js';
 import { launchBrowser, saveScreenshot } from '../support/browser.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 /** What the test page reports about what it receives: one entry per subscribed remote track. */
 interface ReceivedTrack {
@@ -164,12 +163,7 @@ describe('LiveKit media between headless Chromium pages (loopback)', function ()
 
   before(async () => {
     [env, browser, pageServer] = await Promise.all([useTestEnvironment(), launchBrowser(), startPageServer()]);
-    gateway = createLiveKitGateway({
-      apiUrl: env.stack.livekit.url.replace(/^ws/, 'http'),
-      apiKey: env.stack.livekit.apiKey,
-      apiSecret: env.stack.livekit.apiSecret,
-      requestTimeoutMs: 5000,
-    });
+    gateway = testGateway(env);
     // room.auto_create is off: joining fails unless the room exists.
     await gateway.createRoom({ name: roomName, emptyTimeoutSeconds: 60, maxParticipants: 4 });
   });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { openDatabase, type Database } from '../../src/db/connection.js';
-import { createLogger } from '../../src/log.js';
+import { type Database } from '../../src/db/connection.js';
 import { TestParticipant, waitUntil } from '../support/participant.js';
 import { LaunchedUser, videoGrant } from '../support/room-client.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { openTestDatabase, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 describe('integrator API: API keys, spaces, join links, live sessions', function () {
   this.timeout(60_000);
@@ -15,11 +14,7 @@ describe('integrator API: API keys, spaces, join links, live sessions', function
 
   before(async () => {
     env = await useTestEnvironment();
-    db = await openDatabase({
-      uri: env.stack.mongoUri,
-      serverSelectionTimeoutMs: 2000,
-      logger: createLogger('silent'),
-    });
+    db = await openTestDatabase(env);
     apiKey = (await createKey('tests')).key;
   });
   afterEach(async () => {

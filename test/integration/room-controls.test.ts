@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import mongoose, { type Connection } from 'mongoose';
 import { createRoomStore } from '../../src/db/room-store.js';
 import type { LiveKitGateway, ParticipantInfo } from '../../src/livekit/gateway.js';
-import { createLiveKitGateway } from '../../src/livekit/livekit-gateway.js';
 import type { RoomStore } from '../../src/rooms/room-store.js';
 import { TestParticipant, waitUntil } from '../support/participant.js';
 import { LaunchedUser, videoGrant } from '../support/room-client.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 const PARTICIPANT_ACTIONS = [
   'mute-audio',
@@ -34,12 +33,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
 
   before(async () => {
     env = await useTestEnvironment();
-    gateway = createLiveKitGateway({
-      apiUrl: env.stack.livekit.url.replace(/^ws/, 'http'),
-      apiKey: env.stack.livekit.apiKey,
-      apiSecret: env.stack.livekit.apiSecret,
-      requestTimeoutMs: 5000,
-    });
+    gateway = testGateway(env);
     connection = await mongoose.createConnection(env.stack.mongoUri, { autoIndex: false }).asPromise();
     store = createRoomStore(connection);
   });

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
-import { createLiveKitGateway } from '../../src/livekit/livekit-gateway.js';
 import { TestParticipant, waitUntil } from '../support/participant.js';
 import { LaunchedUser, videoGrant } from '../support/room-client.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 async function serverTracks(env: TestEnvironment, student: TestParticipant, observer: TestParticipant) {
-  const gateway = createLiveKitGateway({
-    apiUrl: env.stack.livekit.url.replace(/^ws/, 'http'),
-    apiKey: env.stack.livekit.apiKey,
-    apiSecret: env.stack.livekit.apiSecret,
-    requestTimeoutMs: 5000,
-  });
+  const gateway = testGateway(env);
   const list = await gateway.listParticipants(student.room.name as string);
   const count = (identity?: string) => list.find((p) => p.identity === identity)?.tracks.length ?? -1;
   return {

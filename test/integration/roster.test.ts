@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { openDatabase } from '../../src/db/connection.js';
 import { createLogger } from '../../src/log.js';
 import { createPlatformService } from '../../src/lti/platforms.js';
 import { setupLtiProvider } from '../../src/lti/provider.js';
 import { createRosterService } from '../../src/lti/roster.js';
 import { createSessionStore } from '../../src/lti/sessions.js';
 import { launchThroughDemo, LtiBrowser } from '../support/lti-launch.js';
-import { useTestEnvironment } from '../support/test-tool.js';
+import { openTestDatabase, useTestEnvironment } from '../support/test-tool.js';
 
 describe('course roster through NRPS', function () {
   this.timeout(60_000);
@@ -17,7 +16,7 @@ describe('course roster through NRPS', function () {
     assert.equal(launch.status, 303, launch.body);
 
     const logger = createLogger('silent');
-    const db = await openDatabase({ uri: env.stack.mongoUri, serverSelectionTimeoutMs: 2000, logger });
+    const db = await openTestDatabase(env);
     try {
       const session = await createSessionStore(db.connection).authenticate(launch.token as string);
       assert.ok(session);

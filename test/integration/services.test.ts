@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Schema } from 'mongoose';
 import request from 'supertest';
-import { openDatabase, type Database } from '../../src/db/connection.js';
-import { createLiveKitGateway } from '../../src/livekit/livekit-gateway.js';
-import { createLogger } from '../../src/log.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { type Database } from '../../src/db/connection.js';
+import { testGateway, openTestDatabase, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 describe('real services', function () {
   this.timeout(120_000);
@@ -17,11 +15,7 @@ describe('real services', function () {
   describe('MongoDB wire store', () => {
     let db: Database;
     before(async () => {
-      db = await openDatabase({
-        uri: env.stack.mongoUri,
-        serverSelectionTimeoutMs: 2000,
-        logger: createLogger('silent'),
-      });
+      db = await openTestDatabase(env);
     });
     after(() => db.close());
 
@@ -41,12 +35,7 @@ describe('real services', function () {
 
   describe('LiveKit SFU', () => {
     it('creates, lists and deletes a room through the gateway', async () => {
-      const gateway = createLiveKitGateway({
-        apiUrl: env.stack.livekit.url.replace(/^ws/, 'http'),
-        apiKey: env.stack.livekit.apiKey,
-        apiSecret: env.stack.livekit.apiSecret,
-        requestTimeoutMs: 5000,
-      });
+      const gateway = testGateway(env);
       const name = `it-${randomUUID()}`;
       const created = await gateway.createRoom({
         name,
@@ -66,12 +55,7 @@ describe('real services', function () {
     });
 
     it('reports a wrong API secret as LIVEKIT_UNAUTHORIZED', async () => {
-      const gateway = createLiveKitGateway({
-        apiUrl: env.stack.livekit.url.replace(/^ws/, 'http'),
-        apiKey: env.stack.livekit.apiKey,
-        apiSecret: 'x'.repeat(40),
-        requestTimeoutMs: 5000,
-      });
+      const gateway = testGateway(env, 'x'.repeat(40));
       await assert.rejects(gateway.ping(), { code: 'LIVEKIT_UNAUTHORIZED' });
     });
   });

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessToken } from 'livekit-server-sdk';
-import { openDatabase, type Database } from '../../src/db/connection.js';
+import { type Database } from '../../src/db/connection.js';
 import { ensureIndexes } from '../../src/db/indexes.js';
 import { createOutboxStore, OUTBOX_COLLECTION, outboxIndexes } from '../../src/db/outbox-store.js';
 import type { Space } from '../../src/integrations/spaces.js';
@@ -17,7 +17,7 @@ import {
 import { createLogger } from '../../src/log.js';
 import { TestParticipant, waitUntil } from '../support/participant.js';
 import { LaunchedUser } from '../support/room-client.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { openTestDatabase, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 interface Received {
   path: string;
@@ -68,7 +68,7 @@ describe('integrator webhooks: session and participant events, signed, retried',
 
   before(async () => {
     env = await useTestEnvironment();
-    db = await openDatabase({ uri: env.stack.mongoUri, serverSelectionTimeoutMs: 2000, logger });
+    db = await openTestDatabase(env);
     await receiver.start();
     const res = await fetch(`${env.tool.url}/api/admin/api-keys`, {
       method: 'POST',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startCleanupJob } from '../../src/db/cleanup-job.js';
-import { openDatabase, type Database } from '../../src/db/connection.js';
+import { type Database } from '../../src/db/connection.js';
 import { detectTtlSupport, ensureIndexes } from '../../src/db/indexes.js';
 import { createLogger } from '../../src/log.js';
-import { useTestEnvironment } from '../support/test-tool.js';
+import { openTestDatabase, useTestEnvironment } from '../support/test-tool.js';
 
 describe('indexes and expiry on the embedded store', function () {
   this.timeout(60_000);
@@ -12,7 +12,7 @@ describe('indexes and expiry on the embedded store', function () {
   let db: Database;
   before(async () => {
     const env = await useTestEnvironment();
-    db = await openDatabase({ uri: env.stack.mongoUri, serverSelectionTimeoutMs: 2000, logger });
+    db = await openTestDatabase(env);
   });
   after(() => db.close());
 

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { AccessToken } from 'livekit-server-sdk';
 import { createRoomStore } from '../../src/db/room-store.js';
-import { openDatabase, type Database } from '../../src/db/connection.js';
-import { createLogger } from '../../src/log.js';
+import { type Database } from '../../src/db/connection.js';
 import { LaunchedUser } from '../support/room-client.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { openTestDatabase, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 describe('LiveKit webhooks', function () {
   this.timeout(60_000);
@@ -14,11 +13,7 @@ describe('LiveKit webhooks', function () {
   let roomKey: string;
   before(async () => {
     env = await useTestEnvironment();
-    db = await openDatabase({
-      uri: env.stack.mongoUri,
-      serverSelectionTimeoutMs: 2000,
-      logger: createLogger('silent'),
-    });
+    db = await openTestDatabase(env);
     roomKey = (await (await LaunchedUser.launch(env.tool.url, 'student')).joinGrant()).room;
   });
   after(() => db.close());

@@ -47,7 +47,6 @@ export interface LaunchOptions {
 /**
  * Headless Debian Chromium with fake camera and microphone (a test pattern and a beep), allowed to use
  * loopback ICE candidates. Playwright adds --headless and --no-sandbox and a fresh profile per launch.
- * See /work/shared/BROWSER-E2E.md.
  */
 export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {

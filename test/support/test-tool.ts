@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from '../../src/config.js';
+import { openDatabase, type Database } from '../../src/db/connection.js';
+import type { LiveKitGateway } from '../../src/livekit/gateway.js';
+import { createLiveKitGateway } from '../../src/livekit/livekit-gateway.js';
 import { createLogger } from '../../src/log.js';
 import { startTool, type RunningTool } from '../../src/main.js';
 import { clientBuildDir } from '../../src/paths.js';
@@ -65,4 +68,22 @@ export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     LIVEKIT_API_SECRET: randomBytes(32).toString('hex'),
     ...extra,
   };
+}
+
+/** Our own connection to the test environment's store (tests inspect what the tool wrote). */
+export function openTestDatabase(env: Pick<TestEnvironment, 'stack'>): Promise<Database> {
+  return openDatabase({ uri: env.stack.mongoUri, serverSelectionTimeoutMs: 2000, logger: createLogger('silent') });
+}
+
+/** A LiveKit gateway to the test environment's SFU (tests check what the SFU itself enforces). */
+export function testGateway(
+  env: Pick<TestEnvironment, 'stack'>,
+  apiSecret = env.stack.livekit.apiSecret,
+): LiveKitGateway {
+  return createLiveKitGateway({
+    apiUrl: env.stack.livekit.url.replace(/^ws/, 'http'),
+    apiKey: env.stack.livekit.apiKey,
+    apiSecret,
+    requestTimeoutMs: 5000,
+  });
 }
