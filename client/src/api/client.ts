@@ -1,4 +1,5 @@
 import type { DeepLinkingRequest, DeepLinkingResponse, ErrorResponse, MeResponse } from './contract';
+import type { JoinGrant, ParticipantAction, RoomAction, RoomStateResponse, WaitingAction } from './room-types';
 
 /** One invalid field of a 400 VALIDATION_FAILED answer; `path` is dotted, e.g. `grading.maxPoints`. */
 export interface FieldError {
@@ -49,6 +50,27 @@ export class ApiClient {
     return this.request<DeepLinkingResponse>('POST', '/api/deep-linking', body);
   }
 
+  /** A join token for the launch's room, or a refusal (ROOM_ENDED, IN_WAITING_ROOM, ...) as an ApiError. */
+  roomToken(): Promise<JoinGrant> {
+    return this.request<JoinGrant>('POST', '/api/room/token');
+  }
+
+  roomState(signal?: AbortSignal): Promise<RoomStateResponse> {
+    return this.request<RoomStateResponse>('GET', '/api/room', undefined, signal);
+  }
+
+  participantAction(identity: string, action: ParticipantAction): Promise<void> {
+    return this.request<void>('POST', `/api/room/participants/${encodeURIComponent(identity)}/${action}`);
+  }
+
+  roomAction(action: RoomAction): Promise<void> {
+    return this.request<void>('POST', `/api/room/${action}`);
+  }
+
+  waitingAction(identity: string, action: WaitingAction): Promise<void> {
+    return this.request<void>('POST', `/api/room/waiting/${encodeURIComponent(identity)}/${action}`);
+  }
+
   private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${this.token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -66,6 +88,7 @@ export class ApiClient {
       if (signal?.aborted) throw err;
       throw new ApiError(0, 'NETWORK', 'The tool could not be reached. Check your connection and try again.');
     }
+    if (res.status === 204) return undefined as T;
     const payload: unknown = await res.json().catch(() => undefined);
     if (res.ok) {
       if (payload === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', 'The tool sent an unreadable answer.');

@@ -1,6 +1,12 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AppRole, MeResponse } from '../api/contract';
+import { isApiError, type ApiClient } from '../api/client';
+import type { JoinGrant } from '../api/room-types';
 import { useDocumentTitle } from '../components/use-document-title';
 import { formatSchedule, pickLocale, pickTimeZone } from '../time';
+import type * as RoomChunkModule from '../room/room-app';
+import { describeRefusal, type Refusal } from './join-refusal';
 
 const ROLE_TEXT: Record<AppRole, string> = {
   instructor: 'an instructor',
@@ -10,14 +16,127 @@ const ROLE_TEXT: Record<AppRole, string> = {
 
 const browserTimeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** What a resource link launch opens until the room exists: the class, its schedule, and who you are. */
-export function PreJoinPage({ me }: { me: MeResponse }) {
+/** The room UI and livekit-client, loaded only when someone joins (the pre-join bundle stays small). */
+type RoomChunk = typeof RoomChunkModule;
+let roomChunk: Promise<RoomChunk> | undefined;
+const loadRoomChunk = (): Promise<RoomChunk> => (roomChunk ??= import('../room/room-app'));
+
+type Stage =
+  | { kind: 'prejoin' }
+  | { kind: 'room'; grant: JoinGrant; chunk: RoomChunk }
+  | { kind: 'waiting'; lobby: JoinGrant; chunk: RoomChunk };
+
+/** Retry WAITING_FOR_INSTRUCTOR on its own, so students need not keep clicking. */
+const AUTO_RETRY_MS = 10_000;
+
+/** A resource link launch: the class, its schedule and who you are, then the Join button. */
+export function PreJoinPage({ me, api }: { me: MeResponse; api: ApiClient }) {
+  const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
+  const [pending, setPending] = useState(false);
+  const [refusal, setRefusal] = useState<Refusal & { code: string }>();
+  const [media, setMedia] = useState({ microphone: true, camera: !me.activity?.settings.audioOnly });
+  const timeZone = pickTimeZone(me.timezone, browserTimeZone());
+  const locale = pickLocale(me.locale);
+  const statusRef = useRef<HTMLDivElement>(null);
+
+  const join = async () => {
+    if (pending) return;
+    setPending(true);
+    const chunk = loadRoomChunk();
+    try {
+      const grant = await api.roomToken();
+      setRefusal(undefined);
+      setStage({ kind: 'room', grant, chunk: await chunk });
+    } catch (err) {
+      if (isApiError(err) && err.code === 'IN_WAITING_ROOM' && isGrant(err.details?.lobby)) {
+        setStage({ kind: 'waiting', lobby: err.details.lobby, chunk: await chunk });
+      } else if (isApiError(err)) {
+        setRefusal({ ...describeRefusal(err, timeZone, locale), code: err.code });
+      } else {
+        setRefusal({ message: 'The class could not be loaded. Try again.', retry: true, code: 'UNKNOWN' });
+      }
+    } finally {
+      setPending(false);
+    }
+  };
+
+  useEffect(() => {
+    if (stage.kind !== 'prejoin' || refusal?.code !== 'WAITING_FOR_INSTRUCTOR') return;
+    const timer = setTimeout(() => void join(), AUTO_RETRY_MS);
+    return () => clearTimeout(timer);
+  });
+
+  const back = () => setStage({ kind: 'prejoin' });
+  if (stage.kind === 'room') {
+    return <stage.chunk.RoomPage api={api} me={me} grant={stage.grant} media={media} onRejoin={back} />;
+  }
+  if (stage.kind === 'waiting') {
+    return <stage.chunk.WaitingPage lobby={stage.lobby} onAdmitted={() => void join()} onBack={back} />;
+  }
+
+  const canPublish = me.user.role !== 'observer';
+  return (
+    <PreJoinDetails me={me} timeZone={timeZone} locale={locale}>
+      {canPublish && (
+        <fieldset class="group">
+          <legend>When I join</legend>
+          <div class="field check">
+            <input
+              id="join-microphone"
+              type="checkbox"
+              checked={media.microphone}
+              onChange={(e) => setMedia((m) => ({ ...m, microphone: e.currentTarget.checked }))}
+            />
+            <label for="join-microphone">Turn my microphone on</label>
+          </div>
+          {!me.activity?.settings.audioOnly && (
+            <div class="field check">
+              <input
+                id="join-camera"
+                type="checkbox"
+                checked={media.camera}
+                onChange={(e) => setMedia((m) => ({ ...m, camera: e.currentTarget.checked }))}
+              />
+              <label for="join-camera">Turn my camera on</label>
+            </div>
+          )}
+        </fieldset>
+      )}
+      <div class="actions">
+        <button type="button" onClick={() => void join()} aria-disabled={pending ? 'true' : undefined}>
+          {pending ? 'Joining…' : refusal?.retry ? 'Try again' : 'Join the class'}
+        </button>
+      </div>
+      <div ref={statusRef} role="status" aria-live="polite">
+        {refusal && (
+          <p class="notice" data-code={refusal.code}>
+            {refusal.message}
+          </p>
+        )}
+      </div>
+    </PreJoinDetails>
+  );
+}
+
+function isGrant(value: unknown): value is JoinGrant {
+  const v = value as Partial<JoinGrant> | undefined;
+  return typeof v?.url === 'string' && typeof v.token === 'string' && typeof v.expiresAt === 'string';
+}
+
+interface DetailsProps {
+  me: MeResponse;
+  timeZone: string;
+  locale: string | undefined;
+  children: ComponentChildren;
+}
+
+/** The class, its schedule, and who you are. */
+function PreJoinDetails({ me, timeZone, locale, children }: DetailsProps) {
   const settings = me.activity?.settings;
   const title = settings?.title ?? me.resourceLink?.title ?? 'Live class';
   useDocumentTitle(title);
-  const timeZone = pickTimeZone(me.timezone, browserTimeZone());
   const schedule = settings?.startAt
-    ? formatSchedule(settings.startAt, settings.durationMinutes, timeZone, pickLocale(me.locale))
+    ? formatSchedule(settings.startAt, settings.durationMinutes, timeZone, locale)
     : undefined;
 
   return (
@@ -40,14 +159,7 @@ export function PreJoinPage({ me }: { me: MeResponse }) {
       <p data-role={me.user.role}>
         You are joining as <strong>{ROLE_TEXT[me.user.role]}</strong>.
       </p>
-      <div class="actions">
-        <button type="button" disabled aria-describedby="join-note">
-          Room coming soon
-        </button>
-      </div>
-      <p id="join-note" class="hint">
-        Joining the live room is not available yet in this version of the tool.
-      </p>
+      {children}
     </main>
   );
 }

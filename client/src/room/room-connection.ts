@@ -1,0 +1,290 @@
+import {
+  ConnectionState,
+  DisconnectReason,
+  Room,
+  RoomEvent,
+  Track,
+  type Participant,
+  type RoomConnectOptions,
+} from 'livekit-client';
+import type { JoinGrant } from '../api/room-types';
+
+/** Why the room closed for good, as the end screens tell it. */
+export type EndReason = 'ended' | 'removed' | 'duplicate' | 'left' | 'lost';
+
+export type Source = 'camera' | 'microphone';
+
+/** The events a RoomConnection emits; listeners get plain values, never the livekit Room. */
+export interface RoomConnectionEvents {
+  /** connecting → connected ⇄ reconnecting → disconnected. */
+  connectionState: (state: ConnectionState) => void;
+  /** Someone joined or left, or a track, mute, metadata, permission or speaker changed. */
+  participantsChanged: () => void;
+  /** A decoded JSON data message. */
+  data: (message: unknown, topic: string | undefined, from: string | undefined) => void;
+  /** The connection is over and will not come back by itself. */
+  disconnected: (reason: EndReason) => void;
+  /** Browser autoplay blocked audio: the page must offer a button that calls startAudio(). */
+  audioBlocked: (blocked: boolean) => void;
+}
+
+export interface RoomConnectionOptions {
+  /**
+   * Asks the server for a fresh join token; rejects with the server's refusal (an ApiError). Without it the
+   * token is never renewed and a lost connection is not rejoined (the waiting room's lobby).
+   */
+  fetchGrant?: () => Promise<JoinGrant>;
+  /** The refusal codes that mean "the class is over for you" rather than "try again". */
+  endReasonOf?: (err: unknown) => EndReason | undefined;
+  now?: () => number;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+/** Ask for a new token this long before the current one expires. */
+const RENEW_BEFORE_MS = 60_000;
+const MIN_RENEW_DELAY_MS = 5_000;
+const MAX_REJOINS = 3;
+
+/**
+ * ICE configuration for a LiveKit URL: none at all for a loopback SFU (a STUN server is unreachable there
+ * and only slows gathering down), LiveKit's defaults (servers the SFU announces) for anything else.
+ */
+export function rtcConfigFor(livekitUrl: string): RTCConfiguration | undefined {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(livekitUrl).hostname) ? { iceServers: [] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const END_REASONS: Partial<Record<DisconnectReason, EndReason>> = {
+  [DisconnectReason.ROOM_DELETED]: 'ended',
+  [DisconnectReason.ROOM_CLOSED]: 'ended',
+  [DisconnectReason.PARTICIPANT_REMOVED]: 'removed',
+  [DisconnectReason.DUPLICATE_IDENTITY]: 'duplicate',
+  [DisconnectReason.CLIENT_INITIATED]: 'left',
+};
+
+/** Participant metadata: `role` from the tool, `handRaised` set by the participant. */
+export interface ParticipantMetadata {
+  role?: string;
+  handRaised?: boolean;
+}
+
+export function parseMetadata(metadata: string | undefined): ParticipantMetadata {
+  if (!metadata) return {};
+  try {
+    const parsed: unknown = JSON.parse(metadata);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as ParticipantMetadata) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Whether the SFU lets `participant` publish `source` (an empty source list means every source). */
+export function mayPublish(participant: Participant, source: Source): boolean {
+  const permissions = participant.permissions;
+  if (!permissions) return true;
+  if (!permissions.canPublish) return false;
+  const sources = permissions.canPublishSources;
+  return sources.length === 0 || sources.includes(Track.sourceToProto(Track.Source[sourceKey(source)]));
+}
+
+const sourceKey = (source: Source) => (source === 'camera' ? 'Camera' : 'Microphone');
+
+type Listeners = { [K in keyof RoomConnectionEvents]: Set<RoomConnectionEvents[K]> };
+
+/**
+ * Owns the livekit-client Room for one join: connects with the grant the server gave, renews the token
+ * before it expires, rejoins with a fresh token when LiveKit's own reconnection gives up, and turns the
+ * Room's many events into the few the UI needs.
+ */
+export class RoomConnection {
+  readonly room: Room;
+  private grant: JoinGrant;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+  private rejoins = 0;
+  private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false };
+  private readonly listeners: Listeners = {
+    connectionState: new Set(),
+    participantsChanged: new Set(),
+    data: new Set(),
+    disconnected: new Set(),
+    audioBlocked: new Set(),
+  };
+
+  constructor(
+    grant: JoinGrant,
+    private readonly options: RoomConnectionOptions,
+  ) {
+    this.grant = grant;
+    this.room = new Room({ adaptiveStream: true, dynacast: true });
+    this.wire();
+  }
+
+  on<K extends keyof RoomConnectionEvents>(event: K, listener: RoomConnectionEvents[K]): () => void {
+    this.listeners[event].add(listener);
+    return () => this.listeners[event].delete(listener);
+  }
+
+  private emit<K extends keyof RoomConnectionEvents>(event: K, ...args: Parameters<RoomConnectionEvents[K]>): void {
+    for (const listener of this.listeners[event]) (listener as (...a: typeof args) => void)(...args);
+  }
+
+  get identity(): string {
+    return this.grant.identity;
+  }
+
+  get state(): ConnectionState {
+    return this.room.state;
+  }
+
+  async connect(): Promise<void> {
+    const options: RoomConnectOptions = {};
+    const rtcConfig = rtcConfigFor(this.grant.url);
+    if (rtcConfig) options.rtcConfig = rtcConfig;
+    await this.room.connect(this.grant.url, this.grant.token, options);
+    this.scheduleRenewal();
+    this.emit('participantsChanged');
+  }
+
+  /** Leaves the room; emits `disconnected('left')`. */
+  async leave(): Promise<void> {
+    await this.room.disconnect();
+  }
+
+  /** Turns a source on or off; answers whether it is on afterwards. */
+  async setEnabled(source: Source, enabled: boolean): Promise<boolean> {
+    this.wanted[source] = enabled;
+    const local = this.room.localParticipant;
+    if (enabled && !mayPublish(local, source)) return false;
+    if (source === 'camera') await local.setCameraEnabled(enabled);
+    else await local.setMicrophoneEnabled(enabled);
+    this.emit('participantsChanged');
+    return this.isEnabled(source);
+  }
+
+  toggle(source: Source): Promise<boolean> {
+    return this.setEnabled(source, !this.isEnabled(source));
+  }
+
+  isEnabled(source: Source): boolean {
+    const local = this.room.localParticipant;
+    return source === 'camera' ? local.isCameraEnabled : local.isMicrophoneEnabled;
+  }
+
+  /** Raises or lowers the local hand (participant metadata, which the participant may set itself). */
+  async setHandRaised(raised: boolean): Promise<void> {
+    const local = this.room.localParticipant;
+    const metadata = { ...parseMetadata(local.metadata), handRaised: raised };
+    await local.setMetadata(JSON.stringify(metadata));
+    this.emit('participantsChanged');
+  }
+
+  /** Plays remote audio after the browser blocked autoplay (must run in a click handler). */
+  startAudio(): Promise<void> {
+    return this.room.startAudio();
+  }
+
+  private wire(): void {
+    const room = this.room;
+    const changed = () => this.emit('participantsChanged');
+    for (const event of [
+      RoomEvent.ParticipantConnected,
+      RoomEvent.ParticipantDisconnected,
+      RoomEvent.TrackSubscribed,
+      RoomEvent.TrackUnsubscribed,
+      RoomEvent.TrackMuted,
+      RoomEvent.TrackUnmuted,
+      RoomEvent.LocalTrackPublished,
+      RoomEvent.LocalTrackUnpublished,
+      RoomEvent.ActiveSpeakersChanged,
+      RoomEvent.ParticipantMetadataChanged,
+      RoomEvent.ParticipantNameChanged,
+    ] as const) {
+      room.on(event, changed);
+    }
+    room.on(RoomEvent.ParticipantPermissionsChanged, (_previous, participant) => {
+      // The teacher allowed a source again: bring back what the user had on.
+      if (participant === room.localParticipant) void this.restoreWanted();
+      changed();
+    });
+    room.on(RoomEvent.ConnectionStateChanged, (state) => this.emit('connectionState', state));
+    room.on(RoomEvent.AudioPlaybackStatusChanged, () => this.emit('audioBlocked', !room.canPlaybackAudio));
+    room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
+      let message: unknown;
+      try {
+        message = JSON.parse(new TextDecoder().decode(payload));
+      } catch {
+        return;
+      }
+      this.emit('data', message, topic, participant?.identity);
+    });
+    room.on(RoomEvent.Disconnected, (reason) => void this.onDisconnected(reason));
+  }
+
+  private async restoreWanted(): Promise<void> {
+    const local = this.room.localParticipant;
+    for (const source of ['microphone', 'camera'] as const) {
+      if (this.wanted[source] && !this.isEnabled(source) && mayPublish(local, source)) {
+        await this.setEnabled(source, true).catch(() => undefined);
+      }
+    }
+  }
+
+  private async onDisconnected(reason: DisconnectReason | undefined): Promise<void> {
+    const end = reason === undefined ? undefined : END_REASONS[reason];
+    const fetchGrant = this.options.fetchGrant;
+    if (end || this.closed || !fetchGrant) return this.close(end ?? (this.closed ? 'left' : 'lost'));
+    // LiveKit's own reconnection gave up (network gone, SFU restarted): rejoin with a fresh token.
+    while (this.rejoins < MAX_REJOINS) {
+      this.rejoins++;
+      this.emit('connectionState', ConnectionState.Reconnecting);
+      try {
+        this.grant = await fetchGrant();
+        await this.connect();
+        this.rejoins = 0;
+        await this.restoreWanted();
+        return;
+      } catch (err) {
+        const refused = this.options.endReasonOf?.(err);
+        if (refused) return this.close(refused);
+        await new Promise((resolve) => setTimeout(resolve, 1000 * this.rejoins));
+      }
+    }
+    this.close('lost');
+  }
+
+  private close(reason: EndReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.renewTimer);
+    this.emit('disconnected', reason);
+  }
+
+  /** Keeps a token that is still valid for the next (re)connection; the current one dies after ~10 min. */
+  private scheduleRenewal(): void {
+    clearTimeout(this.renewTimer);
+    const fetchGrant = this.options.fetchGrant;
+    if (!fetchGrant) return;
+    const now = this.options.now?.() ?? Date.now();
+    const delay = Math.max(MIN_RENEW_DELAY_MS, Date.parse(this.grant.expiresAt) - RENEW_BEFORE_MS - now);
+    this.renewTimer = setTimeout(() => {
+      if (this.closed) return;
+      fetchGrant().then(
+        (grant) => {
+          this.grant = grant;
+          this.scheduleRenewal();
+        },
+        (err: unknown) => {
+          const refused = this.options.endReasonOf?.(err);
+          if (refused) {
+            void this.room.disconnect(false);
+            this.close(refused);
+          } else this.renewTimer = setTimeout(() => this.scheduleRenewal(), 30_000);
+        },
+      );
+    }, delay);
+  }
+}

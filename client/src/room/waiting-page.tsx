@@ -1,0 +1,63 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { JoinGrant } from '../api/room-types';
+import { WAITING_TOPIC, type WaitingMessage } from '../api/room-types';
+import { useDocumentTitle } from '../components/use-document-title';
+import { RoomConnection } from './room-connection';
+
+interface Props {
+  lobby: JoinGrant;
+  /** The teacher let you in: ask for a room token again. */
+  onAdmitted: () => void;
+  onBack: () => void;
+}
+
+/** The waiting room: a silent lobby connection where the tool pushes the teacher's answer. */
+export function WaitingPage({ lobby, onAdmitted, onBack }: Props) {
+  const [state, setState] = useState<'connecting' | 'waiting' | 'denied' | 'failed'>('connecting');
+  useDocumentTitle(state === 'denied' ? 'Request declined' : 'Waiting room');
+  const admitted = useRef(onAdmitted);
+  admitted.current = onAdmitted;
+
+  useEffect(() => {
+    // No fetchGrant: a lobby token is not renewed; LiveKit refreshes it while connected.
+    const conn = new RoomConnection(lobby, {});
+    conn.on('data', (message, topic) => {
+      if (topic !== WAITING_TOPIC) return;
+      const type = (message as Partial<WaitingMessage>).type;
+      if (type === 'admitted') admitted.current();
+      else if (type === 'denied') setState('denied');
+    });
+    conn.connect().then(
+      () => setState((s) => (s === 'connecting' ? 'waiting' : s)),
+      () => setState('failed'),
+    );
+    // One lobby connection per lobby token.
+    return () => void conn.leave();
+  }, [lobby]);
+
+  if (state === 'denied') {
+    return (
+      <main>
+        <h1>Your request was declined</h1>
+        <p>Your teacher declined your request to join this class.</p>
+      </main>
+    );
+  }
+  return (
+    <main aria-busy={state === 'connecting' ? 'true' : undefined}>
+      <h1>Waiting room</h1>
+      <div role="status" aria-live="polite">
+        {state === 'failed' ? (
+          <p>The waiting room could not be reached. Go back and try again.</p>
+        ) : (
+          <p>Your teacher has been told you are here. You will join the class as soon as they let you in.</p>
+        )}
+      </div>
+      <div class="actions">
+        <button type="button" onClick={onBack}>
+          Leave the waiting room
+        </button>
+      </div>
+    </main>
+  );
+}

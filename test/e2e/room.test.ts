@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { clientBuildDir } from '../../src/paths.js';
+import { launchBrowser, saveScreenshot, screenshotDir } from '../support/browser.js';
+import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+
+/** Inbound media counters summed over a page's peer connections. */
+interface Inbound {
+  videoBytes: number;
+  framesDecoded: number;
+  audioBytes: number;
+  audioSamples: number;
+}
+
+/**
+ * Runs before any page script: keeps every RTCPeerConnection the page creates, so the test can read
+ * getStats() without the client exposing its Room.
+ */
+const KEEP_PEER_CONNECTIONS = `(() => {
+  const Native = window.RTCPeerConnection;
+  const kept = [];
+  window.__peerConnections = kept;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); kept.push(this); }
+  };
+})();`;
+
+const READ_INBOUND = `(async () => {
+  const out = { videoBytes: 0, framesDecoded: 0, audioBytes: 0, audioSamples: 0 };
+  for (const pc of window.__peerConnections ?? []) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type !== 'inbound-rtp') return;
+      if (s.kind === 'video') {
+        out.videoBytes += s.bytesReceived ?? 0;
+        out.framesDecoded += s.framesDecoded ?? 0;
+      } else if (s.kind === 'audio') {
+        out.audioBytes += s.bytesReceived ?? 0;
+        out.audioSamples += s.totalSamplesReceived ?? 0;
+      }
+    });
+  }
+  return out;
+})()`;
+
+/**
+ * The room through real launches: the demo LMS's launch URL runs the OIDC round trip and lands on
+ * /launch#token=..., then the pages join the same LiveKit room through POST /api/room/token.
+ */
+describe('live class room (headless Chromium, real LiveKit)', function () {
+  this.timeout(120_000);
+  let env: TestEnvironment;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    if (!existsSync(path.join(clientBuildDir(), 'index.html'))) {
+      throw new Error(`No client build in ${clientBuildDir()}: run \`npm run build:client\` before the e2e tests.`);
+    }
+    [env, browser] = await Promise.all([useTestEnvironment(), launchBrowser()]);
+    assert.ok(env.tool.demoUrl, 'the test configuration enables the demo LMS');
+  });
+  after(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    await browser?.close();
+  });
+
+  /** A fresh profile launched as `role`/`user` from the demo LMS, on the pre-join page. */
+  async function launch(role: 'instructor' | 'student', user: string, activity?: string): Promise<Page> {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    await context.addInitScript(KEEP_PEER_CONNECTIONS);
+    const page = await context.newPage();
+    const query = new URLSearchParams({ role, user, ...(activity ? { activity } : {}) });
+    await page.goto(`${env.tool.demoUrl}/platform/launch?${query}`);
+    await page.waitForURL((url) => url.pathname === '/launch');
+    await page.getByRole('button', { name: 'Join the class' }).waitFor();
+    return page;
+  }
+
+  const inbound = (page: Page): Promise<Inbound> => page.evaluate(READ_INBOUND) as Promise<Inbound>;
+
+  /** Both samples ~2 s apart: video bytes and decoded frames, audio bytes and samples all rise. */
+  async function assertMediaFlows(pages: Record<string, Page>): Promise<void> {
+    const first = await Promise.all(Object.values(pages).map(inbound));
+    await sleep(2000);
+    const second = await Promise.all(Object.values(pages).map(inbound));
+    Object.keys(pages).forEach((name, i) => {
+      const [a, b] = [first[i] as Inbound, second[i] as Inbound];
+      for (const key of ['videoBytes', 'framesDecoded', 'audioBytes', 'audioSamples'] as const) {
+        assert.ok(b[key] > a[key], `${name}: inbound ${key} did not rise (${a[key]} -> ${b[key]})`);
+      }
+    });
+  }
+
+  async function withFailureShots(pages: Page[], body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (err) {
+      await Promise.all(pages.map((p, i) => saveScreenshot(p, `room-failure-${i}`).catch(() => undefined)));
+      throw err;
+    }
+  }
+
+  it('teacher and student see and hear each other; hand raise, leader mute and end for all', async () => {
+    const teacher = await launch('instructor', 'e2e-teacher');
+    const student = await launch('student', 'e2e-student-1');
+    await withFailureShots([teacher, student], async () => {
+      await teacher.getByRole('button', { name: 'Join the class' }).click();
+      await teacher.locator('.tile[data-local] video').waitFor();
+      await student.getByRole('button', { name: 'Join the class' }).click();
+
+      // Each page shows the other's camera, decoded, and receives their microphone.
+      for (const page of [teacher, student]) {
+        await page.locator('.tile:not([data-local]) video').waitFor();
+        await page.locator('.tile:not([data-local]) audio').waitFor({ state: 'attached' });
+      }
+      await assertMediaFlows({ teacher, student });
+      const studentTile = teacher.locator('.tile:not([data-local])');
+      assert.match((await studentTile.getAttribute('aria-label')) ?? '', /^Demo e2e-student-1, Student/);
+      assert.match((await student.locator('.tile:not([data-local])').getAttribute('aria-label')) ?? '', /, Teacher/);
+      assert.equal(await student.locator('.leader-panel').count(), 0);
+      await saveScreenshot(teacher, 'room-grid');
+
+      // The student raises a hand: the teacher's tile, panel and live region show it.
+      await student.getByRole('button', { name: 'Raise hand' }).click();
+      await student.getByRole('button', { name: 'Lower hand' }).waitFor();
+      await studentTile.locator('[data-state="hand-raised"]').waitFor();
+      await teacher.getByRole('button', { name: 'Lower the hand of Demo e2e-student-1' }).waitFor();
+      await teacher.getByTestId('announcements').getByText('Demo e2e-student-1 raised a hand.').waitFor();
+      await teacher.locator('.leader-panel').screenshot({ path: path.join(screenshotDir(), 'room-leader-panel.png') });
+
+      // The teacher mutes the student's microphone; the student's button says so and stays off.
+      await teacher.getByRole('button', { name: 'Mute the microphone of Demo e2e-student-1' }).click();
+      const micBlocked = student.locator('[data-control="microphone"][data-blocked="true"]');
+      await micBlocked.waitFor();
+      assert.equal(await micBlocked.innerText(), 'Mic muted by the teacher');
+      assert.equal(await micBlocked.getAttribute('aria-disabled'), 'true');
+      await teacher.getByRole('button', { name: 'Allow the microphone of Demo e2e-student-1' }).waitFor();
+      await studentTile.locator('[data-state="mic-off"]').waitFor();
+      await saveScreenshot(student, 'room-student-muted');
+
+      // End for all, through the confirmation dialog: both pages show the end screen.
+      await teacher.getByRole('button', { name: 'End class for everyone' }).click();
+      await teacher.getByRole('dialog', { name: 'End the class for everyone?' }).waitFor();
+      await teacher.getByRole('button', { name: 'End the class', exact: true }).click();
+      for (const page of [teacher, student]) {
+        await page.getByRole('heading', { level: 1, name: 'The class has ended' }).waitFor();
+      }
+      await saveScreenshot(student, 'room-ended');
+
+      // A new launch is refused in a plain sentence until a teacher reopens the class.
+      const again = await launch('student', 'e2e-student-1');
+      await again.getByRole('button', { name: 'Join the class' }).click();
+      await again.getByText('This class has ended. It opens again when your teacher restarts it.').waitFor();
+      assert.equal(await again.locator('[data-code]').getAttribute('data-code'), 'ROOM_ENDED');
+    });
+  });
+
+  it('waiting room: the teacher admits one student and denies another', async () => {
+    // A class with the waiting room on, added through deep linking as a top-level page.
+    const teacher = await launch('instructor', 'e2e-teacher-2');
+    const demo = `${env.tool.demoUrl}/platform/launch?role=instructor&user=e2e-teacher-2&message=deeplink`;
+    await teacher.goto(demo);
+    await teacher.getByLabel('Title (required)').fill('Waiting class');
+    await teacher.getByLabel('Waiting room', { exact: false }).check();
+    await teacher.getByRole('button', { name: 'Add to course' }).click();
+    await teacher.getByRole('heading', { name: 'Activity added: Waiting class' }).waitFor();
+    await teacher.goto(env.tool.demoUrl ?? '');
+    const activity = await teacher
+      .getByLabel('Activity to launch')
+      .locator('option', { hasText: 'Waiting class' })
+      .getAttribute('value');
+    assert.ok(activity);
+
+    const leader = await launch('instructor', 'e2e-teacher-2', activity);
+    const admitted = await launch('student', 'e2e-student-2', activity);
+    const denied = await launch('student', 'e2e-student-3', activity);
+    await withFailureShots([leader, admitted, denied], async () => {
+      await leader.getByRole('button', { name: 'Join the class' }).click();
+      await leader.locator('.leader-panel').waitFor();
+
+      await admitted.getByRole('button', { name: 'Join the class' }).click();
+      await admitted.getByRole('heading', { level: 1, name: 'Waiting room' }).waitFor();
+      await denied.getByRole('button', { name: 'Join the class' }).click();
+      await denied.getByRole('heading', { level: 1, name: 'Waiting room' }).waitFor();
+
+      // The queue reaches the teacher as a pushed 'queue' message (or GET /api/room).
+      await leader.getByRole('button', { name: 'Deny Demo e2e-student-3' }).waitFor();
+      await saveScreenshot(leader, 'room-waiting-queue');
+      await leader.getByRole('button', { name: 'Admit Demo e2e-student-2' }).click();
+      await admitted.locator('.tile[data-local]').waitFor();
+      await leader.locator('.tile:not([data-local])').waitFor();
+      await leader.getByRole('button', { name: 'Deny Demo e2e-student-3' }).click();
+      await denied.getByRole('heading', { level: 1, name: 'Your request was declined' }).waitFor();
+      await leader.getByText('Nobody is waiting.').waitFor();
+    });
+  });
+});
