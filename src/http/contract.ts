@@ -40,3 +40,24 @@ export interface RoomStatus {
   startedAt: string | null;
   participantCount: number;
 }
+
+/** POST /api/room/token, and the lobby token of an IN_WAITING_ROOM refusal (`details.lobby`). */
+export type { JoinGrant } from '../rooms/room-service.js';
+
+/** One person in the waiting room, as GET /api/room lists it and the 'queue' message pushes it. */
+export interface WaitingEntry {
+  identity: string;
+  name: string;
+  role: AppRole;
+  since?: string;
+}
+
+/** GET /api/room: the room's status, and the waiting queue for instructors. */
+export interface RoomStateResponse extends RoomStatus {
+  waiting?: WaitingEntry[];
+}
+
+export type { ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-controls.js';
+
+/** LiveKit data messages on topic 'waiting-room'. */
+export type WaitingMessage = { type: 'admitted' } | { type: 'denied' } | { type: 'queue'; queue: WaitingEntry[] };

@@ -21,6 +21,7 @@ export interface Member {
 }
 
 export interface JoinGrant {
+  /** The LiveKit URL the browser connects to. */
   url: string;
   token: string;
   identity: string;
