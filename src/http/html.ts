@@ -19,7 +19,7 @@ export function htmlPage(title: string, body: string, lang = 'en'): string {
   a.button, button { display: inline-block; background: #1d4ed8; color: #fff; border: 0; border-radius: 6px; padding: 0.6rem 1rem; font: inherit; text-decoration: none; cursor: pointer; }
   a.button:focus-visible, button:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; font-size: 0.9rem; color: #4b5563; }
-  @media (prefers-color-scheme: dark) { body { background: #111827; color: #e5e7eb; } main { background: #1f2937; } code { background: #374151; } .admin { background: #431407; } dl { color: #9ca3af; } }
+  @media (prefers-color-scheme: dark) { body { background: #111827; color: #e5e7eb; } main { background: #1f2937; } code { background: #374151; } .admin { background: #431407; } dl { color: #d1d5db; } }
 </style>
 </head>
 <body><main>${body}</main></body>

@@ -13,15 +13,16 @@ interface Props {
   onDone: (done: { kind: 'room'; action: RoomAction } | { kind: 'waiting'; identity: string }) => void;
 }
 
+/** Each long (accessible) name starts with the visible short text, so voice users can say what they see. */
 const ACTION_TEXT: Record<ParticipantAction, { short: string; long: string }> = {
-  'mute-audio': { short: 'Mute mic', long: 'Mute the microphone of' },
-  'allow-audio': { short: 'Allow mic', long: 'Allow the microphone of' },
-  'mute-video': { short: 'Turn off camera', long: 'Turn off the camera of' },
-  'allow-video': { short: 'Allow camera', long: 'Allow the camera of' },
+  'mute-audio': { short: 'Mute mic', long: 'Mute mic of' },
+  'allow-audio': { short: 'Allow mic', long: 'Allow mic for' },
+  'mute-video': { short: 'Turn off camera', long: 'Turn off camera of' },
+  'allow-video': { short: 'Allow camera', long: 'Allow camera for' },
   remove: { short: 'Remove', long: 'Remove' },
   promote: { short: 'Invite to speak', long: 'Invite to speak:' },
-  demote: { short: 'Move to audience', long: 'Move to the audience:' },
-  'lower-hand': { short: 'Lower hand', long: 'Lower the hand of' },
+  demote: { short: 'Move to audience', long: 'Move to audience:' },
+  'lower-hand': { short: 'Lower hand', long: 'Lower hand of' },
 };
 
 /**
