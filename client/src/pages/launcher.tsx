@@ -34,7 +34,7 @@ export function Launcher({ token }: { token: string | undefined }) {
   if (load.state === 'loading') return <LoadingPage />;
   if (load.state === 'failed') return <FailedPage error={load.error} />;
   if (load.me.messageType === 'LtiDeepLinkingRequest') return <DeepLinkingPage api={api} me={load.me} />;
-  return <PreJoinPage me={load.me} api={api} />;
+  return <PreJoinPage me={load.me} api={api} launchToken={token} />;
 }
 
 function LoadingPage() {

@@ -7,6 +7,8 @@ import { useDocumentTitle } from '../components/use-document-title';
 import { formatSchedule, pickLocale, pickTimeZone } from '../time';
 import type * as RoomChunkModule from '../room/room-app';
 import { describeRefusal, type Refusal } from './join-refusal';
+import { deviceIdOf, useMediaPreview } from '../media/use-media-preview';
+import { MediaPanel, type MediaChoice } from './pre-join/media-panel';
 
 const ROLE_TEXT: Record<AppRole, string> = {
   instructor: 'an instructor',
@@ -30,11 +32,39 @@ type Stage =
 const AUTO_RETRY_MS = 10_000;
 
 /** A resource link launch: the class, its schedule and who you are, then the Join button. */
-export function PreJoinPage({ me, api }: { me: MeResponse; api: ApiClient }) {
+export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: ApiClient; launchToken?: string }) {
   const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
   const [pending, setPending] = useState(false);
   const [refusal, setRefusal] = useState<Refusal & { code: string }>();
-  const [media, setMedia] = useState({ microphone: true, camera: !me.activity?.settings.audioOnly });
+  const canPublish = mayPublishAtJoin(me);
+  const cameraAllowed = canPublish && !me.activity?.settings.audioOnly;
+  const [choice, setChoice] = useState<MediaChoice>({ microphone: true, camera: cameraAllowed });
+  const [handedOff, setHandedOff] = useState(false);
+  // The preview runs on the pre-join page only: joining, the waiting room or a new window stop its tracks.
+  const previewing = canPublish && stage.kind === 'prejoin' && !handedOff;
+  const preview = useMediaPreview({
+    camera: previewing && cameraAllowed && choice.camera,
+    microphone: previewing && choice.microphone,
+    cameraId: choice.cameraId,
+    microphoneId: choice.microphoneId,
+  });
+  // A device the preview could not open is left off at join (listen-only), rather than failing in the room.
+  const media = {
+    microphone: canPublish && choice.microphone && !preview.problems.microphone,
+    camera: cameraAllowed && choice.camera && !preview.problems.camera,
+    microphoneDeviceId: choice.microphoneId ?? deviceIdOf(preview.audio),
+    cameraDeviceId: choice.cameraId ?? deviceIdOf(preview.video),
+  };
+  // What to publish, as chosen on the pre-join page (the waiting room's later join reuses it).
+  const mediaAtJoin = useRef(media);
+  if (stage.kind === 'prejoin') mediaAtJoin.current = media;
+  const inFrame = window.self !== window.top;
+  const openInNewWindow = () => {
+    if (!launchToken) return;
+    // Same origin, token in the fragment (never sent to the server's logs); the new window drops it at once.
+    window.open(`/launch#token=${encodeURIComponent(launchToken)}`, '_blank', 'noopener');
+    setHandedOff(true);
+  };
   const timeZone = pickTimeZone(me.timezone, browserTimeZone());
   const locale = pickLocale(me.locale);
   const statusRef = useRef<HTMLDivElement>(null);
@@ -68,39 +98,27 @@ export function PreJoinPage({ me, api }: { me: MeResponse; api: ApiClient }) {
 
   const back = () => setStage({ kind: 'prejoin' });
   if (stage.kind === 'room') {
-    return <stage.chunk.RoomPage api={api} me={me} grant={stage.grant} media={media} onRejoin={back} />;
+    return <stage.chunk.RoomPage api={api} me={me} grant={stage.grant} media={mediaAtJoin.current} onRejoin={back} />;
   }
   if (stage.kind === 'waiting') {
     return <stage.chunk.WaitingPage lobby={stage.lobby} onAdmitted={() => void join()} onBack={back} />;
   }
 
-  const canPublish = me.user.role !== 'observer';
   return (
     <PreJoinDetails me={me} timeZone={timeZone} locale={locale}>
       {canPublish && (
-        <fieldset class="group">
-          <legend>When I join</legend>
-          <div class="field check">
-            <input
-              id="join-microphone"
-              type="checkbox"
-              checked={media.microphone}
-              onChange={(e) => setMedia((m) => ({ ...m, microphone: e.currentTarget.checked }))}
-            />
-            <label for="join-microphone">Turn my microphone on</label>
-          </div>
-          {!me.activity?.settings.audioOnly && (
-            <div class="field check">
-              <input
-                id="join-camera"
-                type="checkbox"
-                checked={media.camera}
-                onChange={(e) => setMedia((m) => ({ ...m, camera: e.currentTarget.checked }))}
-              />
-              <label for="join-camera">Turn my camera on</label>
-            </div>
-          )}
-        </fieldset>
+        <MediaPanel
+          preview={preview}
+          choice={choice}
+          onChange={setChoice}
+          cameraAllowed={cameraAllowed}
+          onOpenInNewWindow={inFrame && launchToken ? openInNewWindow : undefined}
+        />
+      )}
+      {handedOff && (
+        <p class="notice" role="status">
+          The class is open in a new window. You can close this one, or join here without camera and microphone.
+        </p>
       )}
       <div class="actions">
         <button type="button" onClick={() => void join()} aria-disabled={pending ? 'true' : undefined}>
@@ -116,6 +134,12 @@ export function PreJoinPage({ me, api }: { me: MeResponse; api: ApiClient }) {
       </div>
     </PreJoinDetails>
   );
+}
+
+/** Whether the role may publish on joining: not observers, and in webinar mode only instructors. */
+function mayPublishAtJoin(me: MeResponse): boolean {
+  if (me.user.role === 'observer') return false;
+  return me.user.role === 'instructor' || me.activity?.settings.publishers !== 'instructors';
 }
 
 function isGrant(value: unknown): value is JoinGrant {

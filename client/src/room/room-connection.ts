@@ -37,6 +37,8 @@ export interface RoomConnectionOptions {
   /** The refusal codes that mean "the class is over for you" rather than "try again". */
   endReasonOf?: (err: unknown) => EndReason | undefined;
   now?: () => number;
+  /** The devices chosen on the pre-join page; every capture (at join and later toggles) uses them. */
+  devices?: { camera?: string | undefined; microphone?: string | undefined };
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -119,7 +121,13 @@ export class RoomConnection {
     private readonly options: RoomConnectionOptions,
   ) {
     this.grant = grant;
-    this.room = new Room({ adaptiveStream: true, dynacast: true });
+    const devices = options.devices ?? {};
+    this.room = new Room({
+      adaptiveStream: true,
+      dynacast: true,
+      ...(devices.camera ? { videoCaptureDefaults: { deviceId: devices.camera } } : {}),
+      ...(devices.microphone ? { audioCaptureDefaults: { deviceId: devices.microphone } } : {}),
+    });
     this.wire();
   }
 
@@ -159,8 +167,10 @@ export class RoomConnection {
     this.wanted[source] = enabled;
     const local = this.room.localParticipant;
     if (enabled && !mayPublish(local, source)) return false;
-    if (source === 'camera') await local.setCameraEnabled(enabled);
-    else await local.setMicrophoneEnabled(enabled);
+    const deviceId = this.options.devices?.[source];
+    const capture = enabled && deviceId ? { deviceId } : undefined;
+    if (source === 'camera') await local.setCameraEnabled(enabled, capture);
+    else await local.setMicrophoneEnabled(enabled, capture);
     this.emit('participantsChanged');
     return this.isEnabled(source);
   }

@@ -15,8 +15,13 @@ export interface RoomPageProps {
   api: ApiClient;
   me: MeResponse;
   grant: JoinGrant;
-  /** What the user chose to turn on at join. */
-  media: { microphone: boolean; camera: boolean };
+  /** What the user chose to turn on at join, and from which devices (ids from the pre-join preview). */
+  media: {
+    microphone: boolean;
+    camera: boolean;
+    microphoneDeviceId?: string | undefined;
+    cameraDeviceId?: string | undefined;
+  };
   /** Back to the pre-join page (after leaving, or a lost connection). */
   onRejoin: () => void;
 }
@@ -31,7 +36,15 @@ function endReasonOf(err: unknown): EndReason | undefined {
 
 /** The live class: everyone's tiles, your controls, and the leader panel for instructors. */
 export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
-  const conn = useMemo(() => new RoomConnection(grant, { fetchGrant: () => api.roomToken(), endReasonOf }), [grant]);
+  const conn = useMemo(
+    () =>
+      new RoomConnection(grant, {
+        fetchGrant: () => api.roomToken(),
+        endReasonOf,
+        devices: { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId },
+      }),
+    [grant],
+  );
   const [, setVersion] = useState(0);
   const [connState, setConnState] = useState(ConnectionState.Connecting);
   const [end, setEnd] = useState<{ reason: EndReason; detail?: string }>();
