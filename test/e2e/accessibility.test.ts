@@ -1,11 +1,9 @@
-import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { clientBuildDir } from '../../src/paths.js';
 import { assertNoSeriousViolations, type KnownIssue } from '../support/axe.js';
-import { launchBrowser, saveScreenshot, screenshotDir } from '../support/browser.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { startBrowserTest, saveScreenshot, screenshotDir } from '../support/browser.js';
+import { type TestEnvironment } from '../support/test-tool.js';
 
 type Scheme = 'light' | 'dark';
 
@@ -21,11 +19,7 @@ describe('accessibility (axe-core, headless Chromium)', function () {
   const contexts: BrowserContext[] = [];
 
   before(async () => {
-    if (!existsSync(path.join(clientBuildDir(), 'index.html'))) {
-      throw new Error(`No client build in ${clientBuildDir()}: run \`npm run build:client\` before the e2e tests.`);
-    }
-    [env, browser] = await Promise.all([useTestEnvironment(), launchBrowser()]);
-    assert.ok(env.tool.demoUrl, 'the test configuration enables the demo LMS');
+    [env, browser] = await startBrowserTest();
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { FIRST_ACTIVITY } from '../../src/dev/demo-state.js';
-import { clientBuildDir } from '../../src/paths.js';
-import { launchBrowser, saveScreenshot } from '../support/browser.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { startBrowserTest, saveScreenshot } from '../support/browser.js';
+import { type TestEnvironment } from '../support/test-tool.js';
 
 /**
  * The launcher inside the demo LMS's iframe, through the real OIDC round trip: the course page posts the
@@ -20,12 +17,8 @@ describe('launcher in the demo LMS (headless Chromium)', function () {
   const contexts: BrowserContext[] = [];
 
   before(async () => {
-    if (!existsSync(path.join(clientBuildDir(), 'index.html'))) {
-      throw new Error(`No client build in ${clientBuildDir()}: run \`npm run build:client\` before the e2e tests.`);
-    }
-    [env, browser] = await Promise.all([useTestEnvironment(), launchBrowser()]);
-    assert.ok(env.tool.demoUrl, 'the test configuration enables the demo LMS');
-    demoUrl = env.tool.demoUrl;
+    [env, browser] = await startBrowserTest();
+    demoUrl = env.tool.demoUrl as string;
     // Same origin for the course page and the tool, so the OIDC state cookie survives inside the iframe.
     assert.equal(new URL(demoUrl).origin, new URL(env.tool.url).origin);
   });

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { clientBuildDir } from '../../src/paths.js';
-import { launchBrowser, saveScreenshot } from '../support/browser.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { launchBrowser, startBrowserTest, saveScreenshot } from '../support/browser.js';
+import { type TestEnvironment } from '../support/test-tool.js';
 
 /**
  * The pre-join page's devices with Chromium's fake camera (a test pattern) and microphone (a beep): the
@@ -21,12 +18,8 @@ describe('pre-join devices (headless Chromium, fake media)', function () {
   let denying: Browser | undefined;
 
   before(async () => {
-    if (!existsSync(path.join(clientBuildDir(), 'index.html'))) {
-      throw new Error(`No client build in ${clientBuildDir()}: run \`npm run build:client\` before the e2e tests.`);
-    }
-    [env, browser] = await Promise.all([useTestEnvironment(), launchBrowser()]);
-    assert.ok(env.tool.demoUrl, 'the test configuration enables the demo LMS');
-    demoUrl = env.tool.demoUrl;
+    [env, browser] = await startBrowserTest();
+    demoUrl = env.tool.demoUrl as string;
   });
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { clientBuildDir } from '../../src/paths.js';
-import { launchBrowser, saveScreenshot, screenshotDir } from '../support/browser.js';
-import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { startBrowserTest, saveScreenshot, screenshotDir } from '../support/browser.js';
+import { type TestEnvironment } from '../support/test-tool.js';
 
 /** Inbound media counters summed over a page's peer connections. */
 interface Inbound {
@@ -57,11 +55,7 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
   const contexts: BrowserContext[] = [];
 
   before(async () => {
-    if (!existsSync(path.join(clientBuildDir(), 'index.html'))) {
-      throw new Error(`No client build in ${clientBuildDir()}: run \`npm run build:client\` before the e2e tests.`);
-    }
-    [env, browser] = await Promise.all([useTestEnvironment(), launchBrowser()]);
-    assert.ok(env.tool.demoUrl, 'the test configuration enables the demo LMS');
+    [env, browser] = await startBrowserTest();
   });
   after(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot } from '../../src/paths.js';
+import { clientBuildDir, projectRoot } from '../../src/paths.js';
+import { useTestEnvironment, type TestEnvironment } from './test-tool.js';
 
 /** Debian's chromium package; playwright's own browser downloads need internet, so we never use them. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -109,4 +110,17 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   const file = path.join(screenshotDir(), `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/**
+ * The usual start of a browser test: the built client, the real stack with the demo LMS, and one
+ * Chromium, started in parallel.
+ */
+export async function startBrowserTest(): Promise<[TestEnvironment, Browser]> {
+  if (!existsSync(path.join(clientBuildDir(), 'index.html'))) {
+    throw new Error(`No client build in ${clientBuildDir()}: run \`npm run build:client\` before the e2e tests.`);
+  }
+  const [env, browser] = await Promise.all([useTestEnvironment(), launchBrowser()]);
+  if (!env.tool.demoUrl) throw new Error('the test configuration must enable the demo LMS');
+  return [env, browser];
 }
