@@ -45,15 +45,11 @@ export interface LtiProviderOptions {
 }
 
 /**
- * ltijs keeps short-lived data in collections with TTL indexes on createdAt. Where the store rejects
- * TTL indexes our cleanup job enforces the same lifetimes (seconds, as in ltijs 5.9.9).
+ * Of ltijs's collections only the service access-token cache is still written (its launch flow is not
+ * mounted). Where the store rejects TTL indexes our cleanup job enforces ltijs's lifetime (5.9.9: 1 h).
  */
 export const LTIJS_EXPIRING_COLLECTIONS: readonly IndexSpec[] = [
-  { collection: 'nonces', keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 10 },
-  { collection: 'states', keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 600 },
   { collection: 'accesstokens', keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 3600 },
-  { collection: 'idtokens', keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 86400 },
-  { collection: 'contexttokens', keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 86400 },
 ];
 
 let provider: LtiProvider | undefined;

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import type { LiveKitGateway, ParticipantInfo, Source } from '../livekit/gateway.js';
 import { grantsFor } from './grants.js';
-import { identityFor, roomKeyFor } from './room-keys.js';
+import { identityFor } from './room-keys.js';
 import { lobbyName, roleOf, WAITING_TOPIC, type Member, type RoomService } from './room-service.js';
 import type { ParticipantControl, RoomStore } from './room-store.js';
 
@@ -159,8 +159,6 @@ export function createRoomControls(deps: ControlDeps) {
       await deps.rooms.notifyInstructors(room.key);
       await audit(room.key, actor, `waiting-${action}`, identity);
     },
-
-    roomKeyFor,
   };
 }
 

@@ -19,11 +19,6 @@ export function roomKeyFor(scope: RoomScope): string {
   return `lc-${digest([scope.platformId, scope.deploymentId, scope.contextId ?? '', scope.resourceLinkId], 32)}`;
 }
 
-/** Integrator "spaces" live in their own namespace so they never collide with LMS rooms. */
-export function spaceRoomKey(apiKeyOwner: string, spaceId: string): string {
-  return `sp-${digest([apiKeyOwner, spaceId], 32)}`;
-}
-
 /** Stable per platform user; LiveKit identities are visible to every participant, so no raw LMS ids. */
 export function identityFor(platformId: string, userId: string): string {
   return `u-${digest([platformId, userId], 24)}`;

@@ -163,8 +163,6 @@ export function createRoomService(deps: RoomServiceDeps) {
   };
 
   return {
-    roomKeyFor,
-    identityFor,
     waitingQueue,
     notifyInstructors,
     participantsOf,
