@@ -192,6 +192,12 @@ export class RoomConnection {
     this.emit('participantsChanged');
   }
 
+  /** Sends a JSON message to everyone on `topic` (reliable); the SFU refuses it without canPublishData. */
+  async sendData(message: unknown, topic: string): Promise<void> {
+    const payload = new TextEncoder().encode(JSON.stringify(message));
+    await this.room.localParticipant.publishData(payload, { reliable: true, topic });
+  }
+
   /** Plays remote audio after the browser blocked autoplay (must run in a click handler). */
   startAudio(): Promise<void> {
     return this.room.startAudio();

@@ -1,0 +1,5 @@
+import { common } from './common';
+import { pages } from './pages';
+import { room } from './room';
+
+export const en = { ...common, ...pages, ...room };

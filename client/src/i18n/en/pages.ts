@@ -1,0 +1,2 @@
+/** Launcher pages (loading, pre-join, deep linking, refusals, errors). */
+export const pages = {};

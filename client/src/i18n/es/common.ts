@@ -1,0 +1,8 @@
+import type { common as en } from '../en/common';
+
+export const common: Record<keyof typeof en, string> = {
+  'role.instructor': 'Docente',
+  'role.participant': 'Estudiante',
+  'role.observer': 'Observador',
+  'common.unreachable': 'No se pudo conectar con la herramienta. Inténtalo de nuevo.',
+};
