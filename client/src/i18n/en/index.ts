@@ -1,5 +1,6 @@
+import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
 import { room } from './room';
 
-export const en = { ...common, ...pages, ...room };
+export const en = { ...common, ...pages, ...room, ...chat };

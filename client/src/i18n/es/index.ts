@@ -1,6 +1,7 @@
 import type { Catalog } from '..';
+import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
 import { room } from './room';
 
-export const es: Catalog = { ...common, ...pages, ...room };
+export const es: Catalog = { ...common, ...pages, ...room, ...chat };

@@ -1,0 +1,2 @@
+/** In-room chat. */
+export const chat = {};
