@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { ActivitySettings, AppRole } from '../api/contract';
+import { t, type MessageKey } from '../i18n';
+import type { Layout } from './layout';
 import type { ParticipantModel } from './participant-model';
-import type { RoomConnection, Source } from './room-connection';
+import { mayPublish, type RoomConnection, type Source } from './room-connection';
+
+export type SidePanel = 'people' | 'chat';
 
 interface Props {
   conn: RoomConnection;
@@ -9,13 +13,29 @@ interface Props {
   role: AppRole;
   settings: ActivitySettings | undefined;
   audioBlocked: boolean;
+  layout: Layout;
+  onLayout: (layout: Layout) => void;
+  panel: SidePanel | undefined;
+  onPanel: (panel: SidePanel) => void;
+  unreadChat: number;
+  /** The own place in the raised-hands queue (1 = next), when the hand is up. */
+  handPosition: number | undefined;
 }
 
+const SOURCE_TEXT: Record<Source, { on: MessageKey; off: MessageKey; failed: MessageKey }> = {
+  microphone: { on: 'controls.mic.on', off: 'controls.mic.off', failed: 'controls.mic.failed' },
+  camera: { on: 'controls.camera.on', off: 'controls.camera.off', failed: 'controls.camera.failed' },
+  screen: { on: 'controls.screen.on', off: 'controls.screen.off', failed: 'controls.screen.failed' },
+};
+
+const canShareScreen = () => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+
 /**
- * Mic, camera, hand and leave. A source the role never gets is not shown; a source the teacher took away
- * stays visible, marked "muted by the teacher", and cannot be turned on.
+ * Mic, camera, screen, hand, layout, people, chat and leave. A source the role never gets is not shown; a
+ * source the teacher took away stays visible, marked "muted by the teacher", and cannot be turned on.
  */
-export function ControlBar({ conn, me, role, settings, audioBlocked }: Props) {
+export function ControlBar(props: Props) {
+  const { conn, me, role, settings, audioBlocked, layout, panel, unreadChat, handPosition } = props;
   const [pending, setPending] = useState<string>();
   const [error, setError] = useState<string>();
 
@@ -25,8 +45,9 @@ export function ControlBar({ conn, me, role, settings, audioBlocked }: Props) {
     setError(undefined);
     try {
       await action();
-    } catch {
-      setError(failure);
+    } catch (err) {
+      // Closing the browser's screen picker is a choice, not a failure.
+      if (!(err instanceof DOMException && err.name === 'NotAllowedError' && key === 'screen')) setError(failure);
     } finally {
       setPending(undefined);
     }
@@ -38,7 +59,6 @@ export function ControlBar({ conn, me, role, settings, audioBlocked }: Props) {
     role !== 'observer' && !webinarAudience && !(source === 'camera' && settings?.audioOnly);
 
   const sourceButton = (source: Source, on: boolean, blocked: boolean) => {
-    const noun = source === 'camera' ? 'camera' : 'microphone';
     if (blocked) {
       return (
         <button
@@ -49,10 +69,11 @@ export function ControlBar({ conn, me, role, settings, audioBlocked }: Props) {
           aria-disabled="true"
           aria-describedby={`${source}-blocked-note`}
         >
-          {source === 'camera' ? 'Camera' : 'Mic'} muted by the teacher
+          {t(source === 'camera' ? 'controls.camera.blocked' : 'controls.mic.blocked')}
         </button>
       );
     }
+    const text = SOURCE_TEXT[source];
     return (
       <button
         type="button"
@@ -60,19 +81,42 @@ export function ControlBar({ conn, me, role, settings, audioBlocked }: Props) {
         data-control={source}
         aria-pressed={on ? 'true' : 'false'}
         aria-disabled={pending ? 'true' : undefined}
-        onClick={() =>
-          void run(source, () => conn.toggle(source), `Your ${noun} could not be turned ${on ? 'off' : 'on'}.`)
-        }
+        onClick={() => void run(source, () => conn.toggle(source), t(text.failed))}
       >
-        {on ? `Turn ${noun} off` : `Turn ${noun} on`}
+        {t(on ? text.off : text.on)}
       </button>
     );
   };
 
+  const sharing = conn.isEnabled('screen');
+  const panelButton = (which: SidePanel, label: string) => (
+    <button
+      type="button"
+      class="control"
+      data-control={which}
+      aria-pressed={panel === which ? 'true' : 'false'}
+      onClick={() => props.onPanel(which)}
+    >
+      {label}
+    </button>
+  );
+
   return (
-    <div class="control-bar" role="toolbar" aria-label="Class controls">
+    <div class="control-bar" role="toolbar" aria-label={t('controls.label')}>
       {expects('microphone') && sourceButton('microphone', me.micOn, me.micBlocked)}
       {expects('camera') && sourceButton('camera', me.cameraOn, me.cameraBlocked)}
+      {role === 'instructor' && mayPublish(me.participant, 'screen') && canShareScreen() && (
+        <button
+          type="button"
+          class="control"
+          data-control="screen"
+          aria-pressed={sharing ? 'true' : 'false'}
+          aria-disabled={pending ? 'true' : undefined}
+          onClick={() => void run('screen', () => conn.toggle('screen'), t(SOURCE_TEXT.screen.failed))}
+        >
+          {t(sharing ? SOURCE_TEXT.screen.off : SOURCE_TEXT.screen.on)}
+        </button>
+      )}
       {role !== 'observer' && (
         <button
           type="button"
@@ -80,32 +124,43 @@ export function ControlBar({ conn, me, role, settings, audioBlocked }: Props) {
           data-control="hand"
           aria-pressed={me.handRaised ? 'true' : 'false'}
           aria-disabled={pending ? 'true' : undefined}
-          onClick={() =>
-            void run('hand', () => conn.setHandRaised(!me.handRaised), 'Your hand could not be raised or lowered.')
-          }
+          onClick={() => void run('hand', () => conn.setHandRaised(!me.handRaised), t('controls.hand.failed'))}
         >
-          {me.handRaised ? 'Lower hand' : 'Raise hand'}
+          {t(me.handRaised ? 'controls.hand.lower' : 'controls.hand.raise')}
         </button>
       )}
+      <button
+        type="button"
+        class="control secondary"
+        data-control="layout"
+        onClick={() => props.onLayout(layout === 'gallery' ? 'speaker' : 'gallery')}
+      >
+        {t(layout === 'gallery' ? 'controls.layout.speaker' : 'controls.layout.gallery')}
+      </button>
+      {panelButton('people', t('controls.people'))}
+      {panelButton('chat', unreadChat > 0 ? t('controls.chat.unread', { count: unreadChat }) : t('controls.chat'))}
       {audioBlocked && (
         <button type="button" class="control" onClick={() => void conn.startAudio()}>
-          Play the class audio
+          {t('controls.playAudio')}
         </button>
       )}
       <button type="button" class="control leave" onClick={() => void conn.leave()}>
-        Leave the class
+        {t('controls.leave')}
       </button>
+      {me.handRaised && handPosition !== undefined && role !== 'instructor' && (
+        <p class="hint">{t('controls.hand.position', { position: handPosition })}</p>
+      )}
       {me.micBlocked && expects('microphone') && (
         <p id="microphone-blocked-note" class="hint">
-          Your teacher muted your microphone. They can allow it again.
+          {t('controls.mic.blockedNote')}
         </p>
       )}
       {me.cameraBlocked && expects('camera') && (
         <p id="camera-blocked-note" class="hint">
-          Your teacher turned off your camera. They can allow it again.
+          {t('controls.camera.blockedNote')}
         </p>
       )}
-      {webinarAudience && <p class="hint">You are in the audience. Your teacher can invite you to speak.</p>}
+      {webinarAudience && <p class="hint">{t('controls.audience')}</p>}
       {error && (
         <p class="field-error" role="alert">
           {error}

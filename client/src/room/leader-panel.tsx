@@ -1,35 +1,41 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
 import type { ParticipantAction, RoomAction, WaitingAction, WaitingEntry } from '../api/room-types';
-import { ROLE_LABEL, type ParticipantModel } from './participant-model';
+import { t, tp, type MessageKey } from '../i18n';
+import { handQueue, roleLabel, type ParticipantModel } from './participant-model';
+import { PersonRow } from './people-list';
 
 interface Props {
   api: ApiClient;
   participants: ParticipantModel[];
   waiting: WaitingEntry[];
   locked: boolean;
+  chatEnabled: boolean;
   webinar: boolean;
   /** A room action the server accepted (the page updates what it shows). */
   onDone: (done: { kind: 'room'; action: RoomAction } | { kind: 'waiting'; identity: string }) => void;
 }
 
-/** Each long (accessible) name starts with the visible short text, so voice users can say what they see. */
-const ACTION_TEXT: Record<ParticipantAction, { short: string; long: string }> = {
-  'mute-audio': { short: 'Mute mic', long: 'Mute mic of' },
-  'allow-audio': { short: 'Allow mic', long: 'Allow mic for' },
-  'mute-video': { short: 'Turn off camera', long: 'Turn off camera of' },
-  'allow-video': { short: 'Allow camera', long: 'Allow camera for' },
-  remove: { short: 'Remove', long: 'Remove' },
-  promote: { short: 'Invite to speak', long: 'Invite to speak:' },
-  demote: { short: 'Move to audience', long: 'Move to audience:' },
-  'lower-hand': { short: 'Lower hand', long: 'Lower hand of' },
+/**
+ * Button text per action: `short` is visible, `long` (with the name) is the accessible name and starts
+ * with the visible text, so voice users can say what they see.
+ */
+const ACTION_TEXT: Record<ParticipantAction, { short: MessageKey; long: MessageKey }> = {
+  'mute-audio': { short: 'leader.action.muteAudio', long: 'leader.action.muteAudio.of' },
+  'allow-audio': { short: 'leader.action.allowAudio', long: 'leader.action.allowAudio.of' },
+  'mute-video': { short: 'leader.action.muteVideo', long: 'leader.action.muteVideo.of' },
+  'allow-video': { short: 'leader.action.allowVideo', long: 'leader.action.allowVideo.of' },
+  remove: { short: 'leader.action.remove', long: 'leader.action.remove.of' },
+  promote: { short: 'leader.action.promote', long: 'leader.action.promote.of' },
+  demote: { short: 'leader.action.demote', long: 'leader.action.demote.of' },
+  'lower-hand': { short: 'leader.action.lowerHand', long: 'leader.action.lowerHand.of' },
 };
 
 /**
  * The instructor's controls. Every button asks the server and shows the outcome only once it answers:
  * the button is disabled meanwhile, and a refusal appears in the panel's alert.
  */
-export function LeaderPanel({ api, participants, waiting, locked, webinar, onDone }: Props) {
+export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, webinar, onDone }: Props) {
   const [pending, setPending] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string>();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -42,7 +48,7 @@ export function LeaderPanel({ api, participants, waiting, locked, webinar, onDon
       await request();
       after?.();
     } catch (err) {
-      setError(isApiError(err) ? err.message : 'The tool could not be reached. Try again.');
+      setError(isApiError(err) ? err.message : t('common.unreachable'));
     } finally {
       setPending((p) => {
         const next = new Set(p);
@@ -65,6 +71,7 @@ export function LeaderPanel({ api, participants, waiting, locked, webinar, onDon
     );
 
   const others = participants.filter((p) => !p.isLocal);
+  const queue = handQueue(others);
   const actionsFor = (p: ParticipantModel): ParticipantAction[] => {
     if (p.role === 'instructor') return [];
     const list: ParticipantAction[] = [];
@@ -72,39 +79,60 @@ export function LeaderPanel({ api, participants, waiting, locked, webinar, onDon
       list.push(p.micBlocked ? 'allow-audio' : 'mute-audio', p.cameraBlocked ? 'allow-video' : 'mute-video');
     }
     if (webinar) list.push(p.participant.permissions?.canPublish ? 'demote' : 'promote');
-    if (p.handRaised) list.push('lower-hand');
+    // 'lower-hand' lives in the raised-hands queue above, once per person.
     list.push('remove');
     return list;
   };
+  const actionButton = (p: ParticipantModel, action: ParticipantAction) => (
+    <PendingButton
+      key={action}
+      pending={pending.has(`${p.identity}:${action}`)}
+      onClick={() => void call(`${p.identity}:${action}`, () => api.participantAction(p.identity, action))}
+      label={t(ACTION_TEXT[action].short)}
+      aria-label={t(ACTION_TEXT[action].long, { name: p.name })}
+      class={action === 'remove' ? 'danger' : 'secondary'}
+      data-action={action}
+    />
+  );
 
   return (
-    <aside class="leader-panel" aria-labelledby="leader-heading">
-      <h2 id="leader-heading">Class controls</h2>
+    <section class="leader-panel" aria-labelledby="leader-heading">
+      <h2 id="leader-heading">{t('leader.heading')}</h2>
       <div role="alert">{error && <p class="field-error">{error}</p>}</div>
       <div class="room-actions">
         <PendingButton
           pending={pending.has('room:lock') || pending.has('room:unlock')}
           onClick={() => void roomAction(locked ? 'unlock' : 'lock')}
-          label={locked ? 'Unlock the class' : 'Lock the class'}
+          label={t(locked ? 'leader.unlock' : 'leader.lock')}
         />
         <PendingButton
           pending={pending.has('room:mute-all')}
           onClick={() => void roomAction('mute-all')}
-          label="Mute all students"
+          label={t('leader.muteAll')}
+        />
+        <PendingButton
+          pending={pending.has('room:chat-on') || pending.has('room:chat-off')}
+          onClick={() => void roomAction(chatEnabled ? 'chat-off' : 'chat-on')}
+          label={t(chatEnabled ? 'leader.chatOff' : 'leader.chatOn')}
         />
         <PendingButton
           pending={pending.has('room:end')}
           onClick={() => dialog.current?.showModal()}
-          label="End class for everyone"
+          label={t('leader.end')}
           class="danger"
         />
       </div>
+      <p class="hint">
+        {[locked ? t('leader.status.locked') : undefined, chatEnabled ? undefined : t('leader.status.chatOff')]
+          .filter(Boolean)
+          .join(' ')}
+      </p>
       <dialog ref={dialog} aria-labelledby="end-dialog-title">
-        <h2 id="end-dialog-title">End the class for everyone?</h2>
-        <p>Everyone is disconnected and the class closes until a teacher joins again.</p>
+        <h2 id="end-dialog-title">{t('leader.endDialog.title')}</h2>
+        <p>{t('leader.endDialog.body')}</p>
         <div class="actions">
           <button type="button" class="secondary" onClick={() => dialog.current?.close()}>
-            Cancel
+            {t('leader.endDialog.cancel')}
           </button>
           <button
             type="button"
@@ -114,32 +142,32 @@ export function LeaderPanel({ api, participants, waiting, locked, webinar, onDon
               void roomAction('end');
             }}
           >
-            End the class
+            {t('leader.endDialog.confirm')}
           </button>
         </div>
       </dialog>
 
-      <h3>Waiting room ({waiting.length})</h3>
+      <h3>{t('leader.waiting.heading', { count: waiting.length })}</h3>
       {waiting.length === 0 ? (
-        <p class="hint">Nobody is waiting.</p>
+        <p class="hint">{t('leader.waiting.empty')}</p>
       ) : (
         <ul class="people">
           {waiting.map((w) => (
             <li key={w.identity} data-waiting={w.identity}>
-              <span>
-                {w.name} <span class={`badge role-${w.role}`}>{ROLE_LABEL[w.role]}</span>
+              <span class="person">
+                {w.name} <span class={`badge role-${w.role}`}>{roleLabel(w.role)}</span>
               </span>
               <PendingButton
                 pending={pending.has(`waiting:${w.identity}`)}
                 onClick={() => void waitingAction(w.identity, 'admit')}
-                label="Admit"
-                aria-label={`Admit ${w.name}`}
+                label={t('leader.waiting.admit')}
+                aria-label={t('leader.waiting.admit.of', { name: w.name })}
               />
               <PendingButton
                 pending={pending.has(`waiting:${w.identity}`)}
                 onClick={() => void waitingAction(w.identity, 'deny')}
-                label="Deny"
-                aria-label={`Deny ${w.name}`}
+                label={t('leader.waiting.deny')}
+                aria-label={t('leader.waiting.deny.of', { name: w.name })}
                 class="secondary"
               />
             </li>
@@ -147,30 +175,29 @@ export function LeaderPanel({ api, participants, waiting, locked, webinar, onDon
         </ul>
       )}
 
-      <h3>People ({others.length})</h3>
-      {others.length === 0 && <p class="hint">Nobody else has joined yet.</p>}
+      {queue.length > 0 && (
+        <>
+          <h3>{t('leader.hands.heading', { count: queue.length })}</h3>
+          <ol class="people hands">
+            {queue.map((p, i) => (
+              <PersonRow key={p.identity} model={p} handPosition={i + 1}>
+                {actionButton(p, 'lower-hand')}
+              </PersonRow>
+            ))}
+          </ol>
+        </>
+      )}
+
+      <h3>{tp('leader.people.heading', others.length)}</h3>
+      {others.length === 0 && <p class="hint">{t('leader.people.empty')}</p>}
       <ul class="people">
         {others.map((p) => (
-          <li key={p.identity} data-identity={p.identity}>
-            <span>
-              {p.name} <span class={`badge role-${p.role}`}>{ROLE_LABEL[p.role]}</span>
-              {p.handRaised && <span class="badge hand-badge">Hand raised</span>}
-            </span>
-            {actionsFor(p).map((action) => (
-              <PendingButton
-                key={action}
-                pending={pending.has(`${p.identity}:${action}`)}
-                onClick={() => void call(`${p.identity}:${action}`, () => api.participantAction(p.identity, action))}
-                label={ACTION_TEXT[action].short}
-                aria-label={`${ACTION_TEXT[action].long} ${p.name}`}
-                class={action === 'remove' ? 'danger' : 'secondary'}
-                data-action={action}
-              />
-            ))}
-          </li>
+          <PersonRow key={p.identity} model={p} handPosition={queue.indexOf(p) + 1 || undefined}>
+            {actionsFor(p).map((action) => actionButton(p, action))}
+          </PersonRow>
         ))}
       </ul>
-    </aside>
+    </section>
   );
 }
 
@@ -191,21 +218,23 @@ function PendingButton({ pending, label, onClick, ...rest }: PendingButtonProps)
   );
 }
 
-/** Loads the waiting queue and lock state once; the 'queue' messages keep the queue current afterwards. */
+/** Loads the waiting queue, lock and chat state once; the 'queue' messages keep the queue current afterwards. */
 export function useLeaderState(api: ApiClient, enabled: boolean) {
   const [waiting, setWaiting] = useState<WaitingEntry[]>([]);
   const [locked, setLocked] = useState(false);
+  const [chatEnabled, setChatEnabled] = useState(true);
   useEffect(() => {
     if (!enabled) return;
     const abort = new AbortController();
     api.roomState(abort.signal).then(
       (state) => {
         setLocked(state.locked);
+        setChatEnabled(state.chatEnabled);
         setWaiting(state.waiting ?? []);
       },
       () => undefined,
     );
     return () => abort.abort();
   }, [api, enabled]);
-  return { waiting, setWaiting, locked, setLocked };
+  return { waiting, setWaiting, locked, setLocked, chatEnabled, setChatEnabled };
 }

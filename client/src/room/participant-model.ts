@@ -1,8 +1,18 @@
-import { Track, type AudioTrack, type Participant, type Room, type VideoTrack } from 'livekit-client';
+import {
+  ConnectionQuality,
+  Track,
+  type AudioTrack,
+  type Participant,
+  type Room,
+  type VideoTrack,
+} from 'livekit-client';
 import type { AppRole } from '../api/contract';
+import { t } from '../i18n';
 import { mayPublish, parseMetadata } from './room-connection';
 
-/** What a tile, the leader panel and the announcements need to know about one participant. */
+export type Quality = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
+
+/** What a tile, the people list and the announcements need to know about one participant. */
 export interface ParticipantModel {
   participant: Participant;
   identity: string;
@@ -10,52 +20,78 @@ export interface ParticipantModel {
   role: AppRole;
   isLocal: boolean;
   handRaised: boolean;
+  /** When the hand went up (ms since the epoch; 0 when unknown): the order instructors take questions in. */
+  handRaisedAt: number;
   micOn: boolean;
   cameraOn: boolean;
   /** The teacher took the source away (it is not in the participant's publish permission). */
   micBlocked: boolean;
   cameraBlocked: boolean;
   speaking: boolean;
+  /** When this participant last spoke (ms since the epoch; 0 when never), for speaker view. */
+  lastSpokeAt: number;
+  quality: Quality;
   videoTrack?: VideoTrack;
   /** Remote participants only: local audio is never played back. */
   audioTrack?: AudioTrack;
+  screenTrack?: VideoTrack;
+  screenAudioTrack?: AudioTrack;
 }
 
 const SCREEN_SHARE = Track.sourceToProto(Track.Source.ScreenShare);
 
 /**
  * The role the SFU granted, read from the participant's permission like the server does (metadata is
- * self-editable, so a role written there only counts when no permission is known).
+ * self-editable, so a role written there only counts when no permission is known): only instructors may
+ * share a screen, only observers may not update their own metadata (students raise hands with it).
  */
 export function roleOf(p: Participant): AppRole {
   const permission = p.permissions;
   if (permission) {
     if (permission.canPublishSources.includes(SCREEN_SHARE)) return 'instructor';
-    return permission.canPublishData ? 'participant' : 'observer';
+    return permission.canUpdateMetadata ? 'participant' : 'observer';
   }
   const role = parseMetadata(p.metadata).role;
   return role === 'instructor' || role === 'observer' ? role : 'participant';
 }
 
+const QUALITY: Record<ConnectionQuality, Quality> = {
+  [ConnectionQuality.Excellent]: 'excellent',
+  [ConnectionQuality.Good]: 'good',
+  [ConnectionQuality.Poor]: 'poor',
+  [ConnectionQuality.Lost]: 'lost',
+  [ConnectionQuality.Unknown]: 'unknown',
+};
+
+function trackOf<T>(p: Participant, source: Track.Source, wanted: boolean): T | undefined {
+  const publication = p.getTrackPublication(source);
+  return wanted && publication?.track && !publication.isMuted ? (publication.track as T) : undefined;
+}
+
 export function modelOf(p: Participant, isLocal: boolean): ParticipantModel {
   const camera = p.getTrackPublication(Track.Source.Camera);
   const mic = p.getTrackPublication(Track.Source.Microphone);
-  const videoTrack = camera?.track && !camera.isMuted ? (camera.track as VideoTrack) : undefined;
-  const audioTrack = !isLocal && mic?.track ? (mic.track as AudioTrack) : undefined;
+  const metadata = parseMetadata(p.metadata);
+  const handRaised = metadata.handRaised === true;
   return {
     participant: p,
     identity: p.identity,
     name: p.name || p.identity,
     role: roleOf(p),
     isLocal,
-    handRaised: parseMetadata(p.metadata).handRaised === true,
+    handRaised,
+    handRaisedAt: handRaised ? Date.parse(metadata.handRaisedAt ?? '') || 0 : 0,
     micOn: Boolean(mic && !mic.isMuted),
     cameraOn: Boolean(camera && !camera.isMuted),
     micBlocked: !mayPublish(p, 'microphone'),
     cameraBlocked: !mayPublish(p, 'camera'),
     speaking: p.isSpeaking,
-    videoTrack,
-    audioTrack,
+    lastSpokeAt: p.lastSpokeAt?.getTime() ?? 0,
+    quality: QUALITY[p.connectionQuality] ?? 'unknown',
+    videoTrack: trackOf(p, Track.Source.Camera, true),
+    audioTrack: trackOf(p, Track.Source.Microphone, !isLocal),
+    screenTrack: trackOf(p, Track.Source.ScreenShare, true),
+    screenAudioTrack: trackOf(p, Track.Source.ScreenShareAudio, !isLocal),
   };
 }
 
@@ -69,8 +105,11 @@ export function participantsOf(room: Room): ParticipantModel[] {
   return [modelOf(room.localParticipant, true), ...remote];
 }
 
-export const ROLE_LABEL: Record<AppRole, string> = {
-  instructor: 'Teacher',
-  participant: 'Student',
-  observer: 'Observer',
-};
+/** Raised hands in the order they went up (the queue an instructor takes questions from). */
+export function handQueue(participants: ParticipantModel[]): ParticipantModel[] {
+  return participants
+    .filter((p) => p.handRaised)
+    .sort((a, b) => (a.handRaisedAt || Infinity) - (b.handRaisedAt || Infinity) || a.name.localeCompare(b.name));
+}
+
+export const roleLabel = (role: AppRole): string => t(`role.${role}`);

@@ -1,80 +1,87 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { ROLE_LABEL, type ParticipantModel } from './participant-model';
+import type { AudioTrack, VideoTrack } from 'livekit-client';
+import { t } from '../i18n';
+import { Icon, QualityBars } from './icons';
+import { roleLabel, type ParticipantModel } from './participant-model';
 
-/** One person: video (or their initials), name, role, and mic, hand and speaking state. */
-export function ParticipantTile({ model }: { model: ParticipantModel }) {
-  const videoRef = useRef<HTMLVideoElement>(null);
-  const audioRef = useRef<HTMLAudioElement>(null);
-  const { videoTrack, audioTrack } = model;
-
+/** Attaches a track to the element while both exist; attached video is what adaptive stream subscribes to. */
+export function useAttach(track: VideoTrack | AudioTrack | undefined) {
+  const ref = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   useEffect(() => {
-    const el = videoRef.current;
-    if (!videoTrack || !el) return;
-    videoTrack.attach(el);
-    return () => void videoTrack.detach(el);
-  }, [videoTrack]);
+    const el = ref.current;
+    if (!track || !el) return;
+    track.attach(el);
+    return () => void track.detach(el);
+  }, [track]);
+  return ref;
+}
 
-  useEffect(() => {
-    const el = audioRef.current;
-    if (!audioTrack || !el) return;
-    audioTrack.attach(el);
-    return () => void audioTrack.detach(el);
-  }, [audioTrack]);
+/** The words for a participant's state, shared by tiles and the people list. */
+export function describeState(model: ParticipantModel): string[] {
+  return [
+    model.micOn ? undefined : t('room.state.micOff'),
+    model.handRaised ? t('room.state.handRaised') : undefined,
+    model.speaking ? t('room.state.speaking') : undefined,
+    model.quality === 'poor' || model.quality === 'lost' ? t(`room.quality.${model.quality}`) : undefined,
+  ].filter((s): s is string => s !== undefined);
+}
 
-  const label = `${model.name}${model.isLocal ? ' (you)' : ''}`;
-  const states = [
-    model.micOn ? undefined : 'microphone off',
-    model.handRaised ? 'hand raised' : undefined,
-    model.speaking ? 'speaking' : undefined,
-  ].filter(Boolean);
+export const displayName = (model: ParticipantModel): string =>
+  model.isLocal ? t('room.you', { name: model.name }) : model.name;
+
+/** One person: video (or their initials), name, role, and mic, hand, speaking and connection state. */
+export function ParticipantTile({ model, featured = false }: { model: ParticipantModel; featured?: boolean }) {
+  const videoRef = useAttach(model.videoTrack);
+  const label = displayName(model);
   return (
     <li
-      class={`tile${model.speaking ? ' speaking' : ''}${model.handRaised ? ' hand' : ''}`}
+      class={`tile${model.speaking ? ' speaking' : ''}${model.handRaised ? ' hand' : ''}${featured ? ' featured' : ''}`}
       data-identity={model.identity}
       data-local={model.isLocal ? 'true' : undefined}
-      aria-label={[label, ROLE_LABEL[model.role], ...states].join(', ')}
+      aria-label={[label, roleLabel(model.role), ...describeState(model)].join(', ')}
     >
-      {videoTrack ? (
+      {model.videoTrack ? (
         <video ref={videoRef} autoPlay playsInline muted aria-hidden="true" />
       ) : (
         <div class="avatar" aria-hidden="true">
           {initials(model.name)}
         </div>
       )}
-      {audioTrack && <audio ref={audioRef} autoPlay />}
       <div class="tile-caption" aria-hidden="true">
         <span class="tile-name">{label}</span>
-        <span class={`badge role-${model.role}`}>{ROLE_LABEL[model.role]}</span>
+        <span class={`badge role-${model.role}`}>{roleLabel(model.role)}</span>
         {!model.micOn && (
-          <span class="icon" title="Microphone off" data-state="mic-off">
-            <Icon path={MIC_OFF} />
+          <span class="icon" title={t('room.state.micOff')} data-state="mic-off">
+            <Icon name="micOff" />
           </span>
         )}
         {model.handRaised && (
-          <span class="icon" title="Hand raised" data-state="hand-raised">
-            <Icon path={HAND} />
+          <span class="icon" title={t('room.state.handRaised')} data-state="hand-raised">
+            <Icon name="hand" />
           </span>
         )}
+        <QualityBars quality={model.quality} label={t(`room.quality.${model.quality}`)} />
       </div>
     </li>
+  );
+}
+
+/** Someone's shared screen: contained (not cropped), with who is sharing. */
+export function ScreenTile({ model }: { model: ParticipantModel }) {
+  const videoRef = useAttach(model.screenTrack);
+  const label = model.isLocal ? t('room.screen.yours') : t('room.screen.of', { name: model.name });
+  return (
+    <div class="tile screen" data-screen={model.identity} role="img" aria-label={label}>
+      <video ref={videoRef} autoPlay playsInline muted aria-hidden="true" />
+      <div class="tile-caption" aria-hidden="true">
+        <Icon name="screen" />
+        <span class="tile-name">{label}</span>
+      </div>
+    </div>
   );
 }
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/);
   return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '')).toUpperCase();
-}
-
-// Material Icons "mic_off" and "pan_tool" (Apache-2.0): emoji fonts are missing on many machines.
-const MIC_OFF =
-  'M19 11h-1.7c0 .74-.16 1.43-.43 2.05l1.23 1.23c.56-.98.9-2.09.9-3.28zm-4.02.17c0-.06.02-.11.02-.17V5c0-1.66-1.34-3-3-3S9 3.34 9 5v.18l5.98 5.99zM4.27 3L3 4.27l6.01 6.01V11c0 1.66 1.33 3 2.99 3 .22 0 .44-.03.65-.08l1.66 1.66c-.71.33-1.5.52-2.31.52-2.76 0-5.3-2.1-5.3-5.1H5c0 3.41 2.72 6.23 6 6.72V21h2v-3.28c.91-.13 1.77-.45 2.54-.9L19.73 21 21 19.73 4.27 3z';
-const HAND =
-  'M23 5.5V20c0 2.2-1.8 4-4 4h-7.3c-1.08 0-2.1-.43-2.85-1.19L1 14.83s1.26-1.23 1.3-1.25c.22-.19.49-.29.79-.29.22 0 .42.06.6.16.04.01 4.31 2.46 4.31 2.46V4c0-.83.67-1.5 1.5-1.5S11 3.17 11 4v7h1V1.5c0-.83.67-1.5 1.5-1.5S15 .67 15 1.5V11h1V2.5c0-.83.67-1.5 1.5-1.5s1.5.67 1.5 1.5V11h1V5.5c0-.83.67-1.5 1.5-1.5s1.5.67 1.5 1.5z';
-
-function Icon({ path }: { path: string }) {
-  return (
-    <svg viewBox="0 0 24 24" width="16" height="16" fill="currentColor" aria-hidden="true" focusable="false">
-      <path d={path} />
-    </svg>
-  );
 }

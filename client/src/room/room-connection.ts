@@ -12,7 +12,7 @@ import type { JoinGrant } from '../api/room-types';
 /** Why the room closed for good, as the end screens tell it. */
 export type EndReason = 'ended' | 'removed' | 'duplicate' | 'left' | 'lost';
 
-export type Source = 'camera' | 'microphone';
+export type Source = 'camera' | 'microphone' | 'screen';
 
 /** The events a RoomConnection emits; listeners get plain values, never the livekit Room. */
 export interface RoomConnectionEvents {
@@ -67,17 +67,34 @@ const END_REASONS: Partial<Record<DisconnectReason, EndReason>> = {
   [DisconnectReason.CLIENT_INITIATED]: 'left',
 };
 
-/** Participant metadata: `role` from the tool, `handRaised` set by the participant. */
+/** Participant metadata: `role` from the tool, `handRaised` (and when) set by the participant. */
 export interface ParticipantMetadata {
   role?: string;
   handRaised?: boolean;
+  handRaisedAt?: string;
+}
+
+/** Room metadata, written only by the tool. */
+export interface RoomMetadata {
+  title?: string;
+  locked?: boolean;
+  audioOnly?: boolean;
+  chatEnabled?: boolean;
 }
 
 export function parseMetadata(metadata: string | undefined): ParticipantMetadata {
-  if (!metadata) return {};
+  return parseObject(metadata) as ParticipantMetadata;
+}
+
+export function parseRoomMetadata(metadata: string | undefined): RoomMetadata {
+  return parseObject(metadata) as RoomMetadata;
+}
+
+function parseObject(json: string | undefined): object {
+  if (!json) return {};
   try {
-    const parsed: unknown = JSON.parse(metadata);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as ParticipantMetadata) : {};
+    const parsed: unknown = JSON.parse(json);
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     return {};
   }
@@ -89,10 +106,14 @@ export function mayPublish(participant: Participant, source: Source): boolean {
   if (!permissions) return true;
   if (!permissions.canPublish) return false;
   const sources = permissions.canPublishSources;
-  return sources.length === 0 || sources.includes(Track.sourceToProto(Track.Source[sourceKey(source)]));
+  return sources.length === 0 || sources.includes(Track.sourceToProto(TRACK_SOURCE[source]));
 }
 
-const sourceKey = (source: Source) => (source === 'camera' ? 'Camera' : 'Microphone');
+const TRACK_SOURCE = {
+  camera: Track.Source.Camera,
+  microphone: Track.Source.Microphone,
+  screen: Track.Source.ScreenShare,
+} as const;
 
 type Listeners = { [K in keyof RoomConnectionEvents]: Set<RoomConnectionEvents[K]> };
 
@@ -107,7 +128,7 @@ export class RoomConnection {
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private rejoins = 0;
-  private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false };
+  private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false, screen: false };
   private readonly listeners: Listeners = {
     connectionState: new Set(),
     participantsChanged: new Set(),
@@ -167,10 +188,12 @@ export class RoomConnection {
     this.wanted[source] = enabled;
     const local = this.room.localParticipant;
     if (enabled && !mayPublish(local, source)) return false;
-    const deviceId = this.options.devices?.[source];
+    const deviceId = source === 'screen' ? undefined : this.options.devices?.[source];
     const capture = enabled && deviceId ? { deviceId } : undefined;
     if (source === 'camera') await local.setCameraEnabled(enabled, capture);
-    else await local.setMicrophoneEnabled(enabled, capture);
+    else if (source === 'microphone') await local.setMicrophoneEnabled(enabled, capture);
+    // A shared tab's sound goes along when the browser offers it; the picker is the browser's own.
+    else await local.setScreenShareEnabled(enabled, { audio: true, selfBrowserSurface: 'exclude' });
     this.emit('participantsChanged');
     return this.isEnabled(source);
   }
@@ -181,13 +204,19 @@ export class RoomConnection {
 
   isEnabled(source: Source): boolean {
     const local = this.room.localParticipant;
+    if (source === 'screen') return local.isScreenShareEnabled;
     return source === 'camera' ? local.isCameraEnabled : local.isMicrophoneEnabled;
+  }
+
+  /** The tool's room metadata (title, lock, chat switch). */
+  get roomMetadata(): RoomMetadata {
+    return parseRoomMetadata(this.room.metadata);
   }
 
   /** Raises or lowers the local hand (participant metadata, which the participant may set itself). */
   async setHandRaised(raised: boolean): Promise<void> {
     const local = this.room.localParticipant;
-    const metadata = { ...parseMetadata(local.metadata), handRaised: raised };
+    const metadata = { ...parseMetadata(local.metadata), handRaised: raised, handRaisedAt: new Date().toISOString() };
     await local.setMetadata(JSON.stringify(metadata));
     this.emit('participantsChanged');
   }
@@ -218,6 +247,8 @@ export class RoomConnection {
       RoomEvent.ActiveSpeakersChanged,
       RoomEvent.ParticipantMetadataChanged,
       RoomEvent.ParticipantNameChanged,
+      RoomEvent.ConnectionQualityChanged,
+      RoomEvent.RoomMetadataChanged,
     ] as const) {
       room.on(event, changed);
     }
@@ -242,6 +273,7 @@ export class RoomConnection {
 
   private async restoreWanted(): Promise<void> {
     const local = this.room.localParticipant;
+    // Never the screen: sharing again needs the user's own pick in the browser's dialog.
     for (const source of ['microphone', 'camera'] as const) {
       if (this.wanted[source] && !this.isEnabled(source) && mayPublish(local, source)) {
         await this.setEnabled(source, true).catch(() => undefined);

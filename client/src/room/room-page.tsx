@@ -4,12 +4,21 @@ import { isApiError, type ApiClient } from '../api/client';
 import type { MeResponse } from '../api/contract';
 import { WAITING_TOPIC, type JoinGrant, type WaitingMessage } from '../api/room-types';
 import { useDocumentTitle } from '../components/use-document-title';
+import { t } from '../i18n';
+import { AudioRenderer } from './audio-renderer';
+import { ChatPanel, useChat } from './chat';
+import { ControlBar, type SidePanel } from './control-bar';
 import { EndScreen } from './end-screen';
+import type { Layout } from './layout';
 import { LeaderPanel, useLeaderState } from './leader-panel';
-import { participantsOf, type ParticipantModel } from './participant-model';
-import { ParticipantTile } from './participant-tile';
-import { ControlBar } from './control-bar';
+import { handQueue, participantsOf, type ParticipantModel } from './participant-model';
+import { PeopleList } from './people-list';
 import { RoomConnection, type EndReason } from './room-connection';
+import { Stage } from './stage';
+import './room.css';
+
+/** Wide enough for the tiles and the side panel next to each other. */
+const WIDE = '(min-width: 60rem)';
 
 export interface RoomPageProps {
   api: ApiClient;
@@ -34,7 +43,7 @@ function endReasonOf(err: unknown): EndReason | undefined {
   return err.status === 401 ? 'lost' : undefined;
 }
 
-/** The live class: everyone's tiles, your controls, and the leader panel for instructors. */
+/** The live class: everyone's tiles, your controls, the people and chat panels, and the leader's controls. */
 export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   const conn = useMemo(
     () =>
@@ -53,7 +62,13 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   const isLeader = me.user.role === 'instructor';
   const leader = useLeaderState(api, isLeader);
   const announcer = useAnnouncer();
-  useDocumentTitle(me.activity?.settings.title ?? 'Live class');
+  const [layout, setLayout] = useState<Layout>('gallery');
+  // Teachers start with their controls open, students with the chat; a narrow frame starts with neither.
+  const [panel, setPanel] = useState<SidePanel | undefined>(() =>
+    window.matchMedia(WIDE).matches ? (isLeader ? 'people' : 'chat') : undefined,
+  );
+  const chat = useChat(conn, { visible: panel === 'chat' });
+  useDocumentTitle(me.activity?.settings.title ?? t('room.defaultTitle'));
   // The Join button is gone: move focus to the room's heading so keyboard users start at the top.
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
@@ -71,14 +86,15 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
     ];
     conn.connect().then(
       async () => {
-        const failed: string[] = [];
-        if (media.microphone) await conn.setEnabled('microphone', true).catch(() => failed.push('microphone'));
-        if (media.camera) await conn.setEnabled('camera', true).catch(() => failed.push('camera'));
-        if (failed.length > 0)
-          setPublishError(`Your ${failed.join(' and ')} could not be started. Check the browser's permission.`);
+        let mic = true;
+        let camera = true;
+        if (media.microphone) mic = await conn.setEnabled('microphone', true).then(() => true, () => false);
+        if (media.camera) camera = await conn.setEnabled('camera', true).then(() => true, () => false);
+        if (!mic || !camera)
+          setPublishError(t(!mic && !camera ? 'room.startFailed.both' : !mic ? 'room.startFailed.mic' : 'room.startFailed.camera'));
       },
       () =>
-        setEnd({ reason: 'lost', detail: 'The live class server did not answer. Your teacher or admin can check it.' }),
+        setEnd({ reason: 'lost', detail: t('room.noAnswer') }),
     );
     return () => {
       for (const off of offs) off();
@@ -93,28 +109,40 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   const local = participants.find((p) => p.isLocal);
   const reconnecting = connState === ConnectionState.Reconnecting || connState === ConnectionState.SignalReconnecting;
   const settings = me.activity?.settings;
+  const chatEnabled = conn.roomMetadata.chatEnabled ?? leader.chatEnabled;
+  const queue = handQueue(participants);
+  const togglePanel = (which: SidePanel) => setPanel((open) => (open === which ? undefined : which));
 
   return (
     <main class="room" data-connection={connState}>
       <div class="banner" role="status">
-        {reconnecting && <p>Reconnecting…</p>}
-        {connState === ConnectionState.Connecting && <p>Joining the class…</p>}
+        {reconnecting && <p>{t('room.reconnecting')}</p>}
+        {connState === ConnectionState.Connecting && <p>{t('room.joining')}</p>}
       </div>
       <div aria-live="polite" class="visually-hidden" data-testid="announcements">
         {announcer.message}
       </div>
+      <AudioRenderer participants={participants} />
       <div class="room-main">
-        <section class="stage" aria-label="Participants">
+        <section class="stage" aria-label={t('room.stage.label')}>
           <h1 ref={heading} tabIndex={-1} class="visually-hidden">
-            {settings?.title ?? 'Live class'}
+            {settings?.title ?? t('room.defaultTitle')}
           </h1>
-          <ul class="grid">
-            {participants.map((p) => (
-              <ParticipantTile key={p.identity} model={p} />
-            ))}
-          </ul>
+          <Stage participants={participants} layout={layout} />
           {local && (
-            <ControlBar conn={conn} me={local} role={me.user.role} settings={settings} audioBlocked={audioBlocked} />
+            <ControlBar
+              conn={conn}
+              me={local}
+              role={me.user.role}
+              settings={settings}
+              audioBlocked={audioBlocked}
+              layout={layout}
+              onLayout={setLayout}
+              panel={panel}
+              onPanel={togglePanel}
+              unreadChat={panel === 'chat' ? 0 : chat.unread}
+              handPosition={local.handRaised ? queue.indexOf(local) + 1 : undefined}
+            />
           )}
           {publishError && (
             <p class="field-error" role="alert">
@@ -122,19 +150,34 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
             </p>
           )}
         </section>
-        {isLeader && (
-          <LeaderPanel
-            api={api}
-            participants={participants}
-            waiting={leader.waiting}
-            locked={leader.locked}
-            webinar={settings?.publishers === 'instructors'}
-            onDone={(done) => {
-              if (done.kind === 'waiting') leader.setWaiting((w) => w.filter((x) => x.identity !== done.identity));
-              else if (done.action === 'lock' || done.action === 'unlock') leader.setLocked(done.action === 'lock');
-            }}
+        <aside class="side-panel" hidden={!panel} aria-label={t('room.side.label')}>
+          {panel === 'people' &&
+            (isLeader ? (
+              <LeaderPanel
+                api={api}
+                participants={participants}
+                waiting={leader.waiting}
+                locked={leader.locked}
+                chatEnabled={chatEnabled}
+                webinar={settings?.publishers === 'instructors'}
+                onDone={(done) => {
+                  if (done.kind === 'waiting') leader.setWaiting((w) => w.filter((x) => x.identity !== done.identity));
+                  else if (done.action === 'lock' || done.action === 'unlock') leader.setLocked(done.action === 'lock');
+                  else if (done.action === 'chat-on' || done.action === 'chat-off')
+                    leader.setChatEnabled(done.action === 'chat-on');
+                }}
+              />
+            ) : (
+              <PeopleList participants={participants} />
+            ))}
+          <ChatPanel
+            chat={chat}
+            visible={panel === 'chat'}
+            canSend={local?.participant.permissions?.canPublishData ?? false}
+            chatEnabled={chatEnabled}
+            isLeader={isLeader}
           />
-        )}
+        </aside>
       </div>
     </main>
   );
@@ -154,10 +197,10 @@ function useAnnouncer() {
     const news: string[] = [];
     for (const p of now) {
       const was = before.get(p.identity);
-      if (!was && !p.isLocal) news.push(`${p.name} joined.`);
-      else if (was && p.handRaised && !was.handRaised) news.push(`${p.isLocal ? 'You' : p.name} raised a hand.`);
+      if (!was && !p.isLocal) news.push(t('room.announce.joined', { name: p.name }));
+      else if (was && p.handRaised && !was.handRaised) news.push(p.isLocal ? t('room.announce.youRaisedHand') : t('room.announce.raisedHand', { name: p.name }));
     }
-    for (const [identity, p] of before) if (!previous.current.has(identity)) news.push(`${p.name} left.`);
+    for (const [identity, p] of before) if (!previous.current.has(identity)) news.push(t('room.announce.left', { name: p.name }));
     if (news.length > 0) queueMicrotask(() => setMessage(news.join(' ')));
   };
   return { message, observe };
