@@ -88,13 +88,22 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
       async () => {
         let mic = true;
         let camera = true;
-        if (media.microphone) mic = await conn.setEnabled('microphone', true).then(() => true, () => false);
-        if (media.camera) camera = await conn.setEnabled('camera', true).then(() => true, () => false);
+        if (media.microphone)
+          mic = await conn.setEnabled('microphone', true).then(
+            () => true,
+            () => false,
+          );
+        if (media.camera)
+          camera = await conn.setEnabled('camera', true).then(
+            () => true,
+            () => false,
+          );
         if (!mic || !camera)
-          setPublishError(t(!mic && !camera ? 'room.startFailed.both' : !mic ? 'room.startFailed.mic' : 'room.startFailed.camera'));
+          setPublishError(
+            t(!mic && !camera ? 'room.startFailed.both' : !mic ? 'room.startFailed.mic' : 'room.startFailed.camera'),
+          );
       },
-      () =>
-        setEnd({ reason: 'lost', detail: t('room.noAnswer') }),
+      () => setEnd({ reason: 'lost', detail: t('room.noAnswer') }),
     );
     return () => {
       for (const off of offs) off();
@@ -198,9 +207,11 @@ function useAnnouncer() {
     for (const p of now) {
       const was = before.get(p.identity);
       if (!was && !p.isLocal) news.push(t('room.announce.joined', { name: p.name }));
-      else if (was && p.handRaised && !was.handRaised) news.push(p.isLocal ? t('room.announce.youRaisedHand') : t('room.announce.raisedHand', { name: p.name }));
+      else if (was && p.handRaised && !was.handRaised)
+        news.push(p.isLocal ? t('room.announce.youRaisedHand') : t('room.announce.raisedHand', { name: p.name }));
     }
-    for (const [identity, p] of before) if (!previous.current.has(identity)) news.push(t('room.announce.left', { name: p.name }));
+    for (const [identity, p] of before)
+      if (!previous.current.has(identity)) news.push(t('room.announce.left', { name: p.name }));
     if (news.length > 0) queueMicrotask(() => setMessage(news.join(' ')));
   };
   return { message, observe };

@@ -54,7 +54,11 @@ export function Stage({ participants, layout }: { participants: ParticipantModel
   const current = pageOf(tiles, pageSize, page);
 
   return (
-    <div ref={ref} class={`stage-view${featured ? ' with-featured' : ''}`} data-layout={featured ? 'speaker' : 'gallery'}>
+    <div
+      ref={ref}
+      class={`stage-view${featured ? ' with-featured' : ''}`}
+      data-layout={featured ? 'speaker' : 'gallery'}
+    >
       {sharing ? (
         <ScreenTile model={sharing} />
       ) : (

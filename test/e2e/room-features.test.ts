@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { assertNoSeriousViolations } from '../support/axe.js';
+import { saveScreenshot, startBrowserTest } from '../support/browser.js';
+import { LaunchedUser } from '../support/room-client.js';
+import type { TestEnvironment } from '../support/test-tool.js';
+
+/** The shared screen's video element: its decoded size and playback position (a string: no DOM types here). */
+const PLAYED = `(() => {
+  const v = document.querySelector('[data-screen] video');
+  return { width: v ? v.videoWidth : 0, time: v ? v.currentTime : 0 };
+})()`;
+
+/**
+ * The room beyond media: chat over the data channel and the teacher's chat switch, screen share from a
+ * fake display capture, the people list, and the launcher in Spanish. Real launches, real LiveKit.
+ */
+describe('room features (headless Chromium, real LiveKit)', function () {
+  this.timeout(120_000);
+  let env: TestEnvironment;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  before(async () => {
+    [env, browser] = await startBrowserTest();
+  });
+  after(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    await browser?.close();
+  });
+
+  /** A class of its own (added through deep linking), so the tests never see each other's people. */
+  const newClass = (title: string) => LaunchedUser.createActivity(env.tool.url, { title });
+
+  async function launch(role: 'instructor' | 'student', user: string, activity: string, locale = 'en-US') {
+    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const query = new URLSearchParams({ role, user, activity, locale });
+    await page.goto(`${env.tool.demoUrl}/platform/launch?${query}`);
+    await page.waitForURL((url) => url.pathname === '/launch');
+    return page;
+  }
+
+  async function join(page: Page, button = 'Join the class'): Promise<void> {
+    await page.getByRole('button', { name: button }).click();
+    await page.locator('.tile[data-local]').waitFor();
+  }
+
+  async function withFailureShots(pages: Page[], body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (err) {
+      await Promise.all(pages.map((p, i) => saveScreenshot(p, `room-features-failure-${i}`).catch(() => undefined)));
+      throw err;
+    }
+  }
+
+  it('chat reaches the class; the teacher turns it off and the SFU stops the student', async () => {
+    const activity = await newClass('Chat class');
+    const teacher = await launch('instructor', 'chat-teacher', activity);
+    const student = await launch('student', 'chat-student', activity);
+    await withFailureShots([teacher, student], async () => {
+      await join(teacher);
+      await join(student);
+      await teacher.locator('.tile:not([data-local])').waitFor();
+
+      // Students start with the chat open, teachers with their controls.
+      const message = student.getByRole('textbox', { name: 'Message' });
+      await message.fill('Hello from the back row');
+      await student.getByRole('button', { name: 'Send' }).click();
+      await student.getByRole('log', { name: 'Chat messages' }).getByText('Hello from the back row').waitFor();
+      await teacher.locator('[data-control="chat"]', { hasText: '1 new' }).click();
+      const log = teacher.getByRole('log', { name: 'Chat messages' });
+      await log.getByText('Hello from the back row').waitFor();
+      assert.match(await log.innerText(), /Demo chat-student/);
+      await teacher.getByRole('textbox', { name: 'Message' }).fill('Welcome!');
+      await teacher.keyboard.press('Enter');
+      await student.getByRole('log', { name: 'Chat messages' }).getByText('Welcome!').waitFor();
+      await assertNoSeriousViolations(student, 'room with chat (student)');
+      await saveScreenshot(student, 'room-chat');
+
+      // Chat off: the student's permission loses data, the composer says why.
+      await teacher.locator('[data-control="people"]').click();
+      await teacher.getByRole('button', { name: 'Turn chat off' }).click();
+      await teacher.getByRole('button', { name: 'Turn chat on' }).waitFor();
+      await student.getByText('Your teacher turned chat off.').waitFor();
+      assert.equal(await student.getByRole('textbox', { name: 'Message' }).count(), 0);
+      await teacher.getByRole('button', { name: 'Turn chat on' }).click();
+      await student.getByRole('textbox', { name: 'Message' }).waitFor();
+    });
+  });
+
+  it('the teacher shares a screen; the student sees it large and it goes away when sharing stops', async () => {
+    const activity = await newClass('Screen class');
+    const teacher = await launch('instructor', 'screen-teacher', activity);
+    const student = await launch('student', 'screen-student', activity);
+    await withFailureShots([teacher, student], async () => {
+      await join(teacher);
+      await join(student);
+      assert.equal(await student.locator('[data-control="screen"]').count(), 0, 'students have no share button');
+
+      await teacher.getByRole('button', { name: 'Share screen' }).click();
+      await teacher.getByRole('button', { name: 'Stop sharing' }).waitFor();
+      await student.locator('[data-screen] video').waitFor();
+      await student.locator('[data-layout="speaker"]').waitFor();
+      // Frames arrive: the element has a size and its playback time moves.
+      const played = () => student.evaluate(PLAYED) as Promise<{ width: number; time: number }>;
+      await student.waitForFunction(`(${PLAYED}).width > 0`);
+      const first = await played();
+      await student.waitForTimeout(1500);
+      const second = await played();
+      assert.ok(
+        second.width > 0 && second.time > first.time,
+        `screen video did not play: ${JSON.stringify([first, second])}`,
+      );
+      assert.equal(
+        await student.locator('[data-screen]').getAttribute('aria-label'),
+        'Screen shared by Demo screen-teacher',
+      );
+      await saveScreenshot(student, 'room-screen-share');
+
+      await teacher.getByRole('button', { name: 'Stop sharing' }).click();
+      await student.locator('[data-screen]').waitFor({ state: 'detached' });
+      await student.locator('[data-layout="gallery"]').waitFor();
+    });
+  });
+
+  it('people list: everyone with role, state and connection quality; speaker view on request', async () => {
+    const activity = await newClass('People class');
+    const teacher = await launch('instructor', 'people-teacher', activity);
+    const student = await launch('student', 'people-student', activity);
+    await withFailureShots([teacher, student], async () => {
+      await join(teacher);
+      await join(student);
+      await student.locator('[data-control="people"]').click();
+      const people = student.getByRole('region', { name: 'People (2)' });
+      await people.waitFor();
+      const rows = people.locator('li[data-identity]');
+      assert.equal(await rows.count(), 2);
+      assert.match(await rows.nth(0).innerText(), /Demo people-student \(you\)\s*Student/);
+      await rows.nth(1).getByText('Teacher', { exact: true }).waitFor();
+      await rows.nth(1).locator('[data-quality]').waitFor();
+
+      await student.getByRole('button', { name: 'Raise hand' }).click();
+      await people.getByText('Hand 1').waitFor();
+      await student.getByText('Your hand is up: number 1 in the queue.').waitFor();
+      await teacher.getByRole('heading', { name: 'Raised hands (1)' }).waitFor();
+
+      await student.getByRole('button', { name: 'Speaker view' }).click();
+      await student.locator('[data-layout="speaker"] .tile.featured').waitFor();
+      assert.equal(
+        await student.locator('.tile.featured').getAttribute('data-identity'),
+        await teacher.locator('.tile[data-local]').getAttribute('data-identity'),
+      );
+      await student.getByRole('button', { name: 'Gallery view' }).click();
+      await student.locator('[data-layout="gallery"]').waitFor();
+      await assertNoSeriousViolations(student, 'room people list (student)');
+    });
+  });
+});
