@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { assertNoSeriousViolations } from '../support/axe.js';
 import { saveScreenshot, startBrowserTest } from '../support/browser.js';
+import { TestParticipant } from '../support/participant.js';
 import { LaunchedUser } from '../support/room-client.js';
 import type { TestEnvironment } from '../support/test-tool.js';
 
@@ -9,6 +10,27 @@ import type { TestEnvironment } from '../support/test-tool.js';
 const PLAYED = `(() => {
   const v = document.querySelector('[data-screen] video');
   return { width: v ? v.videoWidth : 0, time: v ? v.currentTime : 0 };
+})()`;
+
+/** Runs before page scripts: keeps the page's RTCPeerConnections so the test can read their stats. */
+const KEEP_PEER_CONNECTIONS = `(() => {
+  const Native = window.RTCPeerConnection;
+  window.__peerConnections = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__peerConnections.push(this); }
+  };
+})();`;
+
+/** framesDecoded per inbound video stream (by SSRC). */
+const FRAMES_BY_STREAM = `(async () => {
+  const out = {};
+  for (const pc of window.__peerConnections ?? []) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') out[s.ssrc] = s.framesDecoded ?? 0;
+    });
+  }
+  return out;
 })()`;
 
 /**
@@ -32,9 +54,15 @@ describe('room features (headless Chromium, real LiveKit)', function () {
   /** A class of its own (added through deep linking), so the tests never see each other's people. */
   const newClass = (title: string) => LaunchedUser.createActivity(env.tool.url, { title });
 
-  async function launch(role: 'instructor' | 'student', user: string, activity: string, locale = 'en-US') {
-    const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  async function launch(
+    role: 'instructor' | 'student',
+    user: string,
+    activity: string,
+    { locale = 'en-US', viewport = { width: 1280, height: 900 } } = {},
+  ) {
+    const context = await browser.newContext({ locale, viewport });
     contexts.push(context);
+    await context.addInitScript(KEEP_PEER_CONNECTIONS);
     const page = await context.newPage();
     const query = new URLSearchParams({ role, user, activity, locale });
     await page.goto(`${env.tool.demoUrl}/platform/launch?${query}`);
@@ -157,5 +185,55 @@ describe('room features (headless Chromium, real LiveKit)', function () {
       await student.locator('[data-layout="gallery"]').waitFor();
       await assertNoSeriousViolations(student, 'room people list (student)');
     });
+  });
+
+  it('a crowded class pages its tiles, and the SFU sends video only for the page on screen', async () => {
+    const activity = await newClass('Crowded class');
+    // Seven people with cameras (a teacher first, so students may join), from the native SDK.
+    const publishers: TestParticipant[] = [];
+    try {
+      for (const [role, user] of [
+        ['instructor', 'crowd-teacher'],
+        ...[1, 2, 3, 4, 5, 6].map((i) => ['student', `crowd-${i}`]),
+      ]) {
+        const launched = await LaunchedUser.launch(env.tool.url, role as 'instructor' | 'student', activity, user);
+        const p = await TestParticipant.connect(await launched.joinGrant());
+        publishers.push(p);
+        await p.publishCamera();
+      }
+      // A small frame: four tiles a page (you and three others).
+      const student = await launch('student', 'crowd-viewer', activity, { viewport: { width: 640, height: 600 } });
+      await withFailureShots([student], async () => {
+        await join(student);
+        await student.getByText('Page 1 of 2').waitFor();
+        assert.equal(await student.locator('.tile').count(), 4);
+
+        /** How many inbound video streams decode new frames over ~2 s. */
+        const flowing = async (): Promise<number> => {
+          const a = (await student.evaluate(FRAMES_BY_STREAM)) as Record<string, number>;
+          await student.waitForTimeout(2000);
+          const b = (await student.evaluate(FRAMES_BY_STREAM)) as Record<string, number>;
+          return Object.keys(b).filter((ssrc) => (b[ssrc] ?? 0) > (a[ssrc] ?? 0)).length;
+        };
+        /** Samples until the count settles at `expected` (adaptive stream pauses hidden tracks after a moment). */
+        const settlesAt = async (expected: number): Promise<void> => {
+          const seen: number[] = [];
+          for (let i = 0; i < 8; i++) {
+            seen.push(await flowing());
+            if (seen.at(-1) === expected) return;
+          }
+          assert.fail(`video streams decoding: ${seen.join(', ')}; expected ${expected} (the tiles on screen)`);
+        };
+        await settlesAt(3);
+        await saveScreenshot(student, 'room-crowded-page-1');
+
+        await student.getByRole('button', { name: 'Next page' }).click();
+        await student.getByText('Page 2 of 2').waitFor();
+        assert.equal(await student.locator('.tile').count(), 4);
+        await settlesAt(4);
+      });
+    } finally {
+      await Promise.all(publishers.map((p) => p.disconnect()));
+    }
   });
 });

@@ -1,10 +1,14 @@
 import {
   AudioSource,
   LocalAudioTrack,
+  LocalVideoTrack,
   Room,
   RoomEvent,
   TrackPublishOptions,
   TrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
   type RemoteParticipant,
 } from '@livekit/rtc-node';
 
@@ -17,6 +21,7 @@ export class TestParticipant {
   readonly room = new Room();
   readonly data: Array<{ topic?: string; payload: unknown; from?: string }> = [];
   disconnected = false;
+  private frames: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     this.room.on(
@@ -55,7 +60,30 @@ export class TestParticipant {
     return publication.sid as string;
   }
 
+  /**
+   * Publishes a small camera track fed 10 frames a second (a flat colour per participant), so a browser
+   * that subscribes receives real video bytes and one that the SFU paused receives none.
+   */
+  async publishCamera(): Promise<string> {
+    const [width, height] = [160, 120];
+    const source = new VideoSource(width, height);
+    const track = LocalVideoTrack.createVideoTrack('camera', source);
+    const pixels = new Uint8Array(width * height * 4).fill(Math.floor(Math.random() * 200) + 30);
+    this.frames = setInterval(
+      () => source.captureFrame(new VideoFrame(pixels, width, height, VideoBufferType.RGBA)),
+      100,
+    );
+    const options = new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: false });
+    const publication = await withTimeout(
+      this.room.localParticipant!.publishTrack(track, options),
+      5_000,
+      'publishTrack',
+    );
+    return publication.sid as string;
+  }
+
   async disconnect(): Promise<void> {
+    clearInterval(this.frames);
     if (!this.disconnected) await this.room.disconnect().catch(() => undefined);
   }
 }

@@ -182,7 +182,8 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
           <ChatPanel
             chat={chat}
             visible={panel === 'chat'}
-            canSend={local?.participant.permissions?.canPublishData ?? false}
+            // Until the SFU's permission arrives, assume what the role gets (not a false "chat is off").
+            canSend={local?.participant.permissions?.canPublishData ?? me.user.role !== 'observer'}
             chatEnabled={chatEnabled}
             isLeader={isLeader}
           />

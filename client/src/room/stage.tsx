@@ -1,3 +1,4 @@
+import { Track, type RemoteTrackPublication } from 'livekit-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { featuredOf, galleryOrder, pageOf, pageSizeFor, type Layout } from './layout';
@@ -32,9 +33,24 @@ function useStageSize() {
 }
 
 /**
+ * Asks the SFU to send only the cameras on screen. Adaptive stream pauses a track whose element is hidden,
+ * but a track that was never attached (a tile on another page) keeps flowing, so the rest is switched off
+ * here explicitly and back on when its tile appears.
+ */
+function useOnlyVisibleVideo(participants: ParticipantModel[], visible: Set<string>): void {
+  useEffect(() => {
+    for (const p of participants) {
+      if (p.isLocal) continue;
+      const camera = p.participant.getTrackPublication(Track.Source.Camera) as RemoteTrackPublication | undefined;
+      if (camera?.isSubscribed) camera.setEnabled(visible.has(p.identity));
+    }
+  });
+}
+
+/**
  * Gallery (pages of tiles sized to the frame) or speaker view (one large tile and a strip). A shared
- * screen always takes the large spot. Only the current page's tiles are rendered, so with adaptive stream
- * the video of everyone else is paused at the SFU and costs no bandwidth.
+ * screen always takes the large spot. Only the current page's tiles are rendered, and the video of everyone
+ * else is paused at the SFU, so a large class costs no more bandwidth than one page of it.
  */
 export function Stage({ participants, layout }: { participants: ParticipantModel[]; layout: Layout }) {
   const { ref, size } = useStageSize();
@@ -52,6 +68,9 @@ export function Stage({ participants, layout }: { participants: ParticipantModel
     tiles = galleryOrder(participants, pageSize, Date.now());
   }
   const current = pageOf(tiles, pageSize, page);
+  const onScreen = new Set(current.items.map((p) => p.identity));
+  if (featured && !sharing) onScreen.add(featured.identity);
+  useOnlyVisibleVideo(participants, onScreen);
 
   return (
     <div
