@@ -3,46 +3,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startBrowserTest, saveScreenshot, screenshotDir } from '../support/browser.js';
+import { KEEP_PEER_CONNECTIONS, readInboundTotals, type InboundTotals } from '../support/media-stats.js';
 import { type TestEnvironment } from '../support/test-tool.js';
-
-/** Inbound media counters summed over a page's peer connections. */
-interface Inbound {
-  videoBytes: number;
-  framesDecoded: number;
-  audioBytes: number;
-  audioSamples: number;
-}
-
-/**
- * Runs before any page script: keeps every RTCPeerConnection the page creates, so the test can read
- * getStats() without the client exposing its Room.
- */
-const KEEP_PEER_CONNECTIONS = `(() => {
-  const Native = window.RTCPeerConnection;
-  const kept = [];
-  window.__peerConnections = kept;
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); kept.push(this); }
-  };
-})();`;
-
-const READ_INBOUND = `(async () => {
-  const out = { videoBytes: 0, framesDecoded: 0, audioBytes: 0, audioSamples: 0 };
-  for (const pc of window.__peerConnections ?? []) {
-    if (pc.connectionState === 'closed') continue;
-    (await pc.getStats()).forEach((s) => {
-      if (s.type !== 'inbound-rtp') return;
-      if (s.kind === 'video') {
-        out.videoBytes += s.bytesReceived ?? 0;
-        out.framesDecoded += s.framesDecoded ?? 0;
-      } else if (s.kind === 'audio') {
-        out.audioBytes += s.bytesReceived ?? 0;
-        out.audioSamples += s.totalSamplesReceived ?? 0;
-      }
-    });
-  }
-  return out;
-})()`;
 
 /**
  * The room through real launches: the demo LMS's launch URL runs the OIDC round trip and lands on
@@ -75,7 +37,7 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
     return page;
   }
 
-  const inbound = (page: Page): Promise<Inbound> => page.evaluate(READ_INBOUND) as Promise<Inbound>;
+  const inbound = (page: Page): Promise<InboundTotals> => readInboundTotals(page);
 
   /** Both samples ~2 s apart: video bytes and decoded frames, audio bytes and samples all rise. */
   async function assertMediaFlows(pages: Record<string, Page>): Promise<void> {
@@ -83,7 +45,7 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
     await sleep(2000);
     const second = await Promise.all(Object.values(pages).map(inbound));
     Object.keys(pages).forEach((name, i) => {
-      const [a, b] = [first[i] as Inbound, second[i] as Inbound];
+      const [a, b] = [first[i] as InboundTotals, second[i] as InboundTotals];
       for (const key of ['videoBytes', 'framesDecoded', 'audioBytes', 'audioSamples'] as const) {
         assert.ok(b[key] > a[key], `${name}: inbound ${key} did not rise (${a[key]} -> ${b[key]})`);
       }

@@ -10,6 +10,8 @@ export interface LiveKitService {
   apiKey: string;
   apiSecret: string;
   process: ManagedProcess;
+  /** The generated config (TCP and UDP ports, keys, webhook): a restart reuses it. */
+  configFile: string;
   stop(): Promise<void>;
 }
 
@@ -71,20 +73,49 @@ export async function startLiveKit(options: LiveKitOptions): Promise<LiveKitServ
     mode: 0o600,
   });
 
+  const child = await spawnLiveKit(binary.path, configFile, options.workDir, port);
+  return service(`ws://127.0.0.1:${port}`, apiKey, apiSecret, configFile, child);
+}
+
+/**
+ * Kills livekit-server with SIGKILL, as a crash would: no leave messages, its sockets simply close.
+ * Resolves once the process has exited.
+ */
+export async function killLiveKit(lk: LiveKitService): Promise<void> {
+  process.kill(lk.process.pid, 'SIGKILL');
+  await lk.process.exited;
+}
+
+/**
+ * Starts livekit-server again from the same config file: same port, UDP port and keys, so clients and
+ * the tool reach it at the same address. The previous process must have exited (see killLiveKit). Rooms
+ * and participants are gone: the SFU keeps no state across a restart.
+ */
+export async function restartLiveKit(lk: LiveKitService): Promise<LiveKitService> {
+  const binary = await ensureLiveKitServer();
+  const port = Number(new URL(lk.url).port);
+  const child = await spawnLiveKit(binary.path, lk.configFile, path.dirname(lk.configFile), port);
+  return service(lk.url, lk.apiKey, lk.apiSecret, lk.configFile, child);
+}
+
+function spawnLiveKit(binary: string, configFile: string, workDir: string, port: number): Promise<ManagedProcess> {
   const httpUrl = `http://127.0.0.1:${port}`;
-  const child = await startProcess({
+  return startProcess({
     name: 'livekit-server',
-    command: binary.path,
+    command: binary,
     args: ['--config', configFile],
-    logFile: path.join(options.workDir, 'livekit.log'),
+    logFile: path.join(workDir, 'livekit.log'),
     readyTimeoutMs: 30_000,
     ready: async () => (await fetch(`${httpUrl}/`)).ok,
   });
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    apiKey,
-    apiSecret,
-    process: child,
-    stop: () => child.stop(),
-  };
+}
+
+function service(
+  url: string,
+  apiKey: string,
+  apiSecret: string,
+  configFile: string,
+  child: ManagedProcess,
+): LiveKitService {
+  return { url, apiKey, apiSecret, process: child, configFile, stop: () => child.stop() };
 }

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../../src/paths.js';
+import { startProcess, type ManagedProcess } from './services/child-process.js';
+import { killLiveKit, restartLiveKit } from './services/livekit.js';
+import { freeTcpPort } from './services/ports.js';
+import { startStack, type Stack } from './services/stack.js';
+import { testEnv } from './test-tool.js';
+
+export interface DedicatedEnvironment {
+  stack: Stack;
+  /** The tool's own process (src/main.ts under tsx), its base URL and its demo LMS course page. */
+  tool: { url: string; demoUrl: string; process: ManagedProcess };
+  workDir: string;
+  /**
+   * SIGKILLs this environment's livekit-server, waits `downMs`, and starts it again on the same ports with
+   * the same keys. Resolves with the times (Date.now()) of the kill and of the restarted server's readiness.
+   */
+  crashLiveKit(downMs?: number): Promise<{ killedAt: number; readyAt: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A stack and a tool of a test's own: its own FerretDB data, livekit-server and tool, for tests that
+ * disturb the services or need other settings (`extraEnv`, e.g. ROOM_TOKEN_TTL_SECONDS) without
+ * affecting the shared environment of useTestEnvironment(). The tool runs as a child process because
+ * ltijs is a process-wide singleton bound to the first tool's database. The caller stops it.
+ */
+export async function startDedicatedEnvironment(extraEnv: Record<string, string> = {}): Promise<DedicatedEnvironment> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'liveclass-dedicated-'));
+  const port = await freeTcpPort();
+  const url = `http://127.0.0.1:${port}`;
+  // env: {} so an external LIVEKIT_URL / MONGODB_URI is never shared: this stack is ours to break.
+  const stack = await startStack({ workDir, env: {}, webhookUrl: `${url}/hooks/livekit` });
+  let tool: ManagedProcess;
+  try {
+    tool = await startProcess({
+      name: 'tool',
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(projectRoot(), 'src', 'main.ts')],
+      cwd: projectRoot(),
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...testEnv({ ...stack.toolEnv(), HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url, ...extraEnv }),
+      },
+      logFile: path.join(workDir, 'tool.log'),
+      readyTimeoutMs: 60_000,
+      ready: async () => (await fetch(`${url}/readyz`)).ok,
+    });
+  } catch (err) {
+    await stack.stop();
+    rmSync(workDir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    stack,
+    tool: { url, demoUrl: `${url}/demo`, process: tool },
+    workDir,
+    async crashLiveKit(downMs = 0) {
+      const running = stack.livekitServer;
+      if (!running) throw new Error('this environment did not start livekit-server itself');
+      const killedAt = Date.now();
+      await killLiveKit(running);
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      // stack.stop() reads this field, so the restarted server is the one stopped at the end.
+      stack.livekitServer = await restartLiveKit(running);
+      return { killedAt, readyAt: Date.now() };
+    },
+    async stop() {
+      await tool.stop();
+      await stack.stop();
+      if (!process.env.KEEP_TEST_DATA) rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
