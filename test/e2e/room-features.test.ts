@@ -105,7 +105,11 @@ describe('room features (headless Chromium, real LiveKit)', function () {
       await teacher.getByRole('textbox', { name: 'Message' }).fill('Welcome!');
       await teacher.keyboard.press('Enter');
       await student.getByRole('log', { name: 'Chat messages' }).getByText('Welcome!').waitFor();
-      await assertNoSeriousViolations(student, 'room with chat (student)');
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await student.emulateMedia({ colorScheme });
+        await assertNoSeriousViolations(student, `room with chat (student, ${colorScheme})`);
+      }
+      await student.emulateMedia({ colorScheme: 'light' });
       await saveScreenshot(student, 'room-chat');
 
       // Chat off: the student's permission loses data, the composer says why.
@@ -183,7 +187,12 @@ describe('room features (headless Chromium, real LiveKit)', function () {
       );
       await student.getByRole('button', { name: 'Gallery view' }).click();
       await student.locator('[data-layout="gallery"]').waitFor();
-      await assertNoSeriousViolations(student, 'room people list (student)');
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await student.emulateMedia({ colorScheme });
+        await assertNoSeriousViolations(student, `room people list (student, ${colorScheme})`);
+        await teacher.emulateMedia({ colorScheme });
+        await assertNoSeriousViolations(teacher, `leader panel with raised hands (${colorScheme})`);
+      }
     });
   });
 
