@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { setLocale } from './i18n';
 import { takeLaunchToken } from './launch-token';
 import { Launcher } from './pages/launcher';
 import { PlaceholderPage } from './pages/placeholder-page';
@@ -6,10 +7,16 @@ import './styles.css';
 
 const root = document.getElementById('app');
 if (!root) throw new Error('index.html has no #app element');
+const app: HTMLElement = root;
 
-// Client-side routes; the server answers both paths with index.html.
-if (location.pathname === '/launch') {
-  render(<Launcher token={takeLaunchToken()} />, root);
-} else {
-  render(<PlaceholderPage />, root);
+async function start(): Promise<void> {
+  // Client-side routes; the server answers both paths with index.html. The token leaves the address bar
+  // before anything is awaited.
+  const launch = location.pathname === '/launch';
+  const token = launch ? takeLaunchToken() : undefined;
+  // The browser's language until a launch says otherwise (the launcher switches once /api/me answers).
+  await setLocale(navigator.language).catch(() => setLocale('en'));
+  render(launch ? <Launcher token={token} /> : <PlaceholderPage />, app);
 }
+
+void start();

@@ -116,11 +116,15 @@ export function pickTimeZone(fromLms: string | undefined, fromBrowser: string | 
   return 'UTC';
 }
 
-/** A BCP 47 locale the runtime accepts, or undefined for the runtime's default. */
+/**
+ * A BCP 47 locale the runtime accepts, or undefined for the runtime's default. Some LMSs send POSIX-style
+ * tags ('en_US'), which Intl rejects: read them with a hyphen.
+ */
 export function pickLocale(locale: string | undefined): string | undefined {
   if (!locale) return undefined;
+  const tag = locale.replace(/_/g, '-');
   try {
-    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 ? locale : undefined;
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0 ? tag : undefined;
   } catch {
     return undefined;
   }

@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+
 /** Why a device could not be used, as the pre-join page explains it. */
 export type MediaProblem = 'policy' | 'blocked' | 'not-found' | 'in-use' | 'unsupported' | 'failed';
 
@@ -44,27 +46,8 @@ export function classifyMediaError(err: unknown, kind: DeviceKind): MediaProblem
   }
 }
 
-const SUBJECT: Record<DeviceKind | 'both', string> = {
-  camera: 'camera',
-  microphone: 'microphone',
-  both: 'camera and microphone',
-};
-
 /** One plain sentence: what went wrong with the camera, the microphone, or both. */
 export function describeProblem(problem: MediaProblem, kind: DeviceKind | 'both'): string {
-  const what = SUBJECT[kind];
-  switch (problem) {
-    case 'policy':
-      return `This course page does not let the class use your ${what}.`;
-    case 'blocked':
-      return `Your browser blocked the ${what}.`;
-    case 'not-found':
-      return kind === 'both' ? 'No camera or microphone was found.' : `No ${what} was found.`;
-    case 'in-use':
-      return `Your ${what} is in use by another application, or could not be started.`;
-    case 'unsupported':
-      return `This browser cannot use a ${what} on this page.`;
-    default:
-      return `Your ${what} could not be started.`;
-  }
+  // A whole sentence per device and problem: other languages inflect "camera and microphone" differently.
+  return t(`media.problem.${problem}.${kind}` as const);
 }

@@ -1,7 +1,11 @@
 import type { ActivitySettings, DeepLinkingRequest } from '../api/contract';
+import { t } from '../i18n';
 import { zonedTimeToUtc } from '../time';
 
-/** The "Add a live class" form as the inputs hold it (numbers as typed), and its checks. DOM-free. */
+/**
+ * The "Add a live class" form as the inputs hold it (numbers as typed), and its checks, whose messages come
+ * in the current locale. DOM-free.
+ */
 
 export type GradingPolicy = ActivitySettings['grading']['policy'];
 export type Publishers = ActivitySettings['publishers'];
@@ -43,6 +47,7 @@ export const INITIAL_FORM: ActivityForm = {
 
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 2000;
+export const MAX_POINTS = 10_000;
 
 /**
  * Error messages keyed by the API's field paths (`title`, `startAt`, `grading.maxPoints`, ...), in the
@@ -99,8 +104,8 @@ export function orderErrors(errors: Iterable<{ path: string; message: string }>)
 
 function wholeNumber(value: string, min: number, max: number, errors: Array<[string, string]>, path: string) {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n)) errors.push([path, 'Enter a whole number.']);
-  else if (n < min || n > max) errors.push([path, `Enter a number from ${min} to ${max}.`]);
+  if (value.trim() === '' || !Number.isInteger(n)) errors.push([path, t('form.wholeNumber')]);
+  else if (n < min || n > max) errors.push([path, t('form.range', { min, max })]);
   return n;
 }
 
@@ -111,18 +116,18 @@ export function toRequest(
 ): { ok: true; request: DeepLinkingRequest } | { ok: false; errors: FormErrors } {
   const errors: Array<[string, string]> = [];
   const title = form.title.trim();
-  if (!title) errors.push(['title', 'Enter a title.']);
-  else if (title.length > TITLE_MAX) errors.push(['title', `Use at most ${TITLE_MAX} characters.`]);
+  if (!title) errors.push(['title', t('form.enterTitle')]);
+  else if (title.length > TITLE_MAX) errors.push(['title', t('form.tooLong', { max: TITLE_MAX })]);
   if (form.description.trim().length > DESCRIPTION_MAX)
-    errors.push(['description', `Use at most ${DESCRIPTION_MAX} characters.`]);
+    errors.push(['description', t('form.tooLong', { max: DESCRIPTION_MAX })]);
 
   let startAt: string | null = null;
   if (form.date || form.time) {
-    if (!form.date) errors.push(['startAt', 'Enter a date, or clear the time for no schedule.']);
-    else if (!form.time) errors.push(['startAt', 'Enter a start time, or clear the date for no schedule.']);
+    if (!form.date) errors.push(['startAt', t('form.dateMissing')]);
+    else if (!form.time) errors.push(['startAt', t('form.timeMissing')]);
     else {
       startAt = zonedTimeToUtc(form.date, form.time, timeZone) ?? null;
-      if (!startAt) errors.push(['startAt', 'Enter a valid date and time.']);
+      if (!startAt) errors.push(['startAt', t('form.invalidDateTime')]);
     }
   }
   const durationMinutes = wholeNumber(form.durationMinutes, 5, 24 * 60, errors, 'durationMinutes');
@@ -131,8 +136,8 @@ export function toRequest(
   const maxPoints = Number(form.maxPoints);
   let thresholdPercent = Number(form.thresholdPercent);
   if (form.gradingEnabled) {
-    if (form.maxPoints.trim() === '' || !Number.isFinite(maxPoints) || maxPoints <= 0 || maxPoints > 10_000)
-      errors.push(['grading.maxPoints', 'Enter a number of points greater than 0 and at most 10000.']);
+    if (form.maxPoints.trim() === '' || !Number.isFinite(maxPoints) || maxPoints <= 0 || maxPoints > MAX_POINTS)
+      errors.push(['grading.maxPoints', t('form.maxPoints', { max: MAX_POINTS })]);
     if (form.policy === 'threshold')
       thresholdPercent = wholeNumber(form.thresholdPercent, 1, 100, errors, 'grading.thresholdPercent');
   }

@@ -2,13 +2,17 @@ import type { TargetedEvent } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DeepLinkingResponse, MeResponse } from '../api/contract';
 import { isApiError, type ApiClient } from '../api/client';
+import { BrandLogo } from '../branding';
 import { CheckField, ErrorText, Field, describedBy } from '../components/field';
 import { useDocumentTitle } from '../components/use-document-title';
-import { formatSchedule, pickLocale, pickTimeZone, zonedTimeToUtc } from '../time';
+import { withParts } from '../components/with-parts';
+import { currentLocale, t, tp } from '../i18n';
+import { formatSchedule, pickTimeZone, zonedTimeToUtc } from '../time';
 import {
   DESCRIPTION_MAX,
   FIELD_PATHS,
   INITIAL_FORM,
+  MAX_POINTS,
   TITLE_MAX,
   fieldId,
   orderErrors,
@@ -26,17 +30,17 @@ interface Props {
 
 type Submit = { state: 'idle' | 'saving' | 'failed'; message: string } | { state: 'returning'; message: string };
 
-const POLICIES: ReadonlyArray<{ value: GradingPolicy; label: string }> = [
-  { value: 'attended', label: 'Full points for attending' },
-  { value: 'proportional', label: 'Points in proportion to time attended' },
-  { value: 'threshold', label: 'Full points above a share of the class' },
-];
+const POLICIES = {
+  attended: 'deepLink.policy.attended',
+  proportional: 'deepLink.policy.proportional',
+  threshold: 'deepLink.policy.threshold',
+} as const satisfies Record<GradingPolicy, string>;
 
 const browserTimeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** "Add a live class": the instructor's deep linking form; on success the LMS receives the signed item. */
 export function DeepLinkingPage({ api, me }: Props) {
-  useDocumentTitle('Add a live class');
+  useDocumentTitle(t('deepLink.title'));
   const timeZone = pickTimeZone(me.timezone, browserTimeZone());
   const [form, setForm] = useState<ActivityForm>(INITIAL_FORM);
   const [errors, setErrors] = useState<FormErrors>({});
@@ -70,10 +74,7 @@ export function DeepLinkingPage({ api, me }: Props) {
   const showErrors = (found: FormErrors) => {
     setErrors(found);
     const count = Object.keys(found).length;
-    setSubmit({
-      state: 'failed',
-      message: `The activity was not saved: ${count} ${count === 1 ? 'field needs' : 'fields need'} attention.`,
-    });
+    setSubmit({ state: 'failed', message: tp('deepLink.invalid', count) });
     // Focus the first field with an error, once it is rendered.
     requestAnimationFrame(() => {
       const first = Object.keys(found)
@@ -89,40 +90,41 @@ export function DeepLinkingPage({ api, me }: Props) {
     const checked = toRequest(form, timeZone);
     if (!checked.ok) return showErrors(checked.errors);
     setErrors({});
-    setSubmit({ state: 'saving', message: 'Saving the activity…' });
+    setSubmit({ state: 'saving', message: t('deepLink.savingStatus') });
     try {
       const created = await api.createDeepLink(checked.request);
-      setSubmit({ state: 'returning', message: 'Activity saved. Returning to your course…' });
+      setSubmit({ state: 'returning', message: t('deepLink.saved') });
       setResult(created);
     } catch (err) {
       if (isApiError(err) && err.fields.length > 0) return showErrors(orderErrors(err.fields));
-      const message = isApiError(err) ? err.message : 'Something went wrong.';
-      setSubmit({ state: 'failed', message: `The activity was not saved. ${message}` });
+      const reason = isApiError(err) ? err.message : t('common.somethingWrong');
+      setSubmit({ state: 'failed', message: t('deepLink.notSaved', { reason }) });
     }
   };
 
   const schedulePreview =
     submit.state !== 'returning' && form.date && form.time
-      ? previewSchedule(form, timeZone, pickLocale(me.locale))
+      ? previewSchedule(form, timeZone, currentLocale())
       : undefined;
   const unknownErrors = Object.entries(errors).filter(([path]) => !(FIELD_PATHS as readonly string[]).includes(path));
   const busy = submit.state === 'saving' || submit.state === 'returning';
 
   return (
     <main>
-      <h1>Add a live class</h1>
+      <BrandLogo me={me} />
+      <h1>{t('deepLink.title')}</h1>
       <p>
-        The class will appear in {me.context?.title ?? 'your course'} on {me.platform.name}.
+        {t('deepLink.intro', { course: me.context?.title ?? t('deepLink.yourCourse'), platform: me.platform.name })}
       </p>
       <form ref={formRef} onSubmit={onSubmit} noValidate aria-describedby="submit-status">
         <fieldset>
-          <legend>Class</legend>
-          <Field id={fieldId('title')} label="Title (required)" error={errors.title}>
+          <legend>{t('deepLink.class')}</legend>
+          <Field id={fieldId('title')} label={t('deepLink.titleLabel')} error={errors.title}>
             {(a11y) => (
               <input {...a11y} type="text" required maxLength={TITLE_MAX} value={form.title} onInput={text('title')} />
             )}
           </Field>
-          <Field id={fieldId('description')} label="Description" error={errors.description}>
+          <Field id={fieldId('description')} label={t('deepLink.description')} error={errors.description}>
             {(a11y) => (
               <textarea
                 {...a11y}
@@ -136,14 +138,13 @@ export function DeepLinkingPage({ api, me }: Props) {
         </fieldset>
 
         <fieldset aria-describedby="schedule-hint">
-          <legend>Schedule</legend>
+          <legend>{t('deepLink.schedule')}</legend>
           <p id="schedule-hint" class="hint">
-            Times are in your timezone, <strong>{timeZone}</strong>. Leave the date and time empty for a class without a
-            schedule.
+            {withParts(t('deepLink.scheduleHint'), { timeZone: <strong>{timeZone}</strong> })}
           </p>
           <div class="row">
             <div class="field">
-              <label for={fieldId('startAt')}>Start date</label>
+              <label for={fieldId('startAt')}>{t('deepLink.startDate')}</label>
               <input
                 id={fieldId('startAt')}
                 type="date"
@@ -155,7 +156,7 @@ export function DeepLinkingPage({ api, me }: Props) {
             </div>
             <div class="field">
               <label for="field-startAt-time">
-                Start time <span class="tz">({timeZone})</span>
+                {t('deepLink.startTime')} <span class="tz">({timeZone})</span>
               </label>
               <input
                 id="field-startAt-time"
@@ -169,7 +170,7 @@ export function DeepLinkingPage({ api, me }: Props) {
           </div>
           <ErrorText id="startAt-error" error={errors.startAt} />
           {schedulePreview && <p class="hint">{schedulePreview}</p>}
-          <Field id={fieldId('durationMinutes')} label="Duration in minutes" error={errors.durationMinutes}>
+          <Field id={fieldId('durationMinutes')} label={t('deepLink.duration')} error={errors.durationMinutes}>
             {(a11y) => (
               <input
                 {...a11y}
@@ -186,8 +187,8 @@ export function DeepLinkingPage({ api, me }: Props) {
         </fieldset>
 
         <fieldset>
-          <legend>Room</legend>
-          <CheckField id={fieldId('audioOnly')} label="Audio only (no cameras)" error={errors.audioOnly}>
+          <legend>{t('deepLink.room')}</legend>
+          <CheckField id={fieldId('audioOnly')} label={t('deepLink.audioOnly')} error={errors.audioOnly}>
             {(a11y) => <input {...a11y} type="checkbox" checked={form.audioOnly} onChange={check('audioOnly')} />}
           </CheckField>
           <fieldset
@@ -196,7 +197,7 @@ export function DeepLinkingPage({ api, me }: Props) {
             tabIndex={-1}
             aria-describedby={describedBy(errors.publishers && 'publishers-error')}
           >
-            <legend>Who may speak and share video</legend>
+            <legend>{t('deepLink.publishers')}</legend>
             {(['everyone', 'instructors'] as const).map((value) => (
               <div class="field check" key={value}>
                 <input
@@ -207,23 +208,17 @@ export function DeepLinkingPage({ api, me }: Props) {
                   checked={form.publishers === value}
                   onChange={() => set('publishers', value)}
                 />
-                <label for={`publishers-${value}`}>
-                  {value === 'everyone' ? 'Everyone' : 'Instructors only (webinar: participants listen and watch)'}
-                </label>
+                <label for={`publishers-${value}`}>{t(`deepLink.publishers.${value}`)}</label>
               </div>
             ))}
             <ErrorText id="publishers-error" error={errors.publishers} />
           </fieldset>
-          <CheckField
-            id={fieldId('waitingRoom')}
-            label="Waiting room (an instructor admits each participant)"
-            error={errors.waitingRoom}
-          >
+          <CheckField id={fieldId('waitingRoom')} label={t('deepLink.waitingRoom')} error={errors.waitingRoom}>
             {(a11y) => <input {...a11y} type="checkbox" checked={form.waitingRoom} onChange={check('waitingRoom')} />}
           </CheckField>
           <CheckField
             id={fieldId('joinBeforeInstructor')}
-            label="Participants may join before the instructor"
+            label={t('deepLink.joinBeforeInstructor')}
             error={errors.joinBeforeInstructor}
           >
             {(a11y) => (
@@ -235,7 +230,7 @@ export function DeepLinkingPage({ api, me }: Props) {
               />
             )}
           </CheckField>
-          <Field id={fieldId('maxParticipants')} label="Maximum participants" error={errors.maxParticipants}>
+          <Field id={fieldId('maxParticipants')} label={t('deepLink.maxParticipants')} error={errors.maxParticipants}>
             {(a11y) => (
               <input
                 {...a11y}
@@ -251,10 +246,10 @@ export function DeepLinkingPage({ api, me }: Props) {
         </fieldset>
 
         <fieldset>
-          <legend>Attendance grade</legend>
+          <legend>{t('deepLink.grade')}</legend>
           <CheckField
             id={fieldId('grading.enabled')}
-            label="Send an attendance grade to the gradebook"
+            label={t('deepLink.gradingEnabled')}
             error={errors['grading.enabled']}
           >
             {(a11y) => (
@@ -263,30 +258,30 @@ export function DeepLinkingPage({ api, me }: Props) {
           </CheckField>
           {form.gradingEnabled && (
             <>
-              <Field id={fieldId('grading.maxPoints')} label="Maximum points" error={errors['grading.maxPoints']}>
+              <Field
+                id={fieldId('grading.maxPoints')}
+                label={t('deepLink.maxPoints')}
+                error={errors['grading.maxPoints']}
+              >
                 {(a11y) => (
                   <input
                     {...a11y}
                     type="number"
                     inputMode="decimal"
                     min={0}
-                    max={10000}
+                    max={MAX_POINTS}
                     step="any"
                     value={form.maxPoints}
                     onInput={text('maxPoints')}
                   />
                 )}
               </Field>
-              <Field
-                id={fieldId('grading.policy')}
-                label="How attendance becomes points"
-                error={errors['grading.policy']}
-              >
+              <Field id={fieldId('grading.policy')} label={t('deepLink.policy')} error={errors['grading.policy']}>
                 {(a11y) => (
                   <select {...a11y} value={form.policy} onChange={text('policy')}>
-                    {POLICIES.map((p) => (
-                      <option key={p.value} value={p.value}>
-                        {p.label}
+                    {Object.entries(POLICIES).map(([value, key]) => (
+                      <option key={value} value={value}>
+                        {t(key)}
                       </option>
                     ))}
                   </select>
@@ -295,7 +290,7 @@ export function DeepLinkingPage({ api, me }: Props) {
               {form.policy === 'threshold' && (
                 <Field
                   id={fieldId('grading.thresholdPercent')}
-                  label="Share of the class to attend, in percent"
+                  label={t('deepLink.threshold')}
                   error={errors['grading.thresholdPercent']}
                 >
                   {(a11y) => (
@@ -326,7 +321,7 @@ export function DeepLinkingPage({ api, me }: Props) {
         )}
         <div class="actions">
           <button type="submit" aria-disabled={busy ? 'true' : undefined}>
-            {submit.state === 'saving' ? 'Saving…' : 'Add to course'}
+            {t(submit.state === 'saving' ? 'deepLink.saving' : 'deepLink.submit')}
           </button>
         </div>
         <p id="submit-status" role="status" aria-live="polite" class={submit.state === 'failed' ? 'field-error' : ''}>
@@ -337,7 +332,9 @@ export function DeepLinkingPage({ api, me }: Props) {
         <form ref={returnForm} method="post" action={result.returnUrl} target="_self">
           <input type="hidden" name="JWT" value={result.jwt} />
           <p>
-            If your course does not open by itself, <button type="submit">return to your course</button>.
+            {withParts(t('deepLink.returnManually'), {
+              link: <button type="submit">{t('deepLink.returnButton')}</button>,
+            })}
           </p>
         </form>
       )}
@@ -346,9 +343,9 @@ export function DeepLinkingPage({ api, me }: Props) {
 }
 
 /** "Starts Tuesday, 14 October 2025, 14:00–15:00 CEST", to confirm what the date and time inputs mean. */
-function previewSchedule(form: ActivityForm, timeZone: string, locale: string | undefined): string | undefined {
+function previewSchedule(form: ActivityForm, timeZone: string, locale: string): string | undefined {
   const startAt = zonedTimeToUtc(form.date, form.time, timeZone);
   const minutes = Number(form.durationMinutes);
   if (!startAt || !Number.isInteger(minutes) || minutes < 5 || minutes > 24 * 60) return undefined;
-  return `Starts ${formatSchedule(startAt, minutes, timeZone, locale)}`;
+  return t('deepLink.startsAt', { schedule: formatSchedule(startAt, minutes, timeZone, locale) });
 }

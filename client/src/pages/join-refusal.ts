@@ -1,8 +1,9 @@
 import type { ApiError } from '../api/client';
+import { t, type MessageKey } from '../i18n';
 
 /**
  * A refused POST /api/room/token as the pre-join page says it: one plain sentence per code, and whether
- * trying again later can help. DOM-free; `timeZone` and `locale` are the user's.
+ * trying again later can help. DOM-free; `timeZone` and `locale` are the user's (locale: currentLocale()).
  */
 export interface Refusal {
   message: string;
@@ -10,35 +11,34 @@ export interface Refusal {
   retry: boolean;
 }
 
+const SENTENCES = new Map<string, { key: MessageKey; retry: boolean }>([
+  ['ROOM_ENDED', { key: 'refusal.ended', retry: true }],
+  ['PARTICIPANT_REMOVED', { key: 'refusal.removed', retry: false }],
+  ['ROOM_LOCKED', { key: 'refusal.locked', retry: true }],
+  ['WAITING_FOR_INSTRUCTOR', { key: 'refusal.waitingForInstructor', retry: true }],
+  ['WAITING_DENIED', { key: 'refusal.denied', retry: false }],
+  ['ROOM_FULL', { key: 'refusal.full', retry: true }],
+]);
+
 export function describeRefusal(error: ApiError, timeZone: string, locale: string | undefined): Refusal {
-  switch (error.code) {
-    case 'ROOM_ENDED':
-      return { message: 'This class has ended. It opens again when your teacher restarts it.', retry: true };
-    case 'ROOM_NOT_OPEN': {
-      const opensAt = typeof error.details?.opensAt === 'string' ? new Date(error.details.opensAt) : undefined;
-      if (!opensAt || Number.isNaN(opensAt.getTime())) return { message: 'This class is not open yet.', retry: true };
-      const when = new Intl.DateTimeFormat(locale, {
-        timeZone,
-        weekday: 'long',
-        month: 'long',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: '2-digit',
-        timeZoneName: 'short',
-      }).format(opensAt);
-      return { message: `This class is not open yet. You can join from ${when}.`, retry: true };
-    }
-    case 'PARTICIPANT_REMOVED':
-      return { message: 'Your teacher removed you from this class for the rest of the session.', retry: false };
-    case 'ROOM_LOCKED':
-      return { message: 'Your teacher has locked this class: nobody else can join right now.', retry: true };
-    case 'WAITING_FOR_INSTRUCTOR':
-      return { message: 'The class starts when your teacher joins. This page tries again by itself.', retry: true };
-    case 'WAITING_DENIED':
-      return { message: 'Your teacher declined your request to join this class.', retry: false };
-    case 'ROOM_FULL':
-      return { message: 'This class is full. Try again when someone leaves.', retry: true };
-    default:
-      return { message: error.message, retry: true };
-  }
+  if (error.code === 'ROOM_NOT_OPEN') return notOpen(error, timeZone, locale);
+  const known = SENTENCES.get(error.code);
+  // Other codes: the server's own sentence (docs/errors.md).
+  return known ? { message: t(known.key), retry: known.retry } : { message: error.message, retry: true };
+}
+
+/** "This class is not open yet. You can join from Tuesday, October 14, 2:00 PM CEST." */
+function notOpen(error: ApiError, timeZone: string, locale: string | undefined): Refusal {
+  const opensAt = typeof error.details?.opensAt === 'string' ? new Date(error.details.opensAt) : undefined;
+  if (!opensAt || Number.isNaN(opensAt.getTime())) return { message: t('refusal.notOpen'), retry: true };
+  const when = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(opensAt);
+  return { message: t('refusal.notOpenUntil', { when }), retry: true };
 }

@@ -1,12 +1,25 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { MeResponse } from '../api/contract';
 import { ApiClient, ApiError, isApiError } from '../api/client';
+import { applyBranding, brandingOf } from '../branding';
 import { useDocumentTitle } from '../components/use-document-title';
+import { withParts } from '../components/with-parts';
+import { setLocale, t } from '../i18n';
+import { pickLocale } from '../time';
 import { DeepLinkingPage } from './deep-linking-page';
 import { PreJoinPage } from './pre-join-page';
 import { SessionEndedPage } from './session-ended-page';
 
 type Load = { state: 'loading' } | { state: 'loaded'; me: MeResponse } | { state: 'failed'; error: ApiError };
+
+/**
+ * The launch's language (LTI launch_presentation.locale), else the browser's; a tag Intl rejects (an LMS
+ * sending 'en_US' is fixed up by pickLocale, nonsense is not) falls back too, and a failed catalog load
+ * leaves English rather than no page.
+ */
+async function switchToLaunchLocale(me: MeResponse): Promise<void> {
+  await setLocale(pickLocale(me.locale) ?? navigator.language).catch(() => setLocale('en'));
+}
 
 /** /launch: where /lti/launch sends the browser with `#token=...`. Picks the page for the launch's message. */
 export function Launcher({ token }: { token: string | undefined }) {
@@ -18,12 +31,17 @@ export function Launcher({ token }: { token: string | undefined }) {
     if (!api) return;
     const abort = new AbortController();
     api.me(abort.signal).then(
-      (me) => setLoad({ state: 'loaded', me }),
+      async (me) => {
+        applyBranding(brandingOf(me));
+        // Every string of the page comes from the launch's catalog: switch before rendering it.
+        await switchToLaunchLocale(me);
+        if (!abort.signal.aborted) setLoad({ state: 'loaded', me });
+      },
       (err: unknown) => {
         if (abort.signal.aborted) return;
         setLoad({
           state: 'failed',
-          error: isApiError(err) ? err : new ApiError(0, 'UNKNOWN', 'Something went wrong.'),
+          error: isApiError(err) ? err : new ApiError(0, 'UNKNOWN', t('common.somethingWrong')),
         });
       },
     );
@@ -38,25 +56,22 @@ export function Launcher({ token }: { token: string | undefined }) {
 }
 
 function LoadingPage() {
-  useDocumentTitle('Opening');
+  useDocumentTitle(t('launcher.loadingTitle'));
   return (
     <main aria-busy="true">
-      <p role="status">Opening the live class…</p>
+      <p role="status">{t('launcher.loading')}</p>
     </main>
   );
 }
 
 function FailedPage({ error }: { error: ApiError }) {
-  useDocumentTitle('Could not open');
+  useDocumentTitle(t('launcher.failedTitle'));
   return (
     <main>
-      <h1>The live class could not be opened</h1>
+      <h1>{t('launcher.failedHeading')}</h1>
       <div role="alert">
         <p>{error.message}</p>
-        <p class="hint">
-          Error code: <code>{error.code}</code>. Try opening the activity again from your course; if it keeps happening,
-          tell your course administrator this code.
-        </p>
+        <p class="hint">{withParts(t('launcher.failedHint'), { code: <code>{error.code}</code> })}</p>
       </div>
     </main>
   );

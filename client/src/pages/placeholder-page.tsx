@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../i18n';
 
 /** The part of GET /readyz this page shows. */
 interface Readiness {
@@ -27,18 +28,21 @@ export function PlaceholderPage() {
 
   return (
     <main>
-      <h1>Live class</h1>
-      <p>The live-class tool is running. Open it from your course to join a class.</p>
+      <h1>{t('common.appName')}</h1>
+      <p>{t('placeholder.intro')}</p>
       <section aria-labelledby="services-heading">
-        <h2 id="services-heading">Services</h2>
+        <h2 id="services-heading">{t('placeholder.services')}</h2>
         <div role="status" aria-live="polite">
-          {load.state === 'loading' && <p>Checking services…</p>}
-          {load.state === 'failed' && <p>Could not reach the tool.</p>}
+          {load.state === 'loading' && <p>{t('placeholder.checking')}</p>}
+          {load.state === 'failed' && <p>{t('placeholder.unreachable')}</p>}
           {load.state === 'loaded' && (
             <ul>
               {SERVICES.map((name) => (
                 <li key={name} data-service={name}>
-                  {name}: {load.readiness.checks[name]?.ok ? 'OK' : 'unavailable'}
+                  {t('placeholder.service', {
+                    name,
+                    status: t(load.readiness.checks[name]?.ok ? 'placeholder.ok' : 'placeholder.unavailable'),
+                  })}
                 </li>
               ))}
             </ul>

@@ -3,18 +3,21 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AppRole, MeResponse } from '../api/contract';
 import { isApiError, type ApiClient } from '../api/client';
 import type { JoinGrant } from '../api/room-types';
+import { BrandLogo } from '../branding';
 import { useDocumentTitle } from '../components/use-document-title';
-import { formatSchedule, pickLocale, pickTimeZone } from '../time';
+import { withParts } from '../components/with-parts';
+import { currentLocale, t } from '../i18n';
+import { formatSchedule, pickTimeZone } from '../time';
 import type * as RoomChunkModule from '../room/room-app';
 import { describeRefusal, type Refusal } from './join-refusal';
 import { deviceIdOf, useMediaPreview } from '../media/use-media-preview';
 import { MediaPanel, type MediaChoice } from './pre-join/media-panel';
 
-const ROLE_TEXT: Record<AppRole, string> = {
-  instructor: 'an instructor',
-  participant: 'a participant',
-  observer: 'an observer',
-};
+const ROLE_TEXT = {
+  instructor: 'prejoin.role.instructor',
+  participant: 'prejoin.role.participant',
+  observer: 'prejoin.role.observer',
+} as const satisfies Record<AppRole, string>;
 
 const browserTimeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -66,7 +69,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
     setHandedOff(true);
   };
   const timeZone = pickTimeZone(me.timezone, browserTimeZone());
-  const locale = pickLocale(me.locale);
+  const locale = currentLocale();
   const statusRef = useRef<HTMLDivElement>(null);
 
   const join = async () => {
@@ -83,7 +86,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
       } else if (isApiError(err)) {
         setRefusal({ ...describeRefusal(err, timeZone, locale), code: err.code });
       } else {
-        setRefusal({ message: 'The class could not be loaded. Try again.', retry: true, code: 'UNKNOWN' });
+        setRefusal({ message: t('prejoin.loadFailed'), retry: true, code: 'UNKNOWN' });
       }
     } finally {
       setPending(false);
@@ -117,12 +120,12 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
       )}
       {handedOff && (
         <p class="notice" role="status">
-          The class is open in a new window. You can close this one, or join here without camera and microphone.
+          {t('prejoin.handedOff')}
         </p>
       )}
       <div class="actions">
         <button type="button" onClick={() => void join()} aria-disabled={pending ? 'true' : undefined}>
-          {pending ? 'Joining…' : refusal?.retry ? 'Try again' : 'Join the class'}
+          {t(pending ? 'prejoin.joining' : refusal?.retry ? 'common.tryAgain' : 'prejoin.join')}
         </button>
       </div>
       <div ref={statusRef} role="status" aria-live="polite">
@@ -150,14 +153,14 @@ function isGrant(value: unknown): value is JoinGrant {
 interface DetailsProps {
   me: MeResponse;
   timeZone: string;
-  locale: string | undefined;
+  locale: string;
   children: ComponentChildren;
 }
 
 /** The class, its schedule, and who you are. */
 function PreJoinDetails({ me, timeZone, locale, children }: DetailsProps) {
   const settings = me.activity?.settings;
-  const title = settings?.title ?? me.resourceLink?.title ?? 'Live class';
+  const title = settings?.title ?? me.resourceLink?.title ?? t('common.appName');
   useDocumentTitle(title);
   const schedule = settings?.startAt
     ? formatSchedule(settings.startAt, settings.durationMinutes, timeZone, locale)
@@ -165,23 +168,26 @@ function PreJoinDetails({ me, timeZone, locale, children }: DetailsProps) {
 
   return (
     <main>
+      <BrandLogo me={me} />
       <p class="eyebrow">{me.context?.title ?? me.platform.name}</p>
       <h1>{title}</h1>
       {settings?.description && <p class="description">{settings.description}</p>}
       <dl class="facts">
-        <dt>When</dt>
-        <dd>{schedule ? <time dateTime={settings?.startAt ?? undefined}>{schedule}</time> : 'No fixed time'}</dd>
+        <dt>{t('prejoin.when')}</dt>
+        <dd>
+          {schedule ? <time dateTime={settings?.startAt ?? undefined}>{schedule}</time> : t('prejoin.noFixedTime')}
+        </dd>
         {settings?.audioOnly && (
           <>
-            <dt>Format</dt>
-            <dd>Audio only</dd>
+            <dt>{t('prejoin.format')}</dt>
+            <dd>{t('prejoin.audioOnly')}</dd>
           </>
         )}
-        <dt>Signed in as</dt>
-        <dd>{me.user.name || 'Unnamed user'}</dd>
+        <dt>{t('prejoin.signedInAs')}</dt>
+        <dd>{me.user.name || t('prejoin.unnamedUser')}</dd>
       </dl>
       <p data-role={me.user.role}>
-        You are joining as <strong>{ROLE_TEXT[me.user.role]}</strong>.
+        {withParts(t('prejoin.joiningAs'), { role: <strong>{t(ROLE_TEXT[me.user.role])}</strong> })}
       </p>
       {children}
     </main>

@@ -1,12 +1,13 @@
 import { useDocumentTitle } from '../components/use-document-title';
+import { t } from '../i18n';
 
 /** Shown without a launch token, or when the API answers 401: only a new launch from the LMS helps. */
 export function SessionEndedPage() {
-  useDocumentTitle('Session ended');
+  useDocumentTitle(t('sessionEnded.title'));
   return (
     <main>
-      <h1>Your session has ended</h1>
-      <p>Open the activity again from your course.</p>
+      <h1>{t('sessionEnded.heading')}</h1>
+      <p>{t('sessionEnded.body')}</p>
     </main>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { JoinGrant } from '../api/room-types';
 import { WAITING_TOPIC, type WaitingMessage } from '../api/room-types';
 import { useDocumentTitle } from '../components/use-document-title';
+import { t } from '../i18n';
 import { RoomConnection } from './room-connection';
 
 interface Props {
@@ -14,7 +15,7 @@ interface Props {
 /** The waiting room: a silent lobby connection where the tool pushes the teacher's answer. */
 export function WaitingPage({ lobby, onAdmitted, onBack }: Props) {
   const [state, setState] = useState<'connecting' | 'waiting' | 'denied' | 'failed'>('connecting');
-  useDocumentTitle(state === 'denied' ? 'Request declined' : 'Waiting room');
+  useDocumentTitle(t(state === 'denied' ? 'waiting.declinedTitle' : 'waiting.title'));
   const admitted = useRef(onAdmitted);
   admitted.current = onAdmitted;
 
@@ -38,24 +39,20 @@ export function WaitingPage({ lobby, onAdmitted, onBack }: Props) {
   if (state === 'denied') {
     return (
       <main>
-        <h1>Your request was declined</h1>
-        <p>Your teacher declined your request to join this class.</p>
+        <h1>{t('waiting.declinedHeading')}</h1>
+        <p>{t('refusal.denied')}</p>
       </main>
     );
   }
   return (
     <main aria-busy={state === 'connecting' ? 'true' : undefined}>
-      <h1>Waiting room</h1>
+      <h1>{t('waiting.title')}</h1>
       <div role="status" aria-live="polite">
-        {state === 'failed' ? (
-          <p>The waiting room could not be reached. Go back and try again.</p>
-        ) : (
-          <p>Your teacher has been told you are here. You will join the class as soon as they let you in.</p>
-        )}
+        <p>{t(state === 'failed' ? 'waiting.failed' : 'waiting.told')}</p>
       </div>
       <div class="actions">
         <button type="button" onClick={onBack}>
-          Leave the waiting room
+          {t('waiting.leave')}
         </button>
       </div>
     </main>

@@ -4,4 +4,9 @@ export const common = {
   'role.participant': 'Student',
   'role.observer': 'Observer',
   'common.unreachable': 'The tool could not be reached. Try again.',
+  'common.appName': 'Live class',
+  /** Every tab title: the page, then the tool. */
+  'common.documentTitle': '{page} — Live class',
+  'common.somethingWrong': 'Something went wrong.',
+  'common.tryAgain': 'Try again',
 };

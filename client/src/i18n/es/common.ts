@@ -5,4 +5,8 @@ export const common: Record<keyof typeof en, string> = {
   'role.participant': 'Estudiante',
   'role.observer': 'Observador',
   'common.unreachable': 'No se pudo conectar con la herramienta. Inténtalo de nuevo.',
+  'common.appName': 'Clase en vivo',
+  'common.documentTitle': '{page} — Clase en vivo',
+  'common.somethingWrong': 'Algo salió mal.',
+  'common.tryAgain': 'Intentar de nuevo',
 };

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { t } from '../../i18n';
 import { watchLevel } from '../../media/level-meter';
 import { describeProblem, type DeviceKind, type MediaProblem } from '../../media/media-errors';
 import { deviceIdOf, type PreviewState } from '../../media/use-media-preview';
@@ -33,20 +34,22 @@ export function MediaPanel({ preview, choice, onChange, cameraAllowed, onOpenInN
 
   return (
     <section class="prejoin-media" aria-labelledby="prejoin-media-heading">
-      <h2 id="prejoin-media-heading">Camera and microphone</h2>
+      <h2 id="prejoin-media-heading">{t('media.heading')}</h2>
       {cameraAllowed && (
         <div class="preview" data-state={preview.video ? 'on' : 'off'}>
           {preview.video ? (
             <PreviewVideo track={preview.video} />
           ) : (
             <p class="preview-off">
-              {preview.pending
-                ? 'Starting your camera…'
-                : problems.camera
-                  ? 'Camera unavailable'
-                  : choice.camera
-                    ? 'No camera preview'
-                    : 'Camera off'}
+              {t(
+                preview.pending
+                  ? 'media.starting'
+                  : problems.camera
+                    ? 'media.cameraUnavailable'
+                    : choice.camera
+                      ? 'media.noPreview'
+                      : 'media.cameraOff',
+              )}
             </p>
           )}
         </div>
@@ -56,20 +59,16 @@ export function MediaPanel({ preview, choice, onChange, cameraAllowed, onOpenInN
           {sentences.map((s) => (
             <p key={s}>{s}</p>
           ))}
-          <p class="hint">
-            {fixable && onOpenInNewWindow
-              ? 'Open the class in a new window to use them, or join here to listen and watch.'
-              : 'You can still join, with them off, to listen and watch.'}
-          </p>
+          <p class="hint">{t(fixable && onOpenInNewWindow ? 'media.useNewWindow' : 'media.joinWithout')}</p>
           {fixable && onOpenInNewWindow && (
             <button type="button" class="secondary" onClick={onOpenInNewWindow}>
-              Open in new window
+              {t('media.openInNewWindow')}
             </button>
           )}
         </div>
       )}
       <fieldset class="group">
-        <legend>When I join</legend>
+        <legend>{t('media.whenIJoin')}</legend>
         <div class="field check">
           <input
             id="join-microphone"
@@ -77,7 +76,7 @@ export function MediaPanel({ preview, choice, onChange, cameraAllowed, onOpenInN
             checked={choice.microphone}
             onChange={(e) => set({ microphone: e.currentTarget.checked })}
           />
-          <label for="join-microphone">Turn my microphone on</label>
+          <label for="join-microphone">{t('media.microphoneOn')}</label>
         </div>
         {cameraAllowed && (
           <div class="field check">
@@ -87,7 +86,7 @@ export function MediaPanel({ preview, choice, onChange, cameraAllowed, onOpenInN
               checked={choice.camera}
               onChange={(e) => set({ camera: e.currentTarget.checked })}
             />
-            <label for="join-camera">Turn my camera on</label>
+            <label for="join-camera">{t('media.cameraOn')}</label>
           </div>
         )}
       </fieldset>
@@ -135,10 +134,10 @@ function PreviewVideo({ track }: { track: MediaStreamTrack }) {
       video.srcObject = null;
     };
   }, [track]);
-  return <video ref={ref} class="preview-video" muted autoPlay playsInline aria-label="Your camera preview" />;
+  return <video ref={ref} class="preview-video" muted autoPlay playsInline aria-label={t('media.preview')} />;
 }
 
-const LABELS: Record<DeviceKind, string> = { camera: 'Camera', microphone: 'Microphone' };
+const LABELS = { camera: 'media.camera', microphone: 'media.microphone' } as const;
 
 function DeviceSelect(props: {
   kind: DeviceKind;
@@ -151,11 +150,11 @@ function DeviceSelect(props: {
   const id = `device-${kind}`;
   return (
     <div class="field">
-      <label for={id}>{LABELS[kind]}</label>
+      <label for={id}>{t(LABELS[kind])}</label>
       <select id={id} value={value ?? ''} onChange={(e) => onSelect(e.currentTarget.value)}>
         {devices.map((d, i) => (
           <option key={d.deviceId} value={d.deviceId}>
-            {d.label || `${LABELS[kind]} ${i + 1}`}
+            {d.label || t('media.numbered', { device: t(LABELS[kind]), number: i + 1 })}
           </option>
         ))}
       </select>
@@ -175,7 +174,7 @@ function LevelMeter({ track }: { track: MediaStreamTrack }) {
   );
   return (
     <div class="field mic-level">
-      <label for="mic-level">Microphone level</label>
+      <label for="mic-level">{t('media.level')}</label>
       <meter id="mic-level" ref={ref} min={0} max={1} low={0.15} high={0.85} optimum={0.5} />
     </div>
   );
