@@ -35,8 +35,16 @@ export async function setLocale(locale: string | undefined): Promise<void> {
   const next = languageOf(locale);
   catalog = await LOADERS[next]();
   language = next;
-  tag = locale && next === languageOf(locale) ? locale : next;
-  rules = new Intl.PluralRules(tag);
+  // Keep the launch's own tag (es-MX dates) only when its language has a catalog: no French dates in English text.
+  const primary = (locale ?? '').toLowerCase().split(/[-_]/)[0];
+  tag = locale && primary === next ? locale.replace('_', '-') : next;
+  try {
+    rules = new Intl.PluralRules(tag);
+  } catch {
+    // A malformed tag from the LMS: the language's own rules and formats.
+    tag = next;
+    rules = new Intl.PluralRules(next);
+  }
   if (typeof document !== 'undefined') document.documentElement.lang = next;
 }
 
@@ -49,7 +57,7 @@ export const currentLocale = (): string => tag;
 export function t(key: MessageKey, vars?: Vars): string {
   const template = catalog[key] ?? en[key];
   if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole: string, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 /** A counted message: `{count}` plus the plural form the language needs for it. */

@@ -76,7 +76,7 @@ export const pages = {
   'media.problem.not-found.both': 'No camera or microphone was found.',
   'media.problem.in-use.camera': 'Your camera is in use by another application, or could not be started.',
   'media.problem.in-use.microphone': 'Your microphone is in use by another application, or could not be started.',
-  'media.problem.in-use.both': 'Your camera and microphone is in use by another application, or could not be started.',
+  'media.problem.in-use.both': 'Your camera and microphone are in use by another application, or could not be started.',
   'media.problem.unsupported.camera': 'This browser cannot use a camera on this page.',
   'media.problem.unsupported.microphone': 'This browser cannot use a microphone on this page.',
   'media.problem.unsupported.both': 'This browser cannot use a camera and microphone on this page.',
