@@ -10,6 +10,7 @@ const REJOIN: Record<EndReason, boolean> = {
   duplicate: true,
   left: true,
   lost: true,
+  locked: true,
 };
 
 /** What the room page turns into when the connection is over. */

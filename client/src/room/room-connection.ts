@@ -10,7 +10,7 @@ import {
 import type { JoinGrant } from '../api/room-types';
 
 /** Why the room closed for good, as the end screens tell it. */
-export type EndReason = 'ended' | 'removed' | 'duplicate' | 'left' | 'lost';
+export type EndReason = 'ended' | 'removed' | 'duplicate' | 'left' | 'lost' | 'locked';
 
 export type Source = 'camera' | 'microphone' | 'screen';
 

@@ -113,6 +113,9 @@ export const pages = {
   'end.left.body': 'You can join again while the class is on.',
   'end.lost.title': 'The connection was lost',
   'end.lost.body': 'The class could not be reached. Check your connection and join again.',
+  'end.locked.title': 'The class was locked',
+  'end.locked.body':
+    'Your connection dropped and the teacher locked the class meanwhile, so you could not get back in. Ask your teacher to unlock it, then join again.',
   'end.joinAgain': 'Join again',
 
   // Deep linking: "Add a live class".

@@ -102,6 +102,9 @@ export const pages: Record<keyof typeof en, string> = {
   'end.left.body': 'Puedes volver a unirte mientras la clase siga en curso.',
   'end.lost.title': 'Se perdió la conexión',
   'end.lost.body': 'No se pudo conectar con la clase. Revisa tu conexión y vuelve a unirte.',
+  'end.locked.title': 'La clase fue bloqueada',
+  'end.locked.body':
+    'Tu conexión se cortó y mientras tanto el docente bloqueó la clase, así que no pudiste volver a entrar. Pídele a tu docente que la desbloquee y vuelve a unirte.',
   'end.joinAgain': 'Volver a unirme',
 
   'deepLink.title': 'Agregar una clase en vivo',
