@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       apiSecret: env.stack.livekit.apiSecret,
       requestTimeoutMs: 5000,
     });
-    const grants = grantsFor('participant', { audioOnly: false, publishers: 'everyone' });
+    const grants = grantsFor('participant', { audioOnly: false, publishers: 'everyone' }, { chatEnabled: true });
     const signing = await timed(SIGN_COUNT, 1, async (i) => {
       await gateway.mintJoinToken({
         room: 'bench',

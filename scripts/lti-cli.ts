@@ -10,7 +10,9 @@ import { projectRoot } from '../src/paths.js';
 
 const USAGE = `usage:
   npm run lti -- platforms add --issuer URL --client-id ID --name NAME --auth-login-url URL \\
-      --access-token-url URL --jwks-url URL --deployment-id ID [--deployment-id ID ...]
+      --access-token-url URL --jwks-url URL --deployment-id ID [--deployment-id ID ...] \
+      [--brand-color '#rrggbb'] [--logo-url https://...]
+      (adding an existing issuer + client id merges deployments; a brand option replaces its branding)
   npm run lti -- platforms list
   npm run lti -- platforms remove <id>
   npm run lti -- platforms activate <id>
@@ -53,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
       'access-token-url': { type: 'string' },
       'jwks-url': { type: 'string' },
       'deployment-id': { type: 'string', multiple: true },
+      'brand-color': { type: 'string' },
+      'logo-url': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       accessTokenUrl: values['access-token-url'],
       jwksUrl: values['jwks-url'],
       deploymentIds: values['deployment-id'] ?? [],
+      ...brandingOption(values['brand-color'], values['logo-url']),
     });
   } else if (verb === 'list') {
     result = await call(base, 'GET', '/platforms');
@@ -84,6 +89,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.log(JSON.stringify(result, null, 2));
   return 0;
+}
+
+/** Only when a brand option is given: otherwise re-adding a platform keeps its branding. */
+function brandingOption(color: string | undefined, logoUrl: string | undefined) {
+  if (color === undefined && logoUrl === undefined) return {};
+  return { branding: { ...(color ? { color } : {}), ...(logoUrl ? { logoUrl } : {}) } };
 }
 
 function usage(): number {

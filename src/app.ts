@@ -24,6 +24,8 @@ export interface AppDeps {
   };
   /** Origins allowed to frame the tool (registered LMSs). */
   frameAncestors?: () => Promise<string[]>;
+  /** Origins the launcher may load images from besides its own (configured and registered logos). */
+  imgOrigins?: () => Promise<string[]>;
   /** Built launcher assets (index.html + assets/). */
   clientDir?: string;
   isShuttingDown?: () => boolean;
@@ -36,7 +38,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.config.server.trustProxy);
 
   app.use(securityHeaders);
-  if (deps.frameAncestors) app.use(frameAncestorsPolicy(deps.frameAncestors));
+  if (deps.frameAncestors) app.use(contentSecurityPolicy(deps.frameAncestors, deps.imgOrigins));
   app.use(
     healthRouter({
       checks: deps.readiness,
@@ -68,13 +70,21 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 };
 
 /**
- * Only registered LMSs may frame the tool. No CORS headers are ever sent: the launcher calls the API
- * from the tool's own origin, so cross-origin callers get the browser's default refusal.
+ * Only registered LMSs may frame the tool, and images come only from the tool itself and the logo origins
+ * an operator configured or registered for a platform. No CORS headers are ever sent: the launcher calls
+ * the API from the tool's own origin, so cross-origin callers get the browser's default refusal.
  */
-function frameAncestorsPolicy(origins: () => Promise<string[]>): RequestHandler {
+function contentSecurityPolicy(
+  frameAncestors: () => Promise<string[]>,
+  imgOrigins: () => Promise<string[]> = async () => [],
+): RequestHandler {
   return (_req, res, next) => {
-    origins().then((list) => {
-      res.setHeader('content-security-policy', `frame-ancestors ${["'self'", ...list].join(' ')}`);
+    Promise.all([frameAncestors(), imgOrigins()]).then(([frames, images]) => {
+      const policy = [
+        `frame-ancestors ${["'self'", ...frames].join(' ')}`,
+        `img-src ${["'self'", 'data:', ...images].join(' ')}`,
+      ];
+      res.setHeader('content-security-policy', policy.join('; '));
       next();
     }, next);
   };

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { brandingSchema } from './branding.js';
 import { configDir } from './paths.js';
 
 /**
@@ -63,6 +64,14 @@ const schema = z
     health: z.object({ checkTimeoutMs: z.number().int().positive() }).strict(),
     cleanup: z.object({ intervalMs: z.number().int().positive() }).strict(),
     demo: z.object({ enabled: z.boolean() }).strict(),
+    rooms: z
+      .object({
+        /** LiveKit join tokens cannot be revoked: short lives, renewed by the launcher before expiry. */
+        tokenTtlSeconds: z.number().int().min(60).max(86_400),
+      })
+      .strict(),
+    /** The launcher's default look; a platform registration may override it. */
+    branding: brandingSchema,
   })
   .strict();
 
@@ -83,6 +92,9 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   LTI_ENCRYPTION_KEY: 'lti.encryptionKey',
   ADMIN_API_KEY: 'admin.apiKey',
   DEMO_ENABLED: 'demo.enabled',
+  ROOM_TOKEN_TTL_SECONDS: 'rooms.tokenTtlSeconds',
+  BRANDING_COLOR: 'branding.color',
+  BRANDING_LOGO_URL: 'branding.logoUrl',
 };
 
 const SECRET_KEYS = ['livekit.apiKey', 'livekit.apiSecret', 'lti.encryptionKey', 'admin.apiKey'];

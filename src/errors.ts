@@ -31,6 +31,11 @@ export const ERROR_CODES = {
   LIVEKIT_NOT_FOUND: { status: 404, message: 'The room or participant is not on the media server (any more).' },
   LIVEKIT_REQUEST_FAILED: { status: 502, message: 'The media server refused the request.' },
   PLATFORM_NOT_FOUND: { status: 404, message: 'No LMS registration has this id.' },
+  PLATFORM_BRANDING_INVALID: {
+    status: 400,
+    message:
+      'The branding is invalid: color must be #rrggbb, logoUrl an https URL (http only for localhost) of at most 2048 characters.',
+  },
   LTI_LOGIN_INVALID: {
     status: 400,
     message: 'The LMS started the launch without the required login parameters (iss, login_hint, target_link_uri).',

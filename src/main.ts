@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { createApp } from './app.js';
+import { logoOrigin } from './branding.js';
 import { ConfigError, livekitApiUrl, loadConfig, type AppConfig } from './config.js';
 import { startCleanupJob } from './db/cleanup-job.js';
 import { openDatabase } from './db/connection.js';
@@ -82,7 +83,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
     store: roomStore,
     livekit,
     livekitUrl: config.livekit.url,
-    tokenTtlSeconds: 10 * 60,
+    tokenTtlSeconds: config.rooms.tokenTtlSeconds,
     logger,
   });
   const controls = createRoomControls({ store: roomStore, livekit, rooms });
@@ -118,6 +119,9 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
     clientDir,
     isShuttingDown: () => shuttingDown,
     frameAncestors: () => platforms.frameAncestors(),
+    imgOrigins: async () => [
+      ...new Set([logoOrigin(config.branding), ...(await platforms.logoOrigins())].filter((o) => o !== undefined)),
+    ],
     readiness: [
       {
         name: 'database',
@@ -151,6 +155,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
         platforms,
         activities,
         lti,
+        branding: config.branding,
         roomStatus: async (session) => roomStatusOf({ rooms, store: roomStore }, await memberFor(session, activities)),
       }),
       admin: adminRouter({ apiKey: config.admin.apiKey, platforms, apiKeys }),

@@ -28,6 +28,8 @@ const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
   const { _id, __v, ...rest } = doc;
   return rest as T;
 };
+/** Rooms stored before chat could be switched off have no `chatEnabled`: their chat is on. */
+const toRoom = (doc: RoomRecord): RoomRecord => ({ ...strip(doc), chatEnabled: doc.chatEnabled ?? true });
 
 /**
  * A new session starts with fresh powers (mutes, removals, admissions are per session), except people
@@ -61,7 +63,7 @@ export function createRoomStore(connection: Connection): RoomStore {
   const room = async (key: string): Promise<RoomRecord> => {
     const doc = await Rooms.findOne({ key }).lean<RoomRecord>();
     if (!doc) throw new Error(`room ${key} does not exist`);
-    return strip(doc);
+    return toRoom(doc);
   };
   const session = async (sessionId: string | undefined): Promise<SessionRecord | undefined> => {
     if (!sessionId) return undefined;
@@ -72,10 +74,18 @@ export function createRoomStore(connection: Connection): RoomStore {
   return queuedPerRoom({
     async ensure(input) {
       const existing = await Rooms.findOne({ key: input.key }).lean<RoomRecord>();
-      if (existing) return strip(existing);
+      if (existing) return toRoom(existing);
       const now = new Date();
       try {
-        await Rooms.create({ ...input, state: 'created', locked: false, controls: {}, createdAt: now, updatedAt: now });
+        await Rooms.create({
+          ...input,
+          state: 'created',
+          locked: false,
+          chatEnabled: true,
+          controls: {},
+          createdAt: now,
+          updatedAt: now,
+        });
       } catch (err) {
         if (!isDuplicate(err)) throw err;
       }
@@ -83,7 +93,7 @@ export function createRoomStore(connection: Connection): RoomStore {
     },
     async get(key) {
       const doc = await Rooms.findOne({ key }).lean<RoomRecord>();
-      return doc ? strip(doc) : undefined;
+      return doc ? toRoom(doc) : undefined;
     },
     async setState(key, patch) {
       await Rooms.updateOne({ key }, { $set: { ...patch, updatedAt: new Date() } });
@@ -130,6 +140,8 @@ export function createRoomStore(connection: Connection): RoomStore {
       const open = await session(current.currentSessionId);
       if (!open || open.endedAt) return open;
       await Sessions.updateOne({ sessionId: open.sessionId, endedAt: null }, { $set: { endedAt: at, present: [] } });
+      // The next class starts with chat on, as a teacher expects; a switch flipped between classes still holds.
+      await Rooms.updateOne({ key }, { $set: { chatEnabled: true, updatedAt: new Date() } });
       return session(open.sessionId);
     },
     async currentSession(key) {

@@ -10,7 +10,14 @@ import {
   membershipsUrl,
   type DemoContext,
 } from './demo-context.js';
-import { DEMO_COURSE, ROLE_CLAIMS, userFor, type DemoRole } from './demo-roster.js';
+import {
+  DEFAULT_DEMO_LOCALE,
+  DEMO_COURSE,
+  ROLE_CLAIMS,
+  userFor,
+  type DemoLocale,
+  type DemoRole,
+} from './demo-roster.js';
 import { FIRST_ACTIVITY } from './demo-state.js';
 
 export type DemoMessageType = 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
@@ -21,6 +28,8 @@ export interface IdTokenInput {
   nonce: string;
   resourceLinkId?: string;
   userId?: string;
+  /** The user's language, as an LMS sends it in both `locale` and `launch_presentation.locale`. */
+  locale?: DemoLocale;
 }
 
 const ID_TOKEN_TTL_SECONDS = 300;
@@ -31,6 +40,7 @@ export function buildIdTokenClaims(ctx: DemoContext, input: IdTokenInput): Recor
   const user = userFor(input.userId, input.role);
   const now = Math.floor(Date.now() / 1000);
   const deepLinking = messageType === 'LtiDeepLinkingRequest';
+  const locale = input.locale ?? DEFAULT_DEMO_LOCALE;
   const targetLinkUri = deepLinking ? (ctx.tool.deepLinkUrl ?? ctx.tool.launchUrl) : ctx.tool.launchUrl;
 
   const claims: Record<string, unknown> = {
@@ -45,7 +55,7 @@ export function buildIdTokenClaims(ctx: DemoContext, input: IdTokenInput): Recor
     given_name: user.givenName,
     family_name: user.familyName,
     email: user.email,
-    locale: 'en-US',
+    locale,
     [`${LTI}/message_type`]: messageType,
     [`${LTI}/version`]: '1.3.0',
     [`${LTI}/deployment_id`]: ctx.deploymentId,
@@ -65,7 +75,7 @@ export function buildIdTokenClaims(ctx: DemoContext, input: IdTokenInput): Recor
       contact_email: 'lms-admin@demo.example.edu',
       url: `${ctx.publicUrl}/demo`,
     },
-    [`${LTI}/launch_presentation`]: { document_target: 'iframe', locale: 'en-US', return_url: `${ctx.publicUrl}/demo` },
+    [`${LTI}/launch_presentation`]: { document_target: 'iframe', locale, return_url: `${ctx.publicUrl}/demo` },
     [AGS_CLAIM]: {
       scope: ALL_SCOPES.filter((s) => s !== SCOPES.memberships),
       lineitems: lineItemsUrl(ctx, DEMO_COURSE.id),

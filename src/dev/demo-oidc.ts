@@ -3,13 +3,17 @@ import { z } from 'zod';
 import { buildIdTokenClaims } from './demo-claims.js';
 import { params, type DemoContext } from './demo-context.js';
 import { autoPostPage, errorPage } from './demo-pages.js';
-import { DEMO_ROLES, defaultUser, type DemoRole } from './demo-roster.js';
+import { DEMO_LOCALE_IDS, DEMO_ROLES, defaultUser, type DemoRole } from './demo-roster.js';
 import { FIRST_ACTIVITY } from './demo-state.js';
 
 /** Third-party initiated login (`/platform/launch`) and the OIDC authorization endpoint (`/platform/auth`). */
 
 const roleSchema = z.enum(DEMO_ROLES);
-const loginHintSchema = z.object({ userId: z.string().min(1).max(200), role: roleSchema }).strict();
+const localeSchema = z.enum(DEMO_LOCALE_IDS);
+/** Who launches, and in which language (the user's preference travels with the login, as in an LMS). */
+const loginHintSchema = z
+  .object({ userId: z.string().min(1).max(200), role: roleSchema, locale: localeSchema.optional() })
+  .strict();
 const messageHintSchema = z
   .object({ type: z.enum(['resource', 'deeplink']), resourceLinkId: z.string().min(1).max(200).optional() })
   .strict();
@@ -24,6 +28,8 @@ const launchSchema = z.object({
     .string()
     .regex(/^[\w.-]{1,200}$/)
     .optional(),
+  /** The launch language (default en-US): only the languages the launcher has. */
+  locale: localeSchema.optional(),
 });
 
 const authSchema = z.object({
@@ -80,7 +86,8 @@ export function oidcRouter(ctx: DemoContext): Router {
     const hint: MessageHint = deepLink ? { type: 'deeplink' } : { type: 'resource', resourceLinkId: activityId };
     const login = new URL(ctx.tool.loginUrl);
     login.searchParams.set('iss', ctx.issuer);
-    login.searchParams.set('login_hint', encodeHint({ userId: parsed.data.user ?? defaultUser(role).userId, role }));
+    const userId = parsed.data.user ?? defaultUser(role).userId;
+    login.searchParams.set('login_hint', encodeHint({ userId, role, locale: parsed.data.locale }));
     login.searchParams.set('lti_message_hint', encodeHint(hint));
     login.searchParams.set(
       'target_link_uri',
@@ -121,8 +128,12 @@ export function oidcRouter(ctx: DemoContext): Router {
       nonce: input.nonce,
       messageType: message.type === 'deeplink' ? 'LtiDeepLinkingRequest' : 'LtiResourceLinkRequest',
       resourceLinkId: message.resourceLinkId,
+      locale: user.locale,
     });
-    log.info({ userId: user.userId, role: user.role, message: message.type }, 'demo platform: launching the tool');
+    log.info(
+      { userId: user.userId, role: user.role, message: message.type, locale: user.locale },
+      'demo platform: launching the tool',
+    );
     res
       .set('cache-control', 'no-store')
       .type('html')

@@ -1,4 +1,4 @@
-import { DEMO_COURSE, defaultUser, type DemoUser } from './demo-roster.js';
+import { DEFAULT_DEMO_LOCALE, DEMO_COURSE, DEMO_LOCALES, defaultUser, type DemoUser } from './demo-roster.js';
 import type { Activity, LineItem, Score } from './demo-state.js';
 
 /** HTML of the demo LMS. Every interpolated value goes through `esc`. */
@@ -53,6 +53,10 @@ export function coursePage({ base, activities }: CoursePageInput): string {
     .map((a) => `<li><strong>${esc(a.title)}</strong> <span class="note">(${esc(a.resourceLinkId)})</span></li>`)
     .join('');
   const users = (['instructor', 'ta', 'student', 'observer'] as const).map(defaultUser);
+  const locales = Object.entries(DEMO_LOCALES)
+    // `lang` so a screen reader says "Español" in Spanish.
+    .map(([code, name]) => `<option value="${esc(code)}" lang="${esc(code.slice(0, 2))}">${esc(name)}</option>`)
+    .join('');
   return page(
     'Physics 101 — Demo University',
     `${header}
@@ -64,6 +68,8 @@ export function coursePage({ base, activities }: CoursePageInput): string {
       <input type="hidden" name="message" value="resource">
       <label for="activity">Activity to launch</label>
       <select id="activity" name="activity">${options}</select>
+      <label for="locale">Language</label>
+      <select id="locale" name="locale">${locales}</select>
       <div>
         <button type="submit" name="role" value="instructor">Join as instructor</button>
         <button type="submit" name="role" value="student">Join as student</button>
@@ -74,10 +80,17 @@ export function coursePage({ base, activities }: CoursePageInput): string {
     <form method="get" action="${esc(launch)}" target="tool-frame" aria-label="Add an activity">
       <input type="hidden" name="message" value="deeplink">
       <input type="hidden" name="role" value="instructor">
+      <input type="hidden" id="deep-link-locale" name="locale" value="${DEFAULT_DEMO_LOCALE}">
       <button type="submit" class="secondary">Add activity (deep linking)</button>
       <a href="${esc(base)}/gradebook">Gradebook</a>
     </form>
   </section>
+  <script>
+    // One language select for both forms (a select belongs to one form): adding an activity follows it.
+    document.getElementById('locale').addEventListener('change', (event) => {
+      document.getElementById('deep-link-locale').value = event.target.value;
+    });
+  </script>
   <section aria-labelledby="tool-heading">
     <h2 id="tool-heading">Tool</h2>
     <iframe name="tool-frame" id="tool-frame" title="Live class tool"

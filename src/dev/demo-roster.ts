@@ -3,6 +3,12 @@
 export const DEMO_ROLES = ['instructor', 'student', 'observer', 'ta'] as const;
 export type DemoRole = (typeof DEMO_ROLES)[number];
 
+/** The languages a demo user can launch in (LTI `locale` and `launch_presentation.locale`), with their names. */
+export const DEMO_LOCALES = { 'en-US': 'English', 'es-ES': 'Español' } as const;
+export type DemoLocale = keyof typeof DEMO_LOCALES;
+export const DEMO_LOCALE_IDS = Object.keys(DEMO_LOCALES) as [DemoLocale, ...DemoLocale[]];
+export const DEFAULT_DEMO_LOCALE: DemoLocale = 'en-US';
+
 export const DEMO_COURSE = {
   id: 'demo-course-physics-101',
   label: 'PHYS101',

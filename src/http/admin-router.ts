@@ -1,6 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Router, json, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { brandingSchema } from '../branding.js';
 import { AppError } from '../errors.js';
 import type { ApiKeyService } from '../integrations/api-keys.js';
 import type { PlatformService } from '../lti/platforms.js';
@@ -31,8 +32,19 @@ export const platformInputSchema = z
       .strict()
       .optional(),
     frameOrigins: z.array(httpUrl).max(20).optional(),
+    branding: brandingSchema.optional(),
   })
   .strict();
+
+/** Branding mistakes get their own code: the admin fixes a colour or a logo address, not the registration. */
+function parsePlatformInput(body: unknown): z.infer<typeof platformInputSchema> {
+  const branding = brandingSchema.optional().safeParse((body as { branding?: unknown } | null)?.branding);
+  if (!branding.success) {
+    const fields = branding.error.issues.map((i) => ({ path: ['branding', ...i.path].join('.'), message: i.message }));
+    throw new AppError('PLATFORM_BRANDING_INVALID', { details: { fields } });
+  }
+  return platformInputSchema.parse(body);
+}
 
 /** `Authorization: Bearer <ADMIN_API_KEY>`, compared in constant time. */
 export function adminAuth(apiKey: string): RequestHandler {
@@ -49,7 +61,8 @@ export function adminAuth(apiKey: string): RequestHandler {
 }
 
 /**
- * LMS registrations: POST/GET /api/admin/platforms, DELETE /:id, POST /:id/activate; integrator API keys:
+ * LMS registrations: POST/GET /api/admin/platforms (POST creates, or merges into the same issuer+client;
+ * `branding` given replaces the platform's branding), DELETE /:id, POST /:id/activate; integrator API keys:
  * POST/GET /api/admin/api-keys, DELETE /:id.
  */
 export function adminRouter(deps: { apiKey: string; platforms: PlatformService; apiKeys?: ApiKeyService }): Router {
@@ -60,7 +73,7 @@ export function adminRouter(deps: { apiKey: string; platforms: PlatformService; 
   router.post(
     '/platforms',
     asyncHandler(async (req, res) => {
-      const input = platformInputSchema.parse(req.body);
+      const input = parsePlatformInput(req.body);
       const { platform, created } = await deps.platforms.upsert({ ...input, source: 'admin' });
       req.log?.info({ platformId: platform.id, issuer: platform.issuer, created }, 'platform saved');
       res.status(created ? 201 : 200).json(platform);

@@ -1,4 +1,5 @@
 import { Router, json } from 'express';
+import { mergeBranding, type Branding } from '../branding.js';
 import { AppError } from '../errors.js';
 import type { LtiProvider } from '../lti/provider.js';
 import type { PlatformService } from '../lti/platforms.js';
@@ -15,6 +16,8 @@ export interface ApiRouterDeps {
   platforms: PlatformService;
   activities: ActivityStore;
   lti: Pick<LtiProvider, 'signDeepLinkingResponse'>;
+  /** The tool's default branding (config); a platform's own branding wins field by field. */
+  branding?: Branding;
   /** Room status for /me; absent in setups without rooms. */
   roomStatus?: (session: LaunchSession) => Promise<RoomStatus>;
 }
@@ -35,6 +38,7 @@ export function apiRouter(deps: ApiRouterDeps): Router {
         user: { id: s.user.id, name: s.user.name, role: s.role, email: s.user.email, picture: s.user.picture },
         messageType: s.messageType,
         platform: { id: s.platformId, name: platform?.name ?? s.issuer },
+        branding: mergeBranding(deps.branding ?? {}, platform?.branding),
         context: s.context,
         resourceLink: s.resourceLink ? { id: s.resourceLink.id, title: s.resourceLink.title } : undefined,
         activity,

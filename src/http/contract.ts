@@ -12,6 +12,8 @@ export interface MeResponse {
   user: { id: string; name: string; role: AppRole; email?: string; picture?: string };
   messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
   platform: { id: string; name: string };
+  /** The launcher's look for this platform (its override, else the tool default); absent when neither is set. */
+  branding?: { color?: string; logoUrl?: string };
   context?: { id: string; label?: string; title?: string };
   resourceLink?: { id: string; title?: string };
   /** The live class this launch opens; absent for deep linking. */
@@ -36,6 +38,8 @@ export interface DeepLinkingResponse {
 export interface RoomStatus {
   state: 'created' | 'live' | 'ended';
   locked: boolean;
+  /** False while an instructor has chat turned off (participants cannot publish data); on again next session. */
+  chatEnabled: boolean;
   sessionId: string | null;
   startedAt: string | null;
   participantCount: number;
@@ -58,6 +62,8 @@ export interface RoomStateResponse extends RoomStatus {
 }
 
 export type { ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-controls.js';
+/** The LiveKit room metadata (JSON) the tool writes: `{ title, locked, audioOnly, chatEnabled }`. */
+export type { RoomMetadata } from '../rooms/room-metadata.js';
 
 /** LiveKit data messages on topic 'waiting-room'. */
 export type WaitingMessage = { type: 'admitted' } | { type: 'denied' } | { type: 'queue'; queue: WaitingEntry[] };

@@ -90,6 +90,7 @@ export async function roomStatusOf(deps: Pick<RoomRouterDeps, 'rooms' | 'store'>
   return {
     state: room.state,
     locked: room.locked,
+    chatEnabled: room.chatEnabled,
     sessionId: live?.sessionId ?? null,
     startedAt: live?.startedAt.toISOString() ?? null,
     participantCount: live?.present.length ?? 0,

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { logoOrigin, type Branding } from '../branding.js';
 import { AppError } from '../errors.js';
 import type { IndexSpec } from '../db/indexes.js';
 import type { LtiPlatformKeys, LtiProvider } from './provider.js';
@@ -13,6 +14,8 @@ export interface Platform extends LtiPlatformKeys {
   roleMapping: RoleMappingOptions;
   /** Extra origins allowed to frame the tool (e.g. a Canvas school domain); issuer and login origins always are. */
   frameOrigins: string[];
+  /** This school's look in the launcher, over the tool default (empty: the default). */
+  branding: Branding;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -23,6 +26,8 @@ export interface PlatformInput extends LtiPlatformKeys {
   source?: Platform['source'];
   roleMapping?: RoleMappingOptions;
   frameOrigins?: string[];
+  /** Replaces the platform's branding when given (`{}` clears it). */
+  branding?: Branding;
 }
 
 export interface PlatformService {
@@ -36,6 +41,8 @@ export interface PlatformService {
   activate(id: string): Promise<Platform>;
   /** Origins of every active platform, for Content-Security-Policy frame-ancestors. Cached briefly. */
   frameAncestors(): Promise<string[]>;
+  /** Origins of the logos active platforms brand the launcher with, for img-src. Cached briefly. */
+  logoOrigins(): Promise<string[]>;
 }
 
 export const PLATFORM_COLLECTION = 'lti_platforms';
@@ -61,6 +68,7 @@ const schema = new Schema<PlatformDoc>(
     source: { type: String, enum: ['admin', 'dynamic', 'demo'], default: 'admin' },
     roleMapping: { type: Schema.Types.Mixed, default: {} },
     frameOrigins: { type: [String], default: [] },
+    branding: { type: Schema.Types.Mixed, default: {} },
   },
   { collection: PLATFORM_COLLECTION, timestamps: true, minimize: false },
 );
@@ -84,23 +92,37 @@ export function createPlatformService(
     source: doc.source,
     roleMapping: doc.roleMapping ?? {},
     frameOrigins: [...(doc.frameOrigins ?? [])],
+    branding: { ...doc.branding },
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   });
 
-  let ancestors: { at: number; origins: Promise<string[]> } | undefined;
+  /** The Content-Security-Policy origins every response needs, from the active platforms. */
+  interface PolicyOrigins {
+    frame: string[];
+    logos: string[];
+  }
+  let policy: { at: number; origins: Promise<PolicyOrigins> } | undefined;
   const invalidate = (): void => {
-    ancestors = undefined;
+    policy = undefined;
   };
-  const loadAncestors = async (): Promise<string[]> => {
-    const origins = new Set<string>();
+  const loadPolicyOrigins = async (): Promise<PolicyOrigins> => {
+    const frame = new Set<string>();
+    const logos = new Set<string>();
     for (const p of await Records.find({ active: true }).lean<PlatformDoc[]>()) {
       for (const url of [p.issuer, p.authLoginUrl, ...(p.frameOrigins ?? [])]) {
         const origin = originOf(url);
-        if (origin) origins.add(origin);
+        if (origin) frame.add(origin);
       }
+      const logo = logoOrigin(p.branding);
+      if (logo) logos.add(logo);
     }
-    return [...origins].sort();
+    return { frame: [...frame].sort(), logos: [...logos].sort() };
+  };
+  const policyOrigins = (): Promise<PolicyOrigins> => {
+    // Other tool instances may change platforms too: a short cache bounds how stale this gets.
+    if (!policy || Date.now() - policy.at > 30_000) policy = { at: Date.now(), origins: loadPolicyOrigins() };
+    return policy.origins;
   };
 
   const byId = async (id: string): Promise<PlatformDoc | null> =>
@@ -119,6 +141,7 @@ export function createPlatformService(
         jwksUrl: input.jwksUrl,
         ...(input.roleMapping ? { roleMapping: input.roleMapping } : {}),
         ...(input.frameOrigins ? { frameOrigins: input.frameOrigins } : {}),
+        ...(input.branding ? { branding: input.branding } : {}),
         ...(input.active !== undefined ? { active: input.active } : {}),
       };
       if (existing) {
@@ -169,10 +192,11 @@ export function createPlatformService(
       const updated = await Records.findByIdAndUpdate(doc._id, { active: true }, { new: true }).lean<PlatformDoc>();
       return toPlatform(updated as PlatformDoc);
     },
-    frameAncestors() {
-      // Other tool instances may change platforms too: a short cache bounds how stale this gets.
-      if (!ancestors || Date.now() - ancestors.at > 30_000) ancestors = { at: Date.now(), origins: loadAncestors() };
-      return ancestors.origins;
+    async frameAncestors() {
+      return (await policyOrigins()).frame;
+    },
+    async logoOrigins() {
+      return (await policyOrigins()).logos;
     },
   };
 }

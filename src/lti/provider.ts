@@ -52,15 +52,41 @@ export const LTIJS_EXPIRING_COLLECTIONS: readonly IndexSpec[] = [
   { collection: 'accesstokens', keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 3600 },
 ];
 
-let provider: LtiProvider | undefined;
+let shared: { provider: Promise<LtiProvider>; encryptionKey: string; mongoUri: string; users: number } | undefined;
 
 /**
- * ltijs is a process-wide singleton whose setup() throws when called twice, so this is memoized.
+ * ltijs is a process-wide singleton whose setup() throws when called twice, so this is memoized: a second
+ * tool in the same process (tests) shares it, and must use the same database and key. Each caller gets
+ * its own close(); ltijs closes when the last one does.
  * We use it for tool keys, the JWKS and service calls; login and launch validation are ours
  * (src/lti/login.ts, src/lti/launch/), because ltijs leaves gaps there (see docs/architecture.md).
  */
 export async function setupLtiProvider(options: LtiProviderOptions): Promise<LtiProvider> {
-  if (provider) return provider;
+  if (shared && (shared.encryptionKey !== options.encryptionKey || shared.mongoUri !== options.mongoUri)) {
+    throw new Error('ltijs is already set up in this process with another database or encryption key');
+  }
+  shared ??= {
+    provider: createProvider(options),
+    encryptionKey: options.encryptionKey,
+    mongoUri: options.mongoUri,
+    users: 0,
+  };
+  const current = shared;
+  const provider = await current.provider;
+  current.users += 1;
+  let closed = false;
+  return {
+    ...provider,
+    async close() {
+      if (closed) return;
+      closed = true;
+      current.users -= 1;
+      if (current.users === 0) await provider.close();
+    },
+  };
+}
+
+async function createProvider(options: LtiProviderOptions): Promise<LtiProvider> {
   const lti = ltijs.Provider;
   lti.setup(
     options.encryptionKey,
@@ -79,7 +105,7 @@ export async function setupLtiProvider(options: LtiProviderOptions): Promise<Lti
   const keysRouter = Router();
   keysRouter.get('/keys', lti.app);
 
-  const current: LtiProvider = {
+  return {
     keysRouter,
     async savePlatform(p) {
       await lti.registerPlatform({
@@ -104,8 +130,6 @@ export async function setupLtiProvider(options: LtiProviderOptions): Promise<Lti
       await lti.close({ silent: true });
     },
   };
-  provider = current;
-  return current;
 }
 
 function toIdToken(c: ServiceContext) {

@@ -1,9 +1,10 @@
 import { AppError } from '../errors.js';
 import type { LiveKitGateway, ParticipantInfo, Source } from '../livekit/gateway.js';
 import { grantsFor } from './grants.js';
+import { roomMetadata } from './room-metadata.js';
 import { identityFor } from './room-keys.js';
 import { lobbyName, roleOf, WAITING_TOPIC, type Member, type RoomService } from './room-service.js';
-import type { ParticipantControl, RoomStore } from './room-store.js';
+import type { ParticipantControl, RoomRecord, RoomStore } from './room-store.js';
 
 export const PARTICIPANT_ACTIONS = [
   'mute-audio',
@@ -15,7 +16,7 @@ export const PARTICIPANT_ACTIONS = [
   'demote',
   'lower-hand',
 ] as const;
-export const ROOM_ACTIONS = ['lock', 'unlock', 'mute-all', 'end'] as const;
+export const ROOM_ACTIONS = ['lock', 'unlock', 'mute-all', 'chat-off', 'chat-on', 'end'] as const;
 export const WAITING_ACTIONS = ['admit', 'deny'] as const;
 
 export type ParticipantAction = (typeof PARTICIPANT_ACTIONS)[number];
@@ -65,11 +66,18 @@ export function createRoomControls(deps: ControlDeps) {
     });
   };
 
-  /** Pushes the stored powers of one participant to the SFU (the whole permission set is replaced). */
-  const enforce = async (roomKey: string, actor: Member, p: ParticipantInfo, control: ParticipantControl) => {
-    await deps.livekit
-      .updateParticipant(roomKey, p.identity, { grants: grantsFor(roleOf(p), actor.settings, control) })
-      .catch(ignoreGone);
+  /**
+   * Pushes the stored powers of one participant (its controls and the room's switches, as `room` holds
+   * them after the write) to the SFU. The whole permission set is replaced.
+   */
+  const enforce = async (room: RoomRecord, actor: Member, p: ParticipantInfo) => {
+    const grants = grantsFor(roleOf(p), actor.settings, room, room.controls[p.identity]);
+    await deps.livekit.updateParticipant(room.key, p.identity, { grants }).catch(ignoreGone);
+  };
+
+  /** Every client reads the lock and the chat switch from the room metadata. */
+  const publishMetadata = async (room: RoomRecord, actor: Member) => {
+    await deps.livekit.updateRoomMetadata(room.key, roomMetadata(actor.settings, room)).catch(ignoreGone);
   };
 
   const muteTracks = async (roomKey: string, p: ParticipantInfo, source: Source) => {
@@ -98,7 +106,6 @@ export function createRoomControls(deps: ControlDeps) {
       if (action === 'remove') patch = { removed: true };
       if (action === 'lower-hand') patch = { handRaised: false };
       const updated = await deps.store.setControl(room.key, identity, patch);
-      const control = updated.controls[identity] ?? {};
 
       if (present) {
         if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
@@ -108,7 +115,7 @@ export function createRoomControls(deps: ControlDeps) {
             .updateParticipant(room.key, identity, { metadata: JSON.stringify(metadata) })
             .catch(ignoreGone);
         } else {
-          await enforce(room.key, actor, present, control);
+          await enforce(updated, actor, present);
           if (action === 'mute-audio' || action === 'mute-video') await muteTracks(room.key, present, source as Source);
         }
       }
@@ -118,28 +125,31 @@ export function createRoomControls(deps: ControlDeps) {
     async room(actor: Member, action: RoomAction): Promise<void> {
       const room = await leaderRoom(actor);
       if (action === 'lock' || action === 'unlock') {
-        const locked = action === 'lock';
-        await deps.store.setState(room.key, { locked });
-        await deps.livekit
-          .updateRoomMetadata(
-            room.key,
-            JSON.stringify({ title: actor.settings.title, locked, audioOnly: actor.settings.audioOnly }),
-          )
-          .catch(ignoreGone);
+        await publishMetadata(await deps.store.setState(room.key, { locked: action === 'lock' }), actor);
+      }
+      if (action === 'chat-off' || action === 'chat-on') {
+        // Stored first, so a token minted from now on carries it; then every connected participant's data
+        // permission follows (observers never have it, instructors always keep it).
+        const updated = await deps.store.setState(room.key, { chatEnabled: action === 'chat-on' });
+        for (const p of await deps.rooms.participantsOf(room.key)) {
+          if (roleOf(p) === 'participant') await enforce(updated, actor, p);
+        }
+        await publishMetadata(updated, actor);
       }
       if (action === 'mute-all') {
         for (const p of await deps.rooms.participantsOf(room.key)) {
           if (roleOf(p) === 'instructor') continue;
           const muted = new Set(room.controls[p.identity]?.mutedSources ?? []).add('microphone');
           const updated = await deps.store.setControl(room.key, p.identity, { mutedSources: [...muted] });
-          await enforce(room.key, actor, p, updated.controls[p.identity] ?? {});
+          await enforce(updated, actor, p);
           await muteTracks(room.key, p, 'microphone');
         }
       }
       if (action === 'end') {
         // Ended first: the room_finished webhook the deletion triggers must find the room ended, not live
         // (it would otherwise reopen it), and no token is minted for the room while it is being deleted.
-        await deps.store.setState(room.key, { state: 'ended', locked: false });
+        // The next class starts unlocked and with chat on.
+        await deps.store.setState(room.key, { state: 'ended', locked: false, chatEnabled: true });
         await deps.livekit.deleteRoom(room.key).catch(ignoreGone);
         await deps.livekit.deleteRoom(lobbyName(room.key)).catch(ignoreGone);
         await deps.store.closeSession(room.key, now());

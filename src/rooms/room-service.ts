@@ -5,6 +5,7 @@ import type { ActivitySettings } from './activity-settings.js';
 import { grantsFor, roleFromGrants, type Grants, type Role } from './grants.js';
 import { decideJoin } from './join-policy.js';
 import { identityFor, roomKeyFor } from './room-keys.js';
+import { roomMetadata } from './room-metadata.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
 
 /** The person asking, as plain data from their launch. */
@@ -80,7 +81,7 @@ export function createRoomService(deps: RoomServiceDeps) {
       maxParticipants: settings.maxParticipants + 5,
       emptyTimeoutSeconds: 10 * 60,
       departureTimeoutSeconds: 2 * 60,
-      metadata: JSON.stringify({ title: settings.title, locked: room.locked, audioOnly: settings.audioOnly }),
+      metadata: roomMetadata(settings, room),
     });
   };
 
@@ -195,7 +196,7 @@ export function createRoomService(deps: RoomServiceDeps) {
         log.info({ roomKey: room.key }, 'room reopened by an instructor');
       }
       await ensureSfuRoom(room, m.settings);
-      const grants = grantsFor(m.role, m.settings, room.controls[identity]);
+      const grants = grantsFor(m.role, m.settings, room, room.controls[identity]);
       return mint(room.key, identity, m.name, { role: m.role }, grants);
     },
   };

@@ -25,6 +25,8 @@ export interface RoomRecord {
   activityId?: string;
   state: RoomState;
   locked: boolean;
+  /** Participants may publish data (the chat) unless an instructor turned it off; back on for the next session. */
+  chatEnabled: boolean;
   currentSessionId?: string;
   controls: Record<string, ParticipantControl>;
   createdAt: Date;
@@ -67,14 +69,20 @@ export interface AuditEntry {
 export interface RoomStore {
   /** Creates the room record on first use; later calls return it unchanged. */
   ensure(
-    input: Omit<RoomRecord, 'state' | 'locked' | 'controls' | 'createdAt' | 'updatedAt' | 'currentSessionId'>,
+    input: Omit<
+      RoomRecord,
+      'state' | 'locked' | 'chatEnabled' | 'controls' | 'createdAt' | 'updatedAt' | 'currentSessionId'
+    >,
   ): Promise<RoomRecord>;
   get(key: string): Promise<RoomRecord | undefined>;
-  setState(key: string, patch: { state?: RoomState; locked?: boolean }): Promise<RoomRecord>;
+  setState(key: string, patch: { state?: RoomState; locked?: boolean; chatEnabled?: boolean }): Promise<RoomRecord>;
   setControl(key: string, identity: string, patch: ParticipantControl): Promise<RoomRecord>;
   /** Starts a session unless the room already has one open; returns the open session. */
   openSession(key: string, livekitSid: string | undefined, at: Date): Promise<SessionRecord>;
-  /** Closes the room's open session (if any) and clears per-session controls. */
+  /**
+   * Closes the room's open session (if any) and turns chat back on for the next class. Per-participant
+   * controls are cleared when the next session opens (see openSession).
+   */
   closeSession(key: string, at: Date): Promise<SessionRecord | undefined>;
   currentSession(key: string): Promise<SessionRecord | undefined>;
   /** Records a join/leave once per webhook event id and keeps `present`/peak up to date. */

@@ -1,7 +1,7 @@
 import type { LiveKitEvent } from '../livekit/webhooks.js';
-import type { LiveKitGateway } from '../livekit/gateway.js';
+import type { LiveKitGateway, ParticipantInfo } from '../livekit/gateway.js';
 import type { Logger } from '../log.js';
-import { roleFromGrants } from './grants.js';
+import { roleFromGrants, type Role } from './grants.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
 
 const JOIN_EVENTS = new Set(['participant_joined']);
@@ -93,12 +93,27 @@ export function createSessionTracker(deps: {
         at: event.createdAt,
         participant: { identity, name, role },
       });
-      // Lock and removal are ours, not LiveKit's: a token minted just before the lock is turned away here.
-      const control = room.controls[event.participant.identity];
-      if (joined && role !== 'instructor' && (room.locked || control?.removed)) {
-        await deps.livekit.removeParticipant(roomKey, event.participant.identity).catch(() => undefined);
-        log.info({ roomKey, identity: event.participant.identity }, 'unexpected joiner removed');
-      }
+      if (joined) await enforceOnJoin(room, event.participant, role);
+    }
+  }
+
+  /**
+   * Lock, removal and the chat switch are ours, not LiveKit's, and a join token cannot be revoked: a token
+   * minted just before the lock is turned away here, and one minted before the chat switch flipped gets
+   * the room's current data permission (the rest of its permission is kept as the SFU holds it).
+   */
+  async function enforceOnJoin(room: RoomRecord, p: ParticipantInfo, role: Role | undefined): Promise<void> {
+    if (role === 'instructor') return;
+    if (room.locked || room.controls[p.identity]?.removed) {
+      await deps.livekit.removeParticipant(room.key, p.identity).catch(() => undefined);
+      log.info({ roomKey: room.key, identity: p.identity }, 'unexpected joiner removed');
+    } else if (role === 'participant' && p.permission && p.permission.canPublishData !== room.chatEnabled) {
+      const grants = { ...p.permission, canPublishData: room.chatEnabled };
+      await deps.livekit.updateParticipant(room.key, p.identity, { grants }).catch(() => undefined);
+      log.info(
+        { roomKey: room.key, identity: p.identity, chatEnabled: room.chatEnabled },
+        'stale chat permission fixed',
+      );
     }
   }
 }

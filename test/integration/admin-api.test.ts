@@ -114,14 +114,23 @@ describe('admin API: LMS registrations', function () {
           'dep-a',
           '--deployment-id',
           'dep-b',
+          '--brand-color',
+          '#123ABC',
+          '--logo-url',
+          'https://d2l.example.edu/logo.png',
         )
       ).stdout,
     );
     assert.deepEqual(added.deploymentIds, ['dep-a', 'dep-b']);
+    assert.deepEqual(added.branding, { color: '#123abc', logoUrl: 'https://d2l.example.edu/logo.png' });
     const listed = JSON.parse((await cli('platforms', 'list')).stdout);
     assert.ok(listed.platforms.some((p: any) => p.id === added.id));
     await cli('platforms', 'remove', added.id);
     await assert.rejects(cli('platforms', 'remove', added.id), /404 PLATFORM_NOT_FOUND/);
     await assert.rejects(cli('platforms', 'add', '--issuer', 'x'), /400 VALIDATION_FAILED/);
+    await assert.rejects(
+      cli('platforms', 'add', '--issuer', 'x', '--brand-color', 'blue'),
+      /400 PLATFORM_BRANDING_INVALID[\s\S]*branding\.color/,
+    );
   });
 });

@@ -38,6 +38,14 @@ describe('LTI 1.3 launches through the demo LMS', function () {
     });
   }
 
+  it('carries the LMS language to the launcher: a launch in Spanish gives /api/me locale es-ES', async () => {
+    const spanish = await launchThroughDemo(new LtiBrowser(env.tool.url), { role: 'student', locale: 'es-ES' });
+    assert.equal(spanish.status, 303, spanish.body);
+    assert.equal((await me(spanish.token as string)).locale, 'es-ES');
+    const english = await launchThroughDemo(new LtiBrowser(env.tool.url), { role: 'student' });
+    assert.equal((await me(english.token as string)).locale, 'en-US');
+  });
+
   it('sets the OIDC state cookie HttpOnly, path /lti, and clears it after the launch', async () => {
     const browser = new LtiBrowser(env.tool.url);
     const start = await browser.get(`/demo/platform/launch?role=student`);

@@ -17,7 +17,7 @@ const PARTICIPANT_ACTIONS = [
   'demote',
   'lower-hand',
 ] as const;
-const ROOM_ACTIONS = ['lock', 'unlock', 'mute-all', 'end'] as const;
+const ROOM_ACTIONS = ['lock', 'unlock', 'mute-all', 'chat-off', 'chat-on', 'end'] as const;
 const WAITING_ACTIONS = ['admit', 'deny'] as const;
 
 type Grant = Awaited<ReturnType<LaunchedUser['joinGrant']>>;
@@ -269,7 +269,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
       ...ROOM_ACTIONS.map((action) => ({ path: `/${action}`, kind: 'room' })),
       ...WAITING_ACTIONS.map((action) => ({ path: `/waiting/${target}/${action}`, kind: 'waiting' })),
     ];
-    assert.equal(routes.length, 14);
+    assert.equal(routes.length, 16);
     const bad: string[] = [];
     const expect = async (who: string, user: LaunchedUser | undefined, path: string, status: number, code: string) => {
       const got = await control(user, path);

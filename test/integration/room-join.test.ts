@@ -51,6 +51,24 @@ describe('joining a room: tokens, grants and real participants', function () {
     for (const g of Object.values(grants)) assert.equal(g.roomCreate, false, 'joiners never create rooms');
   });
 
+  it('takes the token lifetime from config (rooms.tokenTtlSeconds), here in a second tool of this process', async () => {
+    const short = await useTestEnvironment({ ROOM_TOKEN_TTL_SECONDS: '60' });
+    assert.notEqual(short.tool.url, env.tool.url);
+    assert.equal(short.config.rooms.tokenTtlSeconds, 60);
+    assert.equal(await useTestEnvironment({ ROOM_TOKEN_TTL_SECONDS: '60' }), short, 'one tool per overrides');
+    const teacher = await LaunchedUser.launch(short.tool.url, 'instructor');
+    const grant = await teacher.joinGrant();
+    const ttl = (Date.parse(grant.expiresAt) - Date.now()) / 1000;
+    assert.ok(ttl > 50 && ttl <= 60, `ttl ${ttl}`);
+    const exp = (
+      JSON.parse(Buffer.from(grant.token.split('.')[1] as string, 'base64url').toString()) as { exp: number }
+    ).exp;
+    assert.ok(exp - Date.now() / 1000 <= 61, 'the JWT itself expires in a minute');
+    // Same SFU and database: the default tool records the webhooks, so the second tool sees its session.
+    connected.push(await TestParticipant.connect(grant));
+    await waitUntil(async () => (await teacher.json('GET', '/room')).participantCount === 1, 10_000, 'join webhook');
+  });
+
   it('puts every launch of the same activity in the same room', async () => {
     const a = await (await LaunchedUser.launch(env.tool.url, 'student')).joinGrant();
     const b = await (await LaunchedUser.launch(env.tool.url, 'instructor')).joinGrant();
@@ -91,6 +109,7 @@ describe('joining a room: tokens, grants and real participants', function () {
     assert.deepEqual(me.room, {
       state: 'live',
       locked: false,
+      chatEnabled: true,
       sessionId: state.sessionId,
       startedAt: state.startedAt,
       participantCount: state.participantCount,

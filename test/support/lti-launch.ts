@@ -104,6 +104,8 @@ export async function launchThroughDemo(
     activity?: string;
     /** A demo user id (roster or made up); defaults to the role's first roster member. */
     user?: string;
+    /** The launch language the demo LMS sends (`en-US`, the default, or `es-ES`). */
+    locale?: 'en-US' | 'es-ES';
   },
 ): Promise<LaunchResult> {
   const start = await browser.get(`/demo/platform/launch?${new URLSearchParams(query)}`);

@@ -20,17 +20,36 @@ export interface TestEnvironment {
 }
 
 let current: Promise<TestEnvironment> | undefined;
+/** Tools started with config overrides, by their overrides. */
+const variants = new Map<string, Promise<TestEnvironment>>();
 
 /**
  * One real stack per test process (fresh FerretDB data dir, its own livekit-server, the tool on a free
  * port). Started on first use, stopped by the root hook in test/support/hooks.ts.
+ *
+ * With `overrides` (environment variables the config reads, e.g. `{ ROOM_TOKEN_TTL_SECONDS: '60' }`): a
+ * tool of its own with those settings, on its own port with its own demo LMS, sharing that stack and
+ * database (LiveKit's webhooks go to the default tool, which records them in the shared database, so
+ * sessions and lock enforcement work for both). One per distinct `overrides`, also stopped by the root hook.
  */
-export function useTestEnvironment(): Promise<TestEnvironment> {
-  current ??= startTestEnvironment();
-  return current;
+export function useTestEnvironment(overrides?: Record<string, string>): Promise<TestEnvironment> {
+  if (!overrides || Object.keys(overrides).length === 0) {
+    current ??= startTestEnvironment();
+    return current;
+  }
+  const key = JSON.stringify(Object.entries(overrides).sort(([a], [b]) => a.localeCompare(b)));
+  let variant = variants.get(key);
+  if (!variant) {
+    variant = startVariant(overrides);
+    variants.set(key, variant);
+  }
+  return variant;
 }
 
 export async function stopTestEnvironment(): Promise<void> {
+  const started = [...variants.values()];
+  variants.clear();
+  for (const variant of started) await (await variant.catch(() => undefined))?.tool.stop();
   if (!current) return;
   const env = await current.catch(() => undefined);
   current = undefined;
@@ -55,6 +74,26 @@ async function startTestEnvironment(): Promise<TestEnvironment> {
     await stack.stop();
     throw err;
   }
+}
+
+/** A second tool in this process: the default environment's stack, database and secrets, plus `overrides`. */
+async function startVariant(overrides: Record<string, string>): Promise<TestEnvironment> {
+  const base = await useTestEnvironment();
+  const port = await freeTcpPort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    env: testEnv({
+      ...base.stack.toolEnv(),
+      ...overrides,
+      // ltijs is one per process: the same database and key as the default tool.
+      LTI_ENCRYPTION_KEY: base.config.lti.encryptionKey,
+      ADMIN_API_KEY: base.config.admin.apiKey,
+      PORT: String(port),
+      PUBLIC_URL: publicUrl,
+    }),
+  });
+  const tool = await startTool({ config, logger: createLogger(config.log.level), clientDir: clientBuildDir() });
+  return { stack: base.stack, tool, config, workDir: base.workDir };
 }
 
 /** Test configuration: config/test.json plus fresh secrets and the stack's addresses. */

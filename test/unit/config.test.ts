@@ -70,6 +70,15 @@ describe('config', () => {
     ['a missing encryption key', { LTI_ENCRYPTION_KEY: '' }, /^lti\.encryptionKey: .*\(set LTI_ENCRYPTION_KEY\)$/],
     ['a missing admin key', { ADMIN_API_KEY: undefined }, /^admin(\.apiKey)?: /],
     ['an unknown NODE_ENV', { NODE_ENV: 'staging' }, /^env: /],
+    [
+      'a token lifetime under a minute',
+      { ROOM_TOKEN_TTL_SECONDS: '59' },
+      /^rooms\.tokenTtlSeconds: .*\(set ROOM_TOKEN_TTL_SECONDS\)$/,
+    ],
+    ['a token lifetime over a day', { ROOM_TOKEN_TTL_SECONDS: '86401' }, /^rooms\.tokenTtlSeconds: /],
+    ['a token lifetime that is not whole seconds', { ROOM_TOKEN_TTL_SECONDS: '90.5' }, /^rooms\.tokenTtlSeconds: /],
+    ['a short brand colour', { BRANDING_COLOR: '#fff' }, /^branding\.color: .*\(set BRANDING_COLOR\)$/],
+    ['an http logo off localhost', { BRANDING_LOGO_URL: 'http://cdn.example.edu/l.png' }, /^branding\.logoUrl: /],
   ];
   for (const [name, override, expected] of cases) {
     it(`rejects ${name}, naming the key`, () => {
@@ -80,6 +89,23 @@ describe('config', () => {
       );
     });
   }
+
+  it('reads the join token lifetime and the default branding (none unless configured)', () => {
+    const defaults = loadConfig({ env: SECRETS });
+    assert.equal(defaults.rooms.tokenTtlSeconds, 600);
+    assert.deepEqual(defaults.branding, {});
+    const set = loadConfig({
+      env: {
+        ...SECRETS,
+        ROOM_TOKEN_TTL_SECONDS: '60',
+        BRANDING_COLOR: '#00A0B0',
+        BRANDING_LOGO_URL: 'http://127.0.0.1:8080/logo.png',
+      },
+    });
+    assert.equal(set.rooms.tokenTtlSeconds, 60);
+    assert.deepEqual(set.branding, { color: '#00a0b0', logoUrl: 'http://127.0.0.1:8080/logo.png' });
+    assert.equal(loadConfig({ env: { ...SECRETS, ROOM_TOKEN_TTL_SECONDS: '86400' } }).rooms.tokenTtlSeconds, 86400);
+  });
 
   it('refuses secrets written into a config file', () => {
     const dir = tempConfigDir({ 'production.json': { livekit: { apiSecret: 'x'.repeat(40) } } });

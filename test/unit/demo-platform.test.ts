@@ -160,6 +160,27 @@ describe('demo platform: course page, launch and OIDC', () => {
     assert.deepEqual(nrps.service_versions, ['2.0']);
   });
 
+  it('launches in the language chosen on the course page (en-US by default, es-ES on request)', async () => {
+    const page = (await request(app).get('/demo').expect(200)).text;
+    assert.match(page, /<label for="locale">Language<\/label>\s*<select id="locale" name="locale">/);
+    assert.match(page, /<option value="es-ES" lang="es">Español<\/option>/);
+    // Adding an activity follows the same select (kept in sync by the page's script).
+    assert.match(page, /<input type="hidden" id="deep-link-locale" name="locale" value="en-US">/);
+    const localeOf = async (query: string) => {
+      const res = await request(app)
+        .get(`/demo/platform/auth?${authQuery(await login(query))}`)
+        .expect(200);
+      const { payload } = decode(formField(res.text, 'id_token') as string);
+      const presentation = payload[`${LTI}/launch_presentation`] as { locale: string };
+      return [payload.locale, presentation.locale];
+    };
+    assert.deepEqual(await localeOf('role=student'), ['en-US', 'en-US']);
+    assert.deepEqual(await localeOf('role=student&locale=es-ES'), ['es-ES', 'es-ES']);
+    assert.deepEqual(await localeOf('role=instructor&message=deeplink&locale=es-ES'), ['es-ES', 'es-ES']);
+    const refused = await request(app).get('/demo/platform/launch?role=student&locale=fr-FR').expect(400);
+    assert.match(refused.text, /locale/);
+  });
+
   it('accepts the authorization request as a form POST too', async () => {
     const q = await login('role=observer');
     const res = await request(app).post('/demo/platform/auth').type('form').send(authQuery(q)).expect(200);

@@ -5,6 +5,7 @@ import {
   type Grants,
   type ParticipantState,
   type Role,
+  type RoomSwitches,
   type Source,
 } from '../../src/rooms/grants.js';
 
@@ -14,10 +15,13 @@ const audio: Settings = { audioOnly: true, publishers: 'everyone' };
 const webinar: Settings = { audioOnly: false, publishers: 'instructors' };
 const audioWebinar: Settings = { audioOnly: true, publishers: 'instructors' };
 
+const chatOn: RoomSwitches = { chatEnabled: true };
+const chatOff: RoomSwitches = { chatEnabled: false };
+
 const AV: Source[] = ['camera', 'microphone'];
 const ALL: Source[] = ['camera', 'microphone', 'screen_share', 'screen_share_audio'];
 
-type Row = [string, Role, Settings, ParticipantState, Partial<Grants>];
+type Row = [string, Role, Settings, ParticipantState, Partial<Grants>, RoomSwitches?];
 const ROWS: Row[] = [
   [
     'instructor leads with every source',
@@ -92,6 +96,30 @@ const ROWS: Row[] = [
     { canUpdateOwnMetadata: true, canPublishData: true },
   ],
   [
+    'participant while chat is off: no data, keeps the hand (own metadata) and the microphone',
+    'participant',
+    open,
+    {},
+    { canPublishData: false, canUpdateOwnMetadata: true, canPublishSources: AV },
+    chatOff,
+  ],
+  [
+    'instructor keeps data while chat is off',
+    'instructor',
+    open,
+    {},
+    { canPublishData: true, roomAdmin: true },
+    chatOff,
+  ],
+  [
+    'observer has no data whether chat is on or off',
+    'observer',
+    open,
+    {},
+    { canPublishData: false, canUpdateOwnMetadata: false },
+    chatOn,
+  ],
+  [
     'observer subscribes only',
     'observer',
     open,
@@ -108,9 +136,9 @@ const ROWS: Row[] = [
 ];
 
 describe('grants per role, settings and state', () => {
-  for (const [name, role, settings, state, expected] of ROWS) {
+  for (const [name, role, settings, state, expected, room = chatOn] of ROWS) {
     it(name, () => {
-      const g = grantsFor(role, settings, state);
+      const g = grantsFor(role, settings, room, state);
       for (const [key, value] of Object.entries(expected)) assert.deepEqual(g[key as keyof Grants], value, key);
     });
   }
@@ -129,19 +157,22 @@ describe('grants per role, settings and state', () => {
     for (const role of ['instructor', 'participant', 'observer'] as Role[]) {
       for (const settings of [open, audio, webinar, audioWebinar]) {
         for (const state of [{}, { promoted: true }, { mutedSources: ['camera'] as Source[] }]) {
-          const g = grantsFor(role, settings, state);
-          for (const f of fields) assert.notEqual(g[f], undefined, `${role} ${JSON.stringify(settings)} ${f}`);
-          assert.equal(g.canPublish, g.canPublishSources.length > 0);
-          assert.equal(g.canSubscribe, true);
-          assert.equal(g.hidden, false);
-          assert.equal(g.recorder, false);
-          assert.equal(g.roomAdmin, role === 'instructor');
+          for (const room of [chatOn, chatOff]) {
+            const g = grantsFor(role, settings, room, state);
+            for (const f of fields) assert.notEqual(g[f], undefined, `${role} ${JSON.stringify(settings)} ${f}`);
+            assert.equal(g.canPublish, g.canPublishSources.length > 0);
+            assert.equal(g.canSubscribe, true);
+            assert.equal(g.hidden, false);
+            assert.equal(g.recorder, false);
+            assert.equal(g.roomAdmin, role === 'instructor');
+            assert.equal(g.canPublishData, role === 'instructor' || (role === 'participant' && room.chatEnabled));
+          }
         }
       }
     }
   });
 
-  it('reads the role back from the SFU permission, for every combination (never from metadata)', () => {
+  it('reads the role back from the SFU permission, for every combination, chat on or off (never from metadata)', () => {
     const states: ParticipantState[] = [
       {},
       { promoted: true },
@@ -152,7 +183,10 @@ describe('grants per role, settings and state', () => {
     for (const role of ['instructor', 'participant', 'observer'] as Role[]) {
       for (const settings of [open, audio, webinar, audioWebinar]) {
         for (const state of states) {
-          assert.equal(roleFromGrants(grantsFor(role, settings, state)), role, `${role} ${JSON.stringify(state)}`);
+          for (const room of [chatOn, chatOff]) {
+            const g = grantsFor(role, settings, room, state);
+            assert.equal(roleFromGrants(g), role, `${role} ${JSON.stringify(state)} ${JSON.stringify(room)}`);
+          }
         }
       }
     }

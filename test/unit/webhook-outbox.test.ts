@@ -72,6 +72,7 @@ const room = (platformId = 'space:key_1'): RoomRecord => ({
   resourceLinkId: 'algebra',
   state: 'live',
   locked: false,
+  chatEnabled: true,
   controls: {},
   createdAt: new Date(),
   updatedAt: new Date(),
