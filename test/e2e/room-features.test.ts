@@ -245,4 +245,24 @@ describe('room features (headless Chromium, real LiveKit)', function () {
       await Promise.all(publishers.map((p) => p.disconnect()));
     }
   });
+
+  it('speaks the language of the launch: a student launched in Spanish gets the Spanish launcher and room', async () => {
+    const activity = await newClass('Clase de español');
+    const teacher = await launch('instructor', 'es-teacher', activity);
+    const student = await launch('student', 'es-student', activity, { locale: 'es-ES' });
+    await withFailureShots([teacher, student], async () => {
+      await join(teacher);
+      await student.getByRole('button', { name: 'Unirme a la clase' }).waitFor();
+      assert.equal(await student.locator('html').getAttribute('lang'), 'es');
+      await join(student, 'Unirme a la clase');
+      await student.getByRole('button', { name: 'Levantar la mano' }).click();
+      await student.getByRole('button', { name: 'Bajar la mano' }).waitFor();
+      assert.match((await student.locator('.tile:not([data-local])').getAttribute('aria-label')) ?? '', /, Docente/);
+      await student.getByRole('textbox', { name: 'Mensaje' }).waitFor();
+      // The teacher's own launch stays in English.
+      await teacher.getByRole('button', { name: 'Lower hand of Demo es-student' }).waitFor();
+      await assertNoSeriousViolations(student, 'room in Spanish');
+      await saveScreenshot(student, 'room-spanish');
+    });
+  });
 });

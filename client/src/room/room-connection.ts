@@ -217,7 +217,9 @@ export class RoomConnection {
   async setHandRaised(raised: boolean): Promise<void> {
     const local = this.room.localParticipant;
     const metadata = { ...parseMetadata(local.metadata), handRaised: raised, handRaisedAt: new Date().toISOString() };
-    await local.setMetadata(JSON.stringify(metadata));
+    // livekit-client gives the SFU 5 s to confirm; a busy SFU or network misses that now and then, and
+    // setting the same metadata again is harmless.
+    await local.setMetadata(JSON.stringify(metadata)).catch(() => local.setMetadata(JSON.stringify(metadata)));
     this.emit('participantsChanged');
   }
 
