@@ -10,18 +10,7 @@ import { t } from './i18n';
  * DOM), so mocha tests it under Node; `h` instead of JSX keeps this a plain .ts module.
  */
 
-export interface Branding {
-  /** #rrggbb */
-  color?: string;
-  logoUrl?: string;
-}
-
-/**
- * MeResponse.branding. Read through a local type until the contract carrying it is committed; then this
- * becomes `me.branding`.
- */
-export const brandingOf = (me: MeResponse): Branding | undefined =>
-  (me as MeResponse & { branding?: Branding }).branding;
+export type Branding = NonNullable<MeResponse['branding']>;
 
 type Rgb = readonly [number, number, number];
 export type Theme = 'light' | 'dark';
@@ -153,7 +142,7 @@ export function logoSource(url: string | undefined, base?: string): string | und
 /** The platform's logo above a page's heading; nothing when there is none or it fails to load. */
 export function BrandLogo({ me }: { me: MeResponse }) {
   const [failed, setFailed] = useState(false);
-  const src = logoSource(brandingOf(me)?.logoUrl, location.href);
+  const src = logoSource(me.branding?.logoUrl, location.href);
   if (!src || failed) return null;
   return h('img', {
     src,

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { MeResponse } from '../api/contract';
 import { ApiClient, ApiError, isApiError } from '../api/client';
-import { applyBranding, brandingOf } from '../branding';
+import { applyBranding } from '../branding';
 import { useDocumentTitle } from '../components/use-document-title';
 import { withParts } from '../components/with-parts';
 import { setLocale, t } from '../i18n';
@@ -32,7 +32,7 @@ export function Launcher({ token }: { token: string | undefined }) {
     const abort = new AbortController();
     api.me(abort.signal).then(
       async (me) => {
-        applyBranding(brandingOf(me));
+        applyBranding(me.branding);
         // Every string of the page comes from the launch's catalog: switch before rendering it.
         await switchToLaunchLocale(me);
         if (!abort.signal.aborted) setLoad({ state: 'loaded', me });
