@@ -72,7 +72,7 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
       // Each page shows the other's camera, decoded, and receives their microphone.
       for (const page of [teacher, student]) {
         await page.locator('.tile:not([data-local]) video').waitFor();
-        await page.locator('.tile:not([data-local]) audio').waitFor({ state: 'attached' });
+        await page.locator('audio[data-identity]').waitFor({ state: 'attached' });
       }
       await assertMediaFlows({ teacher, student });
       const studentTile = teacher.locator('.tile:not([data-local])');

@@ -58,6 +58,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   );
   const [, setVersion] = useState(0);
   const [connState, setConnState] = useState(ConnectionState.Connecting);
+  const wasConnected = useRef(false);
   const [end, setEnd] = useState<{ reason: EndReason; detail?: string }>();
   const [audioBlocked, setAudioBlocked] = useState(false);
   const [publishError, setPublishError] = useState<string>();
@@ -78,7 +79,10 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   useEffect(() => {
     const offs = [
       conn.on('participantsChanged', () => setVersion((v) => v + 1)),
-      conn.on('connectionState', setConnState),
+      conn.on('connectionState', (state) => {
+        if (state === ConnectionState.Connected) wasConnected.current = true;
+        setConnState(state);
+      }),
       conn.on('disconnected', (reason) => setEnd({ reason })),
       conn.on('audioBlocked', setAudioBlocked),
       conn.on('data', (message, topic) => {
@@ -118,7 +122,11 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
 
   if (end) return <EndScreen reason={end.reason} detail={end.detail} onRejoin={onRejoin} />;
   const local = participants.find((p) => p.isLocal);
-  const reconnecting = connState === ConnectionState.Reconnecting || connState === ConnectionState.SignalReconnecting;
+  // Our own rejoin (after LiveKit gave up) connects afresh: to the user it is still "reconnecting".
+  const reconnecting =
+    connState === ConnectionState.Reconnecting ||
+    connState === ConnectionState.SignalReconnecting ||
+    (connState === ConnectionState.Connecting && wasConnected.current);
   const settings = me.activity?.settings;
   const chatEnabled = conn.roomMetadata.chatEnabled ?? leader.chatEnabled;
   const queue = handQueue(participants);
@@ -128,7 +136,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
     <main class="room" data-connection={connState}>
       <div class="banner" role="status">
         {reconnecting && <p>{t('room.reconnecting')}</p>}
-        {connState === ConnectionState.Connecting && <p>{t('room.joining')}</p>}
+        {connState === ConnectionState.Connecting && !wasConnected.current && <p>{t('room.joining')}</p>}
       </div>
       <div aria-live="polite" class="visually-hidden" data-testid="announcements">
         {announcer.message}
