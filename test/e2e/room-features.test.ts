@@ -187,6 +187,16 @@ describe('room features (headless Chromium, real LiveKit)', function () {
       );
       await student.getByRole('button', { name: 'Gallery view' }).click();
       await student.locator('[data-layout="gallery"]').waitFor();
+
+      // Switching the microphone in the room moves the live track; nothing fails.
+      await student.getByRole('button', { name: 'Devices' }).click();
+      const microphones = student.getByRole('group', { name: 'Devices' }).getByLabel('Microphone');
+      await microphones.locator('option').nth(1).waitFor({ state: 'attached' });
+      const second = await microphones.locator('option').nth(1).getAttribute('value');
+      await microphones.selectOption(second ?? '');
+      await student.waitForFunction(`document.querySelector('#device-audioinput').value === ${JSON.stringify(second)}`);
+      assert.equal(await student.getByRole('group', { name: 'Devices' }).getByRole('alert').count(), 0);
+      assert.equal(await student.locator('[data-control="microphone"]').getAttribute('aria-pressed'), 'true');
       for (const colorScheme of ['light', 'dark'] as const) {
         await student.emulateMedia({ colorScheme });
         await assertNoSeriousViolations(student, `room people list (student, ${colorScheme})`);

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ActivitySettings, AppRole } from '../api/contract';
 import { t, type MessageKey } from '../i18n';
+import { DeviceSettings } from './device-settings';
 import type { Layout } from './layout';
 import type { ParticipantModel } from './participant-model';
 import { mayPublish, type RoomConnection, type Source } from './room-connection';
@@ -38,6 +39,7 @@ export function ControlBar(props: Props) {
   const { conn, me, role, settings, audioBlocked, layout, panel, unreadChat, handPosition } = props;
   const [pending, setPending] = useState<string>();
   const [error, setError] = useState<string>();
+  const [devicesOpen, setDevicesOpen] = useState(false);
 
   const run = async (key: string, action: () => Promise<unknown>, failure: string) => {
     if (pending) return;
@@ -137,6 +139,16 @@ export function ControlBar(props: Props) {
       >
         {t(layout === 'gallery' ? 'controls.layout.speaker' : 'controls.layout.gallery')}
       </button>
+      <button
+        type="button"
+        class="control secondary"
+        data-control="devices"
+        aria-expanded={devicesOpen ? 'true' : 'false'}
+        aria-controls="device-settings"
+        onClick={() => setDevicesOpen((open) => !open)}
+      >
+        {t('controls.devices')}
+      </button>
       {panelButton('people', t('controls.people'))}
       {panelButton('chat', unreadChat > 0 ? t('controls.chat.unread', { count: unreadChat }) : t('controls.chat'))}
       {audioBlocked && (
@@ -147,6 +159,18 @@ export function ControlBar(props: Props) {
       <button type="button" class="control leave" onClick={() => void conn.leave()}>
         {t('controls.leave')}
       </button>
+      {devicesOpen && (
+        <div id="device-settings" class="device-settings-wrap">
+          <DeviceSettings
+            conn={conn}
+            kinds={[
+              ...(expects('camera') ? (['videoinput'] as const) : []),
+              ...(expects('microphone') ? (['audioinput'] as const) : []),
+              'audiooutput' as const,
+            ]}
+          />
+        </div>
+      )}
       {me.handRaised && handPosition !== undefined && role !== 'instructor' && (
         <p class="hint">{t('controls.hand.position', { position: handPosition })}</p>
       )}

@@ -128,6 +128,8 @@ export class RoomConnection {
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private rejoins = 0;
+  /** The devices in use; a switch in the room replaces the pre-join choice for later captures too. */
+  private readonly devices: { camera?: string | undefined; microphone?: string | undefined };
   private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false, screen: false };
   private readonly listeners: Listeners = {
     connectionState: new Set(),
@@ -142,7 +144,7 @@ export class RoomConnection {
     private readonly options: RoomConnectionOptions,
   ) {
     this.grant = grant;
-    const devices = options.devices ?? {};
+    const devices = (this.devices = { ...options.devices });
     this.room = new Room({
       adaptiveStream: true,
       dynacast: true,
@@ -188,7 +190,7 @@ export class RoomConnection {
     this.wanted[source] = enabled;
     const local = this.room.localParticipant;
     if (enabled && !mayPublish(local, source)) return false;
-    const deviceId = source === 'screen' ? undefined : this.options.devices?.[source];
+    const deviceId = source === 'screen' ? undefined : this.devices[source];
     const capture = enabled && deviceId ? { deviceId } : undefined;
     if (source === 'camera') await local.setCameraEnabled(enabled, capture);
     else if (source === 'microphone') await local.setMicrophoneEnabled(enabled, capture);
@@ -206,6 +208,17 @@ export class RoomConnection {
     const local = this.room.localParticipant;
     if (source === 'screen') return local.isScreenShareEnabled;
     return source === 'camera' ? local.isCameraEnabled : local.isMicrophoneEnabled;
+  }
+
+  /** Moves capture (or playback, for 'audiooutput') to another device, now and for later captures. */
+  async switchDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
+    await this.room.switchActiveDevice(kind, deviceId);
+    if (kind === 'videoinput') this.devices.camera = deviceId;
+    if (kind === 'audioinput') this.devices.microphone = deviceId;
+  }
+
+  activeDevice(kind: MediaDeviceKind): string | undefined {
+    return this.room.getActiveDevice(kind);
   }
 
   /** The tool's room metadata (title, lock, chat switch). */
