@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { assertNoSeriousViolations } from '../support/axe.js';
-import { saveScreenshot, startBrowserTest } from '../support/browser.js';
+import { saveScreenshot } from '../support/browser.js';
+import { readInboundStreams } from '../support/media-stats.js';
 import { TestParticipant } from '../support/participant.js';
 import { LaunchedUser } from '../support/room-client.js';
-import type { TestEnvironment } from '../support/test-tool.js';
+import { useRoomPages, type LaunchOptions } from '../support/room-pages.js';
 
 /** The shared screen's video element: its decoded size and playback position (a string: no DOM types here). */
 const PLAYED = `(() => {
@@ -12,76 +13,24 @@ const PLAYED = `(() => {
   return { width: v ? v.videoWidth : 0, time: v ? v.currentTime : 0 };
 })()`;
 
-/** Runs before page scripts: keeps the page's RTCPeerConnections so the test can read their stats. */
-const KEEP_PEER_CONNECTIONS = `(() => {
-  const Native = window.RTCPeerConnection;
-  window.__peerConnections = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); window.__peerConnections.push(this); }
-  };
-})();`;
-
-/** framesDecoded per inbound video stream (by SSRC). */
-const FRAMES_BY_STREAM = `(async () => {
-  const out = {};
-  for (const pc of window.__peerConnections ?? []) {
-    if (pc.connectionState === 'closed') continue;
-    (await pc.getStats()).forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') out[s.ssrc] = s.framesDecoded ?? 0;
-    });
-  }
-  return out;
-})()`;
-
 /**
  * The room beyond media: chat over the data channel and the teacher's chat switch, screen share from a
  * fake display capture, the people list, and the launcher in Spanish. Real launches, real LiveKit.
  */
 describe('room features (headless Chromium, real LiveKit)', function () {
-  this.timeout(120_000);
-  let env: TestEnvironment;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  before(async () => {
-    [env, browser] = await startBrowserTest();
-  });
-  after(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-    await browser?.close();
-  });
+  this.timeout(180_000);
+  const room = useRoomPages('room-features');
+  const { withFailureShots } = room;
 
   /** A class of its own (added through deep linking), so the tests never see each other's people. */
-  const newClass = (title: string) => LaunchedUser.createActivity(env.tool.url, { title });
+  const newClass = (title: string) => LaunchedUser.createActivity(room.env.tool.url, { title });
 
-  async function launch(
-    role: 'instructor' | 'student',
-    user: string,
-    activity: string,
-    { locale = 'en-US', viewport = { width: 1280, height: 900 } } = {},
-  ) {
-    const context = await browser.newContext({ locale, viewport });
-    contexts.push(context);
-    await context.addInitScript(KEEP_PEER_CONNECTIONS);
-    const page = await context.newPage();
-    const query = new URLSearchParams({ role, user, activity, locale });
-    await page.goto(`${env.tool.demoUrl}/platform/launch?${query}`);
-    await page.waitForURL((url) => url.pathname === '/launch');
-    return page;
-  }
+  const launch = (role: 'instructor' | 'student', user: string, activity: string, options: LaunchOptions = {}) =>
+    room.launch(role, user, { ...options, activity });
 
   async function join(page: Page, button = 'Join the class'): Promise<void> {
     await page.getByRole('button', { name: button }).click();
     await page.locator('.tile[data-local]').waitFor();
-  }
-
-  async function withFailureShots(pages: Page[], body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (err) {
-      await Promise.all(pages.map((p, i) => saveScreenshot(p, `room-features-failure-${i}`).catch(() => undefined)));
-      throw err;
-    }
   }
 
   it('chat reaches the class; the teacher turns it off and the SFU stops the student', async () => {
@@ -197,12 +146,10 @@ describe('room features (headless Chromium, real LiveKit)', function () {
       await student.waitForFunction(`document.querySelector('#device-audioinput').value === ${JSON.stringify(second)}`);
       assert.equal(await student.getByRole('group', { name: 'Devices' }).getByRole('alert').count(), 0);
       assert.equal(await student.locator('[data-control="microphone"]').getAttribute('aria-pressed'), 'true');
-      for (const colorScheme of ['light', 'dark'] as const) {
-        await student.emulateMedia({ colorScheme });
-        await assertNoSeriousViolations(student, `room people list (student, ${colorScheme})`);
-        await teacher.emulateMedia({ colorScheme });
-        await assertNoSeriousViolations(teacher, `leader panel with raised hands (${colorScheme})`);
-      }
+      // One theme each (the accessibility suite covers both themes of the room): axe is slow beside live media.
+      await assertNoSeriousViolations(student, 'room people list (student, light)');
+      await teacher.emulateMedia({ colorScheme: 'dark' });
+      await assertNoSeriousViolations(teacher, 'leader panel with raised hands (dark)');
     });
   });
 
@@ -215,7 +162,7 @@ describe('room features (headless Chromium, real LiveKit)', function () {
         ['instructor', 'crowd-teacher'],
         ...[1, 2, 3, 4, 5, 6].map((i) => ['student', `crowd-${i}`]),
       ]) {
-        const launched = await LaunchedUser.launch(env.tool.url, role as 'instructor' | 'student', activity, user);
+        const launched = await LaunchedUser.launch(room.env.tool.url, role as 'instructor' | 'student', activity, user);
         const p = await TestParticipant.connect(await launched.joinGrant());
         publishers.push(p);
         await p.publishCamera();
@@ -229,10 +176,11 @@ describe('room features (headless Chromium, real LiveKit)', function () {
 
         /** How many inbound video streams decode new frames over ~2 s. */
         const flowing = async (): Promise<number> => {
-          const a = (await student.evaluate(FRAMES_BY_STREAM)) as Record<string, number>;
+          const frames = async () =>
+            new Map((await readInboundStreams(student)).filter((s) => s.kind === 'video').map((s) => [s.key, s.units]));
+          const before = await frames();
           await student.waitForTimeout(2000);
-          const b = (await student.evaluate(FRAMES_BY_STREAM)) as Record<string, number>;
-          return Object.keys(b).filter((ssrc) => (b[ssrc] ?? 0) > (a[ssrc] ?? 0)).length;
+          return [...(await frames())].filter(([key, units]) => units > (before.get(key) ?? 0)).length;
         };
         /** Samples until the count settles at `expected` (adaptive stream pauses hidden tracks after a moment). */
         const settlesAt = async (expected: number): Promise<void> => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startBrowserTest, saveScreenshot, screenshotDir } from '../support/browser.js';
-import { KEEP_PEER_CONNECTIONS, readInboundTotals, type InboundTotals } from '../support/media-stats.js';
-import { type TestEnvironment } from '../support/test-tool.js';
+import type { Page } from 'playwright-core';
+import { saveScreenshot, screenshotDir } from '../support/browser.js';
+import { readInboundTotals, type InboundTotals } from '../support/media-stats.js';
+import { useRoomPages } from '../support/room-pages.js';
 
 /**
  * The room through real launches: the demo LMS's launch URL runs the OIDC round trip and lands on
@@ -12,27 +12,11 @@ import { type TestEnvironment } from '../support/test-tool.js';
  */
 describe('live class room (headless Chromium, real LiveKit)', function () {
   this.timeout(120_000);
-  let env: TestEnvironment;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  before(async () => {
-    [env, browser] = await startBrowserTest();
-  });
-  after(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-    await browser?.close();
-  });
+  const room = useRoomPages('room');
 
   /** A fresh profile launched as `role`/`user` from the demo LMS, on the pre-join page. */
   async function launch(role: 'instructor' | 'student', user: string, activity?: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
-    await context.addInitScript(KEEP_PEER_CONNECTIONS);
-    const page = await context.newPage();
-    const query = new URLSearchParams({ role, user, ...(activity ? { activity } : {}) });
-    await page.goto(`${env.tool.demoUrl}/platform/launch?${query}`);
-    await page.waitForURL((url) => url.pathname === '/launch');
+    const page = await room.launch(role, user, activity ? { activity } : {});
     await page.getByRole('button', { name: 'Join the class' }).waitFor();
     return page;
   }
@@ -52,14 +36,7 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
     });
   }
 
-  async function withFailureShots(pages: Page[], body: () => Promise<void>): Promise<void> {
-    try {
-      await body();
-    } catch (err) {
-      await Promise.all(pages.map((p, i) => saveScreenshot(p, `room-failure-${i}`).catch(() => undefined)));
-      throw err;
-    }
-  }
+  const withFailureShots = room.withFailureShots;
 
   it('teacher and student see and hear each other; hand raise, leader mute and end for all', async () => {
     const teacher = await launch('instructor', 'e2e-teacher');
@@ -119,13 +96,13 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
   it('waiting room: the teacher admits one student and denies another', async () => {
     // A class with the waiting room on, added through deep linking as a top-level page.
     const teacher = await launch('instructor', 'e2e-teacher-2');
-    const demo = `${env.tool.demoUrl}/platform/launch?role=instructor&user=e2e-teacher-2&message=deeplink`;
+    const demo = `${room.env.tool.demoUrl}/platform/launch?role=instructor&user=e2e-teacher-2&message=deeplink`;
     await teacher.goto(demo);
     await teacher.getByLabel('Title (required)').fill('Waiting class');
     await teacher.getByLabel('Waiting room', { exact: false }).check();
     await teacher.getByRole('button', { name: 'Add to course' }).click();
     await teacher.getByRole('heading', { name: 'Activity added: Waiting class' }).waitFor();
-    await teacher.goto(env.tool.demoUrl ?? '');
+    await teacher.goto(room.env.tool.demoUrl ?? '');
     const activity = await teacher
       .getByLabel('Activity to launch')
       .locator('option', { hasText: 'Waiting class' })
