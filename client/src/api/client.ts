@@ -1,5 +1,6 @@
 import type { DeepLinkingRequest, DeepLinkingResponse, ErrorResponse, MeResponse } from './contract';
 import type { JoinGrant, ParticipantAction, RoomAction, RoomStateResponse, WaitingAction } from './room-types';
+import { t } from '../i18n';
 
 /** One invalid field of a 400 VALIDATION_FAILED answer; `path` is dotted, e.g. `grading.maxPoints`. */
 export interface FieldError {
@@ -86,12 +87,12 @@ export class ApiClient {
       });
     } catch (err) {
       if (signal?.aborted) throw err;
-      throw new ApiError(0, 'NETWORK', 'The tool could not be reached. Check your connection and try again.');
+      throw new ApiError(0, 'NETWORK', t('common.network'));
     }
     if (res.status === 204) return undefined as T;
     const payload: unknown = await res.json().catch(() => undefined);
     if (res.ok) {
-      if (payload === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', 'The tool sent an unreadable answer.');
+      if (payload === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', t('common.badResponse'));
       return payload as T;
     }
     const error = (payload as Partial<ErrorResponse> | undefined)?.error;

@@ -9,4 +9,6 @@ export const common = {
   'common.documentTitle': '{page} — Live class',
   'common.somethingWrong': 'Something went wrong.',
   'common.tryAgain': 'Try again',
+  'common.network': 'The tool could not be reached. Check your connection and try again.',
+  'common.badResponse': 'The tool sent an unreadable answer.',
 };

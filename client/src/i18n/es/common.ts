@@ -9,4 +9,6 @@ export const common: Record<keyof typeof en, string> = {
   'common.documentTitle': '{page} — Clase en vivo',
   'common.somethingWrong': 'Algo salió mal.',
   'common.tryAgain': 'Intentar de nuevo',
+  'common.network': 'No se pudo conectar con la herramienta. Revisa tu conexión y vuelve a intentarlo.',
+  'common.badResponse': 'La herramienta envió una respuesta ilegible.',
 };
