@@ -161,7 +161,8 @@ export async function openSeat(
 export async function joinClass(s: Seat): Promise<void> {
   await s.tool.getByRole('button', { name: 'Join the class' }).click();
   const own = s.tool.locator('.tile[data-identity][data-local="true"]');
-  await own.locator('video').waitFor();
+  // Generous: three browsers publishing at once on two cores can take a while to get the first frame.
+  await own.locator('video').waitFor({ timeout: 60_000 });
   s.identity = (await own.getAttribute('data-identity')) ?? '';
   assert.ok(s.identity, `${s.name}: the own tile has no data-identity`);
 }
