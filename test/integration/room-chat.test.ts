@@ -1,65 +1,25 @@
 import assert from 'node:assert/strict';
-import mongoose, { type Connection } from 'mongoose';
-import { createRoomStore } from '../../src/db/room-store.js';
-import type { LiveKitGateway, ParticipantInfo } from '../../src/livekit/gateway.js';
-import type { RoomStore } from '../../src/rooms/room-store.js';
-import { TestParticipant, waitUntil } from '../support/participant.js';
-import { LaunchedUser, videoGrant } from '../support/room-client.js';
-import { testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
-
-type Grant = Awaited<ReturnType<LaunchedUser['joinGrant']>>;
+import { waitUntil, type TestParticipant } from '../support/participant.js';
+import { LaunchedUser, videoGrant, type DemoRole } from '../support/room-client.js';
+import { useSfuFixture, type Grant } from '../support/sfu-fixture.js';
 
 describe('chat on/off: enforced by the real SFU through the data permission', function () {
   this.timeout(90_000);
-  let env: TestEnvironment;
-  let gateway: LiveKitGateway;
-  let connection: Connection;
-  let store: RoomStore;
-  const connected: TestParticipant[] = [];
-  let users = 0;
+  const fixture = useSfuFixture('chat-learner');
+  const { connect, connectWith, onSfu } = fixture;
 
-  before(async () => {
-    env = await useTestEnvironment();
-    gateway = testGateway(env);
-    connection = await mongoose.createConnection(env.stack.mongoUri, { autoIndex: false }).asPromise();
-    store = createRoomStore(connection);
-  });
-  afterEach(async () => {
-    await Promise.all(connected.splice(0).map((p) => p.disconnect()));
-  });
-  // No rtc-node dispose() here: it tears down the native client for every later test file in this process.
-  after(async () => {
-    await connection?.close();
-  });
+  const activity = () => LaunchedUser.createActivity(fixture.env.tool.url, { title: 'Chat' });
+  /** Every student here is a distinct learner. */
+  const launch = (role: DemoRole, id: string) =>
+    role === 'student' ? fixture.newStudent(id) : fixture.launch(role, id);
 
-  const activity = () => LaunchedUser.createActivity(env.tool.url, { title: 'Chat' });
-  const launch = (role: 'instructor' | 'student' | 'observer', id: string) =>
-    LaunchedUser.launch(
-      env.tool.url,
-      role,
-      id,
-      role === 'student' ? `chat-learner-${process.pid}-${++users}` : undefined,
-    );
-
-  const connectWith = async (grant: Grant): Promise<TestParticipant> => {
-    const p = await TestParticipant.connect(grant);
-    connected.push(p);
-    await waitUntil(async () => !!(await onSfu(grant)), 10_000, `${grant.identity} on the SFU`);
-    return p;
-  };
-  const connect = async (user: LaunchedUser) => {
-    const grant = await user.joinGrant();
-    return { p: await connectWith(grant), grant };
-  };
-  const onSfu = async (grant: Grant): Promise<ParticipantInfo | undefined> =>
-    (await gateway.listParticipants(grant.room).catch(() => [])).find((p) => p.identity === grant.identity);
   const permission = async (grant: Grant) => {
     const p = await onSfu(grant);
     assert.ok(p?.permission, `${grant.identity} is connected`);
     return p.permission;
   };
   const roomMetadata = async (room: string) =>
-    JSON.parse((await gateway.listRooms([room]))[0]?.metadata ?? '{}') as Record<string, unknown>;
+    JSON.parse((await fixture.gateway.listRooms([room]))[0]?.metadata ?? '{}') as Record<string, unknown>;
 
   /** A reliable data message on topic 'chat', as the launcher sends one. */
   const say = (p: TestParticipant, text: string) =>
@@ -163,13 +123,13 @@ describe('chat on/off: enforced by the real SFU through the data permission', fu
     assert.equal((await permission(newcomer.grant)).canPublishData, false, 'a control keeps the chat switch');
     await waitUntil(
       async () =>
-        (await store.participantEvents(newcomer.grant.room)).some(
+        (await fixture.store.participantEvents(newcomer.grant.room)).some(
           (e) => e.identity === newcomer.grant.identity && e.kind === 'joined',
         ),
       10_000,
       'the join webhook',
     );
-    const joins = (await store.participantEvents(newcomer.grant.room)).filter((e) => e.kind === 'joined');
+    const joins = (await fixture.store.participantEvents(newcomer.grant.room)).filter((e) => e.kind === 'joined');
     assert.equal(joins.find((e) => e.identity === newcomer.grant.identity)?.role, 'participant');
     assert.equal(joins.find((e) => e.identity === observer.grant.identity)?.role, 'observer');
 
@@ -184,7 +144,7 @@ describe('chat on/off: enforced by the real SFU through the data permission', fu
     await say(student.p, 'back');
     await waitUntil(() => heard(teacher.p, student.grant.identity, 'back'), 10_000, 'the chat message again');
 
-    const actions = (await store.auditLog(student.grant.room)).map((e) => e.action);
+    const actions = (await fixture.store.auditLog(student.grant.room)).map((e) => e.action);
     assert.deepEqual(
       actions.filter((a) => a.startsWith('chat')),
       ['chat-off', 'chat-on'],
@@ -208,6 +168,7 @@ describe('chat on/off: enforced by the real SFU through the data permission', fu
   });
 
   it('turns it back on when LiveKit closes the session (room_finished), not when one opens', async () => {
+    const { store } = fixture;
     const key = `lc-chat-store-${process.pid}`;
     await store.ensure({ key, platformId: 'p', deploymentId: 'd', resourceLinkId: `chat-${process.pid}` });
     await store.setState(key, { chatEnabled: false });

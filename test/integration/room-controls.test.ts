@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import mongoose, { type Connection } from 'mongoose';
-import { createRoomStore } from '../../src/db/room-store.js';
-import type { LiveKitGateway, ParticipantInfo } from '../../src/livekit/gateway.js';
-import type { RoomStore } from '../../src/rooms/room-store.js';
 import { TestParticipant, waitUntil } from '../support/participant.js';
 import { LaunchedUser, videoGrant } from '../support/room-client.js';
-import { testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { useSfuFixture, type Grant } from '../support/sfu-fixture.js';
 
 const PARTICIPANT_ACTIONS = [
   'mute-audio',
@@ -20,53 +16,14 @@ const PARTICIPANT_ACTIONS = [
 const ROOM_ACTIONS = ['lock', 'unlock', 'mute-all', 'chat-off', 'chat-on', 'end'] as const;
 const WAITING_ACTIONS = ['admit', 'deny'] as const;
 
-type Grant = Awaited<ReturnType<LaunchedUser['joinGrant']>>;
-
 describe('leader controls: enforced by the real SFU on connected participants', function () {
   this.timeout(90_000);
-  let env: TestEnvironment;
-  let gateway: LiveKitGateway;
-  let connection: Connection;
-  let store: RoomStore;
-  const connected: TestParticipant[] = [];
-  let users = 0;
-
-  before(async () => {
-    env = await useTestEnvironment();
-    gateway = testGateway(env);
-    connection = await mongoose.createConnection(env.stack.mongoUri, { autoIndex: false }).asPromise();
-    store = createRoomStore(connection);
-  });
-  afterEach(async () => {
-    await Promise.all(connected.splice(0).map((p) => p.disconnect()));
-  });
-  // No rtc-node dispose() here: it tears down the native client for every later test file in this process.
-  after(async () => {
-    await connection?.close();
-  });
+  const fixture = useSfuFixture('ctl-learner');
+  const { launch, newStudent, connect, onSfu, sfu } = fixture;
 
   /** A fresh activity per test: lock and end are room state, so tests never share a room. */
   const activity = (settings: Record<string, unknown> = {}) =>
-    LaunchedUser.createActivity(env.tool.url, { title: 'Controls', ...settings });
-  const launch = (role: 'instructor' | 'student' | 'observer', id: string, user?: string) =>
-    LaunchedUser.launch(env.tool.url, role, id, user);
-  /** A distinct demo learner (the demo makes up unknown user ids). */
-  const newStudent = (id: string) => launch('student', id, `ctl-learner-${process.pid}-${++users}`);
-
-  const connect = async (user: LaunchedUser): Promise<{ p: TestParticipant; grant: Grant }> => {
-    const grant = await user.joinGrant();
-    const p = await TestParticipant.connect(grant);
-    connected.push(p);
-    await waitUntil(async () => !!(await onSfu(grant)), 10_000, `${grant.identity} on the SFU`);
-    return { p, grant };
-  };
-  const onSfu = async (grant: Grant): Promise<ParticipantInfo | undefined> =>
-    (await gateway.listParticipants(grant.room).catch(() => [])).find((p) => p.identity === grant.identity);
-  const sfu = async (grant: Grant): Promise<ParticipantInfo> => {
-    const p = await onSfu(grant);
-    assert.ok(p, `${grant.identity} is connected`);
-    return p;
-  };
+    LaunchedUser.createActivity(fixture.env.tool.url, { title: 'Controls', ...settings });
   const sources = async (grant: Grant) => [...((await sfu(grant)).permission?.canPublishSources ?? [])].sort();
   const liveMics = async (grant: Grant) =>
     (await sfu(grant)).tracks.filter((t) => t.source === 'microphone' && !t.muted).length;
@@ -75,7 +32,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
   const control = async (user: LaunchedUser | undefined, path: string) => {
     const res = user
       ? await user.request('POST', `/room${path}`)
-      : await fetch(`${env.tool.url}/api/room${path}`, { method: 'POST' });
+      : await fetch(`${fixture.env.tool.url}/api/room${path}`, { method: 'POST' });
     const text = await res.text();
     const code = text ? ((JSON.parse(text) as { error?: { code?: string } }).error?.code ?? null) : null;
     return { status: res.status, code };
@@ -140,7 +97,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
     // A token minted before the removal does not bring the student back (revoked, or turned away by the webhook).
     const back = await TestParticipant.connect(spare).catch(() => undefined);
     if (back) {
-      connected.push(back);
+      fixture.disconnectAfterTest(back);
       await waitUntil(() => back.disconnected, 15_000, 'the returning student turned away');
     }
     assert.equal(await onSfu(grant), undefined);
@@ -160,7 +117,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
     assert.ok((await teacher.joinGrant()).token);
     // A token minted before the lock still connects, and the participant_joined webhook turns it away.
     const late = await TestParticipant.connect(before);
-    connected.push(late);
+    fixture.disconnectAfterTest(late);
     await waitUntil(() => late.disconnected, 15_000, 'the joiner with a pre-lock token removed');
 
     await ok(teacher, '/unlock');
@@ -330,7 +287,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
     ]) {
       await ok(teacher, path);
     }
-    const log = await store.auditLog(grant.room);
+    const log = await fixture.store.auditLog(grant.room);
     assert.deepEqual(
       log.map((e) => [e.actor, e.action, e.target]),
       [
