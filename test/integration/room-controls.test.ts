@@ -2,19 +2,7 @@ import assert from 'node:assert/strict';
 import { TestParticipant, waitUntil } from '../support/participant.js';
 import { LaunchedUser, videoGrant } from '../support/room-client.js';
 import { useSfuFixture, type Grant } from '../support/sfu-fixture.js';
-
-const PARTICIPANT_ACTIONS = [
-  'mute-audio',
-  'mute-video',
-  'allow-audio',
-  'allow-video',
-  'remove',
-  'promote',
-  'demote',
-  'lower-hand',
-] as const;
-const ROOM_ACTIONS = ['lock', 'unlock', 'mute-all', 'chat-off', 'chat-on', 'end'] as const;
-const WAITING_ACTIONS = ['admit', 'deny'] as const;
+import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS } from '../../src/rooms/room-controls.js';
 
 describe('leader controls: enforced by the real SFU on connected participants', function () {
   this.timeout(90_000);

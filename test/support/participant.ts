@@ -51,13 +51,7 @@ export class TestParticipant {
   async publishMicrophone(): Promise<string> {
     const source = new AudioSource(48_000, 1);
     const track = LocalAudioTrack.createAudioTrack('microphone', source);
-    const options = new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE });
-    const publication = await withTimeout(
-      this.room.localParticipant!.publishTrack(track, options),
-      5_000,
-      'publishTrack',
-    );
-    return publication.sid as string;
+    return this.publish(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
   }
 
   /**
@@ -73,7 +67,10 @@ export class TestParticipant {
       () => source.captureFrame(new VideoFrame(pixels, width, height, VideoBufferType.RGBA)),
       100,
     );
-    const options = new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: false });
+    return this.publish(track, new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: false }));
+  }
+
+  private async publish(track: LocalAudioTrack | LocalVideoTrack, options: TrackPublishOptions): Promise<string> {
     const publication = await withTimeout(
       this.room.localParticipant!.publishTrack(track, options),
       5_000,

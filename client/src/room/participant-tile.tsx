@@ -16,11 +16,11 @@ export function useAttach(track: VideoTrack | AudioTrack | undefined) {
   return ref;
 }
 
-/** The words for a participant's state, shared by tiles and the people list. */
-export function describeState(model: ParticipantModel): string[] {
+/** The words for a participant's state, shared by tiles and the people list (which badges the hand itself). */
+export function describeState(model: ParticipantModel, { hand = true } = {}): string[] {
   return [
     model.micOn ? undefined : t('room.state.micOff'),
-    model.handRaised ? t('room.state.handRaised') : undefined,
+    hand && model.handRaised ? t('room.state.handRaised') : undefined,
     model.speaking ? t('room.state.speaking') : undefined,
     model.quality === 'poor' || model.quality === 'lost' ? t(`room.quality.${model.quality}`) : undefined,
   ].filter((s): s is string => s !== undefined);

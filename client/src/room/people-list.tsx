@@ -16,7 +16,7 @@ export function PersonRow({
 }) {
   const name = displayName(model);
   // The hand has its own badge; the rest is said in words next to the icons.
-  const states = describeState(model).filter((s) => s !== t('room.state.handRaised'));
+  const states = describeState(model, { hand: false });
   return (
     <li data-identity={model.identity}>
       <span class="person">

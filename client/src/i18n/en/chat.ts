@@ -22,7 +22,4 @@ export const chat = {
   'chat.off.forStudents': 'Chat is off for students.',
   'chat.observer': 'Observers can read the chat but not write.',
   'chat.unavailable': 'You cannot send messages right now.',
-  /** The chat button's unread badge, in words. */
-  'chat.unread.one': '{count} unread message',
-  'chat.unread.other': '{count} unread messages',
 };

@@ -19,6 +19,4 @@ export const chat: Record<keyof typeof en, string> = {
   'chat.off.forStudents': 'El chat está desactivado para los estudiantes.',
   'chat.observer': 'Los observadores pueden leer el chat, pero no escribir.',
   'chat.unavailable': 'Ahora mismo no puedes enviar mensajes.',
-  'chat.unread.one': '{count} mensaje sin leer',
-  'chat.unread.other': '{count} mensajes sin leer',
 };

@@ -3,7 +3,7 @@
  *
  * ```tsx
  * const chat = useChat(conn, { visible: panel === 'chat' });
- * // chat.unread: the badge on the chat button (0 while the panel is visible)
+ * // chat.unread: the count on the chat button (0 while the panel is visible)
  * <ChatPanel
  *   chat={chat}
  *   visible={panel === 'chat'}
@@ -21,4 +21,3 @@
 export { ChatPanel, type ChatPanelProps } from './chat-panel';
 export { useChat, type Chat, type ChatConnection, type SendResult, type UseChatOptions } from './use-chat';
 export { CHAT_TOPIC, MAX_TEXT, type ChatEntry, type ChatWireMessage } from './chat-model';
-export { unreadLabel } from './unread-label';
