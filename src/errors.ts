@@ -150,7 +150,15 @@ export const ERROR_CODES = {
   IN_WAITING_ROOM: { status: 409, message: 'You are in the waiting room. A teacher will let you in.' },
   WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
   PARTICIPANT_NOT_IN_ROOM: { status: 403, message: 'That person is not in your live class.' },
-  ACTIVITY_NOT_FOUND: { status: 404, message: 'This live class no longer exists. Ask your teacher to add it again.' },
+  ACTIVITY_NOT_FOUND: {
+    status: 404,
+    message:
+      "This link's live class is not part of this course: it was removed, or the link was copied from another course. Ask your teacher to choose the live class again in the activity's settings.",
+  },
+  ACTIVITY_NOT_SET_UP: {
+    status: 409,
+    message: 'Your teacher has not set this class up yet. It opens here as soon as your teacher has opened it once.',
+  },
   API_KEY_INVALID: {
     status: 401,
     message:

@@ -24,7 +24,6 @@ import { adminRouter } from './http/admin-router.js';
 import { apiRouter } from './http/api-router.js';
 import { hooksRouter } from './http/hooks-router.js';
 import { roomRouter, roomStatusOf } from './http/room-router.js';
-import { memberFor } from './http/member.js';
 import { createRoomStore, ROOM_INDEXES } from './db/room-store.js';
 import { createWebhookVerifier } from './livekit/webhooks.js';
 import { createRoomControls } from './rooms/room-controls.js';
@@ -137,6 +136,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
         store: createLaunchStore(db.connection),
         platforms,
         sessions,
+        activities,
         jwks: createJwksCache({ ttlMs: 10 * 60_000, minRefreshIntervalMs: 5_000, fetchTimeoutMs: 5_000 }),
         keysRouter: lti.keysRouter,
         extra: [
@@ -156,7 +156,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
         activities,
         lti,
         branding: config.branding,
-        roomStatus: async (session) => roomStatusOf({ rooms, store: roomStore }, await memberFor(session, activities)),
+        roomStatus: (member) => roomStatusOf({ rooms, store: roomStore }, member),
       }),
       admin: adminRouter({ apiKey: config.admin.apiKey, platforms, apiKeys }),
       room: roomRouter({ sessions, activities, rooms, controls, store: roomStore }),

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import type { Activity, ActivityStore } from '../rooms/activity-settings.js';
-import type { IndexSpec } from './indexes.js';
+import { isDuplicateKey, type IndexSpec } from './indexes.js';
 
 const COLLECTION = 'activities';
+const LINKS = 'activity_links';
 
 export const ACTIVITY_INDEXES: readonly IndexSpec[] = [
   { collection: COLLECTION, keys: { platformId: 1, activityId: 1 }, name: 'platform_activity_unique', unique: true },
@@ -11,6 +12,13 @@ export const ACTIVITY_INDEXES: readonly IndexSpec[] = [
 
 interface ActivityDoc extends Omit<Activity, 'id'> {
   activityId: string;
+}
+
+/** A resource link's binding to an activity, by the link's room key (`_id`). */
+interface LinkDoc {
+  _id: string;
+  activityId: string;
+  updatedAt: Date;
 }
 
 export function createActivityStore(connection: Connection): ActivityStore {
@@ -29,6 +37,13 @@ export function createActivityStore(connection: Connection): ActivityStore {
       { collection: COLLECTION, minimize: false },
     ),
   );
+  const Links = connection.model<LinkDoc>(
+    'ActivityLinkRecord',
+    new Schema<LinkDoc>(
+      { _id: String, activityId: { type: String, required: true }, updatedAt: Date },
+      { collection: LINKS, versionKey: false },
+    ),
+  );
   const toActivity = (d: ActivityDoc): Activity => ({
     id: d.activityId,
     platformId: d.platformId,
@@ -38,14 +53,37 @@ export function createActivityStore(connection: Connection): ActivityStore {
     createdBy: d.createdBy,
     createdAt: d.createdAt,
   });
+  const find = async (platformId: string, id: string): Promise<Activity | undefined> => {
+    const doc = await Activities.findOne({ platformId, activityId: id }).lean<ActivityDoc>();
+    return doc ? toActivity(doc) : undefined;
+  };
   return {
     async create(activity) {
       const doc = await Activities.create({ ...activity, activityId: `act_${randomBytes(12).toString('base64url')}` });
       return toActivity(doc.toObject() as ActivityDoc);
     },
-    async find(platformId, id) {
-      const doc = await Activities.findOne({ platformId, activityId: id }).lean<ActivityDoc>();
-      return doc ? toActivity(doc) : undefined;
+    async ensure({ id, ...activity }) {
+      try {
+        const doc = await Activities.create({ ...activity, activityId: id });
+        return toActivity(doc.toObject() as ActivityDoc);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const winner = await find(activity.platformId, id);
+        if (!winner) throw err;
+        return winner;
+      }
+    },
+    find,
+    async linked(linkKey) {
+      return (await Links.findById(linkKey).lean<LinkDoc>())?.activityId;
+    },
+    async link(linkKey, activityId) {
+      try {
+        await Links.updateOne({ _id: linkKey }, { activityId, updatedAt: new Date() }, { upsert: true });
+      } catch (err) {
+        // Two first launches of one link upserting at once: the other insert won; the value is the same.
+        if (!isDuplicateKey(err)) throw err;
+      }
     },
   };
 }

@@ -66,3 +66,6 @@ export async function detectTtlSupport(connection: Connection): Promise<boolean>
     await probe.drop().catch(() => undefined);
   }
 }
+
+/** A unique index refused the insert: another writer got there first (the atomic step our stores rest on). */
+export const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 11000;

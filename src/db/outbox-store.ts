@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { OUTBOX_RETENTION_SECONDS, type OutboxItem, type OutboxStore } from '../integrations/webhook-outbox.js';
-import type { IndexSpec } from './indexes.js';
+import { isDuplicateKey, type IndexSpec } from './indexes.js';
 
 export const OUTBOX_COLLECTION = 'integrator_webhook_outbox';
 
@@ -15,7 +15,6 @@ export function outboxIndexes(collection = OUTBOX_COLLECTION): IndexSpec[] {
 }
 export const OUTBOX_INDEXES: readonly IndexSpec[] = outboxIndexes();
 
-const isDuplicate = (err: unknown): boolean => (err as { code?: unknown }).code === 11000;
 /** Cleared fields are stored as null; the domain sees them as absent. */
 const strip = (doc: OutboxItem & { _id?: unknown; __v?: unknown }): OutboxItem => {
   const { _id, __v, ...rest } = doc;
@@ -35,7 +34,7 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
         await Outbox.create(item);
         return true;
       } catch (err) {
-        if (isDuplicate(err)) return false;
+        if (isDuplicateKey(err)) return false;
         throw err;
       }
     },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AuditEntry, ParticipantEvent, RoomRecord, RoomStore, SessionRecord } from '../rooms/room-store.js';
-import type { IndexSpec } from './indexes.js';
+import { isDuplicateKey, type IndexSpec } from './indexes.js';
 import { queuedPerRoom } from './room-write-queue.js';
 
 const ROOMS = 'rooms';
@@ -23,7 +23,6 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: AUDIT, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
 ];
 
-const isDuplicate = (err: unknown): boolean => (err as { code?: unknown }).code === 11000;
 const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
   const { _id, __v, ...rest } = doc;
   return rest as T;
@@ -87,7 +86,7 @@ export function createRoomStore(connection: Connection): RoomStore {
           updatedAt: now,
         });
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
       return room(input.key);
     },
@@ -152,7 +151,7 @@ export function createRoomStore(connection: Connection): RoomStore {
       try {
         await Events.create(event);
       } catch (err) {
-        if (isDuplicate(err)) return false;
+        if (isDuplicateKey(err)) return false;
         throw err;
       }
       if (event.sessionId) {
@@ -181,7 +180,7 @@ export function createRoomStore(connection: Connection): RoomStore {
         await Webhooks.create({ webhookId: id, event, receivedAt: at });
         return true;
       } catch (err) {
-        if (isDuplicate(err)) return false;
+        if (isDuplicateKey(err)) return false;
         throw err;
       }
     },

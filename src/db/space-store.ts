@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { JoinLink, JoinLinkStore, Space, SpaceStore } from '../integrations/spaces.js';
-import type { IndexSpec } from './indexes.js';
+import { isDuplicateKey, type IndexSpec } from './indexes.js';
 
 const SPACES = 'integrator_spaces';
 const LINKS = 'integrator_join_links';
@@ -14,7 +14,6 @@ export const SPACE_INDEXES: readonly IndexSpec[] = [
   { collection: LINKS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
 ];
 
-const isDuplicate = (err: unknown): boolean => (err as { code?: unknown }).code === 11000;
 const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
   const { _id, __v, ...rest } = doc;
   return rest as T;
@@ -43,7 +42,7 @@ export function createSpaceStores(connection: Connection): { spaces: SpaceStore;
         await Spaces.create({ ...space, passcodeHash: space.passcodeHash ?? null, webhooks: space.webhooks ?? null });
         return { space, created: true };
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
       const existing = await find({ apiKeyId: space.apiKeyId, spaceId: space.spaceId });
       if (!existing) throw new Error(`space ${space.spaceId} vanished after a duplicate insert`);

@@ -2,12 +2,14 @@ import { Router, json } from 'express';
 import { mergeBranding, type Branding } from '../branding.js';
 import { AppError } from '../errors.js';
 import type { LtiProvider } from '../lti/provider.js';
+import { LINK_CUSTOM, linkLaunchUrl } from '../lti/link-parameters.js';
 import type { PlatformService } from '../lti/platforms.js';
-import type { LaunchSession, SessionStore } from '../lti/sessions.js';
+import type { SessionStore } from '../lti/sessions.js';
 import { activitySettingsSchema, availability, type ActivityStore } from '../rooms/activity-settings.js';
+import type { Member } from '../rooms/room-service.js';
 import { asyncHandler } from './async-handler.js';
 import type { DeepLinkingResponse, MeResponse, RoomStatus } from './contract.js';
-import { settingsFor } from './member.js';
+import { activityFor, toMember } from './member.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 
 export interface ApiRouterDeps {
@@ -19,7 +21,7 @@ export interface ApiRouterDeps {
   /** The tool's default branding (config); a platform's own branding wins field by field. */
   branding?: Branding;
   /** Room status for /me; absent in setups without rooms. */
-  roomStatus?: (session: LaunchSession) => Promise<RoomStatus>;
+  roomStatus?: (member: Member) => Promise<RoomStatus>;
 }
 
 /** The launcher's API, authorized by the launch's Bearer token. */
@@ -32,8 +34,8 @@ export function apiRouter(deps: ApiRouterDeps): Router {
     asyncHandler(async (req, res) => {
       const s = currentLaunch(req.launch);
       const platform = await deps.platforms.get(s.platformId);
-      const activity: MeResponse['activity'] =
-        s.messageType === 'LtiResourceLinkRequest' ? await settingsFor(s, deps.activities) : undefined;
+      const resolved = s.messageType === 'LtiResourceLinkRequest' ? await activityFor(s, deps.activities) : undefined;
+      const ready = resolved?.status === 'ready' ? resolved.activity : undefined;
       const body: MeResponse = {
         user: { id: s.user.id, name: s.user.name, role: s.role, email: s.user.email, picture: s.user.picture },
         messageType: s.messageType,
@@ -41,8 +43,9 @@ export function apiRouter(deps: ApiRouterDeps): Router {
         branding: mergeBranding(deps.branding ?? {}, platform?.branding),
         context: s.context,
         resourceLink: s.resourceLink ? { id: s.resourceLink.id, title: s.resourceLink.title } : undefined,
-        activity,
-        room: activity && deps.roomStatus ? await deps.roomStatus(s) : undefined,
+        activity: ready ? { id: ready.id, settings: ready.settings } : undefined,
+        activityPending: resolved?.status === 'pending' ? true : undefined,
+        room: ready && deps.roomStatus ? await deps.roomStatus(toMember(s, ready)) : undefined,
         locale: s.locale,
         timezone: s.timezone,
         returnUrl: s.returnUrl,
@@ -73,8 +76,8 @@ export function apiRouter(deps: ApiRouterDeps): Router {
         type: 'ltiResourceLink',
         title: settings.title,
         text: settings.description || undefined,
-        url: `${deps.publicUrl}/lti/launch`,
-        custom: { activity_id: activity.id },
+        url: linkLaunchUrl(`${deps.publicUrl}/lti/launch`, activity.id),
+        custom: { [LINK_CUSTOM.activityId]: activity.id },
         iframe: { width: 1280, height: 800 },
       };
       if (settings.grading.enabled) {

@@ -16,8 +16,10 @@ export interface MeResponse {
   branding?: { color?: string; logoUrl?: string };
   context?: { id: string; label?: string; title?: string };
   resourceLink?: { id: string; title?: string };
-  /** The live class this launch opens; absent for deep linking. */
-  activity?: { id: string | null; settings: ActivitySettings };
+  /** The live class this launch opens; absent for deep linking, and while activityPending. */
+  activity?: { id: string; settings: ActivitySettings };
+  /** A link nobody set up yet: its class is created when a teacher first opens it (learners wait). */
+  activityPending?: true;
   /** The room this launch opens (absent for deep linking). */
   room?: RoomStatus;
   locale?: string;

@@ -8,7 +8,9 @@ import type { LaunchStore } from '../lti/launch-store.js';
 import { startLogin } from '../lti/login.js';
 import type { PlatformService } from '../lti/platforms.js';
 import type { SessionStore } from '../lti/sessions.js';
+import type { ActivityStore } from '../rooms/activity-settings.js';
 import { asyncHandler } from './async-handler.js';
+import { activityAtLaunch } from './member.js';
 import { ltiErrorPage } from './lti-error-page.js';
 
 export interface LtiRouterDeps {
@@ -18,6 +20,8 @@ export interface LtiRouterDeps {
   store: LaunchStore;
   platforms: PlatformService;
   sessions: SessionStore;
+  /** Finds (or, for a teacher, sets up) the live class of each resource link launch. */
+  activities: ActivityStore;
   jwks: JwksCache;
   /** ltijs's JWKS route (GET /keys). */
   keysRouter: RequestHandler;
@@ -82,6 +86,7 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
         if (session.messageType === 'LtiDeepLinkingRequest' && session.role !== 'instructor') {
           throw new LaunchError('LTI_DEEP_LINKING_FORBIDDEN', 'role', launch.login);
         }
+        session.activityId = await activityAtLaunch(session, deps.activities);
         const { token, session: stored } = await deps.sessions.create(session, deps.sessionTtlMs);
         req.log?.info(
           { platformId: stored.platformId, userId: stored.user.id, role: stored.role, messageType: stored.messageType },

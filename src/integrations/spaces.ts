@@ -299,6 +299,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
         role: link.role,
         ltiRoles: [],
         resourceLink: { id: space.spaceId },
+        activityHints: [],
         activityId: space.activityId,
         services: {},
         custom: {},

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../paths.js';
+import { LINK_CUSTOM_NAMES } from './link-parameters.js';
 
 /**
  * lti-registration.json is the one description of the tool (title, paths, messages, placements, scopes,
@@ -47,7 +48,12 @@ const registrationSchema = z
       .min(1)
       .refine((list) => new Set(list.map((m) => m.type)).size === list.length, 'one entry per message type'),
     scopes: z.array(z.url()),
-    customParameters: z.record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string()).default({}),
+    customParameters: z
+      .record(z.string().regex(/^[A-Za-z0-9_]+$/), z.string())
+      .default({})
+      .refine((params) => !Object.keys(params).some((name) => LINK_CUSTOM_NAMES.includes(name)), {
+        message: `must not name a parameter the tool writes on its links (${LINK_CUSTOM_NAMES.join(', ')}): in Moodle a tool-level custom parameter overrides the link's own`,
+      }),
   })
   .strict();
 

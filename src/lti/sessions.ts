@@ -18,7 +18,9 @@ export interface LaunchSession {
   ltiRoles: string[];
   context?: { id: string; label?: string; title?: string };
   resourceLink?: { id: string; title?: string; description?: string };
-  /** Our activity id, from the custom parameter written by deep linking. */
+  /** What the link said about its activity (custom parameter, launch URL): hints, cross-checked by rooms/. */
+  activityHints: string[];
+  /** The live class the launch opens, found at launch; absent while a link's default class awaits its teacher. */
   activityId?: string;
   locale?: string;
   timezone?: string;
@@ -77,6 +79,7 @@ export function createSessionStore(connection: Connection): SessionStore {
         ltiRoles: [String],
         context: Schema.Types.Mixed,
         resourceLink: Schema.Types.Mixed,
+        activityHints: [String],
         activityId: String,
         locale: String,
         timezone: String,

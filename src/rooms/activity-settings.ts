@@ -59,6 +59,16 @@ export interface Activity {
 }
 
 export interface ActivityStore {
+  /** A new activity with a fresh random id (deep linking). */
   create(activity: Omit<Activity, 'id' | 'createdAt'>): Promise<Activity>;
+  /** The activity with this (derived) id: inserted unless it exists, so of two racing writers one wins. */
+  ensure(activity: Omit<Activity, 'createdAt'>): Promise<Activity>;
   find(platformId: string, id: string): Promise<Activity | undefined>;
+  /** The activity a resource link (by its room key) was bound to. */
+  linked(linkKey: string): Promise<string | undefined>;
+  /**
+   * Binds a resource link to an activity. Last writer wins, by design: every writer writes what a signed
+   * launch of that link said, and a later launch naming another activity is a teacher's later choice.
+   */
+  link(linkKey: string, activityId: string): Promise<void>;
 }

@@ -39,7 +39,7 @@ const reg: ToolRegistration = parseToolRegistration({
     { type: 'LtiDeepLinkingRequest', placements: ['assignment_selection', 'link_selection', 'editor_button'] },
   ],
   scopes: [`${AGS}lineitem`, `${AGS}score`, NRPS],
-  customParameters: { activity_id: '$ResourceLink.id' },
+  customParameters: { user_timezone: '$Person.address.timezone' },
 });
 
 function platform(overrides: Partial<PlatformOpenIdConfiguration> = {}): PlatformOpenIdConfiguration {
@@ -60,6 +60,7 @@ describe('registration: lti-registration.json', () => {
     assert.ok(shipped.title);
     assert.equal(shipped.paths.register, '/lti/register');
     assert.ok(shipped.messages.some((m) => m.type === 'LtiDeepLinkingRequest'));
+    assert.equal(shipped.customParameters.activity_id, undefined);
   });
 
   for (const [description, change] of [
@@ -71,6 +72,8 @@ describe('registration: lti-registration.json', () => {
       'the same message type twice',
       { messages: [{ type: 'LtiResourceLinkRequest' }, { type: 'LtiResourceLinkRequest' }] },
     ],
+    // Moodle lets a tool-level custom parameter override the link's own: every launch would lose its activity.
+    ['a custom parameter the tool writes on its links', { customParameters: { activity_id: '$ResourceLink.id' } }],
   ] as const) {
     it(`rejects ${description}`, () => {
       assert.throws(() => parseToolRegistration({ ...reg, ...change }), RegistrationFileError);
@@ -88,7 +91,7 @@ describe('registration: Canvas developer-key JSON', () => {
     assert.equal(json.target_link_uri, 'https://live.example.edu/lti/launch');
     assert.equal(json.public_jwk_url, 'https://live.example.edu/lti/keys');
     assert.deepEqual(json.scopes, reg.scopes);
-    assert.deepEqual(json.custom_fields, { activity_id: '$ResourceLink.id' });
+    assert.deepEqual(json.custom_fields, { user_timezone: '$Person.address.timezone' });
   });
 
   it('has one Canvas extension with the privacy level and domain', () => {
@@ -129,7 +132,7 @@ describe('registration: dynamic registration payload', () => {
     assert.equal(tool.domain, 'live.example.edu');
     assert.equal(tool.target_link_uri, 'https://live.example.edu/lti/launch');
     assert.equal(tool.description, 'Live video classes.');
-    assert.deepEqual(tool.custom_parameters, { activity_id: '$ResourceLink.id' });
+    assert.deepEqual(tool.custom_parameters, { user_timezone: '$Person.address.timezone' });
     assert.deepEqual(tool.claims, ['iss', 'sub', 'name', 'given_name', 'family_name', 'email']);
   });
 

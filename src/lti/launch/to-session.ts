@@ -1,4 +1,5 @@
 import { CLAIM } from '../claims.js';
+import { LINK_CUSTOM, LINK_QUERY } from '../link-parameters.js';
 import { mapLtiRoles } from '../roles.js';
 import type { NewLaunchSession } from '../sessions.js';
 import type { ValidatedLaunch } from './validate-launch.js';
@@ -9,6 +10,24 @@ const str = (value: unknown, max = 1000): string | undefined =>
   typeof value === 'string' && value !== '' ? value.slice(0, max) : undefined;
 const obj = (value: unknown): Claims =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Claims) : {};
+/** A variable the platform did not substitute (Moodle leaves `$Message.locale` as text): not a value. */
+const unsubstituted = (value: string): boolean => /^\$[A-Za-z][\w.]*$/.test(value);
+
+/**
+ * The activity the link names, as hints to cross-check: the custom parameter deep linking wrote, then the
+ * `activity` query of the launch URL it wrote (a platform-level custom parameter of the same name overrides
+ * the link's in Moodle; the target link URI is the link's own).
+ */
+function activityHints(custom: Record<string, string>, targetLinkUri: unknown): string[] {
+  const hints = custom[LINK_CUSTOM.activityId] ? [custom[LINK_CUSTOM.activityId] as string] : [];
+  try {
+    const fromUrl = new URL(String(targetLinkUri)).searchParams.get(LINK_QUERY.activityId);
+    if (fromUrl) hints.push(fromUrl.slice(0, 100));
+  } catch {
+    // Not a URL: validation already required it to point at the tool, so there is nothing more to read.
+  }
+  return hints;
+}
 
 /** Plain launch facts from validated claims; anything optional and malformed is dropped, not trusted. */
 export function toLaunchSession(launch: ValidatedLaunch): NewLaunchSession {
@@ -22,7 +41,8 @@ export function toLaunchSession(launch: ValidatedLaunch): NewLaunchSession {
   const custom = Object.fromEntries(
     Object.entries(obj(c[CLAIM.custom]))
       .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-      .map(([k, v]) => [k, String(v)]),
+      .map(([k, v]) => [k, String(v).slice(0, 1000)])
+      .filter(([, v]) => !unsubstituted(v as string)),
   );
   const given = str(c.given_name, 200);
   const family = str(c.family_name, 200);
@@ -51,9 +71,9 @@ export function toLaunchSession(launch: ValidatedLaunch): NewLaunchSession {
     resourceLink: str(link.id)
       ? { id: link.id as string, title: str(link.title, 500), description: str(link.description, 4000) }
       : undefined,
-    activityId: custom.activity_id && !custom.activity_id.startsWith('$') ? custom.activity_id : undefined,
+    activityHints: link.id ? activityHints(custom, c[CLAIM.targetLinkUri]) : [],
     locale: str(presentation.locale, 35) ?? str(c.locale, 35),
-    timezone: custom.user_timezone && !custom.user_timezone.startsWith('$') ? custom.user_timezone : undefined,
+    timezone: custom.user_timezone,
     returnUrl: str(presentation.return_url, 2048),
     services: {
       lineItems: str(ags.lineitems, 2048),
