@@ -207,6 +207,8 @@ async function startDemoPlatform(publicUrl: string, platforms: PlatformService, 
       loginUrl: `${publicUrl}/lti/login`,
       launchUrl: `${publicUrl}/lti/launch`,
       jwksUrl: `${publicUrl}/lti/keys`,
+      // What dynamic registration gives a real LMS: the tool-level custom parameters of the registration.
+      customParameters: loadToolRegistration().customParameters,
     },
     logger,
   });

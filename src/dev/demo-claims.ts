@@ -34,6 +34,11 @@ export interface IdTokenInput {
 
 const ID_TOKEN_TTL_SECONDS = 300;
 
+/** Substitutes the variables the demo knows; like Moodle, any other `$Variable` is sent as literal text. */
+function substitute(custom: Record<string, string>, vars: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(custom).map(([k, v]) => [k, vars[v] ?? v]));
+}
+
 /** A complete, valid LTI 1.3 id_token payload (before signing) for one demo user and message. */
 export function buildIdTokenClaims(ctx: DemoContext, input: IdTokenInput): Record<string, unknown> {
   const messageType = input.messageType ?? 'LtiResourceLinkRequest';
@@ -98,7 +103,16 @@ export function buildIdTokenClaims(ctx: DemoContext, input: IdTokenInput): Recor
     const linkId = input.resourceLinkId ?? FIRST_ACTIVITY.resourceLinkId;
     const activity = ctx.state.activity(linkId);
     claims[`${LTI}/resource_link`] = { id: linkId, title: activity?.title ?? linkId };
-    claims[`${LTI}/custom`] = { ...activity?.custom };
+    // A link the tool created by deep linking launches at the URL the tool gave it, as Moodle and Canvas do.
+    if (activity?.url) claims[`${LTI}/target_link_uri`] = activity.url;
+    const vars: Record<string, string> = {
+      '$ResourceLink.id': linkId,
+      '$Context.id': DEMO_COURSE.id,
+      '$User.id': user.userId,
+      '$Person.name.full': user.name,
+    };
+    // Moodle's precedence: the tool-level parameters override the link's own of the same name.
+    claims[`${LTI}/custom`] = substitute({ ...activity?.custom, ...ctx.state.toolCustom }, vars);
     // The line item bound to this link, if the tool (or deep linking) created one.
     const bound = ctx.state.listLineItems().find((item) => item.resourceLinkId === linkId);
     if (bound)

@@ -10,12 +10,22 @@ export interface DemoContext {
   issuer: string;
   clientId: string;
   deploymentId: string;
-  tool: { loginUrl: string; launchUrl: string; jwksUrl: string; deepLinkUrl?: string };
+  tool: DemoTool;
   key: SigningKey;
   toolJwks: RemoteJwks;
   state: CourseState;
   logger: Logger;
   sign(payload: Record<string, unknown>): string;
+}
+
+/** The tool as the demo LMS has it configured. */
+export interface DemoTool {
+  loginUrl: string;
+  launchUrl: string;
+  jwksUrl: string;
+  deepLinkUrl?: string;
+  /** Tool-level custom parameters (from the registration); an admin can change them on the course page. */
+  customParameters?: Record<string, string>;
 }
 
 export const LTI = 'https://purl.imsglobal.org/spec/lti/claim';

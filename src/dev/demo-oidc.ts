@@ -89,9 +89,10 @@ export function oidcRouter(ctx: DemoContext): Router {
     const userId = parsed.data.user ?? defaultUser(role).userId;
     login.searchParams.set('login_hint', encodeHint({ userId, role, locale: parsed.data.locale }));
     login.searchParams.set('lti_message_hint', encodeHint(hint));
+    const linkUrl = ctx.state.activity(activityId)?.url;
     login.searchParams.set(
       'target_link_uri',
-      deepLink ? (ctx.tool.deepLinkUrl ?? ctx.tool.launchUrl) : ctx.tool.launchUrl,
+      deepLink ? (ctx.tool.deepLinkUrl ?? ctx.tool.launchUrl) : (linkUrl ?? ctx.tool.launchUrl),
     );
     login.searchParams.set('client_id', ctx.clientId);
     login.searchParams.set('lti_deployment_id', ctx.deploymentId);

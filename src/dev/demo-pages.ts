@@ -44,9 +44,11 @@ export interface CoursePageInput {
   /** Where the demo router is mounted as seen by the browser, e.g. `/demo`. */
   base: string;
   activities: readonly Activity[];
+  /** The tool's tool-level custom parameters in the LMS's tool configuration. */
+  toolCustom: Readonly<Record<string, string>>;
 }
 
-export function coursePage({ base, activities }: CoursePageInput): string {
+export function coursePage({ base, activities, toolCustom }: CoursePageInput): string {
   const launch = `${base}/platform/launch`;
   const options = activities.map((a) => `<option value="${esc(a.resourceLinkId)}">${esc(a.title)}</option>`).join('');
   const list = activities
@@ -83,6 +85,24 @@ export function coursePage({ base, activities }: CoursePageInput): string {
       <input type="hidden" id="deep-link-locale" name="locale" value="${DEFAULT_DEMO_LOCALE}">
       <button type="submit" class="secondary">Add activity (deep linking)</button>
       <a href="${esc(base)}/gradebook">Gradebook</a>
+    </form>
+    <form method="post" action="${esc(base)}/activities" aria-label="Add a plain link">
+      <label for="plain-title">Plain link to the tool (no deep linking)</label>
+      <input id="plain-title" name="title" required maxlength="255" value="Live class (plain link)">
+      <button type="submit" class="secondary">Add plain link</button>
+    </form>
+  </section>
+  <section aria-labelledby="tool-config-heading">
+    <h2 id="tool-config-heading">Tool configuration (LMS admin)</h2>
+    <form method="post" action="${esc(base)}/tool-settings" aria-label="Tool-level custom parameters">
+      <label for="tool-custom">Custom parameters, one name=value a line. As in Moodle, they are sent with every
+        launch and override a link's own parameter of the same name.</label>
+      <textarea id="tool-custom" name="custom" rows="3" cols="60">${esc(
+        Object.entries(toolCustom)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n'),
+      )}</textarea>
+      <button type="submit" class="secondary">Save tool configuration</button>
     </form>
   </section>
   <script>

@@ -2,7 +2,8 @@ import { Router, type ErrorRequestHandler } from 'express';
 import type { Logger } from '../log.js';
 import { agsRouter } from './demo-ags.js';
 import { buildIdTokenClaims, type IdTokenInput } from './demo-claims.js';
-import type { DemoContext } from './demo-context.js';
+import type { DemoContext, DemoTool } from './demo-context.js';
+import { courseAdminRouter } from './demo-course-admin.js';
 import { deepLinkRouter } from './demo-deep-link.js';
 import { RemoteJwks, generateSigningKey, signJwt } from './demo-keys.js';
 import { nrpsRouter } from './demo-nrps.js';
@@ -21,7 +22,7 @@ export interface DemoPlatformOptions {
   /** The tool's public base URL (no trailing slash); the demo lives at `${publicUrl}/demo`. */
   publicUrl: string;
   /** Tool endpoints: `${publicUrl}/lti/login`, `/lti/launch`, `/lti/keys` (and the deep linking URL if separate). */
-  tool: { loginUrl: string; launchUrl: string; jwksUrl: string; deepLinkUrl?: string };
+  tool: DemoTool;
   logger: Logger;
 }
 
@@ -75,7 +76,7 @@ export async function createDemoPlatform(options: DemoPlatformOptions): Promise<
     tool: { ...options.tool },
     key,
     toolJwks: new RemoteJwks(options.tool.jwksUrl),
-    state: new CourseState(),
+    state: new CourseState(options.tool.customParameters),
     logger,
     sign: (payload) => sign(payload),
   };
@@ -97,8 +98,9 @@ export async function createDemoPlatform(options: DemoPlatformOptions): Promise<
     res
       .set('cache-control', 'no-store')
       .type('html')
-      .send(coursePage({ base: req.baseUrl, activities: ctx.state.activities }));
+      .send(coursePage({ base: req.baseUrl, activities: ctx.state.activities, toolCustom: ctx.state.toolCustom }));
   });
+  router.use(courseAdminRouter(ctx));
   router.get('/gradebook', (req, res) => {
     const rows = ctx.state.listLineItems().map((item) => ({ item, scores: ctx.state.scoresOf(item.id) }));
     res

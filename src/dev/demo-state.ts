@@ -7,7 +7,7 @@ export interface Activity {
   title: string;
   /** Custom parameters sent in the launch (set by deep linking). */
   custom: Record<string, string>;
-  /** The URL the tool chose when it created the link (informative; launches go to the tool launch URL). */
+  /** The URL the tool chose when it created the link: its launches target it (target_link_uri). */
   url?: string;
   text?: string;
 }
@@ -42,6 +42,15 @@ export const FIRST_ACTIVITY: Activity = {
 
 export class CourseState {
   readonly activities: Activity[] = [{ ...FIRST_ACTIVITY }];
+  /**
+   * The tool's tool-level custom parameters, as an LMS admin has them in the tool's configuration. As in
+   * Moodle, they are sent with every launch and override a link's own parameter of the same name.
+   */
+  toolCustom: Record<string, string>;
+
+  constructor(toolCustom: Record<string, string> = {}) {
+    this.toolCustom = { ...toolCustom };
+  }
   private readonly lineItems = new Map<string, LineItem>();
   private readonly scores = new Map<string, Map<string, Score>>();
   private nextLineItem = 1;

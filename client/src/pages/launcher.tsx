@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { MeResponse } from '../api/contract';
 import { ApiClient, ApiError, isApiError } from '../api/client';
 import { applyBranding } from '../branding';
@@ -7,6 +7,7 @@ import { withParts } from '../components/with-parts';
 import { setLocale, t } from '../i18n';
 import { pickLocale } from '../time';
 import { DeepLinkingPage } from './deep-linking-page';
+import { NotSetUpPage } from './not-set-up-page';
 import { PreJoinPage } from './pre-join-page';
 import { SessionEndedPage } from './session-ended-page';
 
@@ -26,6 +27,7 @@ export function Launcher({ token }: { token: string | undefined }) {
   const [ended, setEnded] = useState(!token);
   const api = useMemo(() => (token ? new ApiClient(token, () => setEnded(true)) : undefined), [token]);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const onReady = useCallback((me: MeResponse) => setLoad({ state: 'loaded', me }), []);
 
   useEffect(() => {
     if (!api) return;
@@ -52,6 +54,7 @@ export function Launcher({ token }: { token: string | undefined }) {
   if (load.state === 'loading') return <LoadingPage />;
   if (load.state === 'failed') return <FailedPage error={load.error} />;
   if (load.me.messageType === 'LtiDeepLinkingRequest') return <DeepLinkingPage api={api} me={load.me} />;
+  if (load.me.activityPending) return <NotSetUpPage api={api} onReady={onReady} />;
   return <PreJoinPage me={load.me} api={api} launchToken={token} />;
 }
 

@@ -12,6 +12,11 @@ export const pages = {
   'launcher.failedHint':
     'Error code: {code}. Try opening the activity again from your course; if it keeps happening, tell your course administrator this code.',
 
+  'notSetUp.title': 'Not set up yet',
+  'notSetUp.heading': 'Your teacher has not set this class up yet',
+  'notSetUp.body':
+    'This page opens the class by itself as soon as your teacher has opened it once. You can leave it open.',
+
   'sessionEnded.title': 'Session ended',
   'sessionEnded.heading': 'Your session has ended',
   'sessionEnded.body': 'Open the activity again from your course.',

@@ -8,6 +8,11 @@ export const pages: Record<keyof typeof en, string> = {
   'launcher.failedHint':
     'Código de error: {code}. Intenta abrir la actividad de nuevo desde tu curso; si vuelve a pasar, comunica este código a quien administra tu curso.',
 
+  'notSetUp.title': 'Aún sin configurar',
+  'notSetUp.heading': 'Tu docente todavía no ha configurado esta clase',
+  'notSetUp.body':
+    'Esta página abrirá la clase por sí sola en cuanto tu docente la haya abierto una vez. Puedes dejarla abierta.',
+
   'sessionEnded.title': 'Sesión terminada',
   'sessionEnded.heading': 'Tu sesión terminó',
   'sessionEnded.body': 'Abre la actividad de nuevo desde tu curso.',
