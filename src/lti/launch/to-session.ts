@@ -2,7 +2,7 @@ import { CLAIM } from '../claims.js';
 import { LINK_CUSTOM, LINK_QUERY } from '../link-parameters.js';
 import { mapLtiRoles } from '../roles.js';
 import type { NewLaunchSession } from '../sessions.js';
-import type { ValidatedLaunch } from './validate-launch.js';
+import { DEEP_LINKING_DATA_MAX, type ValidatedLaunch } from './validate-launch.js';
 
 type Claims = Record<string, unknown>;
 
@@ -10,8 +10,22 @@ const str = (value: unknown, max = 1000): string | undefined =>
   typeof value === 'string' && value !== '' ? value.slice(0, max) : undefined;
 const obj = (value: unknown): Claims =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Claims) : {};
+/** Custom parameter names become keys of the stored session: the store refuses `$`-prefixed, dotted and NUL keys. */
+const storableKey = (key: string): boolean => /^[^$.\u0000][^.\u0000]{0,99}$/.test(key) && key !== '__proto__';
+const MAX_CUSTOM = 100;
 /** A variable the platform did not substitute (Moodle leaves `$Message.locale` as text): not a value. */
 const unsubstituted = (value: string): boolean => /^\$[A-Za-z][\w.]*$/.test(value);
+
+/** An IANA zone, or nothing: Moodle sends `99` for "the server's timezone". */
+function ianaTimezone(value: string | undefined): string | undefined {
+  if (!value || !/^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/.test(value)) return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return value;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The activity the link names, as hints to cross-check: the custom parameter deep linking wrote, then the
@@ -40,7 +54,8 @@ export function toLaunchSession(launch: ValidatedLaunch): NewLaunchSession {
   const nrps = obj(c[CLAIM.nrps]);
   const custom = Object.fromEntries(
     Object.entries(obj(c[CLAIM.custom]))
-      .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      .filter(([k, v]) => storableKey(k) && ['string', 'number', 'boolean'].includes(typeof v))
+      .slice(0, MAX_CUSTOM)
       .map(([k, v]) => [k, String(v).slice(0, 1000)])
       .filter(([, v]) => !unsubstituted(v as string)),
   );
@@ -73,7 +88,7 @@ export function toLaunchSession(launch: ValidatedLaunch): NewLaunchSession {
       : undefined,
     activityHints: link.id ? activityHints(custom, c[CLAIM.targetLinkUri]) : [],
     locale: str(presentation.locale, 35) ?? str(c.locale, 35),
-    timezone: custom.user_timezone,
+    timezone: ianaTimezone(custom.user_timezone),
     returnUrl: str(presentation.return_url, 2048),
     services: {
       lineItems: str(ags.lineitems, 2048),
@@ -84,13 +99,14 @@ export function toLaunchSession(launch: ValidatedLaunch): NewLaunchSession {
     deepLinking:
       launch.messageType === 'LtiDeepLinkingRequest'
         ? {
+            // Only the fields the response needs, as plain values: the platform's object itself may carry
+            // keys the store refuses (`$set`, dots), and validation already refused data we could not echo.
             returnUrl: dl.deep_link_return_url as string,
-            data: str(dl.data, 8192),
+            data: str(dl.data, DEEP_LINKING_DATA_MAX),
             acceptTypes: Array.isArray(dl.accept_types)
-              ? dl.accept_types.filter((t): t is string => typeof t === 'string')
+              ? dl.accept_types.filter((t): t is string => typeof t === 'string').slice(0, 20)
               : [],
             acceptMultiple: dl.accept_multiple !== false && dl.accept_multiple !== 'false',
-            settings: dl,
           }
         : undefined,
     custom,
