@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths.js';
+import { openFirstClassAsTeacher } from './lti-launch.js';
 import { startProcess, type ManagedProcess } from './services/child-process.js';
 import { killLiveKit, restartLiveKit } from './services/livekit.js';
 import { freeTcpPort } from './services/ports.js';
@@ -52,6 +53,13 @@ export async function startDedicatedEnvironment(extraEnv: Record<string, string>
   } catch (err) {
     await stack.stop();
     rmSync(workDir, { recursive: true, force: true });
+    throw err;
+  }
+  try {
+    await openFirstClassAsTeacher(url);
+  } catch (err) {
+    await tool.stop();
+    await stack.stop();
     throw err;
   }
   return {

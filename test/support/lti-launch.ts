@@ -119,3 +119,13 @@ export async function launchThroughDemo(
   assert.equal(new URL(form.action).pathname, '/lti/launch');
   return postLaunch(browser, form.fields);
 }
+
+/**
+ * The demo course's first class as its teacher leaves it on the first day: opened once, so the link's
+ * default class exists and a student who launches before any teacher finds it. (A link no teacher opened
+ * makes its students wait; test/integration/moodle-links.test.ts covers that with links of its own.)
+ */
+export async function openFirstClassAsTeacher(toolUrl: string): Promise<void> {
+  const result = await launchThroughDemo(new LtiBrowser(toolUrl), { role: 'instructor' });
+  assert.equal(result.status, 303, `the teacher's first launch failed: ${result.body.slice(0, 400)}`);
+}

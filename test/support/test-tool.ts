@@ -9,6 +9,7 @@ import { createLiveKitGateway } from '../../src/livekit/livekit-gateway.js';
 import { createLogger } from '../../src/log.js';
 import { startTool, type RunningTool } from '../../src/main.js';
 import { clientBuildDir } from '../../src/paths.js';
+import { openFirstClassAsTeacher } from './lti-launch.js';
 import { freeTcpPort } from './services/ports.js';
 import { startStack, type Stack } from './services/stack.js';
 
@@ -69,6 +70,7 @@ async function startTestEnvironment(): Promise<TestEnvironment> {
     const config = loadConfig({ env: testEnv({ ...stack.toolEnv(), PORT: String(port), PUBLIC_URL: publicUrl }) });
     const logger = createLogger(config.log.level);
     const tool = await startTool({ config, logger, clientDir: clientBuildDir() });
+    await openFirstClassAsTeacher(tool.url);
     return { stack, tool, config, workDir };
   } catch (err) {
     await stack.stop();
@@ -93,6 +95,7 @@ async function startVariant(overrides: Record<string, string>): Promise<TestEnvi
     }),
   });
   const tool = await startTool({ config, logger: createLogger(config.log.level), clientDir: clientBuildDir() });
+  await openFirstClassAsTeacher(tool.url);
   return { stack: base.stack, tool, config, workDir: base.workDir };
 }
 
