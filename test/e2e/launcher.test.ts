@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { FIRST_ACTIVITY } from '../../src/dev/demo-state.js';
+import { assertNoSeriousViolations } from '../support/axe.js';
 import { startBrowserTest, saveScreenshot } from '../support/browser.js';
+import { launchThroughDemo, LtiBrowser } from '../support/lti-launch.js';
 import { type TestEnvironment } from '../support/test-tool.js';
 
 /**
@@ -176,6 +178,29 @@ describe('launcher in the demo LMS (headless Chromium)', function () {
 
       await tool.getByRole('button', { name: 'Add to course' }).click();
       await tool.getByRole('heading', { level: 1, name: 'Your session has ended' }).waitFor();
+    });
+  });
+
+  it('a plain link: a student before the teacher is told to wait, and the class opens once the teacher has opened it', async () => {
+    const { page, tool } = await openCourse();
+    await withFailureShot(page, 'launcher-not-set-up', async () => {
+      await page.getByLabel('Plain link to the tool (no deep linking)').fill('E2E plain link');
+      await page.getByRole('button', { name: 'Add plain link' }).click();
+      const linkId = await page.locator('#activity option', { hasText: 'E2E plain link' }).getAttribute('value');
+      assert.ok(linkId);
+      await page.locator('#activity').selectOption(linkId);
+      await page.getByRole('button', { name: 'Join as student', exact: true }).click();
+      await tool.getByRole('heading', { level: 1, name: 'Your teacher has not set this class up yet' }).waitFor();
+      const frame = page.frame({ name: 'tool-frame' });
+      assert.ok(frame);
+      await assertNoSeriousViolations(frame, 'not set up yet');
+      await saveScreenshot(page, 'launcher-not-set-up');
+
+      const teacher = await launchThroughDemo(new LtiBrowser(env.tool.url), { role: 'instructor', activity: linkId });
+      assert.equal(teacher.status, 303, teacher.body);
+      // The student's page checks again by itself (every 10 s) and opens the class's pre-join page.
+      await tool.getByRole('heading', { level: 1, name: 'E2E plain link' }).waitFor({ timeout: 25_000 });
+      assert.equal(await tool.getByRole('button', { name: 'Join the class' }).isEnabled(), true);
     });
   });
 
