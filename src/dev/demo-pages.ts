@@ -96,7 +96,7 @@ export function coursePage({ base, activities, toolCustom }: CoursePageInput): s
     <h2 id="tool-config-heading">Tool configuration (LMS admin)</h2>
     <form method="post" action="${esc(base)}/tool-settings" aria-label="Tool-level custom parameters">
       <label for="tool-custom">Custom parameters, one name=value a line. As in Moodle, they are sent with every
-        launch and override a link's own parameter of the same name.</label>
+        launch and override a link's own parameter of the same name.</label><br>
       <textarea id="tool-custom" name="custom" rows="3" cols="60">${esc(
         Object.entries(toolCustom)
           .map(([k, v]) => `${k}=${v}`)
