@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, message: 'The request has invalid or missing fields.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON.' },
+  REQUEST_ABORTED: { status: 400, message: 'The connection closed before the request body arrived.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in again by relaunching the activity from your course.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
@@ -131,6 +132,11 @@ export const ERROR_CODES = {
   LTI_DEEP_LINKING_SETTINGS_MISSING: {
     status: 400,
     message: 'The deep linking request has no deep_linking_settings with a return URL.',
+  },
+  LTI_DEEP_LINKING_SETTINGS_INVALID: {
+    status: 400,
+    message:
+      'The deep linking request cannot be answered: its accept_types must include ltiResourceLink, and its data (if any) must be a string of at most 8192 characters.',
   },
   LTI_DEEP_LINKING_FORBIDDEN: { status: 403, message: 'Only instructors can add a live class to a course.' },
   LTI_DYNREG_INVALID: {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Router, json } from 'express';
 import { mergeBranding, type Branding } from '../branding.js';
 import { AppError } from '../errors.js';
@@ -64,13 +65,8 @@ export function apiRouter(deps: ApiRouterDeps): Router {
       }
       if (s.role !== 'instructor') throw new AppError('LTI_DEEP_LINKING_FORBIDDEN');
       const settings = activitySettingsSchema.parse(req.body);
-      const activity = await deps.activities.create({
-        platformId: s.platformId,
-        deploymentId: s.deploymentId,
-        contextId: s.context?.id,
-        settings,
-        createdBy: s.user.id,
-      });
+      // Signed before it is stored: a response we cannot build must not leave an activity nobody links to.
+      const activity = { id: `act_${randomBytes(12).toString('base64url')}` };
       const window = availability(settings);
       const item: Record<string, unknown> = {
         type: 'ltiResourceLink',
@@ -95,14 +91,27 @@ export function apiRouter(deps: ApiRouterDeps): Router {
           clientId: s.clientId,
           deploymentId: s.deploymentId,
           userId: s.user.id,
-          deepLinkingSettings: s.deepLinking.settings,
+          deepLinkingSettings: {
+            deep_link_return_url: s.deepLinking.returnUrl,
+            accept_types: s.deepLinking.acceptTypes,
+            accept_multiple: s.deepLinking.acceptMultiple,
+            ...(s.deepLinking.data !== undefined ? { data: s.deepLinking.data } : {}),
+          },
         },
         [item],
         `Added "${settings.title}"`,
       );
+      await deps.activities.ensure({
+        id: activity.id,
+        platformId: s.platformId,
+        deploymentId: s.deploymentId,
+        contextId: s.context?.id,
+        settings,
+        createdBy: s.user.id,
+      });
       req.log?.info({ activityId: activity.id }, 'activity created by deep linking');
       const body: DeepLinkingResponse = { returnUrl: s.deepLinking.returnUrl, jwt, activityId: activity.id };
-      res.status(201).json(body);
+      res.status(201).set('cache-control', 'no-store').json(body);
     }),
   );
   return router;

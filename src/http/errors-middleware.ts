@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError, errorBody, isAppError } from '../errors.js';
 
@@ -9,7 +9,7 @@ export const notFound: RequestHandler = (req, _res, next) => {
 /** Renders every failure as `{ error: { code, message } }`; unknown errors never leak their message. */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent) return next(err);
-  const appError = toAppError(err);
+  const appError = isClientAbort(err, req) ? new AppError('REQUEST_ABORTED', { cause: err }) : toAppError(err);
   if (appError.status >= 500) req.log?.error({ err }, 'request failed');
   res.status(appError.status).json(errorBody(appError));
 };
@@ -31,4 +31,16 @@ function toAppError(err: unknown): AppError {
   if (status === 404) return new AppError('NOT_FOUND', { cause: err });
   if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('BAD_REQUEST', { cause: err });
   return new AppError('INTERNAL', { cause: err });
+}
+
+/**
+ * The client hung up before its body was read: nothing went wrong here and nobody reads the answer. body-parser
+ * says `request.aborted` (400) when it happens mid-body, and `stream.not.readable` (500) when the request was
+ * already gone before the parser started (after an async auth check); only the latter also happens as a bug
+ * (a body read twice), so it counts as a hang-up only when the connection is really closed.
+ */
+function isClientAbort(err: unknown, req: Request): boolean {
+  const { type, code } = (err ?? {}) as { type?: unknown; code?: unknown };
+  if (type === 'request.aborted' || code === 'ECONNRESET') return true;
+  return type === 'stream.not.readable' && (req.destroyed || req.socket?.destroyed === true);
 }

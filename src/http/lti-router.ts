@@ -1,6 +1,5 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { AppError } from '../errors.js';
-import { isAppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { JwksCache } from '../lti/jwks-cache.js';
 import { validateLaunch, LaunchError } from '../lti/launch/validate-launch.js';
 import { toLaunchSession } from '../lti/launch/to-session.js';
@@ -93,7 +92,7 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
           'launch accepted',
         );
         // The token travels in the fragment: never sent to a server, never in logs or Referer headers.
-        res.redirect(303, `/launch#token=${encodeURIComponent(token)}`);
+        res.set('cache-control', 'no-store').redirect(303, `/launch#token=${encodeURIComponent(token)}`);
       } catch (err) {
         sendErrorPage(req, res, err);
       }
@@ -105,8 +104,10 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
   return router;
 }
 
-function sendErrorPage(req: Request, res: Response, err: unknown): void {
-  if (!isAppError(err)) throw err;
+function sendErrorPage(req: Request, res: Response, caught: unknown): void {
+  // A failure inside the tool (the store refused the session, a bug) still gets the page, never JSON or a stack.
+  if (!isAppError(caught)) req.log?.error({ err: caught }, 'launch failed inside the tool');
+  const err = isAppError(caught) ? caught : new AppError('INTERNAL', { cause: caught });
   const restartUrl =
     err instanceof LaunchError && err.code === 'LTI_STATE_COOKIE_MISSING' && err.login
       ? `/lti/login?${new URLSearchParams(err.login.loginParams).toString()}`
@@ -116,7 +117,7 @@ function sendErrorPage(req: Request, res: Response, err: unknown): void {
     .status(err.status)
     .type('html')
     .send(
-      ltiErrorPage(err as AppError, {
+      ltiErrorPage(err, {
         requestId: String(req.id ?? ''),
         restartUrl,
         step: err instanceof LaunchError ? err.step : undefined,

@@ -36,7 +36,6 @@ export interface LaunchSession {
     data?: string;
     acceptTypes: string[];
     acceptMultiple: boolean;
-    settings: Record<string, unknown>;
   };
   custom: Record<string, string>;
   createdAt: Date;

@@ -74,6 +74,7 @@ export const LAUNCH_STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['message-type', checkMessageType],
   ['deployment', checkDeployment],
   ['claims', checkClaims],
+  ['deep-linking', checkDeepLinkingSettings],
 ];
 
 export async function validateLaunch(req: LaunchRequest, deps: LaunchValidationDeps): Promise<ValidatedLaunch> {
@@ -197,11 +198,32 @@ function checkClaims(ctx: Ctx): void {
   if (c[CLAIM.messageType] === 'LtiResourceLinkRequest') {
     const link = c[CLAIM.resourceLink] as { id?: unknown } | undefined;
     if (typeof link?.id !== 'string' || link.id === '') fail('LTI_RESOURCE_LINK_MISSING', ctx, 'claims');
-  } else {
-    const settings = c[CLAIM.deepLinkingSettings] as { deep_link_return_url?: unknown } | undefined;
-    if (typeof settings?.deep_link_return_url !== 'string' || !isHttpUrl(settings.deep_link_return_url)) {
-      fail('LTI_DEEP_LINKING_SETTINGS_MISSING', ctx, 'claims');
-    }
+  }
+}
+
+/** The opaque `data` we must echo: refused rather than cut, since a truncated value is not the platform's. */
+export const DEEP_LINKING_DATA_MAX = 8192;
+
+/**
+ * A deep linking request we could not answer is refused here, before anything is stored: the platform must
+ * say where to return and accept an ltiResourceLink (the only content item we make); `data`, which the
+ * response echoes, must be a string we can carry whole.
+ */
+function checkDeepLinkingSettings(ctx: Ctx): void {
+  if (ctx.claims[CLAIM.messageType] !== 'LtiDeepLinkingRequest') return;
+  const raw = ctx.claims[CLAIM.deepLinkingSettings];
+  const settings = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const returnUrl = settings.deep_link_return_url;
+  if (typeof returnUrl !== 'string' || returnUrl.length > 2048 || !isHttpUrl(returnUrl)) {
+    fail('LTI_DEEP_LINKING_SETTINGS_MISSING', ctx, 'deep-linking');
+  }
+  const accepts = settings.accept_types;
+  if (!Array.isArray(accepts) || !accepts.includes('ltiResourceLink')) {
+    fail('LTI_DEEP_LINKING_SETTINGS_INVALID', ctx, 'deep-linking');
+  }
+  const data = settings.data;
+  if (data !== undefined && (typeof data !== 'string' || data.length > DEEP_LINKING_DATA_MAX)) {
+    fail('LTI_DEEP_LINKING_SETTINGS_INVALID', ctx, 'deep-linking');
   }
 }
 
