@@ -9,8 +9,9 @@ export function parseUrl(value: string): URL | undefined {
   }
 }
 
-// WHATWG parsing silently drops tabs and newlines and trims spaces: a stored value must be the URL it parses to.
-const UNSAFE_CHARACTERS = /[\s\u0000-\u001f\u007f]/;
+/** WHATWG parsing silently drops tabs and newlines and trims spaces: a stored value must be the URL it parses to. */
+const hasSpaceOrControl = (value: string): boolean =>
+  [...value].some((ch) => ch.charCodeAt(0) <= 0x20 || ch.charCodeAt(0) === 0x7f);
 
 /** `must be an http or https URL` from `['http:', 'https:']`. */
 const protocolMessage = (protocols: readonly string[]): string =>
@@ -31,7 +32,7 @@ export function urlSchema(
     .max(max, `must be at most ${max} characters`)
     .refine(
       (value) => {
-        if (value.length > max || UNSAFE_CHARACTERS.test(value)) return false;
+        if (value.length > max || hasSpaceOrControl(value)) return false;
         const url = parseUrl(value);
         return url !== undefined && protocols.includes(url.protocol) && (options.accept?.(url) ?? true);
       },

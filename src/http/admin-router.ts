@@ -5,14 +5,11 @@ import { brandingSchema } from '../branding.js';
 import { AppError } from '../errors.js';
 import type { ApiKeyService } from '../integrations/api-keys.js';
 import type { PlatformService } from '../lti/platforms.js';
+import { urlSchema } from '../urls.js';
 import { asyncHandler } from './async-handler.js';
 import { apiKeyAdminRoutes } from './integrator-router.js';
 
-const httpUrl = z
-  .string()
-  .url()
-  .max(2048)
-  .refine((v) => ['http:', 'https:'].includes(new URL(v).protocol), 'must be an http(s) URL');
+const httpUrl = urlSchema(['http:', 'https:']);
 const appRole = z.enum(['instructor', 'participant', 'observer']);
 
 export const platformInputSchema = z

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ApiKey, ApiKeyService } from '../integrations/api-keys.js';
 import type { SpaceService } from '../integrations/spaces.js';
 import { activitySettingsSchema } from '../rooms/activity-settings.js';
+import { urlSchema } from '../urls.js';
 import { asyncHandler } from './async-handler.js';
 import { notFound } from './errors-middleware.js';
 
@@ -28,11 +29,7 @@ const spaceSettingsSchema = z
 
 export function spaceLaunchSchema(allowHttpWebhooks: boolean) {
   const protocols = allowHttpWebhooks ? ['https:', 'http:'] : ['https:'];
-  const webhookUrl = z
-    .string()
-    .url()
-    .max(2048)
-    .refine((v) => protocols.includes(new URL(v).protocol), `must be an ${protocols.join(' or ')} URL`);
+  const webhookUrl = urlSchema(protocols);
   return z
     .object({
       id: z

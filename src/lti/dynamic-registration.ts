@@ -177,11 +177,13 @@ async function fetchPlatformConfiguration(
   }
   const parsed = platformConfigurationSchema(deps.allowHttp).safeParse(parseJson(answer.text));
   if (!parsed.success) {
+    // The page shows only the message: name the fields there, so the LMS admin knows what to fix.
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(the document)'))];
     throw new RegistrationError(
       'LTI_DYNREG_INVALID',
       'openid-configuration',
-      `The LMS configuration is incomplete or uses URLs the tool cannot accept${deps.allowHttp ? '' : ' (https is required)'}.`,
-      { details: { fields: parsed.error.issues.map((i) => i.path.join('.')) } },
+      `The LMS configuration is incomplete or uses URLs the tool cannot accept${deps.allowHttp ? '' : ' (https is required)'}: ${fields.join(', ')}.`,
+      { details: { fields } },
     );
   }
   if (!configurationUrlMatchesIssuer(url, parsed.data.issuer)) {

@@ -3,7 +3,7 @@ import { logoOrigin, type Branding } from '../branding.js';
 import { AppError } from '../errors.js';
 import type { IndexSpec } from '../db/indexes.js';
 import type { LtiPlatformKeys, LtiProvider } from './provider.js';
-import type { RoleMappingOptions } from './roles.js';
+import type { AppRole, RoleMappingOptions } from './roles.js';
 
 /** An LMS registration: who may launch us, from which deployments, and how its roles map. */
 export interface Platform extends LtiPlatformKeys {
@@ -51,8 +51,45 @@ export const PLATFORM_INDEXES: readonly IndexSpec[] = [
   { collection: PLATFORM_COLLECTION, keys: { issuer: 1, clientId: 1 }, name: 'issuer_client_unique', unique: true },
 ];
 
-interface PlatformDoc extends Omit<Platform, 'id'> {
+interface PlatformDoc extends Omit<Platform, 'id' | 'roleMapping'> {
   _id: unknown;
+  roleMapping?: StoredRoleMapping;
+}
+
+/**
+ * Role overrides are keyed by role URIs, and the store refuses keys with a dot (or a leading `$`), and
+ * nested arrays: they are kept as `{ role, appRole }` entries. Records written as a map still read.
+ */
+interface StoredRoleMapping {
+  systemAdminIsInstructor?: boolean;
+  overrides?: Array<{ role: string; appRole: AppRole }> | Record<string, AppRole>;
+}
+
+function storedRoleMapping(mapping: RoleMappingOptions): StoredRoleMapping {
+  return {
+    ...(mapping.systemAdminIsInstructor !== undefined
+      ? { systemAdminIsInstructor: mapping.systemAdminIsInstructor }
+      : {}),
+    ...(mapping.overrides
+      ? { overrides: Object.entries(mapping.overrides).map(([role, appRole]) => ({ role, appRole })) }
+      : {}),
+  };
+}
+
+function readRoleMapping(stored: StoredRoleMapping | undefined): RoleMappingOptions {
+  const overrides = stored?.overrides;
+  return {
+    ...(stored?.systemAdminIsInstructor !== undefined
+      ? { systemAdminIsInstructor: stored.systemAdminIsInstructor }
+      : {}),
+    ...(overrides
+      ? {
+          overrides: Array.isArray(overrides)
+            ? Object.fromEntries(overrides.map((o) => [o.role, o.appRole]))
+            : { ...overrides },
+        }
+      : {}),
+  };
 }
 
 const schema = new Schema<PlatformDoc>(
@@ -90,7 +127,7 @@ export function createPlatformService(
     deploymentIds: [...doc.deploymentIds],
     active: doc.active,
     source: doc.source,
-    roleMapping: doc.roleMapping ?? {},
+    roleMapping: readRoleMapping(doc.roleMapping),
     frameOrigins: [...(doc.frameOrigins ?? [])],
     branding: { ...doc.branding },
     createdAt: doc.createdAt,
@@ -139,7 +176,7 @@ export function createPlatformService(
         authLoginUrl: input.authLoginUrl,
         accessTokenUrl: input.accessTokenUrl,
         jwksUrl: input.jwksUrl,
-        ...(input.roleMapping ? { roleMapping: input.roleMapping } : {}),
+        ...(input.roleMapping ? { roleMapping: storedRoleMapping(input.roleMapping) } : {}),
         ...(input.frameOrigins ? { frameOrigins: input.frameOrigins } : {}),
         ...(input.branding ? { branding: input.branding } : {}),
         ...(input.active !== undefined ? { active: input.active } : {}),
@@ -159,7 +196,7 @@ export function createPlatformService(
         deploymentIds: [...new Set(input.deploymentIds)],
         source: input.source ?? 'admin',
         active: input.active ?? true,
-        roleMapping: input.roleMapping ?? {},
+        roleMapping: storedRoleMapping(input.roleMapping ?? {}),
         ...fields,
       });
       return { platform: toPlatform(created.toObject() as PlatformDoc), created: true };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../paths.js';
+import { urlSchema } from '../urls.js';
 import { LINK_CUSTOM_NAMES } from './link-parameters.js';
 
 /**
@@ -207,17 +208,7 @@ export interface PlatformOpenIdConfiguration {
 }
 
 /** A URL the tool may call during registration: https, or http when allowed (development and test). */
-export const endpointUrl = (allowHttp: boolean) =>
-  z
-    .url()
-    .max(2048)
-    .refine(
-      (v) => {
-        const { protocol } = new URL(v);
-        return protocol === 'https:' || (allowHttp && protocol === 'http:');
-      },
-      allowHttp ? 'must be an http(s) URL' : 'must be an https URL',
-    );
+export const endpointUrl = (allowHttp: boolean) => urlSchema(allowHttp ? ['https:', 'http:'] : ['https:']);
 
 export function platformConfigurationSchema(allowHttp: boolean) {
   const url = endpointUrl(allowHttp);

@@ -11,7 +11,13 @@ const str = (value: unknown, max = 1000): string | undefined =>
 const obj = (value: unknown): Claims =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Claims) : {};
 /** Custom parameter names become keys of the stored session: the store refuses `$`-prefixed, dotted and NUL keys. */
-const storableKey = (key: string): boolean => /^[^$.\u0000][^.\u0000]{0,99}$/.test(key) && key !== '__proto__';
+const storableKey = (key: string): boolean =>
+  key.length > 0 &&
+  key.length <= 100 &&
+  !key.startsWith('$') &&
+  !key.includes('.') &&
+  !key.includes('\u0000') &&
+  key !== '__proto__';
 const MAX_CUSTOM = 100;
 /** A variable the platform did not substitute (Moodle leaves `$Message.locale` as text): not a value. */
 const unsubstituted = (value: string): boolean => /^\$[A-Za-z][\w.]*$/.test(value);
