@@ -57,6 +57,7 @@ async function main(): Promise<void> {
         identity: `u-${i}`,
         name: 'Bench',
         metadata: '{}',
+        attributes: { role: 'participant' },
         grants,
         ttlSeconds: 600,
       });

@@ -1,5 +1,5 @@
 /**
- * `npm run lti -- platforms add|list|remove|activate`: the admin API from a terminal.
+ * `npm run lti -- platforms add|list|remove|activate|deactivate`: the admin API from a terminal.
  * Talks to a running tool: --url (or TOOL_URL, default http://127.0.0.1:3000) with ADMIN_API_KEY
  * (or, for `npm start`, the key in data/dev-secrets.json).
  */
@@ -16,6 +16,7 @@ const USAGE = `usage:
   npm run lti -- platforms list
   npm run lti -- platforms remove <id>
   npm run lti -- platforms activate <id>
+  npm run lti -- platforms deactivate <id>
 options: --url TOOL_URL (default $TOOL_URL or http://127.0.0.1:3000)`;
 
 function adminKey(): string {
@@ -77,11 +78,11 @@ export async function main(argv: string[]): Promise<number> {
     });
   } else if (verb === 'list') {
     result = await call(base, 'GET', '/platforms');
-  } else if ((verb === 'remove' || verb === 'activate') && id) {
+  } else if ((verb === 'remove' || verb === 'activate' || verb === 'deactivate') && id) {
     result = await call(
       base,
       verb === 'remove' ? 'DELETE' : 'POST',
-      `/platforms/${encodeURIComponent(id)}${verb === 'activate' ? '/activate' : ''}`,
+      `/platforms/${encodeURIComponent(id)}${verb === 'remove' ? '' : `/${verb}`}`,
     );
     result ??= { removed: id };
   } else {

@@ -9,6 +9,11 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be JSON.' },
   REQUEST_ABORTED: { status: 400, message: 'The connection closed before the request body arrived.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in again by relaunching the activity from your course.' },
+  SESSION_REVOKED: {
+    status: 401,
+    message:
+      "The tool's administrator removed or turned off the connection you opened this live class through. Ask your LMS admin (or the site that sent you) for help.",
+  },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This address does not accept that method.' },
@@ -156,6 +161,7 @@ export const ERROR_CODES = {
   IN_WAITING_ROOM: { status: 409, message: 'You are in the waiting room. A teacher will let you in.' },
   WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
   PARTICIPANT_NOT_IN_ROOM: { status: 403, message: 'That person is not in your live class.' },
+  ROOM_NOT_JOINED: { status: 409, message: 'Join the live class first: you are not connected to it right now.' },
   ACTIVITY_NOT_FOUND: {
     status: 404,
     message:

@@ -13,7 +13,7 @@ import { createActivityStore, ACTIVITY_INDEXES } from './db/activity-store.js';
 import { API_KEY_INDEXES, createApiKeyStore } from './db/api-key-store.js';
 import { createSpaceStores, SPACE_INDEXES } from './db/space-store.js';
 import { createApiKeyService } from './integrations/api-keys.js';
-import { createSpaceService } from './integrations/spaces.js';
+import { createSpaceService, spacePlatformId } from './integrations/spaces.js';
 import { startDeliveryWorker, type DeliveryTuning } from './integrations/webhook-delivery.js';
 import { createWebhookEnqueuer } from './integrations/webhook-outbox.js';
 import { createOutboxStore, OUTBOX_INDEXES } from './db/outbox-store.js';
@@ -27,10 +27,12 @@ import { roomRouter, roomStatusOf } from './http/room-router.js';
 import { createRoomStore, ROOM_INDEXES } from './db/room-store.js';
 import { createWebhookVerifier } from './livekit/webhooks.js';
 import { createRoomControls } from './rooms/room-controls.js';
+import { createRoomEviction } from './rooms/room-eviction.js';
 import { createRoomService } from './rooms/room-service.js';
 import { createSessionTracker } from './rooms/session-tracker.js';
 import { ltiRouter } from './http/lti-router.js';
 import { registrationRouter } from './http/registration-router.js';
+import { revocableSessions, sessionOwnerCheck } from './http/session-revocation.js';
 import { createJwksCache } from './lti/jwks-cache.js';
 import { createLaunchStore, LAUNCH_STORE_INDEXES } from './lti/launch-store.js';
 import { loadToolRegistration } from './lti/registration.js';
@@ -73,11 +75,17 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
     requestTimeoutMs: config.livekit.requestTimeoutMs,
   });
   const lti = await setupLtiProvider({ encryptionKey: config.lti.encryptionKey, mongoUri: config.mongo.uri, logger });
-  const platforms = createPlatformService(db.connection, lti);
-  const sessions = createSessionStore(db.connection);
+  const roomStore = createRoomStore(db.connection);
+  // A revoked key or a removed/deactivated platform: its sessions end (checked per request), its rooms empty.
+  const evictOwner = createRoomEviction({ store: roomStore, livekit, logger });
+  const platforms = createPlatformService(db.connection, lti, async (id) => void (await evictOwner(id)));
+  const apiKeyStore = createApiKeyStore(db.connection);
+  const sessions = revocableSessions(
+    createSessionStore(db.connection),
+    sessionOwnerCheck({ platforms, apiKeys: apiKeyStore }),
+  );
   const activities = createActivityStore(db.connection);
   const publicUrl = config.server.publicUrl.replace(/\/$/, '');
-  const roomStore = createRoomStore(db.connection);
   const rooms = createRoomService({
     store: roomStore,
     livekit,
@@ -87,8 +95,10 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
   });
   const controls = createRoomControls({ store: roomStore, livekit, rooms });
   const demo = config.demo.enabled ? await startDemoPlatform(publicUrl, platforms, logger) : undefined;
-  const apiKeyStore = createApiKeyStore(db.connection);
-  const apiKeys = createApiKeyService({ store: apiKeyStore });
+  const apiKeys = createApiKeyService({
+    store: apiKeyStore,
+    onRevoked: async (id) => void (await evictOwner(spacePlatformId(id))),
+  });
   const spaceStores = createSpaceStores(db.connection);
   const outbox = createOutboxStore(db.connection);
   const webhooks = startDeliveryWorker({ ...webhookDelivery, outbox, spaces: spaceStores.spaces, logger });

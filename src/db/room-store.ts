@@ -12,6 +12,7 @@ const AUDIT = 'room_audit';
 
 export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: ROOMS, keys: { key: 1 }, name: 'key_unique', unique: true },
+  { collection: ROOMS, keys: { platformId: 1 }, name: 'platform' },
   { collection: SESSIONS, keys: { sessionId: 1 }, name: 'sessionId_unique', unique: true },
   { collection: SESSIONS, keys: { roomKey: 1, startedAt: -1 }, name: 'room_started' },
   { collection: EVENTS, keys: { eventId: 1 }, name: 'eventId_unique', unique: true },
@@ -93,6 +94,9 @@ export function createRoomStore(connection: Connection): RoomStore {
     async get(key) {
       const doc = await Rooms.findOne({ key }).lean<RoomRecord>();
       return doc ? toRoom(doc) : undefined;
+    },
+    async keysOf(platformId) {
+      return (await Rooms.find({ platformId }, { key: 1 }).lean<Array<{ key: string }>>()).map((r) => r.key);
     },
     async setState(key, patch) {
       await Rooms.updateOne({ key }, { $set: { ...patch, updatedAt: new Date() } });

@@ -59,8 +59,9 @@ export function adminAuth(apiKey: string): RequestHandler {
 
 /**
  * LMS registrations: POST/GET /api/admin/platforms (POST creates, or merges into the same issuer+client;
- * `branding` given replaces the platform's branding), DELETE /:id, POST /:id/activate; integrator API keys:
- * POST/GET /api/admin/api-keys, DELETE /:id.
+ * `branding` given replaces the platform's branding), DELETE /:id, POST /:id/activate, POST /:id/deactivate;
+ * integrator API keys: POST/GET /api/admin/api-keys, DELETE /:id. Deleting a platform or key and deactivating
+ * a platform end its launch sessions and empty its live rooms before answering.
  */
 export function adminRouter(deps: { apiKey: string; platforms: PlatformService; apiKeys?: ApiKeyService }): Router {
   const router = Router();
@@ -93,6 +94,14 @@ export function adminRouter(deps: { apiKey: string; platforms: PlatformService; 
     '/platforms/:id/activate',
     asyncHandler(async (req, res) => {
       res.json(await deps.platforms.activate(String(req.params.id)));
+    }),
+  );
+  router.post(
+    '/platforms/:id/deactivate',
+    asyncHandler(async (req, res) => {
+      const platform = await deps.platforms.deactivate(String(req.params.id));
+      req.log?.info({ platformId: platform.id }, 'platform deactivated');
+      res.json(platform);
     }),
   );
   return router;

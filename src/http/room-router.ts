@@ -14,6 +14,7 @@ import type { Member } from '../rooms/room-service.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 
 const identity = z.string().regex(/^[a-z]-[0-9a-f]{8,64}$/, 'not a participant identity');
+const handSchema = z.object({ raised: z.boolean() }).strict();
 const params = <T extends z.ZodRawShape>(shape: T, req: Request) => {
   const parsed = z.object(shape).safeParse(req.params);
   if (!parsed.success) throw new AppError('NOT_FOUND', { details: { path: req.path } });
@@ -50,6 +51,16 @@ export function roomRouter(deps: RoomRouterDeps): Router {
         ...(await roomStatusOf(deps, m)),
         waiting: m.role === 'instructor' ? await deps.rooms.waitingQueue(roomKeyFor(m)) : undefined,
       });
+    }),
+  );
+
+  // Anyone in the room raises their own hand here: participants cannot write their own attributes on the SFU.
+  router.post(
+    '/hand',
+    asyncHandler(async (req, res) => {
+      const { raised } = handSchema.parse(req.body ?? {});
+      await deps.rooms.setHand(await member(req), raised);
+      res.status(204).end();
     }),
   );
 

@@ -30,8 +30,13 @@ export const hashApiKey = (key: string): string => createHash('sha256').update(k
 /**
  * Keys are 256 random bits, so a plain SHA-256 is enough to store them (no salt or slow hash needed);
  * lookups go to the store on every request, so a revocation takes effect on every instance at once.
+ * `onRevoked` reaches what the key opened before: its live rooms (launch sessions check the key themselves).
  */
-export function createApiKeyService(deps: { store: ApiKeyStore; now?: () => Date }) {
+export function createApiKeyService(deps: {
+  store: ApiKeyStore;
+  now?: () => Date;
+  onRevoked?: (apiKeyId: string) => Promise<void>;
+}) {
   const now = deps.now ?? (() => new Date());
   return {
     /** The only time the key is returned. */
@@ -46,8 +51,10 @@ export function createApiKeyService(deps: { store: ApiKeyStore; now?: () => Date
       return { ...record, key };
     },
     list: () => deps.store.list(),
+    /** Revoking again is harmless and empties the key's rooms again (a retry after the SFU failed). */
     async revoke(id: string): Promise<void> {
       if (!(await deps.store.revoke(id, now()))) throw new AppError('API_KEY_NOT_FOUND');
+      await deps.onRevoked?.(id);
     },
     /** The key's record, or API_KEY_INVALID for a missing, malformed, unknown or revoked key. */
     async authenticate(key: string | undefined): Promise<ApiKey> {

@@ -43,6 +43,8 @@ export interface JoinTokenInput {
   identity: string;
   name: string;
   metadata: string;
+  /** Key/value facts about the participant that every client sees and only the tool can change. */
+  attributes: Record<string, string>;
   grants: ParticipantGrants;
   ttlSeconds: number;
 }
@@ -52,6 +54,7 @@ export interface ParticipantInfo {
   sid: string;
   name: string;
   metadata: string;
+  attributes: Record<string, string>;
   joinedAt: Date;
   tracks: Array<{ sid: string; source: Source | 'unknown'; muted: boolean }>;
   permission?: ParticipantGrants;
@@ -67,11 +70,14 @@ export interface LiveKitGateway {
   /** Signs a join token locally (no SFU round trip). */
   mintJoinToken(input: JoinTokenInput): Promise<{ token: string; expiresAt: Date }>;
   listParticipants(room: string): Promise<ParticipantInfo[]>;
-  /** Replaces the participant's permission set (and optionally metadata): the SFU enforces it at once. */
+  /**
+   * Replaces the participant's permission set (and optionally metadata): the SFU enforces it at once.
+   * `attributes` are merged key by key (an empty value deletes the key).
+   */
   updateParticipant(
     room: string,
     identity: string,
-    update: { grants?: ParticipantGrants; metadata?: string },
+    update: { grants?: ParticipantGrants; metadata?: string; attributes?: Record<string, string> },
   ): Promise<void>;
   /** Disconnects the participant and revokes tokens issued before now. */
   removeParticipant(room: string, identity: string): Promise<void>;

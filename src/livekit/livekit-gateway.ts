@@ -63,6 +63,7 @@ export function createLiveKitGateway(options: LiveKitGatewayOptions): LiveKitGat
         identity: input.identity,
         name: input.name,
         metadata: input.metadata,
+        attributes: input.attributes,
         ttl: input.ttlSeconds,
       });
       const g = input.grants;
@@ -91,6 +92,7 @@ export function createLiveKitGateway(options: LiveKitGatewayOptions): LiveKitGat
         await client.updateParticipant(room, identity, {
           metadata: update.metadata,
           permission: update.grants ? toPermission(update.grants) : undefined,
+          attributes: update.attributes,
         });
       }),
     removeParticipant: (room, identity) =>
@@ -137,6 +139,7 @@ export function toParticipant(p: LkParticipant): ParticipantInfo {
     sid: p.sid,
     name: p.name,
     metadata: p.metadata,
+    attributes: { ...p.attributes },
     joinedAt: new Date(Number(p.joinedAtMs || p.joinedAt * 1000n)),
     tracks: p.tracks.map((t) => ({ sid: t.sid, source: FROM_LK.get(t.source) ?? 'unknown', muted: t.muted })),
     permission: p.permission

@@ -16,6 +16,8 @@ export interface Platform extends LtiPlatformKeys {
   frameOrigins: string[];
   /** This school's look in the launcher, over the tool default (empty: the default). */
   branding: Branding;
+  /** When it was last deactivated (or removed): launch sessions opened before then stay revoked. */
+  deactivatedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,8 +39,11 @@ export interface PlatformService {
   get(id: string): Promise<Platform | undefined>;
   find(issuer: string, clientId: string): Promise<Platform | undefined>;
   findByIssuer(issuer: string): Promise<Platform[]>;
+  /** Ends the platform's launch sessions and empties its live rooms (onRevoked), then deletes it. */
   remove(id: string): Promise<void>;
   activate(id: string): Promise<Platform>;
+  /** Refuses its launches and ends its launch sessions (for good) and live rooms, keeping the registration. */
+  deactivate(id: string): Promise<Platform>;
   /** Origins of every active platform, for Content-Security-Policy frame-ancestors. Cached briefly. */
   frameAncestors(): Promise<string[]>;
   /** Origins of the logos active platforms brand the launcher with, for img-src. Cached briefly. */
@@ -106,6 +111,7 @@ const schema = new Schema<PlatformDoc>(
     roleMapping: { type: Schema.Types.Mixed, default: {} },
     frameOrigins: { type: [String], default: [] },
     branding: { type: Schema.Types.Mixed, default: {} },
+    deactivatedAt: { type: Date, default: undefined },
   },
   { collection: PLATFORM_COLLECTION, timestamps: true, minimize: false },
 );
@@ -113,6 +119,8 @@ const schema = new Schema<PlatformDoc>(
 export function createPlatformService(
   connection: Connection,
   lti: Pick<LtiProvider, 'savePlatform' | 'removePlatform'>,
+  /** Runs after a platform stopped vouching for its sessions, before remove() deletes it (live rooms). */
+  onRevoked: (platformId: string) => Promise<void> = async () => undefined,
 ): PlatformService {
   const Records: Model<PlatformDoc> = connection.model<PlatformDoc>('LtiPlatformRecord', schema);
 
@@ -132,6 +140,7 @@ export function createPlatformService(
     branding: { ...doc.branding },
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
+    ...(doc.deactivatedAt ? { deactivatedAt: doc.deactivatedAt } : {}),
   });
 
   /** The Content-Security-Policy origins every response needs, from the active platforms. */
@@ -164,6 +173,18 @@ export function createPlatformService(
 
   const byId = async (id: string): Promise<PlatformDoc | null> =>
     /^[0-9a-f]{24}$/.test(id) ? Records.findById(id).lean<PlatformDoc>() : null;
+
+  /** Both fields are plain sets: the session check reads them, nothing increments or compares them here. */
+  const deactivate = async (doc: PlatformDoc): Promise<PlatformDoc> => {
+    invalidate();
+    const updated = await Records.findByIdAndUpdate(
+      doc._id,
+      { active: false, deactivatedAt: new Date() },
+      { new: true },
+    ).lean<PlatformDoc>();
+    await onRevoked(String(doc._id));
+    return updated ?? doc;
+  };
 
   return {
     async upsert(input) {
@@ -218,9 +239,16 @@ export function createPlatformService(
     async remove(id) {
       const doc = await byId(id);
       if (!doc) throw new AppError('PLATFORM_NOT_FOUND');
-      invalidate();
+      // Deactivated first, so its sessions end before its rooms are emptied; should emptying fail, the
+      // inactive record is still there for the admin to remove again.
+      await deactivate(doc);
       await Records.deleteOne({ _id: doc._id });
       await lti.removePlatform(doc.issuer, doc.clientId);
+    },
+    async deactivate(id) {
+      const doc = await byId(id);
+      if (!doc) throw new AppError('PLATFORM_NOT_FOUND');
+      return toPlatform(await deactivate(doc));
     },
     async activate(id) {
       const doc = await byId(id);

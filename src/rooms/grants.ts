@@ -21,6 +21,14 @@ export interface RoomSwitches {
 
 const ALL: readonly Source[] = ['camera', 'microphone', 'screen_share', 'screen_share_audio'];
 
+/**
+ * Participant attributes the tool sets (in the join token, then through the server API): `role` is the
+ * launch's role and `hand` the time a hand went up (absent: down). Nobody may update their own name,
+ * metadata or attributes (canUpdateOwnMetadata is off for every role), so what others see is the tool's.
+ */
+export const ROLE_ATTRIBUTE = 'role';
+export const HAND_ATTRIBUTE = 'hand';
+
 /** Least privilege, decided in one place: what a role may do under an activity's settings and the room's switches. */
 export function grantsFor(
   role: Role,
@@ -32,25 +40,38 @@ export function grantsFor(
   const allowed = (sources: readonly Source[]): Source[] =>
     sources.filter((s) => !(settings.audioOnly && s === 'camera')).filter((s) => !muted.has(s));
 
-  if (role === 'instructor') {
-    const sources = allowed(ALL);
-    return grants({ roomAdmin: true, sources, data: true, metadata: true });
-  }
-  if (role === 'observer') return grants({ roomAdmin: false, sources: [], data: false, metadata: false });
+  // No role is a room admin: that grant makes the join token a RoomService credential for the room (rename
+  // or remove anyone, send data as the server). Leaders act through the tool, which checks and audits.
+  if (role === 'instructor') return grants({ sources: allowed(ALL), data: true });
+  if (role === 'observer') return grants({ sources: [], data: false });
 
   const speaker = settings.publishers === 'everyone' || state.promoted === true;
   const sources = speaker ? allowed(['camera', 'microphone']) : [];
-  // Participants keep their own metadata in every mode (that is how a hand is raised); data is the chat,
-  // which the instructor can turn off for the room. Instructors always keep it.
-  return grants({ roomAdmin: false, sources, data: room.chatEnabled, metadata: true });
+  // Data is the chat, which the instructor can turn off for the room. Instructors always keep it.
+  return grants({ sources, data: room.chatEnabled });
+}
+
+const ROLES: ReadonlySet<string> = new Set<Role>(['instructor', 'participant', 'observer']);
+
+/**
+ * The role of a connected participant as the SFU holds it: the `role` attribute from the join token, which
+ * only the tool can change while the participant may not update its own attributes. A participant that may
+ * (a token minted before attributes carried the role) could have written `"role":"instructor"` there, so
+ * its role is inferred from its permission instead (roleFromGrants). Never from metadata.
+ */
+export function roleOfParticipant(p: {
+  attributes?: Readonly<Record<string, string>>;
+  permission?: Pick<Grants, 'canPublishSources' | 'canUpdateOwnMetadata'>;
+}): Role {
+  const claimed = p.attributes?.[ROLE_ATTRIBUTE];
+  if (p.permission && !p.permission.canUpdateOwnMetadata && claimed && ROLES.has(claimed)) return claimed as Role;
+  return roleFromGrants(p.permission);
 }
 
 /**
- * The role the SFU actually grants a connected participant, read back from its server-side permission
- * (which only the tool changes). Never take a role from participant metadata: anyone allowed to raise a
- * hand (canUpdateOwnMetadata) can write `"role":"instructor"` there. Inverse of grantsFor: only
- * instructors may share their screen (never muted by a control), only observers may not update their own
- * metadata. Not the data permission: participants lose it while chat is off and stay participants.
+ * The role inferred from a permission of the earlier grant scheme, where participants raised hands through
+ * their own metadata: only instructors may share their screen (never muted by a control), only observers
+ * may not update their own metadata. Unknown permission: no privilege.
  */
 export function roleFromGrants(
   permission: Pick<Grants, 'canPublishSources' | 'canUpdateOwnMetadata'> | undefined,
@@ -60,14 +81,14 @@ export function roleFromGrants(
   return permission.canUpdateOwnMetadata ? 'participant' : 'observer';
 }
 
-function grants(o: { roomAdmin: boolean; sources: Source[]; data: boolean; metadata: boolean }): Grants {
+function grants(o: { sources: Source[]; data: boolean }): Grants {
   return {
-    roomAdmin: o.roomAdmin,
+    roomAdmin: false,
     canPublish: o.sources.length > 0,
     canPublishSources: o.sources,
     canSubscribe: true,
     canPublishData: o.data,
-    canUpdateOwnMetadata: o.metadata,
+    canUpdateOwnMetadata: false,
     hidden: false,
     recorder: false,
   };

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { LiveKitGateway, ParticipantInfo, Source } from '../livekit/gateway.js';
-import { grantsFor } from './grants.js';
+import { grantsFor, HAND_ATTRIBUTE, ROLE_ATTRIBUTE } from './grants.js';
 import { roomMetadata } from './room-metadata.js';
 import { identityFor } from './room-keys.js';
 import { lobbyName, roleOf, WAITING_TOPIC, type Member, type RoomService } from './room-service.js';
@@ -68,11 +68,14 @@ export function createRoomControls(deps: ControlDeps) {
 
   /**
    * Pushes the stored powers of one participant (its controls and the room's switches, as `room` holds
-   * them after the write) to the SFU. The whole permission set is replaced.
+   * them after the write) to the SFU. The whole permission set is replaced; the role attribute is written
+   * with it, since from now on (no own updates) the SFU's attribute is what the role is read from.
    */
   const enforce = async (room: RoomRecord, actor: Member, p: ParticipantInfo) => {
-    const grants = grantsFor(roleOf(p), actor.settings, room, room.controls[p.identity]);
-    await deps.livekit.updateParticipant(room.key, p.identity, { grants }).catch(ignoreGone);
+    const role = roleOf(p);
+    const grants = grantsFor(role, actor.settings, room, room.controls[p.identity]);
+    const attributes = { [ROLE_ATTRIBUTE]: role };
+    await deps.livekit.updateParticipant(room.key, p.identity, { grants, attributes }).catch(ignoreGone);
   };
 
   /** Every client reads the lock and the chat switch from the room metadata. */
@@ -110,9 +113,9 @@ export function createRoomControls(deps: ControlDeps) {
       if (present) {
         if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
         else if (action === 'lower-hand') {
-          const metadata = { ...(JSON.parse(present.metadata || '{}') as object), handRaised: false };
+          // Attributes merge key by key: only the hand changes, the role attribute stays.
           await deps.livekit
-            .updateParticipant(room.key, identity, { metadata: JSON.stringify(metadata) })
+            .updateParticipant(room.key, identity, { attributes: { [HAND_ATTRIBUTE]: '' } })
             .catch(ignoreGone);
         } else {
           await enforce(updated, actor, present);

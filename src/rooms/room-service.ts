@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import type { LiveKitGateway, ParticipantInfo } from '../livekit/gateway.js';
 import type { Logger } from '../log.js';
 import type { ActivitySettings } from './activity-settings.js';
-import { grantsFor, roleFromGrants, type Grants, type Role } from './grants.js';
+import { grantsFor, HAND_ATTRIBUTE, ROLE_ATTRIBUTE, roleOfParticipant, type Grants, type Role } from './grants.js';
 import { decideJoin } from './join-policy.js';
 import { identityFor, roomKeyFor } from './room-keys.js';
 import { roomMetadata } from './room-metadata.js';
@@ -43,11 +43,8 @@ export interface RoomServiceDeps {
 export const WAITING_TOPIC = 'waiting-room';
 export const lobbyName = (roomKey: string): string => `${roomKey}-lobby`;
 
-/**
- * The role the SFU grants a connected participant, read from its server-side permission: metadata is
- * self-editable (that is how a hand is raised), so a role written there would be a privilege escalation.
- */
-export const roleOf = (p: Pick<ParticipantInfo, 'permission'>): Role => roleFromGrants(p.permission);
+/** The role of a connected participant, from what only the tool sets on the SFU (see roleOfParticipant). */
+export const roleOf = (p: Pick<ParticipantInfo, 'attributes' | 'permission'>): Role => roleOfParticipant(p);
 
 export function createRoomService(deps: RoomServiceDeps) {
   const now = deps.now ?? (() => new Date());
@@ -85,18 +82,20 @@ export function createRoomService(deps: RoomServiceDeps) {
     });
   };
 
+  /** The name is the launch's and the role goes into attributes: the participant can change neither. */
   const mint = async (
     room: string,
     identity: string,
-    name: string,
+    m: Member,
     metadata: object,
     grants: Grants,
   ): Promise<JoinGrant> => {
     const { token, expiresAt } = await deps.livekit.mintJoinToken({
       room,
       identity,
-      name,
+      name: m.name,
       metadata: JSON.stringify(metadata),
+      attributes: { [ROLE_ATTRIBUTE]: m.role },
       grants,
       ttlSeconds: deps.tokenTtlSeconds,
     });
@@ -122,7 +121,7 @@ export function createRoomService(deps: RoomServiceDeps) {
     return mint(
       lobbyName(room.key),
       identity,
-      m.name,
+      m,
       { role: m.role, waiting: true },
       {
         roomAdmin: false,
@@ -197,7 +196,22 @@ export function createRoomService(deps: RoomServiceDeps) {
       }
       await ensureSfuRoom(room, m.settings);
       const grants = grantsFor(m.role, m.settings, room, room.controls[identity]);
-      return mint(room.key, identity, m.name, { role: m.role }, grants);
+      return mint(room.key, identity, m, { role: m.role }, grants);
+    },
+
+    /**
+     * Raises or lowers the member's own hand: the tool writes the `hand` attribute (the time, on the tool's
+     * clock, so every client orders the queue alike), since participants cannot write their own.
+     */
+    async setHand(m: Member, raised: boolean): Promise<void> {
+      if (m.role === 'observer') throw new AppError('FORBIDDEN', { message: 'Observers cannot raise a hand.' });
+      const attributes = { [HAND_ATTRIBUTE]: raised ? now().toISOString() : '' };
+      await deps.livekit
+        .updateParticipant(roomKeyFor(m), identityFor(m.platformId, m.userId), { attributes })
+        .catch((err: unknown) => {
+          if ((err as AppError).code === 'LIVEKIT_NOT_FOUND') throw new AppError('ROOM_NOT_JOINED');
+          throw err;
+        });
     },
   };
 }

@@ -75,6 +75,8 @@ export interface RoomStore {
     >,
   ): Promise<RoomRecord>;
   get(key: string): Promise<RoomRecord | undefined>;
+  /** The keys of every room a platform (LMS registration or integrator key) owns. */
+  keysOf(platformId: string): Promise<string[]>;
   setState(key: string, patch: { state?: RoomState; locked?: boolean; chatEnabled?: boolean }): Promise<RoomRecord>;
   setControl(key: string, identity: string, patch: ParticipantControl): Promise<RoomRecord>;
   /** Starts a session unless the room already has one open; returns the open session. */

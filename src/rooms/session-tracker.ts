@@ -1,7 +1,7 @@
 import type { LiveKitEvent } from '../livekit/webhooks.js';
 import type { LiveKitGateway, ParticipantInfo } from '../livekit/gateway.js';
 import type { Logger } from '../log.js';
-import { roleFromGrants, type Role } from './grants.js';
+import { roleOfParticipant, type Role } from './grants.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
 
 const JOIN_EVENTS = new Set(['participant_joined']);
@@ -68,8 +68,8 @@ export function createSessionTracker(deps: {
       const session = joined
         ? await deps.store.openSession(roomKey, event.room?.sid, event.createdAt)
         : await deps.store.currentSession(roomKey);
-      // The role comes from the permission the SFU holds: metadata is editable by the participant.
-      const role = event.participant.permission ? roleFromGrants(event.participant.permission) : undefined;
+      // The role comes from what only the tool sets on the SFU (role attribute, permission), never metadata.
+      const role = event.participant.permission ? roleOfParticipant(event.participant) : undefined;
       // A join before room_started opened the session: listeners hear of the session first.
       if (joined && session && session.sessionId !== room.currentSessionId) {
         await emit({ type: 'session.started', sourceId: session.sessionId, room, ...sessionAt(session) });

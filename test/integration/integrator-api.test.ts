@@ -134,7 +134,7 @@ describe('integrator API: API keys, spaces, join links, live sessions', function
     }
   });
 
-  it('turns client_url into a launcher session: 303 to /launch#token, then a join token (leader = room admin)', async () => {
+  it('turns client_url into a launcher session: 303 to /launch#token, then a join token (leader = instructor)', async () => {
     const id = spaceId();
     const leader = await launch({ id, user: user('teacher', { leader: true }), settings: { title: 'Physics' } }, 201);
     const learner = await launch({ id, user: user('student') }, 200);
@@ -145,7 +145,13 @@ describe('integrator API: API keys, spaces, join links, live sessions', function
     const grant = await teacher.joinGrant();
     assert.equal(grant.room, leader.body.room_id);
     assert.equal(grant.identity, leader.body.user_id);
-    assert.equal(videoGrant(grant.token).roomAdmin, true);
+    assert.deepEqual(videoGrant(grant.token).canPublishSources, [
+      'camera',
+      'microphone',
+      'screen_share',
+      'screen_share_audio',
+    ]);
+    assert.equal(videoGrant(grant.token).roomAdmin, false, 'leaders act through the tool, not the SFU API');
     const me = await teacher.json('GET', '/me');
     assert.equal(me.user.role, 'instructor');
     assert.equal(me.activity.settings.title, 'Physics');

@@ -82,7 +82,6 @@ describe('chat on/off: enforced by the real SFU through the data permission', fu
     await ok(teacherUser, '/chat-off');
     const studentPermission = await permission(student.grant);
     assert.equal(studentPermission.canPublishData, false, 'the SFU no longer takes data from the student');
-    assert.equal(studentPermission.canUpdateOwnMetadata, true, 'the hand can still be raised');
     assert.deepEqual([...studentPermission.canPublishSources].sort(), ['camera', 'microphone']);
     assert.equal((await permission(teacher.grant)).canPublishData, true, 'instructors keep data');
     assert.equal((await permission(observer.grant)).canPublishData, false);

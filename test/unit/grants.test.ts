@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   grantsFor,
   roleFromGrants,
+  roleOfParticipant,
   type Grants,
   type ParticipantState,
   type Role,
@@ -28,7 +29,7 @@ const ROWS: Row[] = [
     'instructor',
     open,
     {},
-    { roomAdmin: true, canPublishSources: ALL, canPublishData: true },
+    { roomAdmin: false, canPublishSources: ALL, canPublishData: true, canUpdateOwnMetadata: false },
   ],
   [
     'instructor in audio-only: no camera, keeps screen share',
@@ -37,7 +38,7 @@ const ROWS: Row[] = [
     {},
     { canPublishSources: ['microphone', 'screen_share', 'screen_share_audio'] },
   ],
-  ['instructor in a webinar still speaks', 'instructor', webinar, {}, { roomAdmin: true, canPublishSources: ALL }],
+  ['instructor in a webinar still speaks', 'instructor', webinar, {}, { canPublishSources: ALL }],
   [
     'instructor muted by another instructor loses that source',
     'instructor',
@@ -89,28 +90,21 @@ const ROWS: Row[] = [
     { canPublish: false, canPublishSources: [] },
   ],
   [
-    'participant raises a hand through own metadata, in every mode',
+    'participant cannot rename itself or edit its metadata or attributes (the tool raises hands)',
     'participant',
     webinar,
     {},
-    { canUpdateOwnMetadata: true, canPublishData: true },
+    { canUpdateOwnMetadata: false, canPublishData: true },
   ],
   [
-    'participant while chat is off: no data, keeps the hand (own metadata) and the microphone',
+    'participant while chat is off: no data, keeps the microphone',
     'participant',
     open,
     {},
-    { canPublishData: false, canUpdateOwnMetadata: true, canPublishSources: AV },
+    { canPublishData: false, canUpdateOwnMetadata: false, canPublishSources: AV },
     chatOff,
   ],
-  [
-    'instructor keeps data while chat is off',
-    'instructor',
-    open,
-    {},
-    { canPublishData: true, roomAdmin: true },
-    chatOff,
-  ],
+  ['instructor keeps data while chat is off', 'instructor', open, {}, { canPublishData: true }, chatOff],
   [
     'observer has no data whether chat is on or off',
     'observer',
@@ -164,7 +158,8 @@ describe('grants per role, settings and state', () => {
             assert.equal(g.canSubscribe, true);
             assert.equal(g.hidden, false);
             assert.equal(g.recorder, false);
-            assert.equal(g.roomAdmin, role === 'instructor');
+            assert.equal(g.roomAdmin, false, 'a join token is never a RoomService credential');
+            assert.equal(g.canUpdateOwnMetadata, false, 'names, metadata and attributes are the tool’s');
             assert.equal(g.canPublishData, role === 'instructor' || (role === 'participant' && room.chatEnabled));
           }
         }
@@ -172,7 +167,7 @@ describe('grants per role, settings and state', () => {
     }
   });
 
-  it('reads the role back from the SFU permission, for every combination, chat on or off (never from metadata)', () => {
+  it('reads the role back from the role attribute, for every combination, chat on or off (never from metadata)', () => {
     const states: ParticipantState[] = [
       {},
       { promoted: true },
@@ -185,11 +180,26 @@ describe('grants per role, settings and state', () => {
         for (const state of states) {
           for (const room of [chatOn, chatOff]) {
             const g = grantsFor(role, settings, room, state);
-            assert.equal(roleFromGrants(g), role, `${role} ${JSON.stringify(state)} ${JSON.stringify(room)}`);
+            const p = { attributes: { role, hand: '2026-01-01T00:00:00Z' }, permission: g };
+            assert.equal(roleOfParticipant(p), role, `${role} ${JSON.stringify(state)} ${JSON.stringify(room)}`);
           }
         }
       }
     }
-    assert.equal(roleFromGrants(undefined), 'participant', 'unknown permission: no privilege');
+    assert.equal(roleOfParticipant({}), 'participant', 'unknown permission: no privilege');
+  });
+
+  it('trusts the role attribute only when the participant cannot have written it', () => {
+    const student = grantsFor('participant', open, chatOn);
+    const forged = { role: 'instructor' };
+    assert.equal(roleOfParticipant({ attributes: forged, permission: student }), 'instructor', 'the tool set it');
+    // A token of the earlier grants could update its own attributes: its permission decides, as before.
+    const legacy = { ...student, canUpdateOwnMetadata: true };
+    assert.equal(roleOfParticipant({ attributes: forged, permission: legacy }), 'participant');
+    assert.equal(roleOfParticipant({ attributes: forged }), 'participant', 'no permission known: no privilege');
+    assert.equal(roleOfParticipant({ attributes: { role: 'admin' }, permission: student }), 'observer');
+    const legacyTeacher = { ...grantsFor('instructor', open, chatOn), canUpdateOwnMetadata: true };
+    assert.equal(roleOfParticipant({ attributes: {}, permission: legacyTeacher }), 'instructor');
+    assert.equal(roleFromGrants(undefined), 'participant');
   });
 });

@@ -35,12 +35,13 @@ export const isApiError = (err: unknown): err is ApiError => err instanceof ApiE
 
 /**
  * The launcher's API, authorized by the launch's Bearer token (kept in memory only: storage may be blocked
- * in an LMS iframe). Every 401 also goes to `onUnauthorized`, so any screen can turn into "session ended".
+ * in an LMS iframe). Every 401 also goes to `onUnauthorized` (with its code: SESSION_REVOKED says why), so
+ * any screen can turn into "session ended".
  */
 export class ApiClient {
   constructor(
     private readonly token: string,
-    private readonly onUnauthorized: () => void = () => undefined,
+    private readonly onUnauthorized: (error: ApiError) => void = () => undefined,
   ) {}
 
   me(signal?: AbortSignal): Promise<MeResponse> {
@@ -66,6 +67,11 @@ export class ApiClient {
 
   roomAction(action: RoomAction): Promise<void> {
     return this.request<void>('POST', `/api/room/${action}`);
+  }
+
+  /** Raises or lowers the user's own hand in the room they are connected to (409 ROOM_NOT_JOINED otherwise). */
+  setHand(raised: boolean): Promise<void> {
+    return this.request<void>('POST', '/api/room/hand', { raised });
   }
 
   waitingAction(identity: string, action: WaitingAction): Promise<void> {
@@ -102,7 +108,7 @@ export class ApiClient {
       typeof error?.message === 'string' ? error.message : `The tool answered ${res.status}.`,
       error?.details,
     );
-    if (res.status === 401) this.onUnauthorized();
+    if (res.status === 401) this.onUnauthorized(apiError);
     throw apiError;
   }
 }

@@ -24,8 +24,9 @@ async function switchToLaunchLocale(me: MeResponse): Promise<void> {
 
 /** /launch: where /lti/launch sends the browser with `#token=...`. Picks the page for the launch's message. */
 export function Launcher({ token }: { token: string | undefined }) {
-  const [ended, setEnded] = useState(!token);
-  const api = useMemo(() => (token ? new ApiClient(token, () => setEnded(true)) : undefined), [token]);
+  // Why the session ended (the 401's code), or '' without a token; undefined while it lasts.
+  const [ended, setEnded] = useState<string | undefined>(token ? undefined : '');
+  const api = useMemo(() => (token ? new ApiClient(token, (err) => setEnded(err.code)) : undefined), [token]);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
   const onReady = useCallback((me: MeResponse) => setLoad({ state: 'loaded', me }), []);
 
@@ -50,7 +51,7 @@ export function Launcher({ token }: { token: string | undefined }) {
     return () => abort.abort();
   }, [api]);
 
-  if (ended || !api) return <SessionEndedPage />;
+  if (ended !== undefined || !api) return <SessionEndedPage revoked={ended === 'SESSION_REVOKED'} />;
   if (load.state === 'loading') return <LoadingPage />;
   if (load.state === 'failed') return <FailedPage error={load.error} />;
   if (load.me.messageType === 'LtiDeepLinkingRequest') return <DeepLinkingPage api={api} me={load.me} />;

@@ -8,7 +8,10 @@ import {
 } from 'livekit-client';
 import type { AppRole } from '../api/contract';
 import { t } from '../i18n';
-import { mayPublish, parseMetadata } from './room-connection';
+import { handRaisedAt, roleOf } from './participant-role';
+import { mayPublish } from './room-connection';
+
+export { roleOf };
 
 export type Quality = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
 
@@ -38,23 +41,6 @@ export interface ParticipantModel {
   screenAudioTrack?: AudioTrack;
 }
 
-const SCREEN_SHARE = Track.sourceToProto(Track.Source.ScreenShare);
-
-/**
- * The role the SFU granted, read from the participant's permission like the server does (metadata is
- * self-editable, so a role written there only counts when no permission is known): only instructors may
- * share a screen, only observers may not update their own metadata (students raise hands with it).
- */
-export function roleOf(p: Participant): AppRole {
-  const permission = p.permissions;
-  if (permission) {
-    if (permission.canPublishSources.includes(SCREEN_SHARE)) return 'instructor';
-    return permission.canUpdateMetadata ? 'participant' : 'observer';
-  }
-  const role = parseMetadata(p.metadata).role;
-  return role === 'instructor' || role === 'observer' ? role : 'participant';
-}
-
 const QUALITY: Record<ConnectionQuality, Quality> = {
   [ConnectionQuality.Excellent]: 'excellent',
   [ConnectionQuality.Good]: 'good',
@@ -71,16 +57,16 @@ function trackOf<T>(p: Participant, source: Track.Source, wanted: boolean): T | 
 export function modelOf(p: Participant, isLocal: boolean): ParticipantModel {
   const camera = p.getTrackPublication(Track.Source.Camera);
   const mic = p.getTrackPublication(Track.Source.Microphone);
-  const metadata = parseMetadata(p.metadata);
-  const handRaised = metadata.handRaised === true;
+  // The tool sets the hand (POST /api/room/hand) with its own clock, so every client orders the queue alike.
+  const raisedAt = handRaisedAt(p);
   return {
     participant: p,
     identity: p.identity,
     name: p.name || p.identity,
     role: roleOf(p),
     isLocal,
-    handRaised,
-    handRaisedAt: handRaised ? Date.parse(metadata.handRaisedAt ?? '') || 0 : 0,
+    handRaised: raisedAt !== undefined,
+    handRaisedAt: raisedAt ?? 0,
     micOn: Boolean(mic && !mic.isMuted),
     cameraOn: Boolean(camera && !camera.isMuted),
     micBlocked: !mayPublish(p, 'microphone'),

@@ -8,6 +8,8 @@ import {
   type RoomConnectOptions,
 } from 'livekit-client';
 import type { JoinGrant } from '../api/room-types';
+import { mayAct } from './data-policy';
+import { roleOf } from './participant-role';
 
 /** Why the room closed for good, as the end screens tell it. */
 export type EndReason = 'ended' | 'removed' | 'duplicate' | 'left' | 'lost' | 'locked';
@@ -20,7 +22,10 @@ export interface RoomConnectionEvents {
   connectionState: (state: ConnectionState) => void;
   /** Someone joined or left, or a track, mute, metadata, permission or speaker changed. */
   participantsChanged: () => void;
-  /** A decoded JSON data message. */
+  /**
+   * A decoded JSON data message of a topic the launcher acts on, from a sender allowed to send it
+   * (data-policy.ts); `from` is the sender's identity as the SFU stamped it, undefined for the tool.
+   */
   data: (message: unknown, topic: string | undefined, from: string | undefined) => void;
   /** The connection is over and will not come back by itself. */
   disconnected: (reason: EndReason) => void;
@@ -39,6 +44,8 @@ export interface RoomConnectionOptions {
   now?: () => number;
   /** The devices chosen on the pre-join page; every capture (at join and later toggles) uses them. */
   devices?: { camera?: string | undefined; microphone?: string | undefined };
+  /** Raises or lowers the local hand through the tool (participants cannot set their own attributes). */
+  setHand?: (raised: boolean) => Promise<void>;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -67,23 +74,12 @@ const END_REASONS: Partial<Record<DisconnectReason, EndReason>> = {
   [DisconnectReason.CLIENT_INITIATED]: 'left',
 };
 
-/** Participant metadata: `role` from the tool, `handRaised` (and when) set by the participant. */
-export interface ParticipantMetadata {
-  role?: string;
-  handRaised?: boolean;
-  handRaisedAt?: string;
-}
-
 /** Room metadata, written only by the tool. */
 export interface RoomMetadata {
   title?: string;
   locked?: boolean;
   audioOnly?: boolean;
   chatEnabled?: boolean;
-}
-
-export function parseMetadata(metadata: string | undefined): ParticipantMetadata {
-  return parseObject(metadata) as ParticipantMetadata;
 }
 
 export function parseRoomMetadata(metadata: string | undefined): RoomMetadata {
@@ -226,14 +222,13 @@ export class RoomConnection {
     return parseRoomMetadata(this.room.metadata);
   }
 
-  /** Raises or lowers the local hand (participant metadata, which the participant may set itself). */
+  /**
+   * Raises or lowers the local hand: the tool sets the `hand` attribute on the SFU, which then tells every
+   * client (this one too) through an attributes change.
+   */
   async setHandRaised(raised: boolean): Promise<void> {
-    const local = this.room.localParticipant;
-    const metadata = { ...parseMetadata(local.metadata), handRaised: raised, handRaisedAt: new Date().toISOString() };
-    // livekit-client gives the SFU 5 s to confirm; a busy SFU or network misses that now and then, and
-    // setting the same metadata again is harmless.
-    await local.setMetadata(JSON.stringify(metadata)).catch(() => local.setMetadata(JSON.stringify(metadata)));
-    this.emit('participantsChanged');
+    if (!this.options.setHand) throw new Error('this connection cannot raise a hand');
+    await this.options.setHand(raised);
   }
 
   /** Sends a JSON message to everyone on `topic` (reliable); the SFU refuses it without canPublishData. */
@@ -261,6 +256,7 @@ export class RoomConnection {
       RoomEvent.LocalTrackUnpublished,
       RoomEvent.ActiveSpeakersChanged,
       RoomEvent.ParticipantMetadataChanged,
+      RoomEvent.ParticipantAttributesChanged,
       RoomEvent.ParticipantNameChanged,
       RoomEvent.ConnectionQualityChanged,
       RoomEvent.RoomMetadataChanged,
@@ -274,14 +270,19 @@ export class RoomConnection {
     });
     room.on(RoomEvent.ConnectionStateChanged, (state) => this.emit('connectionState', state));
     room.on(RoomEvent.AudioPlaybackStatusChanged, () => this.emit('audioBlocked', !room.canPlaybackAudio));
-    room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic) => {
+    room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic, _encryption, stampedIdentity) => {
+      // The identity the SFU stamped, not just the participant object: data can arrive before this client
+      // has heard of its sender, and "no participant" must never pass for the tool.
+      const from = stampedIdentity || participant?.identity || undefined;
+      const sender = participant ?? (from ? room.getParticipantByIdentity(from) : undefined);
+      if (!mayAct(topic, { identity: from, role: sender ? roleOf(sender) : undefined })) return;
       let message: unknown;
       try {
         message = JSON.parse(new TextDecoder().decode(payload));
       } catch {
         return;
       }
-      this.emit('data', message, topic, participant?.identity);
+      this.emit('data', message, topic, from);
     });
     room.on(RoomEvent.Disconnected, (reason) => void this.onDisconnected(reason));
   }

@@ -53,6 +53,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
         fetchGrant: () => api.roomToken(),
         endReasonOf,
         devices: { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId },
+        setHand: (raised) => api.setHand(raised),
       }),
     [grant],
   );
@@ -83,8 +84,14 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
         if (state === ConnectionState.Connected) wasConnected.current = true;
         setConnState(state);
       }),
-      conn.on('disconnected', (reason) => setEnd({ reason })),
+      conn.on('disconnected', (reason) => {
+        setEnd({ reason });
+        // The server closed the room or removed us: if that was because the course's connection to the tool
+        // was revoked, the launch itself now answers 401, and the launcher says so instead of this screen.
+        if (reason === 'ended' || reason === 'removed') void api.me().catch(() => undefined);
+      }),
       conn.on('audioBlocked', setAudioBlocked),
+      // Only the tool's own messages reach this listener for the waiting room (RoomConnection checks senders).
       conn.on('data', (message, topic) => {
         const m = message as Partial<WaitingMessage>;
         if (topic === WAITING_TOPIC && m.type === 'queue' && Array.isArray(m.queue)) leader.setWaiting(m.queue);

@@ -20,6 +20,9 @@ export const pages = {
   'sessionEnded.title': 'Session ended',
   'sessionEnded.heading': 'Your session has ended',
   'sessionEnded.body': 'Open the activity again from your course.',
+  'sessionEnded.revokedHeading': 'This live class is no longer available',
+  'sessionEnded.revokedBody':
+    "The tool's administrator removed or turned off the connection you opened this class through. Ask your LMS admin, or the site that sent you here.",
 
   // The page at / (no launch).
   'placeholder.intro': 'The live-class tool is running. Open it from your course to join a class.',

@@ -16,6 +16,9 @@ export const pages: Record<keyof typeof en, string> = {
   'sessionEnded.title': 'Sesión terminada',
   'sessionEnded.heading': 'Tu sesión terminó',
   'sessionEnded.body': 'Abre la actividad de nuevo desde tu curso.',
+  'sessionEnded.revokedHeading': 'Esta clase en vivo ya no está disponible',
+  'sessionEnded.revokedBody':
+    'El administrador de la herramienta eliminó o desactivó la conexión por la que abriste esta clase. Consulta con el administrador de tu LMS o con el sitio que te envió aquí.',
 
   'placeholder.intro':
     'La herramienta de clases en vivo está funcionando. Ábrela desde tu curso para unirte a una clase.',

@@ -1,0 +1,45 @@
+import { AppError } from '../errors.js';
+import type { ApiKey } from '../integrations/api-keys.js';
+import { apiKeyIdOfPlatform } from '../integrations/spaces.js';
+import type { Platform } from '../lti/platforms.js';
+import type { LaunchSession, SessionStore } from '../lti/sessions.js';
+
+/** Whether whoever opened a launch session (an LMS registration or an integrator API key) still vouches for it. */
+export type SessionOwnerCheck = (session: LaunchSession) => Promise<boolean>;
+
+/**
+ * The owner of a session, looked up on every authenticated request (one indexed read: the platform by _id,
+ * the key by its unique keyId) and never cached, so a revocation reaches the next request on every tool
+ * instance. A platform vouches while it exists and is active, and only for sessions opened after it was
+ * last deactivated (so activating it again does not revive them); a key while it is not revoked.
+ */
+export function sessionOwnerCheck(deps: {
+  platforms: { get(id: string): Promise<Platform | undefined> };
+  apiKeys: { get(id: string): Promise<ApiKey | undefined> };
+}): SessionOwnerCheck {
+  return async (session) => {
+    const keyId = apiKeyIdOfPlatform(session.platformId);
+    if (keyId) {
+      const key = await deps.apiKeys.get(keyId);
+      return Boolean(key && !key.revokedAt);
+    }
+    const platform = await deps.platforms.get(session.platformId);
+    if (!platform?.active) return false;
+    return !platform.deactivatedAt || session.createdAt.getTime() > platform.deactivatedAt.getTime();
+  };
+}
+
+/**
+ * The session store with the owner checked on every authenticate(): a session whose owner was revoked,
+ * removed or deactivated answers 401 SESSION_REVOKED (with its sentence), however long it had left.
+ */
+export function revocableSessions(store: SessionStore, ownerVouches: SessionOwnerCheck): SessionStore {
+  return {
+    ...store,
+    async authenticate(token, now) {
+      const session = await store.authenticate(token, now);
+      if (session && !(await ownerVouches(session))) throw new AppError('SESSION_REVOKED');
+      return session;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { CHAT_TOPIC } from '../../client/src/room/chat/chat-model.js';
+import { DATA_SENDERS, mayAct, type DataSender } from '../../client/src/room/data-policy.js';
+import { WAITING_TOPIC } from '../../src/rooms/room-service.js';
+
+const tool: DataSender = {};
+const student: DataSender = { identity: 'u-student', role: 'participant' };
+const teacher: DataSender = { identity: 'u-teacher', role: 'instructor' };
+const observer: DataSender = { identity: 'u-observer', role: 'observer' };
+const stranger: DataSender = { identity: 'u-not-known-yet' };
+
+describe('client data policy: who may send each topic the launcher acts on', () => {
+  const ROWS: Array<[string, string | undefined, DataSender, boolean]> = [
+    ['the waiting queue from the tool', WAITING_TOPIC, tool, true],
+    ['a waiting queue a student made up', WAITING_TOPIC, student, false],
+    ['a waiting queue from another teacher (only the tool decides)', WAITING_TOPIC, teacher, false],
+    ['a waiting message from a sender not known yet', WAITING_TOPIC, stranger, false],
+    ['an empty stamped identity counts as the tool', WAITING_TOPIC, { identity: '' }, true],
+    ['chat from a student', CHAT_TOPIC, student, true],
+    ['chat from a teacher', CHAT_TOPIC, teacher, true],
+    ['chat from an observer', CHAT_TOPIC, observer, false],
+    ['chat from nobody (the server)', CHAT_TOPIC, tool, false],
+    ['chat from a sender whose role is not known yet', CHAT_TOPIC, stranger, false],
+    ['an unknown topic', 'lk-chat-topic', teacher, false],
+    ['an unknown topic from the tool', 'anything', tool, false],
+    ['no topic', undefined, teacher, false],
+    ['a topic named like an Object method', 'constructor', teacher, false],
+  ];
+  for (const [name, topic, sender, expected] of ROWS) {
+    it(`${expected ? 'acts on' : 'ignores'} ${name}`, () => assert.equal(mayAct(topic, sender), expected));
+  }
+
+  it("lists exactly the topics the launcher handles, under the server's and the chat's names", () => {
+    assert.deepEqual(Object.keys(DATA_SENDERS).sort(), [CHAT_TOPIC, WAITING_TOPIC].sort());
+  });
+});
