@@ -1,5 +1,5 @@
 /** Writes docs/errors.md from the error registry (`npm run docs:errors`); a unit test keeps them in sync. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ERROR_CODES } from '../src/errors.js';
 import { projectRoot } from '../src/paths.js';
@@ -19,7 +19,47 @@ export function renderErrorDocs(): string {
     '| --- | --- | --- |',
     ...rows,
     '',
+    ...rateLimitSection(),
   ].join('\n');
+}
+
+type Rate = { max: number; windowSeconds: number };
+
+/** The limits behind RATE_LIMITED and LTI_DEEP_LINKING_LIMIT, with the defaults from config/default.json. */
+function rateLimitSection(): string[] {
+  const config = JSON.parse(readFileSync(path.join(projectRoot(), 'config', 'default.json'), 'utf8')) as {
+    limits: Record<'ltiLogin' | 'dynamicRegistration' | 'spaceJoin' | 'spacePasscode', Rate> & {
+      activitiesPerDeepLinkingLaunch: number;
+    };
+  };
+  const { limits } = config;
+  const rate = (key: keyof typeof limits, what: string, env: string) => {
+    const r = limits[key] as Rate;
+    return `| ${what} | ${r.max} per ${r.windowSeconds} s | \`limits.${key}\` (\`${env}\`) |`;
+  };
+  return [
+    '## Rate limits',
+    '',
+    '`RATE_LIMITED` (429) comes with a `Retry-After` header (seconds) and `details: { retryAfterSeconds, limit,',
+    'windowSeconds }`; on the LMS and join-link pages it is an HTML page for the person in front of the browser.',
+    'Rates count per client address (`server.trustProxy` decides which address that is; IPv6 per /56), in each',
+    "tool process's memory. Defaults:",
+    '',
+    '| What is counted | Default | Config key (environment) |',
+    '| --- | --- | --- |',
+    rate('ltiLogin', 'LTI logins, `GET`/`POST /lti/login`', 'LTI_LOGIN_RATE_LIMIT'),
+    rate(
+      'dynamicRegistration',
+      'Dynamic registrations naming an `openid_configuration`, `GET /lti/register`',
+      'DYNAMIC_REGISTRATION_RATE_LIMIT',
+    ),
+    rate('spaceJoin', 'Join links opened, `GET`/`POST /space/join`', 'SPACE_JOIN_RATE_LIMIT'),
+    rate('spacePasscode', 'Passcode tries per join link, `POST /space/join`', 'SPACE_PASSCODE_RATE_LIMIT'),
+    '',
+    `\`LTI_DEEP_LINKING_LIMIT\` (429): one deep linking launch created ${limits.activitiesPerDeepLinkingLaunch} live`,
+    'classes already (`limits.activitiesPerDeepLinkingLaunch`, `ACTIVITIES_PER_DEEP_LINKING_LAUNCH`).',
+    '',
+  ];
 }
 
 if (process.argv[1]?.endsWith('error-docs.ts')) {

@@ -18,6 +18,11 @@ const url = (protocols: string[]) =>
       message: `must use ${protocols.join(' or ')}`,
     });
 
+/** At most `max` requests per `windowSeconds`, counted per client address. */
+const rateRule = z
+  .object({ max: z.number().int().min(1).max(1_000_000), windowSeconds: z.number().int().min(1).max(86_400) })
+  .strict();
+
 const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`);
 
 const schema = z
@@ -28,7 +33,8 @@ const schema = z
         host: z.string().min(1),
         port: z.number().int().min(0).max(65535),
         publicUrl: url(['http:', 'https:']),
-        trustProxy: z.boolean(),
+        /** true, false, or how many proxies stand in front (their X-Forwarded-For entries are believed). */
+        trustProxy: z.union([z.boolean(), z.number().int().min(0).max(10)]),
         shutdownTimeoutMs: z.number().int().positive(),
       })
       .strict(),
@@ -72,6 +78,18 @@ const schema = z
       .strict(),
     /** The launcher's default look; a platform registration may override it. */
     branding: brandingSchema,
+    /** What one client can make the tool do or store (per client address and tool process for the rates). */
+    limits: z
+      .object({
+        ltiLogin: rateRule,
+        dynamicRegistration: rateRule,
+        spaceJoin: rateRule,
+        spacePasscode: rateRule,
+        /** Live launcher sessions one integrator join link may hold; a newer one ends the oldest. */
+        sessionsPerJoinLink: z.number().int().min(1).max(100),
+        activitiesPerDeepLinkingLaunch: z.number().int().min(1).max(1000),
+      })
+      .strict(),
   })
   .strict();
 
@@ -95,6 +113,12 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   ROOM_TOKEN_TTL_SECONDS: 'rooms.tokenTtlSeconds',
   BRANDING_COLOR: 'branding.color',
   BRANDING_LOGO_URL: 'branding.logoUrl',
+  LTI_LOGIN_RATE_LIMIT: 'limits.ltiLogin.max',
+  DYNAMIC_REGISTRATION_RATE_LIMIT: 'limits.dynamicRegistration.max',
+  SPACE_JOIN_RATE_LIMIT: 'limits.spaceJoin.max',
+  SPACE_PASSCODE_RATE_LIMIT: 'limits.spacePasscode.max',
+  SESSIONS_PER_JOIN_LINK: 'limits.sessionsPerJoinLink',
+  ACTIVITIES_PER_DEEP_LINKING_LAUNCH: 'limits.activitiesPerDeepLinkingLaunch',
 };
 
 const SECRET_KEYS = ['livekit.apiKey', 'livekit.apiSecret', 'lti.encryptionKey', 'admin.apiKey'];

@@ -144,6 +144,11 @@ export const ERROR_CODES = {
       'The deep linking request cannot be answered: its accept_types must include ltiResourceLink, and its data (if any) must be a string of at most 8192 characters.',
   },
   LTI_DEEP_LINKING_FORBIDDEN: { status: 403, message: 'Only instructors can add a live class to a course.' },
+  LTI_DEEP_LINKING_LIMIT: {
+    status: 429,
+    message:
+      'This "add a live class" window already created as many live classes as one launch may. Close it and start again from your course.',
+  },
   LTI_DYNREG_INVALID: {
     status: 400,
     message: 'The dynamic registration request or the LMS configuration it points to is invalid.',

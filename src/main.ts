@@ -12,6 +12,10 @@ import { createLogger, type Logger } from './log.js';
 import { createActivityStore, ACTIVITY_INDEXES } from './db/activity-store.js';
 import { API_KEY_INDEXES, createApiKeyStore } from './db/api-key-store.js';
 import { createSpaceStores, SPACE_INDEXES } from './db/space-store.js';
+import { createLinkSessionStore, LINK_SESSION_INDEXES } from './db/link-session-store.js';
+import { ACTIVITY_QUOTA_INDEXES, createActivityQuotaStore } from './db/activity-quota-store.js';
+import { createLinkSessions } from './integrations/link-sessions.js';
+import { createActivityQuota } from './rooms/activity-quota.js';
 import { createApiKeyService } from './integrations/api-keys.js';
 import { createSpaceService, spacePlatformId } from './integrations/spaces.js';
 import { startDeliveryWorker, type DeliveryTuning } from './integrations/webhook-delivery.js';
@@ -149,6 +153,8 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
         activities,
         jwks: createJwksCache({ ttlMs: 10 * 60_000, minRefreshIntervalMs: 5_000, fetchTimeoutMs: 5_000 }),
         keysRouter: lti.keysRouter,
+        loginRateLimit: config.limits.ltiLogin,
+        logger,
         extra: [
           registrationRouter({
             registration: loadToolRegistration(),
@@ -156,6 +162,8 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
             platforms,
             allowHttp: config.env !== 'production',
             autoActivate: config.lti.autoActivateDynamicRegistrations,
+            rateLimit: config.limits.dynamicRegistration,
+            logger,
           }),
         ],
       }),
@@ -167,13 +175,30 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
         lti,
         branding: config.branding,
         roomStatus: (member) => roomStatusOf({ rooms, store: roomStore }, member),
+        activityQuota: createActivityQuota(
+          createActivityQuotaStore(db.connection),
+          config.limits.activitiesPerDeepLinkingLaunch,
+        ),
       }),
       admin: adminRouter({ apiKey: config.admin.apiKey, platforms, apiKeys }),
       room: roomRouter({ sessions, activities, rooms, controls, store: roomStore }),
       hooks: hooksRouter({ verifier: createWebhookVerifier(config.livekit.apiKey, config.livekit.apiSecret), tracker }),
       demo: demo?.router,
       integrator: integratorRouter({ apiKeys, spaces, allowHttpWebhooks: config.env !== 'production' }),
-      spaceJoin: spaceJoinRouter({ spaces, sessions, sessionTtlMs }),
+      spaceJoin: spaceJoinRouter({
+        spaces,
+        linkSessions: createLinkSessions({
+          store: createLinkSessionStore(db.connection),
+          sessions,
+          maxPerLink: config.limits.sessionsPerJoinLink,
+          sessionTtlMs,
+        }),
+        sessionTtlMs,
+        secure: publicUrl.startsWith('https:'),
+        joinRateLimit: config.limits.spaceJoin,
+        passcodeRateLimit: config.limits.spacePasscode,
+        logger,
+      }),
     },
   });
   const server = await listen(app, config.server.host, config.server.port);
@@ -206,6 +231,8 @@ const ALL_INDEXES = [
   ...ROOM_INDEXES,
   ...API_KEY_INDEXES,
   ...SPACE_INDEXES,
+  ...LINK_SESSION_INDEXES,
+  ...ACTIVITY_QUOTA_INDEXES,
   ...OUTBOX_INDEXES,
 ];
 

@@ -8,6 +8,7 @@ import type { PlatformService } from '../lti/platforms.js';
 import type { SessionStore } from '../lti/sessions.js';
 import { activitySettingsSchema, availability, type ActivityStore } from '../rooms/activity-settings.js';
 import type { Member } from '../rooms/room-service.js';
+import type { ActivityQuota } from '../rooms/activity-quota.js';
 import { asyncHandler } from './async-handler.js';
 import type { DeepLinkingResponse, MeResponse, RoomStatus } from './contract.js';
 import { activityFor, toMember } from './member.js';
@@ -23,6 +24,8 @@ export interface ApiRouterDeps {
   branding?: Branding;
   /** Room status for /me; absent in setups without rooms. */
   roomStatus?: (member: Member) => Promise<RoomStatus>;
+  /** Bounds the activities one deep linking launch creates (src/rooms/activity-quota.ts). */
+  activityQuota?: ActivityQuota;
 }
 
 /** The launcher's API, authorized by the launch's Bearer token. */
@@ -65,6 +68,7 @@ export function apiRouter(deps: ApiRouterDeps): Router {
       }
       if (s.role !== 'instructor') throw new AppError('LTI_DEEP_LINKING_FORBIDDEN');
       const settings = activitySettingsSchema.parse(req.body);
+      await deps.activityQuota?.take(s);
       // Signed before it is stored: a response we cannot build must not leave an activity nobody links to.
       const activity = { id: `act_${randomBytes(12).toString('base64url')}` };
       const window = availability(settings);

@@ -6,6 +6,8 @@ export interface ErrorPageContext {
   step?: string;
   /** When the browser blocked our state cookie: restart the launch as a top-level window. */
   restartUrl?: string;
+  /** What to do instead of the usual "try again" when there is no restart link. */
+  advice?: string;
 }
 
 /** What the student or teacher sees when a launch fails, with the facts their LMS admin needs. */
@@ -13,7 +15,7 @@ export function ltiErrorPage(err: AppError, ctx: ErrorPageContext): string {
   const restart = ctx.restartUrl
     ? `<p>This happens when the browser blocks cookies inside embedded pages. Opening the class in its own window fixes it.</p>
 <p><a class="button" href="${escapeHtml(ctx.restartUrl)}" target="_blank" rel="noopener">Open the live class in a new window</a></p>`
-    : '<p>Try opening the activity again from your course. If it keeps failing, tell your LMS admin what is below.</p>';
+    : `<p>${escapeHtml(ctx.advice ?? 'Try opening the activity again from your course.')} If it keeps failing, tell your LMS admin what is below.</p>`;
   const facts: Array<[string, string | undefined]> = [
     ['Error code', err.code],
     ['Check', ctx.step],

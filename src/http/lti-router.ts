@@ -4,13 +4,15 @@ import type { JwksCache } from '../lti/jwks-cache.js';
 import { validateLaunch, LaunchError } from '../lti/launch/validate-launch.js';
 import { toLaunchSession } from '../lti/launch/to-session.js';
 import type { LaunchStore } from '../lti/launch-store.js';
-import { startLogin } from '../lti/login.js';
+import { LOGIN_MAX_AGE_MS, startLogin } from '../lti/login.js';
 import type { PlatformService } from '../lti/platforms.js';
 import type { SessionStore } from '../lti/sessions.js';
 import type { ActivityStore } from '../rooms/activity-settings.js';
 import { asyncHandler } from './async-handler.js';
 import { activityAtLaunch } from './member.js';
 import { ltiErrorPage } from './lti-error-page.js';
+import type { Logger } from '../log.js';
+import { rateLimiter, type RateRule } from './rate-limit.js';
 
 export interface LtiRouterDeps {
   publicUrl: string;
@@ -26,10 +28,13 @@ export interface LtiRouterDeps {
   keysRouter: RequestHandler;
   /** Extra routes under /lti (dynamic registration, Canvas JSON). */
   extra?: RequestHandler[];
+  /** Logins per client address (config `limits.ltiLogin`): each one stores a login record until it expires. */
+  loginRateLimit: RateRule;
+  logger?: Logger;
 }
 
 /** The OIDC state lives this long: long enough for a slow LMS login page, short enough to be useless later. */
-export const STATE_MAX_AGE_MS = 10 * 60 * 1000;
+export const STATE_MAX_AGE_MS = LOGIN_MAX_AGE_MS;
 const STATE_COOKIE_PREFIX = 'lti_state_';
 
 /**
@@ -56,8 +61,14 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
       sendErrorPage(req, res, err);
     }
   });
-  router.get('/login', login);
-  router.post('/login', login);
+  const loginLimit = rateLimiter({
+    rule: deps.loginRateLimit,
+    message: 'Too many launches came from your network just now. Wait a minute, then open the activity again.',
+    refuse: sendErrorPage,
+    logger: deps.logger,
+  });
+  router.get('/login', loginLimit, login);
+  router.post('/login', loginLimit, login);
 
   router.post(
     '/launch',
@@ -108,10 +119,10 @@ function sendErrorPage(req: Request, res: Response, caught: unknown): void {
   // A failure inside the tool (the store refused the session, a bug) still gets the page, never JSON or a stack.
   if (!isAppError(caught)) req.log?.error({ err: caught }, 'launch failed inside the tool');
   const err = isAppError(caught) ? caught : new AppError('INTERNAL', { cause: caught });
+  const cookieMissing = err instanceof LaunchError && err.code === 'LTI_STATE_COOKIE_MISSING';
+  const loginParams = err instanceof LaunchError ? err.login?.loginParams : undefined;
   const restartUrl =
-    err instanceof LaunchError && err.code === 'LTI_STATE_COOKIE_MISSING' && err.login
-      ? `/lti/login?${new URLSearchParams(err.login.loginParams).toString()}`
-      : undefined;
+    cookieMissing && loginParams ? `/lti/login?${new URLSearchParams(loginParams).toString()}` : undefined;
   req.log?.info({ code: err.code, step: err instanceof LaunchError ? err.step : undefined }, 'launch refused');
   res
     .status(err.status)
@@ -120,10 +131,15 @@ function sendErrorPage(req: Request, res: Response, caught: unknown): void {
       ltiErrorPage(err, {
         requestId: String(req.id ?? ''),
         restartUrl,
+        // Parameters too large to keep for a restart: the LMS has to open the tool at the top level itself.
+        advice: cookieMissing && !restartUrl ? RELAUNCH_IN_NEW_WINDOW : undefined,
         step: err instanceof LaunchError ? err.step : undefined,
       }),
     );
 }
+
+const RELAUNCH_IN_NEW_WINDOW =
+  'Ask your teacher to set this activity to open in a new window (or allow cookies for this site), then open it again from your course.';
 
 /** CHIPS (Partitioned) keeps the cookie usable inside an LMS iframe where third-party cookies are blocked. */
 export function stateCookieOptions(secure: boolean) {

@@ -8,13 +8,17 @@ import {
 } from '../lti/dynamic-registration.js';
 import { canvasConfig } from '../lti/registration.js';
 import { asyncHandler } from './async-handler.js';
-import { createRateLimiter } from './rate-limit.js';
+import type { Logger } from '../log.js';
+import { rateLimiter, type RateRule } from './rate-limit.js';
 import { escapeHtml, htmlPage } from './html.js';
 import { ltiErrorPage } from './lti-error-page.js';
 
 export type RegistrationRouterDeps = DynamicRegistrationDeps & {
   /** Where the router is mounted; the paths in lti-registration.json include it. */
   mountPath?: string;
+  /** Registration attempts per client address (config `limits.dynamicRegistration`). */
+  rateLimit: RateRule;
+  logger?: Logger;
 };
 
 /**
@@ -30,7 +34,15 @@ export function registrationRouter(deps: RegistrationRouterDeps): Router {
   };
   const config = canvasConfig(deps.registration, deps.publicUrl);
   // Unauthenticated, fetches remote URLs and makes ltijs generate an RSA key: keep it from being hammered.
-  const limiter = createRateLimiter({ windowMs: 10 * 60_000, max: 10 });
+  // Only attempts that name an LMS configuration count: Moodle fetches the bare tool URL server-side first
+  // (to see whether it is a cartridge), and that answer costs no more than a 404, so a retry costs one.
+  const limiter = rateLimiter({
+    rule: deps.rateLimit,
+    skip: (req) => typeof req.query.openid_configuration !== 'string',
+    message: 'Too many registration attempts came from this address. Wait a few minutes, then try again.',
+    refuse: sendRegistrationError,
+    logger: deps.logger,
+  });
 
   router.get(local(deps.registration.paths.canvasConfig), (_req, res) => {
     res.json(config);
@@ -38,13 +50,16 @@ export function registrationRouter(deps: RegistrationRouterDeps): Router {
 
   router.get(
     local(deps.registration.paths.register),
-    asyncHandler(async (req, res) => {
+    (_req, res, next) => {
       // The LMS frames this page before it is registered, so the usual frame-ancestors list cannot name it.
       // Nothing here acts on a click (registration happens on load), so any framer is harmless.
       res.setHeader('content-security-policy', 'frame-ancestors *');
       res.setHeader('cache-control', 'no-store');
+      next();
+    },
+    limiter,
+    asyncHandler(async (req, res) => {
       try {
-        if (!limiter.take(req.ip ?? 'unknown')) throw new AppError('RATE_LIMITED');
         const result = await registerDynamically(req.query, deps);
         req.log?.info(
           {
@@ -70,7 +85,7 @@ function sendRegistrationError(req: Request, res: Response, caught: unknown): vo
   // Storing the platform can fail inside the tool (database): still an HTML page the LMS admin can report.
   if (!isAppError(caught)) req.log?.error({ err: caught }, 'dynamic registration could not be saved');
   const err = isAppError(caught) ? caught : new AppError('INTERNAL', { cause: caught });
-  const step = err instanceof RegistrationError ? err.step : 'save';
+  const step = err instanceof RegistrationError ? err.step : err.code === 'RATE_LIMITED' ? 'request' : 'save';
   req.log?.warn(
     { code: err.code, step, details: err.details, cause: err.cause instanceof Error ? err.cause.message : undefined },
     'dynamic registration refused',

@@ -1,16 +1,28 @@
-import express, { Router, type Request, type Response } from 'express';
-import { AppError, isAppError } from '../errors.js';
+import { createHash } from 'node:crypto';
+import express, { Router, type CookieOptions, type Request, type Response } from 'express';
+import { isAppError } from '../errors.js';
+import type { LinkSessions } from '../integrations/link-sessions.js';
 import type { SpaceService } from '../integrations/spaces.js';
-import type { SessionStore } from '../lti/sessions.js';
+import type { Logger } from '../log.js';
 import { asyncHandler } from './async-handler.js';
 import { escapeHtml, htmlPage } from './html.js';
-import { createRateLimiter } from './rate-limit.js';
+import { rateLimiter, type RateRule } from './rate-limit.js';
 
 export interface SpaceJoinRouterDeps {
   spaces: SpaceService;
-  sessions: SessionStore;
+  /** Opens (and bounds) the launcher sessions of each link. */
+  linkSessions: LinkSessions;
   sessionTtlMs: number;
+  /** https: the session cookie is `Secure; SameSite=None; Partitioned` (usable in an integrator's iframe). */
+  secure: boolean;
+  /** Joins per client address (config `limits.spaceJoin`) and passcode tries per address and link. */
+  joinRateLimit: RateRule;
+  passcodeRateLimit: RateRule;
+  logger?: Logger;
 }
+
+/** Holds the browser's session for the link it came from, so a reload reuses it instead of minting one. */
+const SESSION_COOKIE = 'space_session';
 
 /**
  * /space/join?t=<link token>: an integrator's per-user join link. It becomes a launch session, then the
@@ -18,37 +30,56 @@ export interface SpaceJoinRouterDeps {
  */
 export function spaceJoinRouter(deps: SpaceJoinRouterDeps): Router {
   const router = Router();
+  const refuse = (req: Request, res: Response, err: unknown) => sendErrorPage(req, res, err, linkTokenOf(req));
+  const joins = rateLimiter({ rule: deps.joinRateLimit, refuse, logger: deps.logger });
   // Passcodes are short: bound guesses per client and link.
-  const attempts = createRateLimiter({ windowMs: 5 * 60_000, max: 10 });
+  const attempts = rateLimiter({
+    rule: deps.passcodeRateLimit,
+    scope: (req) => digest(linkTokenOf(req) ?? ''),
+    refuse,
+    logger: deps.logger,
+  });
   router.use(express.urlencoded({ extended: false, limit: '4kb' }));
   router.use((_req, res, next) => {
     // The link token is in the URL: keep it out of caches and Referer headers.
     res.set({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
     next();
   });
+  const cookieOptions: CookieOptions = deps.secure
+    ? { httpOnly: true, secure: true, sameSite: 'none', partitioned: true, path: '/space', maxAge: deps.sessionTtlMs }
+    : { httpOnly: true, sameSite: 'lax', path: '/space', maxAge: deps.sessionTtlMs };
 
-  const enter = async (req: Request, res: Response, token: string | undefined, passcode?: string) => {
+  const toLauncher = (res: Response, bearer: string) => {
+    res.cookie(SESSION_COOKIE, bearer, cookieOptions);
+    res.redirect(303, `/launch#token=${encodeURIComponent(bearer)}`);
+  };
+
+  const enter = async (req: Request, res: Response, token: string, passcode?: string) => {
     const session = await deps.spaces.enter(token, passcode);
-    const { token: bearer, session: stored } = await deps.sessions.create(session, deps.sessionTtlMs);
+    const { token: bearer, session: stored } = await deps.linkSessions.open(token, session);
     req.log?.info(
       { platformId: stored.platformId, spaceId: stored.resourceLink?.id, role: stored.role },
       'space join accepted',
     );
-    res.redirect(303, `/launch#token=${encodeURIComponent(bearer)}`);
+    toLauncher(res, bearer);
   };
 
   router.get(
     '/join',
+    joins,
     asyncHandler(async (req, res) => {
-      const token = typeof req.query.t === 'string' ? req.query.t : undefined;
+      const token = linkTokenOf(req);
       try {
         const { passcodeRequired } = await deps.spaces.inspectLink(token);
+        // A reload in a browser that already joined through this link: the same session, no new one.
+        const held = await deps.linkSessions.reuse(token as string, sessionCookie(req));
+        if (held) return void toLauncher(res, held);
         if (passcodeRequired)
           return void res
             .status(200)
             .type('html')
             .send(passcodePage(token as string));
-        await enter(req, res, token);
+        await enter(req, res, token as string);
       } catch (err) {
         sendErrorPage(req, res, err, token);
       }
@@ -57,19 +88,37 @@ export function spaceJoinRouter(deps: SpaceJoinRouterDeps): Router {
 
   router.post(
     '/join',
+    joins,
+    attempts,
     asyncHandler(async (req, res) => {
+      const token = linkTokenOf(req);
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const token = typeof body.t === 'string' ? body.t : undefined;
       const passcode = typeof body.passcode === 'string' ? body.passcode : undefined;
       try {
-        if (!attempts.take(`${req.ip}|${token ?? ''}`)) throw new AppError('RATE_LIMITED');
-        await enter(req, res, token, passcode);
+        await enter(req, res, token ?? '', passcode);
       } catch (err) {
         sendErrorPage(req, res, err, token);
       }
     }),
   );
   return router;
+}
+
+/** The join link token: `?t=` on GET, the form field on POST. */
+function linkTokenOf(req: Request): string | undefined {
+  const t = req.method === 'POST' ? (req.body as Record<string, unknown> | undefined)?.t : req.query.t;
+  return typeof t === 'string' ? t : undefined;
+}
+
+const digest = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+function sessionCookie(req: Request): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    // Bearer tokens are base64url: stored as is, so nothing to decode.
+    if (name === SESSION_COOKIE) return value.join('=');
+  }
+  return undefined;
 }
 
 function passcodePage(token: string, error?: string): string {

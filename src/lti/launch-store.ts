@@ -9,9 +9,14 @@ export interface LoginRecord {
   issuer: string;
   clientId: string;
   platformId: string;
-  /** The LMS's login parameters, so a blocked launch can be restarted in a new window. */
-  loginParams: Record<string, string>;
+  /**
+   * The LMS's login parameters, so a blocked launch can be restarted in a new window. Absent when they were
+   * too large to keep (src/lti/login.ts): then the only way back is a relaunch from the course.
+   */
+  loginParams?: Record<string, string>;
   createdAt: Date;
+  /** When the state stops being valid; the record is removed then (TTL index or cleanup job). */
+  expiresAt: Date;
   usedAt?: Date;
 }
 
@@ -31,7 +36,10 @@ const NONCES = 'lti_used_nonces';
 
 export const LAUNCH_STORE_INDEXES: readonly IndexSpec[] = [
   { collection: LOGINS, keys: { state: 1 }, name: 'state_unique', unique: true },
+  // Kept from when records lived an hour: deployments already have it, and it removes their older records.
   { collection: LOGINS, keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 3600 },
+  // A login is useless once its state expired, so it is kept exactly that long (not the hour above).
+  { collection: LOGINS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
   { collection: NONCES, keys: { key: 1 }, name: 'key_unique', unique: true },
   // Longer than any id_token we accept (exp + skew), so a replay inside its lifetime is always caught.
   { collection: NONCES, keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 86400 },
@@ -47,8 +55,9 @@ export function createLaunchStore(connection: Connection): LaunchStore {
         issuer: { type: String, required: true },
         clientId: { type: String, required: true },
         platformId: { type: String, required: true },
-        loginParams: { type: Schema.Types.Mixed, default: {} },
+        loginParams: { type: Schema.Types.Mixed, default: undefined },
         createdAt: { type: Date, default: () => new Date() },
+        expiresAt: { type: Date, required: true },
         usedAt: { type: Date, default: null },
       },
       { collection: LOGINS, minimize: false },

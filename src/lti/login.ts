@@ -13,6 +13,16 @@ const loginSchema = z.object({
   lti_message_hint: z.string().max(8192).optional(),
 });
 
+/** How long an OIDC state is valid: long enough for a slow LMS login page, short enough to be useless later. */
+export const LOGIN_MAX_AGE_MS = 10 * 60 * 1000;
+
+/**
+ * The login parameters are kept for a restart in a new window only up to this size (URL-encoded). Real LMS
+ * logins are far smaller (Canvas, the largest, sends ~1 KB); the maximum the schema accepts is ~14 KB, and
+ * storing that for every login let one client fill the database.
+ */
+export const MAX_RESTART_PARAMS_BYTES = 3072;
+
 export interface LoginDeps {
   store: LaunchStore;
   platforms: Pick<PlatformService, 'find' | 'findByIssuer'>;
@@ -43,17 +53,14 @@ export async function startLogin(params: unknown, deps: LoginDeps): Promise<Logi
 
   const state = randomToken(32);
   const nonce = randomToken(32);
-  const loginParams = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Record<
-    string,
-    string
-  >;
   await deps.store.saveLogin({
     state,
     nonce,
     issuer: platform.issuer,
     clientId: platform.clientId,
     platformId: platform.id,
-    loginParams,
+    loginParams: restartParams(p),
+    expiresAt: new Date(Date.now() + LOGIN_MAX_AGE_MS),
   });
 
   const url = new URL(platform.authLoginUrl);
@@ -71,4 +78,10 @@ export async function startLogin(params: unknown, deps: LoginDeps): Promise<Logi
   if (p.lti_message_hint !== undefined) query.lti_message_hint = p.lti_message_hint;
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   return { state, redirectUrl: url.toString() };
+}
+
+/** The parameters a restart needs, when they are small enough to keep (see MAX_RESTART_PARAMS_BYTES). */
+function restartParams(p: z.infer<typeof loginSchema>): Record<string, string> | undefined {
+  const params = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return new URLSearchParams(params).toString().length <= MAX_RESTART_PARAMS_BYTES ? params : undefined;
 }

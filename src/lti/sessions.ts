@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, Types, type Connection } from 'mongoose';
 import type { IndexSpec } from '../db/indexes.js';
 import { randomToken, sha256 } from './launch-store.js';
 import type { AppRole } from './roles.js';
@@ -48,6 +48,8 @@ export interface SessionStore {
   /** Stores the session and returns the bearer token the launcher uses (only its hash is kept). */
   create(session: NewLaunchSession, ttlMs: number): Promise<{ token: string; session: LaunchSession }>;
   authenticate(token: string, now?: Date): Promise<LaunchSession | undefined>;
+  /** Ends a session at once (its bearer token stops working); unknown ids are ignored. */
+  revoke(id: string): Promise<void>;
 }
 
 const COLLECTION = 'lti_sessions';
@@ -110,6 +112,10 @@ export function createSessionStore(connection: Connection): SessionStore {
       if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
       const doc = await Sessions.findOne({ tokenHash: sha256(token), expiresAt: { $gt: now } }).lean<SessionDoc>();
       return doc ? toSession(doc) : undefined;
+    },
+    async revoke(id) {
+      if (!Types.ObjectId.isValid(id)) return;
+      await Sessions.deleteOne({ _id: new Types.ObjectId(id) });
     },
   };
 }

@@ -107,6 +107,28 @@ describe('config', () => {
     assert.equal(loadConfig({ env: { ...SECRETS, ROOM_TOKEN_TTL_SECONDS: '86400' } }).rooms.tokenTtlSeconds, 86400);
   });
 
+  it('reads the limits (defaults, environment overrides) and a proxy hop count', () => {
+    const defaults = loadConfig({ env: SECRETS });
+    assert.deepEqual(defaults.limits.ltiLogin, { max: 600, windowSeconds: 60 });
+    assert.equal(defaults.limits.sessionsPerJoinLink, 3);
+    assert.equal(defaults.limits.activitiesPerDeepLinkingLaunch, 10);
+    const set = loadConfig({
+      env: { ...SECRETS, LTI_LOGIN_RATE_LIMIT: '1200', SESSIONS_PER_JOIN_LINK: '1', TRUST_PROXY: '1' },
+    });
+    assert.deepEqual(set.limits.ltiLogin, { max: 1200, windowSeconds: 60 });
+    assert.equal(set.limits.sessionsPerJoinLink, 1);
+    assert.equal(set.server.trustProxy, 1);
+    const problems = problemsOf({ ...SECRETS, LTI_LOGIN_RATE_LIMIT: '0', ACTIVITIES_PER_DEEP_LINKING_LAUNCH: 'many' });
+    assert.ok(
+      problems.some((p) => /^limits\.ltiLogin\.max: .*\(set LTI_LOGIN_RATE_LIMIT\)$/.test(p)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('limits.activitiesPerDeepLinkingLaunch: ')),
+      problems.join('\n'),
+    );
+  });
+
   it('refuses secrets written into a config file', () => {
     const dir = tempConfigDir({ 'production.json': { livekit: { apiSecret: 'x'.repeat(40) } } });
     const problems = problemsOf({ ...SECRETS, NODE_ENV: 'production' }, dir);

@@ -77,17 +77,3 @@ describe('request logging', () => {
     assert.equal(redactQuery('/healthz'), '/healthz');
   });
 });
-
-describe('rate limiter', () => {
-  it('allows max calls per window and key, then refuses until the window passes', async () => {
-    const { createRateLimiter } = await import('../../src/http/rate-limit.js');
-    let t = 0;
-    const limiter = createRateLimiter({ windowMs: 1000, max: 2, now: () => t });
-    assert.deepEqual(
-      [limiter.take('a'), limiter.take('a'), limiter.take('a'), limiter.take('b')],
-      [true, true, false, true],
-    );
-    t = 1000;
-    assert.equal(limiter.take('a'), true);
-  });
-});

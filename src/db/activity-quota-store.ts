@@ -1,0 +1,44 @@
+import { Schema, type Connection } from 'mongoose';
+import type { ActivityQuotaStore } from '../rooms/activity-quota.js';
+import { isDuplicateKey, type IndexSpec } from './indexes.js';
+
+const COLLECTION = 'deep_linking_slots';
+
+export const ACTIVITY_QUOTA_INDEXES: readonly IndexSpec[] = [
+  { collection: COLLECTION, keys: { key: 1 }, name: 'key_unique', unique: true },
+  { collection: COLLECTION, keys: { launchId: 1 }, name: 'launch' },
+  // A slot matters only while its launch session can still post: it goes when the session does.
+  { collection: COLLECTION, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+];
+
+interface SlotDoc {
+  key: string;
+  launchId: string;
+  expiresAt: Date;
+}
+
+export function createActivityQuotaStore(connection: Connection): ActivityQuotaStore {
+  const Slots = connection.model<SlotDoc>(
+    'DeepLinkingSlot',
+    new Schema<SlotDoc>(
+      {
+        key: { type: String, required: true },
+        launchId: { type: String, required: true },
+        expiresAt: { type: Date, required: true },
+      },
+      { collection: COLLECTION },
+    ),
+  );
+  return {
+    count: (launchId) => Slots.countDocuments({ launchId }),
+    async claim(launchId, n, expiresAt) {
+      try {
+        await Slots.create({ key: `${launchId}:${n}`, launchId, expiresAt });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+  };
+}
