@@ -174,7 +174,10 @@ export function createPlatformService(
   const byId = async (id: string): Promise<PlatformDoc | null> =>
     /^[0-9a-f]{24}$/.test(id) ? Records.findById(id).lean<PlatformDoc>() : null;
 
-  /** Both fields are plain sets: the session check reads them, nothing increments or compares them here. */
+  /**
+   * Inactive from now: launch sessions opened before `deactivatedAt` stay revoked even if it is activated
+   * again (src/http/session-revocation.ts). Then its live rooms are emptied (onRevoked).
+   */
   const deactivate = async (doc: PlatformDoc): Promise<PlatformDoc> => {
     invalidate();
     const updated = await Records.findByIdAndUpdate(
