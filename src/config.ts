@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { brandingSchema } from './branding.js';
 import { configDir } from './paths.js';
+import { parseUrl } from './urls.js';
 
 /**
  * The only reader of process.env and config/*.json. Layers, later wins:
@@ -14,7 +15,8 @@ const url = (protocols: string[]) =>
   z
     .string()
     .url()
-    .refine((value) => protocols.includes(new URL(value).protocol), {
+    // parseUrl, not new URL: zod runs this even when .url() failed, and a throw would hide the problem list.
+    .refine((value) => protocols.includes(parseUrl(value)?.protocol ?? ''), {
       message: `must use ${protocols.join(' or ')}`,
     });
 

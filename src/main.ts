@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
+import type { Express } from 'express';
 import { createApp } from './app.js';
 import { logoOrigin } from './branding.js';
 import { ConfigError, livekitApiUrl, loadConfig, type AppConfig } from './config.js';
@@ -52,6 +53,8 @@ export interface RunningTool {
   demoUrl?: string;
   /** The demo LMS itself (tests sign their own id_tokens with its key). */
   demo?: DemoPlatform;
+  /** The express app it serves (tests walk its routes). */
+  app: Express;
   stop(): Promise<void>;
 }
 
@@ -219,7 +222,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
       await db.close();
       logger.info('shutdown complete');
     })());
-  return { url, demoUrl: demo ? `${publicUrl}/demo` : undefined, demo, stop };
+  return { url, demoUrl: demo ? `${publicUrl}/demo` : undefined, demo, app, stop };
 }
 
 const ALL_INDEXES = [

@@ -61,6 +61,7 @@ describe('config', () => {
     ['a port out of range', { PORT: '70000' }, /^server\.port: /],
     ['a LiveKit URL that is not ws(s)', { LIVEKIT_URL: 'http://sfu:7880' }, /^livekit\.url: must use ws: or wss:/],
     ['a Mongo URI of the wrong scheme', { MONGODB_URI: 'postgres://x' }, /^mongo\.uri: /],
+    ['a public URL that is not a URL', { PUBLIC_URL: 'not a url' }, /^server\.publicUrl: .*\(set PUBLIC_URL\)$/],
     ['an unknown log level', { LOG_LEVEL: 'loud' }, /^log\.level: /],
     [
       'a short LiveKit secret',
