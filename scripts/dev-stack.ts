@@ -9,8 +9,8 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { startTool, stopOnSignals } from '../src/main.js';
 import { clientBuildDir, projectRoot } from '../src/paths.js';
-import { isTcpPortInUse } from '../test/support/services/ports.js';
-import { startStack } from '../test/support/services/stack.js';
+import { isTcpPortInUse } from '../src/dev/stack/ports.js';
+import { startStack } from '../src/dev/stack/stack.js';
 
 interface DevSecrets {
   livekitApiKey: string;

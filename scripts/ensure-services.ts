@@ -1,5 +1,5 @@
 /** Builds the pinned livekit-server and ferretdb once (cached outside the repo) so test timeouts never include a Go build. */
-import { ensureFerretDb, ensureLiveKitServer } from '../test/support/services/binaries.js';
+import { ensureFerretDb, ensureLiveKitServer } from '../src/dev/stack/binaries.js';
 
 const started = Date.now();
 const say = (message: string): void => void process.stdout.write(`• ${message}\n`);

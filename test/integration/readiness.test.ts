@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
-import { startFerretDb } from '../support/services/ferretdb.js';
-import { sleep } from '../support/services/child-process.js';
+import { startFerretDb } from '../../src/dev/stack/ferretdb.js';
+import { sleep } from '../../src/dev/stack/child-process.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 import path from 'node:path';
 

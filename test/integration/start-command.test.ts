@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { projectRoot } from '../../src/paths.js';
-import { freeTcpPort, isTcpPortInUse } from '../support/services/ports.js';
+import { freeTcpPort, isTcpPortInUse } from '../../src/dev/stack/ports.js';
 
 interface Run {
   child: ChildProcessWithoutNullStreams;

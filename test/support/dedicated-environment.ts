@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths.js';
 import { openFirstClassAsTeacher } from './lti-launch.js';
-import { startProcess, type ManagedProcess } from './services/child-process.js';
-import { killLiveKit, restartLiveKit } from './services/livekit.js';
-import { freeTcpPort } from './services/ports.js';
-import { startStack, type Stack } from './services/stack.js';
+import { startProcess, type ManagedProcess } from '../../src/dev/stack/child-process.js';
+import { killLiveKit, restartLiveKit } from '../../src/dev/stack/livekit.js';
+import { freeTcpPort } from '../../src/dev/stack/ports.js';
+import { startStack, type Stack } from '../../src/dev/stack/stack.js';
 import { testEnv } from './test-tool.js';
 
 export interface DedicatedEnvironment {

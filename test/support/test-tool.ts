@@ -10,8 +10,8 @@ import { createLogger } from '../../src/log.js';
 import { startTool, type RunningTool } from '../../src/main.js';
 import { clientBuildDir } from '../../src/paths.js';
 import { openFirstClassAsTeacher } from './lti-launch.js';
-import { freeTcpPort } from './services/ports.js';
-import { startStack, type Stack } from './services/stack.js';
+import { freeTcpPort } from '../../src/dev/stack/ports.js';
+import { startStack, type Stack } from '../../src/dev/stack/stack.js';
 
 export interface TestEnvironment {
   stack: Stack;
