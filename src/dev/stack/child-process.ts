@@ -20,9 +20,16 @@ export interface StartProcessOptions {
   cwd?: string;
   /** Also append everything the process prints to this file. */
   logFile?: string;
+  /** Run as this user and group (a root parent starting PostgreSQL, which refuses to run as root). */
+  uid?: number;
+  gid?: number;
   /** Polled until it resolves true; the process is ready then. */
-  ready: () => Promise<boolean>;
+  ready: (self: ManagedProcess) => Promise<boolean>;
   readyTimeoutMs: number;
+  /** What stop() sends first (SIGTERM unless the service wants another, e.g. PostgreSQL's fast shutdown). */
+  stopSignal?: NodeJS.Signals;
+  /** How long stop() waits after stopSignal before SIGKILL, unless the caller says otherwise. */
+  stopGraceMs?: number;
 }
 
 const TAIL_LINES = 40;
@@ -40,6 +47,8 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    uid: options.uid,
+    gid: options.gid,
     // Own process group: a Ctrl-C in the terminal reaches only our orchestrator, which stops the tool
     // first (draining requests) and the services after it.
     detached: true,
@@ -78,7 +87,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     pid: child.pid ?? -1,
     exited,
     logTail: () => lines.join('\n'),
-    stop: (graceMs = 5000) => stopChild(child, exited, graceMs),
+    stop: (graceMs = options.stopGraceMs ?? 5000) => stopChild(child, exited, options.stopSignal ?? 'SIGTERM', graceMs),
   };
 
   const deadline = Date.now() + options.readyTimeoutMs;
@@ -86,16 +95,21 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     if (exitCode !== undefined) {
       throw new ServiceStartError(options.name, `exited with code ${exitCode}`, handle.logTail());
     }
-    if (await options.ready().catch(() => false)) return handle;
+    if (await options.ready(handle).catch(() => false)) return handle;
     await sleep(100);
   }
   await handle.stop(1000);
   throw new ServiceStartError(options.name, `not ready within ${options.readyTimeoutMs} ms`, handle.logTail());
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs: number): Promise<void> {
+async function stopChild(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  signal: NodeJS.Signals,
+  graceMs: number,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);

@@ -14,33 +14,35 @@ export interface MongoWireService {
 }
 
 export interface FerretDbOptions {
-  /** Holds the SQLite files, FerretDB's state and its log. Reused across runs for `npm start`. */
-  dataDir: string;
+  /** FerretDB's own state file and its log (the data lives in PostgreSQL). Reused across runs. */
+  stateDir: string;
+  /** postgres:// URL of the database that holds the data (see startPostgres). */
+  postgresUrl: string;
   port?: number;
   database?: string;
   progress?: (message: string) => void;
 }
 
-/** FerretDB v1 with the SQLite handler: a MongoDB wire-protocol store with no server to install. */
+/** FerretDB v1 with the PostgreSQL handler: a MongoDB wire-protocol store on a PostgreSQL of our own. */
 export async function startFerretDb(options: FerretDbOptions): Promise<MongoWireService> {
   const binary = await ensureFerretDb(options.progress);
-  const sqliteDir = path.join(options.dataDir, 'sqlite');
-  mkdirSync(sqliteDir, { recursive: true });
+  mkdirSync(options.stateDir, { recursive: true });
   const port = options.port ?? (await freeTcpPort());
   const child = await startProcess({
     name: 'ferretdb',
     command: binary.path,
     args: [
-      '--handler=sqlite',
-      `--sqlite-url=file:${sqliteDir}/`,
-      `--state-dir=${options.dataDir}`,
+      '--handler=postgresql',
+      `--state-dir=${options.stateDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       // Its default 127.0.0.1:8088 would collide between two instances.
       '--debug-addr=-',
       '--telemetry=disable',
       '--log-level=warn',
     ],
-    logFile: path.join(options.dataDir, 'ferretdb.log'),
+    // In the environment rather than the arguments: the URL holds the password, and `ps` shows arguments.
+    env: { ...process.env, FERRETDB_POSTGRESQL_URL: options.postgresUrl },
+    logFile: path.join(options.stateDir, 'ferretdb.log'),
     readyTimeoutMs: 30_000,
     ready: () => acceptsConnections(port),
   });

@@ -1,9 +1,15 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startFerretDb, type MongoWireService } from './ferretdb.js';
 import { startLiveKit, type LiveKitService } from './livekit.js';
+import { allowSearchByOthers, startPostgres, type PostgresService } from './postgres.js';
 
 export interface StackOptions {
-  /** Parent folder for FerretDB data and LiveKit's generated config and logs. */
+  /**
+   * Parent folder of the services' data, generated config and logs: postgresql/ (the cluster), ferretdb/
+   * and livekit/. As root it gets search permission for others (o+x), so that PostgreSQL, which runs as
+   * the postgres user, can reach its cluster inside (a mkdtemp folder is 0700).
+   */
   workDir: string;
   /** MONGODB_URI, LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET: use those services instead of starting ours. */
   env?: NodeJS.ProcessEnv;
@@ -18,8 +24,9 @@ export interface StackOptions {
 export interface Stack {
   mongoUri: string;
   livekit: { url: string; apiKey: string; apiSecret: string };
-  /** Present when this stack started FerretDB itself. */
+  /** Present when this stack started the store itself: FerretDB on its own PostgreSQL. */
   ferretdb?: MongoWireService;
+  postgres?: PostgresService;
   /** Present when this stack started livekit-server itself. */
   livekitServer?: LiveKitService;
   /** Environment variables that point the tool at these services. */
@@ -27,18 +34,15 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Starts (in parallel) whichever of the store and the SFU the environment does not already provide. */
+/**
+ * Starts whichever of the store (PostgreSQL, then FerretDB on it) and the SFU the environment does not
+ * already provide; the store and the SFU start in parallel.
+ */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const env = options.env ?? process.env;
   const external = externalLiveKit(env);
-  const [ferret, lk] = await Promise.allSettled([
-    env.MONGODB_URI
-      ? Promise.resolve(undefined)
-      : startFerretDb({
-          dataDir: path.join(options.workDir, 'ferretdb'),
-          port: options.ferretDbPort,
-          progress: options.progress,
-        }),
+  const [store, lk] = await Promise.allSettled([
+    env.MONGODB_URI ? Promise.resolve(undefined) : startStore(options),
     external
       ? Promise.resolve(undefined)
       : startLiveKit({
@@ -49,11 +53,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...options.livekitKey,
         }),
   ]);
-  if (ferret.status === 'rejected' || lk.status === 'rejected') {
-    await Promise.all([ferret, lk].map((r) => (r.status === 'fulfilled' ? r.value?.stop() : undefined)));
-    throw ferret.status === 'rejected' ? ferret.reason : (lk as PromiseRejectedResult).reason;
+  if (store.status === 'rejected' || lk.status === 'rejected') {
+    await Promise.all([store, lk].map((r) => (r.status === 'fulfilled' ? r.value?.stop() : undefined)));
+    throw store.status === 'rejected' ? store.reason : (lk as PromiseRejectedResult).reason;
   }
-  const ferretdb = ferret.value;
+  const { ferretdb, postgres } = store.value ?? {};
   const livekitServer = lk.value;
   const mongoUri = env.MONGODB_URI || (ferretdb as MongoWireService).uri;
   const livekit = external ?? {
@@ -66,6 +70,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     mongoUri,
     livekit,
     ferretdb,
+    postgres,
     livekitServer,
     toolEnv: () => ({
       MONGODB_URI: mongoUri,
@@ -74,11 +79,44 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LIVEKIT_API_SECRET: livekit.apiSecret,
     }),
     async stop() {
-      // Read the fields, not the locals: a test may replace a service it restarted.
+      // Read the fields, not the locals: a test may replace a service it restarted. PostgreSQL last:
+      // FerretDB's connections to it are gone by then.
       await Promise.all([stack.livekitServer?.stop(), stack.ferretdb?.stop()]);
+      await stack.postgres?.stop();
     },
   };
   return stack;
+}
+
+interface Store {
+  ferretdb: MongoWireService;
+  postgres: PostgresService;
+  stop(): Promise<void>;
+}
+
+async function startStore(options: StackOptions): Promise<Store> {
+  mkdirSync(options.workDir, { recursive: true });
+  if (process.getuid?.() === 0) allowSearchByOthers(options.workDir);
+  const postgres = await startPostgres({ dir: path.join(options.workDir, 'postgresql'), progress: options.progress });
+  try {
+    const ferretdb = await startFerretDb({
+      stateDir: path.join(options.workDir, 'ferretdb'),
+      postgresUrl: postgres.url,
+      port: options.ferretDbPort,
+      progress: options.progress,
+    });
+    return {
+      ferretdb,
+      postgres,
+      async stop() {
+        await ferretdb.stop();
+        await postgres.stop();
+      },
+    };
+  } catch (err) {
+    await postgres.stop();
+    throw err;
+  }
 }
 
 function externalLiveKit(env: NodeJS.ProcessEnv): Stack['livekit'] | undefined {
