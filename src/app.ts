@@ -3,8 +3,10 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { AppConfig } from './config.js';
 import { errorHandler, notFound } from './http/errors-middleware.js';
 import { healthRouter, type ReadinessCheck } from './http/health-router.js';
+import { PAGE_STYLE_SOURCE } from './http/html.js';
 import { requestLogging } from './http/request-logging.js';
 import type { Logger } from './log.js';
+import { parseUrl } from './urls.js';
 
 export interface AppDeps {
   config: Readonly<AppConfig>;
@@ -38,7 +40,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.config.server.trustProxy);
 
   app.use(securityHeaders);
-  if (deps.frameAncestors) app.use(contentSecurityPolicy(deps.frameAncestors, deps.imgOrigins));
+  if (deps.frameAncestors) {
+    app.use(contentSecurityPolicy(deps.frameAncestors, deps.imgOrigins, livekitSources(deps.config.livekit.url)));
+  }
   app.use(
     healthRouter({
       checks: deps.readiness,
@@ -66,23 +70,47 @@ export function createApp(deps: AppDeps): Express {
 const securityHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
+  // Tokens, launch sessions and signed JWTs travel in answers: nothing is cached unless a route says so
+  // (static assets and public key sets set their own cache-control).
+  res.setHeader('cache-control', 'no-store');
   next();
 };
 
+/** The LiveKit signalling URL (ws/wss) and its http(s) twin, which the client uses to check a failed connection. */
+export function livekitSources(url: string): string[] {
+  const parsed = parseUrl(url);
+  if (!parsed) return [];
+  const secure = parsed.protocol === 'wss:' || parsed.protocol === 'https:';
+  return [`${secure ? 'wss' : 'ws'}://${parsed.host}`, `${secure ? 'https' : 'http'}://${parsed.host}`];
+}
+
 /**
- * Only registered LMSs may frame the tool, and images come only from the tool itself and the logo origins
- * an operator configured or registered for a platform. No CORS headers are ever sent: the launcher calls
- * the API from the tool's own origin, so cross-origin callers get the browser's default refusal.
+ * Only registered LMSs may frame the tool; scripts, styles and connections come from the tool itself (and
+ * the SFU); images also from the logo origins an operator configured or registered for a platform. The
+ * launcher has no inline script or style element (preact sets styles through the CSSOM, which CSP allows);
+ * the server's own pages have one inline stylesheet, allowed by its hash. The demo LMS (development and
+ * tests only, never in production) keeps inline scripts and styles. No CORS headers are ever sent: the
+ * launcher calls the API from the tool's own origin, so cross-origin callers get the browser's refusal.
  */
 function contentSecurityPolicy(
   frameAncestors: () => Promise<string[]>,
   imgOrigins: () => Promise<string[]> = async () => [],
+  connectSources: readonly string[] = [],
 ): RequestHandler {
-  return (_req, res, next) => {
+  return (req, res, next) => {
     Promise.all([frameAncestors(), imgOrigins()]).then(([frames, images]) => {
+      const demo = req.path === '/demo' || req.path.startsWith('/demo/');
+      const inline = demo ? ["'unsafe-inline'"] : [];
       const policy = [
-        `frame-ancestors ${["'self'", ...frames].join(' ')}`,
+        "default-src 'self'",
+        `script-src ${["'self'", ...inline].join(' ')}`,
+        `style-src ${["'self'", ...(demo ? inline : [PAGE_STYLE_SOURCE])].join(' ')}`,
         `img-src ${["'self'", 'data:', ...images].join(' ')}`,
+        "media-src 'self' blob:",
+        `connect-src ${["'self'", ...connectSources].join(' ')}`,
+        "object-src 'none'",
+        "base-uri 'none'",
+        `frame-ancestors ${["'self'", ...frames].join(' ')}`,
       ];
       res.setHeader('content-security-policy', policy.join('; '));
       next();
@@ -92,6 +120,12 @@ function contentSecurityPolicy(
 
 function clientAssets(clientDir: string): RequestHandler {
   const router = express.Router();
+  // Static files carry no token: drop the no-store default so express.static sets their caching (it keeps a
+  // cache-control that is already there).
+  router.use((_req, res, next) => {
+    res.removeHeader('cache-control');
+    next();
+  });
   // Client-side routes of the launcher.
   router.get('/launch', (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
   // Vite puts a content hash in every asset name, so they can be cached forever.

@@ -10,7 +10,7 @@ import { canvasConfig } from '../lti/registration.js';
 import { asyncHandler } from './async-handler.js';
 import type { Logger } from '../log.js';
 import { rateLimiter, type RateRule } from './rate-limit.js';
-import { escapeHtml, htmlPage } from './html.js';
+import { escapeHtml, htmlPage, inlineSource, PAGE_STYLE_SOURCE } from './html.js';
 import { ltiErrorPage } from './lti-error-page.js';
 
 export type RegistrationRouterDeps = DynamicRegistrationDeps & {
@@ -53,7 +53,7 @@ export function registrationRouter(deps: RegistrationRouterDeps): Router {
     (_req, res, next) => {
       // The LMS frames this page before it is registered, so the usual frame-ancestors list cannot name it.
       // Nothing here acts on a click (registration happens on load), so any framer is harmless.
-      res.setHeader('content-security-policy', 'frame-ancestors *');
+      res.setHeader('content-security-policy', REGISTRATION_POLICY);
       res.setHeader('cache-control', 'no-store');
       next();
     },
@@ -97,13 +97,27 @@ function sendRegistrationError(req: Request, res: Response, caught: unknown): vo
 }
 
 /** Sends the LTI close message to the LMS window that opened the registration (Moodle, Canvas). */
-const CLOSE_SCRIPT = (autoClose: boolean) => `<script>
+const closeScript = (autoClose: boolean) => `
   function closeRegistration() {
     (window.opener || window.parent).postMessage({ subject: 'org.imsglobal.lti.close' }, '*');
   }
   document.getElementById('close').addEventListener('click', closeRegistration);
   ${autoClose ? 'closeRegistration();' : ''}
-</script>`;
+`;
+const CLOSE_SCRIPT = (autoClose: boolean) => `<script>${closeScript(autoClose)}</script>`;
+
+/**
+ * Any page may frame this one (see above); otherwise it is the strictest policy: nothing loads, and the only
+ * script that runs is one of the two close scripts, by hash.
+ */
+const REGISTRATION_POLICY = [
+  "default-src 'none'",
+  `script-src ${inlineSource(closeScript(true))} ${inlineSource(closeScript(false))}`,
+  `style-src ${PAGE_STYLE_SOURCE}`,
+  "object-src 'none'",
+  "base-uri 'none'",
+  'frame-ancestors *',
+].join('; ');
 
 export function registrationCompletePage(result: DynamicRegistrationResult, toolTitle: string): string {
   const { platform, deploymentId } = result;

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { assertNoSeriousViolations } from '../support/axe.js';
-import { saveScreenshot, startBrowserTest } from '../support/browser.js';
+import { inPage, saveScreenshot, startBrowserTest } from '../support/browser.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="32"><rect width="120" height="32" fill="#c8102e"/></svg>`;
@@ -37,7 +37,7 @@ describe('branding from config (headless Chromium)', function () {
       const logo = page.locator('img.brand-logo');
       await logo.waitFor();
       assert.match((await logo.getAttribute('alt')) ?? '', / logo$/);
-      await page.waitForFunction(`document.querySelector('img.brand-logo').naturalWidth > 0`);
+      await page.waitForFunction(inPage(`document.querySelector('img.brand-logo').naturalWidth > 0`));
       // A string: the test tsconfig has no DOM types.
       const background = await page.evaluate(
         `getComputedStyle([...document.querySelectorAll('button')].find((b) => b.textContent === 'Join the class')).backgroundColor`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
-import { launchBrowser, startBrowserTest, saveScreenshot } from '../support/browser.js';
+import { inPage, launchBrowser, startBrowserTest, saveScreenshot } from '../support/browser.js';
 import { type TestEnvironment } from '../support/test-tool.js';
 
 /**
@@ -43,14 +43,16 @@ describe('pre-join devices (headless Chromium, fake media)', function () {
 
   /** Waits until the preview <video> has decoded a frame and plays. */
   const previewPlaying = (target: Page | Frame) =>
-    target.waitForFunction(`(() => {
+    target.waitForFunction(
+      inPage(`(() => {
       const video = document.querySelector('video.preview-video');
       return !!video && video.videoWidth > 0 && !video.paused && video.readyState >= 2;
-    })()`);
+    })()`),
+    );
 
   /** Waits until the microphone meter shows some level (the fake microphone beeps). */
   const meterMoves = (target: Page | Frame) =>
-    target.waitForFunction(`(document.querySelector('meter#mic-level')?.value ?? 0) > 0`, null, {
+    target.waitForFunction(inPage(`(document.querySelector('meter#mic-level')?.value ?? 0) > 0`), null, {
       timeout: 15_000,
     });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { assertNoSeriousViolations } from '../support/axe.js';
-import { saveScreenshot } from '../support/browser.js';
+import { inPage, saveScreenshot } from '../support/browser.js';
 import { readInboundStreams } from '../support/media-stats.js';
 import { TestParticipant } from '../support/participant.js';
 import { LaunchedUser } from '../support/room-client.js';
@@ -87,7 +87,7 @@ describe('room features (headless Chromium, real LiveKit)', function () {
       await student.locator('[data-layout="speaker"]').waitFor();
       // Frames arrive: the element has a size and its playback time moves.
       const played = () => student.evaluate(PLAYED) as Promise<{ width: number; time: number }>;
-      await student.waitForFunction(`(${PLAYED}).width > 0`);
+      await student.waitForFunction(inPage(`(${PLAYED}).width > 0`));
       const first = await played();
       await student.waitForTimeout(1500);
       const second = await played();
@@ -143,7 +143,9 @@ describe('room features (headless Chromium, real LiveKit)', function () {
       await microphones.locator('option').nth(1).waitFor({ state: 'attached' });
       const second = await microphones.locator('option').nth(1).getAttribute('value');
       await microphones.selectOption(second ?? '');
-      await student.waitForFunction(`document.querySelector('#device-audioinput').value === ${JSON.stringify(second)}`);
+      await student.waitForFunction(
+        inPage(`document.querySelector('#device-audioinput').value === ${JSON.stringify(second)}`),
+      );
       assert.equal(await student.getByRole('group', { name: 'Devices' }).getByRole('alert').count(), 0);
       assert.equal(await student.locator('[data-control="microphone"]').getAttribute('aria-pressed'), 'true');
       // One theme each (the accessibility suite covers both themes of the room): axe is slow beside live media.

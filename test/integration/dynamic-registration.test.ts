@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freeTcpPort } from '../support/services/ports.js';
@@ -141,7 +142,12 @@ describe('LTI Dynamic Registration (/lti/register) and Canvas JSON', function ()
     const html = await res.text();
     assert.equal(res.status, 200, html);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
-    assert.equal(res.headers.get('content-security-policy'), 'frame-ancestors *', 'the LMS may frame the page');
+    const policy = res.headers.get('content-security-policy') ?? '';
+    assert.match(policy, /(^|; )frame-ancestors \*(;|$)/, 'the LMS may frame the page');
+    assert.match(policy, /(^|; )script-src 'sha256-[^']+' 'sha256-[^']+'(;|$)/, 'only the close script runs');
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    const hash = `'sha256-${createHash('sha256').update(script).digest('base64')}'`;
+    assert.ok(policy.includes(hash), "the page's close script is the one the policy allows");
     assert.match(html, /Registration complete/);
     assert.ok(html.includes("postMessage({ subject: 'org.imsglobal.lti.close' }, '*')"));
     assert.match(html, /id="close"/);

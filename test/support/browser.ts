@@ -116,6 +116,13 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
  * The usual start of a browser test: the built client, the real stack with the demo LMS, and one
  * Chromium, started in parallel.
  */
+/**
+ * A waitForFunction predicate written as a string (the test tsconfig has no DOM types), made a function:
+ * playwright evaluates a polled string predicate with eval in the page, which the tool's Content-Security-Policy
+ * (no 'unsafe-eval') refuses; a function is sent as source and called by DevTools, which CSP does not govern.
+ */
+export const inPage = (expression: string): (() => unknown) => new Function(`return (${expression});`) as () => unknown;
+
 export async function startBrowserTest(): Promise<[TestEnvironment, Browser]> {
   if (!existsSync(path.join(clientBuildDir(), 'index.html'))) {
     throw new Error(`No client build in ${clientBuildDir()}: run \`npm run build:client\` before the e2e tests.`);
