@@ -1,5 +1,6 @@
 /**
- * `npm start`: FerretDB + livekit-server + the tool on this machine, data kept in ./data across runs.
+ * `npm start`: PostgreSQL + FerretDB + livekit-server + the tool on this machine, data kept in ./data across
+ * runs.
  * Ctrl-C drains the tool, then stops the services it started.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,7 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { startTool, stopOnSignals } from '../src/main.js';
 import { clientBuildDir, projectRoot } from '../src/paths.js';
+import { moveAsideSqliteStore } from '../src/dev/stack/legacy-store.js';
 import { isTcpPortInUse } from '../src/dev/stack/ports.js';
 import { startStack } from '../src/dev/stack/stack.js';
 
@@ -62,7 +64,12 @@ async function main(): Promise<void> {
   }
 
   const say = (message: string): void => void process.stdout.write(`• ${message}\n`);
-  say('starting the MongoDB-wire store (FerretDB) and LiveKit');
+  if (!process.env.MONGODB_URI) {
+    // After the port checks: an earlier version still running would still be using these files.
+    const moved = moveAsideSqliteStore(dataDir);
+    if (moved) say(`the embedded store has moved to PostgreSQL\n\n${moved.replace(/^/gm, '  ')}\n`);
+  }
+  say('starting the store (FerretDB on PostgreSQL) and LiveKit');
   const stack = await startStack({
     workDir: dataDir,
     livekitPort,
@@ -108,6 +115,9 @@ async function main(): Promise<void> {
       ...(tool.demoUrl ? [`  Demo LMS (launch from here):   ${tool.demoUrl}`] : []),
       `  Readiness:                     ${tool.url}/readyz`,
       `  LiveKit:                       ${stack.livekit.url}`,
+      ...(stack.ferretdb && stack.postgres
+        ? [`  Store:                         ${stack.mongoUri} (FerretDB on PostgreSQL ${stack.postgres.version})`]
+        : []),
       `  Data and logs:                 ${dataDir}`,
       `  Admin API key:                 in ${path.join(dataDir, 'dev-secrets.json')}`,
       '',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
@@ -57,15 +57,38 @@ describe('the npm start stack (scripts/dev-stack.ts)', function () {
     return { r, url: (url as string).replace(/\/$/, '') };
   }
 
-  async function stop(r: Run, ports: number[]) {
+  const postmasterPid = path.join(dataDir, 'postgresql', 'cluster', 'postmaster.pid');
+
+  /** The private PostgreSQL of the running stack: its pid and port, from its postmaster.pid. */
+  function runningPostgres(): { pid: number; port: number } {
+    const [pid, , , port] = readFileSync(postmasterPid, 'utf8').split('\n');
+    return { pid: Number(pid), port: Number(port) };
+  }
+
+  async function stop(r: Run, ports: number[], postgres: { pid: number; port: number }) {
     r.child.kill('SIGINT');
     assert.equal(await r.exit, 0, `exit code; output:\n${r.output()}`);
-    for (const port of ports) assert.equal(await isTcpPortInUse(port), false, `port ${port} still in use after Ctrl-C`);
+    for (const port of [...ports, postgres.port]) {
+      assert.equal(await isTcpPortInUse(port), false, `port ${port} still in use after Ctrl-C`);
+    }
+    assert.throws(() => process.kill(postgres.pid, 0), { code: 'ESRCH' }, 'PostgreSQL has exited');
+    assert.equal(existsSync(postmasterPid), false, 'PostgreSQL shut down cleanly (it removes postmaster.pid)');
   }
 
   it('starts the store, LiveKit and the tool, stops them all on SIGINT, and keeps data for the next run', async () => {
+    // What the SQLite version left in ./data: moved aside with a message, never deleted.
+    const sqliteDir = path.join(dataDir, 'ferretdb', 'sqlite');
+    mkdirSync(sqliteDir, { recursive: true });
+    writeFileSync(path.join(sqliteDir, 'liveclass_launches.sqlite'), 'earlier data');
     const ports = { tool: await freeTcpPort(), livekit: await freeTcpPort(), ferret: await freeTcpPort() };
     const first = await startOnce(ports);
+    assert.match(first.r.output(), /the embedded store has moved to PostgreSQL/);
+    assert.match(first.r.output(), /is not carried over/);
+    assert.equal(existsSync(sqliteDir), false);
+    const kept = path.join(dataDir, 'ferretdb-sqlite-old', 'liveclass_launches.sqlite');
+    assert.equal(readFileSync(kept, 'utf8'), 'earlier data');
+    assert.ok(existsSync(path.join(dataDir, 'postgresql', 'cluster', 'PG_VERSION')), 'the data is in PostgreSQL');
+    const postgres = runningPostgres();
     const ready = await fetch(`${first.url}/readyz`);
     assert.equal(ready.status, 200, await ready.text());
     const [, demoUrl] = first.r.output().match(/Demo LMS \(launch from here\):\s+(\S+)/) ?? [];
@@ -76,14 +99,15 @@ describe('the npm start stack (scripts/dev-stack.ts)', function () {
     const conn = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 2000 }).asPromise();
     await conn.collection('start_probe').insertOne({ run: 1 });
     await conn.close();
-    await stop(first.r, Object.values(ports));
+    await stop(first.r, Object.values(ports), postgres);
 
     const second = await startOnce(ports);
+    assert.doesNotMatch(second.r.output(), /moved to PostgreSQL/);
     assert.equal(readFileSync(path.join(dataDir, 'dev-secrets.json'), 'utf8'), secrets, 'secrets are reused');
     const again = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 2000 }).asPromise();
     assert.equal(await again.collection('start_probe').countDocuments({ run: 1 }), 1, 'data survives a restart');
     await again.close();
-    await stop(second.r, Object.values(ports));
+    await stop(second.r, Object.values(ports), runningPostgres());
   });
 
   it('refuses to start when a port is taken, naming the variable to change', async () => {
