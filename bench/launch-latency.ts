@@ -69,7 +69,9 @@ async function main(): Promise<void> {
       benchmark: 'lti-launch-latency',
       date: new Date().toISOString(),
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-      store: env.stack.ferretdb ? 'FerretDB v1.24.2 (SQLite)' : 'MongoDB (MONGODB_URI)',
+      store: env.stack.postgres
+        ? `FerretDB v1.24.2 (PostgreSQL ${env.stack.postgres.version})`
+        : 'MongoDB (MONGODB_URI)',
       launches: LAUNCHES,
       warmup: WARMUP,
       unit: 'ms',

@@ -100,7 +100,9 @@ async function main(): Promise<void> {
       benchmark: 'room-rates',
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, node: process.version },
-      store: env.stack.ferretdb ? 'FerretDB v1.24.2 (SQLite)' : 'MongoDB (MONGODB_URI)',
+      store: env.stack.postgres
+        ? `FerretDB v1.24.2 (PostgreSQL ${env.stack.postgres.version})`
+        : 'MongoDB (MONGODB_URI)',
       tokenSigningInProcess: signing,
       tokenEndpoint: endpoint,
       webhookIngest: webhooks,
