@@ -7,6 +7,7 @@ import type { ApiKeyService } from '../integrations/api-keys.js';
 import type { PlatformService } from '../lti/platforms.js';
 import { urlSchema } from '../urls.js';
 import { asyncHandler } from './async-handler.js';
+import { refuseNul } from './nul-guard.js';
 import { apiKeyAdminRoutes } from './integrator-router.js';
 
 const httpUrl = urlSchema(['http:', 'https:']);
@@ -65,7 +66,7 @@ export function adminAuth(apiKey: string): RequestHandler {
  */
 export function adminRouter(deps: { apiKey: string; platforms: PlatformService; apiKeys?: ApiKeyService }): Router {
   const router = Router();
-  router.use(adminAuth(deps.apiKey), json({ limit: '32kb' }));
+  router.use(adminAuth(deps.apiKey), json({ limit: '32kb' }), refuseNul);
   if (deps.apiKeys) router.use(apiKeyAdminRoutes(deps.apiKeys));
 
   router.post(

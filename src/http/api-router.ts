@@ -10,6 +10,7 @@ import { activitySettingsSchema, availability, type ActivityStore } from '../roo
 import type { Member } from '../rooms/room-service.js';
 import type { ActivityQuota } from '../rooms/activity-quota.js';
 import { asyncHandler } from './async-handler.js';
+import { refuseNul } from './nul-guard.js';
 import type { DeepLinkingResponse, MeResponse, RoomStatus } from './contract.js';
 import { activityFor, toMember } from './member.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
@@ -31,7 +32,7 @@ export interface ApiRouterDeps {
 /** The launcher's API, authorized by the launch's Bearer token. */
 export function apiRouter(deps: ApiRouterDeps): Router {
   const router = Router();
-  router.use(sessionAuth(deps.sessions), json({ limit: '32kb' }));
+  router.use(sessionAuth(deps.sessions), json({ limit: '32kb' }), refuseNul);
 
   router.get(
     '/me',

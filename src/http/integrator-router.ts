@@ -6,6 +6,7 @@ import { activitySettingsSchema } from '../rooms/activity-settings.js';
 import { urlSchema } from '../urls.js';
 import { asyncHandler } from './async-handler.js';
 import { notFound } from './errors-middleware.js';
+import { refuseNul } from './nul-guard.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -82,7 +83,7 @@ export interface IntegratorRouterDeps {
 export function integratorRouter(deps: IntegratorRouterDeps): Router {
   const router = Router();
   const launchSchema = spaceLaunchSchema(deps.allowHttpWebhooks);
-  router.use(apiKeyAuth(deps.apiKeys), json({ limit: '16kb' }));
+  router.use(apiKeyAuth(deps.apiKeys), json({ limit: '16kb' }), refuseNul);
   router.use((_req, res, next) => {
     res.set('cache-control', 'no-store');
     next();

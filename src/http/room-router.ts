@@ -7,6 +7,7 @@ import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS, type RoomControls }
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import { asyncHandler } from './async-handler.js';
+import { refuseNul } from './nul-guard.js';
 import type { RoomStatus } from './contract.js';
 import { memberFor } from './member.js';
 import { roomKeyFor } from '../rooms/room-keys.js';
@@ -32,7 +33,7 @@ export interface RoomRouterDeps {
 /** /api/room: join tokens for everyone, leader controls for instructors (all behind the launch token). */
 export function roomRouter(deps: RoomRouterDeps): Router {
   const router = Router();
-  router.use(sessionAuth(deps.sessions), json({ limit: '4kb' }));
+  router.use(sessionAuth(deps.sessions), json({ limit: '4kb' }), refuseNul);
   const member = (req: Request) => memberFor(currentLaunch(req.launch), deps.activities);
 
   router.post(

@@ -62,7 +62,13 @@ const MAX_REDIRECTS = 3;
 
 const querySchema = z.object({
   openid_configuration: z.url().max(2048),
-  registration_token: z.string().min(1).max(8192).optional(),
+  // Sent back as a header, which cannot carry control characters.
+  registration_token: z
+    .string()
+    .min(1)
+    .max(8192)
+    .regex(/^[\x20-\x7e]+$/, 'printable ASCII only')
+    .optional(),
 });
 
 export async function registerDynamically(

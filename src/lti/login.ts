@@ -3,14 +3,22 @@ import { AppError } from '../errors.js';
 import { randomToken, type LaunchStore } from './launch-store.js';
 import type { PlatformService } from './platforms.js';
 
+/** A login parameter: bounded, and without NUL, which the store (PostgreSQL) can neither keep nor query. */
+const param = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'must not contain NUL');
+
 /** OIDC third-party initiated login (LTI 1.3 core 5.1.1), as GET query or POST form. */
 const loginSchema = z.object({
-  iss: z.string().min(1).max(2048),
-  login_hint: z.string().min(1).max(4096),
-  target_link_uri: z.string().url().max(2048),
-  client_id: z.string().min(1).max(512).optional(),
-  lti_deployment_id: z.string().min(1).max(512).optional(),
-  lti_message_hint: z.string().max(8192).optional(),
+  iss: param(1, 2048),
+  login_hint: param(1, 4096),
+  target_link_uri: param(1, 2048).pipe(z.url()),
+  client_id: param(1, 512).optional(),
+  lti_deployment_id: param(1, 512).optional(),
+  lti_message_hint: param(0, 8192).optional(),
 });
 
 /** How long an OIDC state is valid: long enough for a slow LMS login page, short enough to be useless later. */

@@ -134,6 +134,44 @@ describe('input hardening: outside input is refused with a 4xx naming the field,
     }
   });
 
+  it('answers a NUL character anywhere (which the store cannot hold) with a 4xx, never a 500', async () => {
+    const created = await admin('/api-keys', { name: 'nul' });
+    const { id, key } = (await created.json()) as { id: string; key: string };
+    try {
+      const answers: Array<[string, Response]> = [
+        ['an API key name', await admin('/api-keys', { name: 'a\u0000b' })],
+        ['a platform issuer', await admin('/platforms', { issuer: 'a\u0000b', clientId: 'c', name: 'n' })],
+        ['a key id in the path', await admin('/api-keys/%00', undefined, 'DELETE')],
+        [
+          'a space user name',
+          await call('/api/v1/spaces/launch', {
+            headers: { 'x-api-key': key },
+            body: { id: 'nul-space', user: { id: 'u1', name: 'a\u0000b' } },
+          }),
+        ],
+        [
+          'a login issuer',
+          await call(`/lti/login?iss=a%00b&login_hint=u&target_link_uri=${encodeURIComponent(env.tool.url)}`),
+        ],
+        [
+          'a launch state',
+          await fetch(`${env.tool.url}/lti/launch`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'id_token=x.y.z&state=a%00b',
+          }),
+        ],
+        ['a webhook event id', await call('/hooks/livekit', { body: { event: 'room_started', id: 'a\u0000b' } })],
+      ];
+      for (const [name, res] of answers) {
+        const body = await res.text();
+        assert.ok(res.status >= 400 && res.status < 500, `${name}: ${res.status} ${body.slice(0, 200)}`);
+      }
+    } finally {
+      await admin(`/api-keys/${id}`, undefined, 'DELETE');
+    }
+  });
+
   it('stores role overrides keyed by role URIs (dots) or by `$` names, and reads them back', async () => {
     const overrides = {
       'http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor': 'participant',

@@ -109,7 +109,8 @@ function checkForm(ctx: Ctx): void {
 
 async function consumeState(ctx: Ctx): Promise<void> {
   const state = ctx.state as string;
-  if (state.length > 200) fail('LTI_STATE_UNKNOWN', ctx, 'state');
+  // Not one of ours, and a NUL would reach the store's query (which cannot hold it).
+  if (state.length > 200 || state.includes('\u0000')) fail('LTI_STATE_UNKNOWN', ctx, 'state');
   const result = await ctx.deps.store.consumeLogin(state, ctx.deps.stateMaxAgeMs, ctx.now);
   if (result.status === 'unknown') fail('LTI_STATE_UNKNOWN', ctx, 'state');
   if (result.status === 'expired') fail('LTI_STATE_EXPIRED', ctx, 'state');
