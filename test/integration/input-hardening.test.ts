@@ -8,6 +8,7 @@ import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.j
 
 const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim/';
 const CUSTOM = 'https://purl.imsglobal.org/spec/lti/claim/custom';
+const LTI_CLAIM = 'https://purl.imsglobal.org/spec/lti/claim/';
 
 /** Values of URL fields that are not URLs the tool may store, each of which once answered 500. */
 const NOT_URLS: Record<string, string> = {
@@ -249,6 +250,18 @@ describe('input hardening: outside input is refused with a 4xx naming the field,
       >;
       assert.equal(claims[`${DL}data`], 'opaque-data-1');
       assert.equal(claims[`${DL}content_items`].length, 1);
+    });
+
+    it('takes NUL characters out of the claims (a name, a context title) instead of failing the launch', async () => {
+      const launch = await deepLinkingLaunch((c) => {
+        c.name = 'Ada\u0000 Lovelace';
+        c[`${LTI_CLAIM}context`] = { ...c[`${LTI_CLAIM}context`], title: 'Phys\u0000ics' };
+      });
+      assert.equal(launch.status, 303, launch.body.slice(0, 400));
+      const me = await call('/api/me', { headers: { authorization: `Bearer ${launch.token}` } });
+      const body = (await me.json()) as { user: { name: string }; context: { title: string } };
+      assert.equal(body.user.name, 'Ada Lovelace');
+      assert.equal(body.context.title, 'Physics');
     });
 
     const refusals: Array<[string, (settings: Record<string, unknown>) => void]> = [

@@ -49,9 +49,20 @@ function activityHints(custom: Record<string, string>, targetLinkUri: unknown): 
   return hints;
 }
 
+/**
+ * The claims with NUL characters taken out of every string: the store (PostgreSQL under FerretDB) cannot
+ * hold them, and no LMS means one. The signature was checked on the token as sent.
+ */
+function withoutNul(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  if (depth > 20 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutNul(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNul(v, depth + 1)]));
+}
+
 /** Plain launch facts from validated claims; anything optional and malformed is dropped, not trusted. */
 export function toLaunchSession(launch: ValidatedLaunch): NewLaunchSession {
-  const c = launch.claims;
+  const c = withoutNul(launch.claims) as Claims;
   const ltiRoles = c[CLAIM.roles] as string[];
   const context = obj(c[CLAIM.context]);
   const link = obj(c[CLAIM.resourceLink]);
