@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freeTcpPort } from '../support/services/ports.js';
+import { freeTcpPort } from '../../src/dev/stack/ports.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 const TOOL_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-tool-configuration';
