@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -11,6 +12,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ensurePostgres, type PostgresBinaries } from './binaries.js';
@@ -60,14 +62,13 @@ interface RunAs {
  * created when the machine has none.
  */
 export async function startPostgres(options: PostgresOptions): Promise<PostgresService> {
-  const binaries = await ensurePostgres();
   mkdirSync(options.dir, { recursive: true });
   const runAs = process.getuid?.() === 0 ? await postgresUser(options.progress) : undefined;
+  const binaries = runAs ? reachableBinaries(await ensurePostgres(), runAs) : await ensurePostgres();
   const clusterDir = path.join(options.dir, 'cluster');
   if (runAs) {
     allowSearchByOthers(options.dir);
     requireReachable(clusterDir, runAs);
-    requireReachable(binaries.postgres, runAs);
   }
   const credentials = await ensureCluster(binaries, options.dir, runAs, options.progress);
   const port = options.port ?? (await freeTcpPort());
@@ -215,6 +216,44 @@ async function lookupUser(name: string): Promise<RunAs | undefined> {
 export function allowSearchByOthers(dir: string): void {
   const { mode } = statSync(dir);
   if ((mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+}
+
+/**
+ * The binaries where the postgres user can run them. A project checked out under a folder only root may
+ * enter (/root, a 0700 home) has its node_modules out of that user's reach: run a copy from the system's
+ * temporary folder instead, made once per version.
+ */
+function reachableBinaries(binaries: PostgresBinaries, user: RunAs): PostgresBinaries {
+  if (isReachable(binaries.postgres, user)) return binaries;
+  const nativeDir = path.dirname(path.dirname(binaries.postgres));
+  const copy = path.join(os.tmpdir(), `lti-live-class-postgresql-${binaries.version}`);
+  const done = path.join(copy, '.complete');
+  if (!existsSync(done)) {
+    const staging = `${copy}.${process.pid}.tmp`;
+    rmSync(staging, { recursive: true, force: true });
+    cpSync(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    writeFileSync(path.join(staging, '.complete'), '');
+    try {
+      renameSync(staging, copy);
+    } catch {
+      // Another process put its complete copy there first; the copy is never replaced while in use.
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  const moved = (file: string) => path.join(copy, path.relative(nativeDir, file));
+  const relocated = { ...binaries, initdb: moved(binaries.initdb), postgres: moved(binaries.postgres) };
+  requireReachable(relocated.postgres, user);
+  return relocated;
+}
+
+function isReachable(target: string, user: RunAs): boolean {
+  try {
+    requireReachable(target, user);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Fails with a sentence naming the folder when the postgres user cannot reach `target`. */
