@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
-import { LtiBrowser, postLaunch, startToolLogin, type LaunchResult } from '../support/lti-launch.js';
+import { demoLoginParams, LtiBrowser, postLaunch, startToolLogin, type LaunchResult } from '../support/lti-launch.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 const DL = 'https://purl.imsglobal.org/spec/lti-dl/claim/';
@@ -203,13 +203,8 @@ describe('input hardening: outside input is refused with a 4xx naming the field,
   });
 
   describe('deep linking launches', () => {
-    const loginParams = (clientId = demo.registration.clientId) => ({
-      iss: demo.registration.issuer,
-      client_id: clientId,
-      login_hint: 'teacher-1',
-      lti_deployment_id: demo.registration.deploymentId,
-      target_link_uri: `${env.config.server.publicUrl}/lti/launch`,
-    });
+    const loginParams = (clientId = demo.registration.clientId) =>
+      demoLoginParams(demo, env.config.server.publicUrl, { client_id: clientId, login_hint: 'teacher-1' });
 
     /** A real login at the tool, then a teacher's deep linking token changed by `edit`, signed by the demo LMS. */
     async function deepLinkingLaunch(

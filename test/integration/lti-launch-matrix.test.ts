@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
-import { LtiBrowser, postLaunch, startToolLogin, type LaunchResult } from '../support/lti-launch.js';
+import { demoLoginParams, LtiBrowser, postLaunch, startToolLogin, type LaunchResult } from '../support/lti-launch.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
@@ -119,13 +119,7 @@ describe('LTI launch validation: the bad-payload matrix', function () {
     demo = env.tool.demo as DemoPlatform;
   });
 
-  const loginParams = () => ({
-    iss: demo.registration.issuer,
-    client_id: demo.registration.clientId,
-    login_hint: 'student-1',
-    lti_deployment_id: demo.registration.deploymentId,
-    target_link_uri: `${env.config.server.publicUrl}/lti/launch`,
-  });
+  const loginParams = () => demoLoginParams(demo, env.config.server.publicUrl, { login_hint: 'student-1' });
 
   /** A real login at the tool, then a token the test builds, signed with the demo LMS key. */
   async function attempt(c: Case): Promise<LaunchResult> {

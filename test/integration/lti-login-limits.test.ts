@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/connection.js';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
-import { launchThroughDemo, LtiBrowser, postLaunch, startToolLogin } from '../support/lti-launch.js';
+import { demoLoginParams, launchThroughDemo, LtiBrowser, postLaunch, startToolLogin } from '../support/lti-launch.js';
 import { waitUntil } from '../support/participant.js';
 import { openTestDatabase, testEnv, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
@@ -10,14 +10,12 @@ import { openTestDatabase, testEnv, useTestEnvironment, type TestEnvironment } f
 const DEFAULTS = loadConfig({ env: testEnv() }).limits;
 
 /** The largest hints /lti/login accepts, as the security probe sent them. */
-const floodParams = (demo: DemoPlatform, publicUrl: string, i: number) => ({
-  iss: demo.registration.issuer,
-  client_id: demo.registration.clientId,
-  lti_deployment_id: demo.registration.deploymentId,
-  login_hint: `${i}-`.padEnd(4096, 'h'),
-  lti_message_hint: 'm'.repeat(8192),
-  target_link_uri: `${publicUrl}/lti/launch?pad=${'t'.repeat(2048 - publicUrl.length - 20)}`,
-});
+const floodParams = (demo: DemoPlatform, publicUrl: string, i: number) =>
+  demoLoginParams(demo, publicUrl, {
+    login_hint: `${i}-`.padEnd(4096, 'h'),
+    lti_message_hint: 'm'.repeat(8192),
+    target_link_uri: `${publicUrl}/lti/launch?pad=${'t'.repeat(2048 - publicUrl.length - 20)}`,
+  });
 
 describe('LTI login: what one client can make the tool store', function () {
   this.timeout(120_000);
@@ -71,13 +69,10 @@ describe('LTI login: what one client can make the tool store', function () {
   it('still restarts a blocked launch in a new window for real LMS sizes; past the bound it asks to relaunch', async () => {
     const demo = env.tool.demo as DemoPlatform;
     const canvasLike = {
-      iss: demo.registration.issuer,
-      client_id: demo.registration.clientId,
-      lti_deployment_id: demo.registration.deploymentId,
+      ...demoLoginParams(demo, env.config.server.publicUrl),
       login_hint: 'a'.repeat(40),
       // Canvas sends a signed JWT of about this size as lti_message_hint.
       lti_message_hint: `eyJ${'x'.repeat(900)}`,
-      target_link_uri: `${env.config.server.publicUrl}/lti/launch`,
     };
     const cookieBlocked = async (params: Record<string, string>) => {
       const browser = new LtiBrowser(env.tool.url);

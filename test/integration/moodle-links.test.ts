@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
-import { launchThroughDemo, LtiBrowser, postLaunch, startToolLogin } from '../support/lti-launch.js';
+import { demoLoginParams, launchThroughDemo, LtiBrowser, postLaunch, startToolLogin } from '../support/lti-launch.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim';
@@ -135,13 +135,7 @@ describe('LTI links as Moodle launches them: deep-linked and plain, teacher and 
     const { activityId } = await addDeepLinked('Course A only');
     const demo = env.tool.demo as DemoPlatform;
     const browser = new LtiBrowser(env.tool.url);
-    const login = await startToolLogin(browser, {
-      iss: demo.registration.issuer,
-      client_id: demo.registration.clientId,
-      login_hint: 'x',
-      target_link_uri: `${env.tool.url}/lti/launch`,
-      lti_deployment_id: demo.registration.deploymentId,
-    });
+    const login = await startToolLogin(browser, demoLoginParams(demo, env.tool.url));
     const claims = demo.idTokenClaims({ role: 'instructor', nonce: login.nonce });
     claims[`${LTI}/context`] = { id: 'another-course', title: 'Another course' };
     claims[`${LTI}/resource_link`] = { id: 'copied-link' };

@@ -129,3 +129,19 @@ export async function openFirstClassAsTeacher(toolUrl: string): Promise<void> {
   const result = await launchThroughDemo(new LtiBrowser(toolUrl), { role: 'instructor' });
   assert.equal(result.status, 303, `the teacher's first launch failed: ${result.body.slice(0, 400)}`);
 }
+
+/** The OIDC login parameters the demo LMS would send the tool at `toolUrl`; `overrides` change any of them. */
+export function demoLoginParams(
+  demo: { registration: { issuer: string; clientId: string; deploymentId: string } },
+  toolUrl: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    iss: demo.registration.issuer,
+    client_id: demo.registration.clientId,
+    lti_deployment_id: demo.registration.deploymentId,
+    login_hint: 'demo-user',
+    target_link_uri: `${toolUrl}/lti/launch`,
+    ...overrides,
+  };
+}
