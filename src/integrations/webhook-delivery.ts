@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BoundedFetchError, boundedFetch } from '../net/bounded-fetch.js';
 import type { Logger } from '../log.js';
 import type { SpaceStore } from './spaces.js';
 import {
@@ -79,20 +80,22 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     const body = JSON.stringify(item.payload);
     const t = Math.floor(o.now().getTime() / 1000);
     try {
-      const res = await o.fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(o.timeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'liveclass-webhooks/1',
-          'x-liveclass-event': item.type,
-          'x-liveclass-delivery': item.id,
-          'x-liveclass-signature': signatureHeader(space.webhookSecret, body, t),
+      const res = await boundedFetch(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'liveclass-webhooks/1',
+            'x-liveclass-event': item.type,
+            'x-liveclass-delivery': item.id,
+            'x-liveclass-signature': signatureHeader(space.webhookSecret, body, t),
+          },
+          body,
         },
-        body,
-      });
-      await res.body?.cancel().catch(() => undefined);
+        // The receiver's answer is not read: only its status counts.
+        { timeoutMs: o.timeoutMs, maxBytes: 0, discardBody: true, fetch: o.fetch },
+      );
       if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status };
       const error =
         res.status >= 300 && res.status < 400
@@ -187,7 +190,12 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
 }
 
 function transportError(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err instanceof BoundedFetchError && err.reason === 'timeout') return `timed out after ${timeoutMs} ms`;
+  const e = (err instanceof BoundedFetchError ? err.cause : err) as {
+    name?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
   return e.cause?.code ?? e.cause?.message ?? e.message ?? 'request failed';
 }

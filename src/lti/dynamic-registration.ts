@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { BoundedFetchError, boundedFetch } from '../net/bounded-fetch.js';
 import type { Platform, PlatformService } from './platforms.js';
 import {
   configurationUrlMatchesIssuer,
@@ -210,69 +211,43 @@ interface Answer {
 }
 
 /**
- * One HTTP exchange with the LMS: bounded in time and size. GET follows redirects only within the same
- * origin; POST follows none. Transport failures become LTI_DYNREG_FAILED.
+ * One HTTP exchange with the LMS, bounded in time and size (one deadline for the whole exchange). GET
+ * follows redirects only within the same origin; POST follows none. Transport failures become
+ * LTI_DYNREG_FAILED.
  */
 async function call(
   step: RegistrationStep,
   url: string,
-  init: RequestInit,
+  init: Omit<RequestInit, 'redirect' | 'signal'>,
   deps: DynamicRegistrationDeps,
 ): Promise<Answer> {
-  const doFetch = deps.fetch ?? fetch;
   const maxBytes = deps.maxBytes ?? REGISTRATION_MAX_BYTES;
-  const signal = AbortSignal.timeout(deps.timeoutMs ?? REGISTRATION_TIMEOUT_MS);
+  const timeoutMs = deps.timeoutMs ?? REGISTRATION_TIMEOUT_MS;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const options = { timeoutMs, maxBytes, signal, fetch: deps.fetch };
   const origin = new URL(url).origin;
   const failed = (message: string, cause?: unknown) =>
     new RegistrationError('LTI_DYNREG_FAILED', step, message, { cause });
   try {
     let current = url;
     for (let redirects = 0; ; redirects += 1) {
-      const res = await doFetch(current, { ...init, redirect: 'manual', signal });
+      const res = await boundedFetch(current, init, options);
       if (res.status >= 300 && res.status < 400) {
-        await res.body?.cancel();
-        const location = res.headers.get('location');
-        const next = location ? new URL(location, current) : undefined;
+        const next = res.location ? new URL(res.location) : undefined;
         if (init.method === 'POST' || !next || next.origin !== origin || redirects >= MAX_REDIRECTS) {
           throw failed('The LMS answered with a redirect the tool does not follow (to another site, or too many).');
         }
         current = next.href;
         continue;
       }
-      return {
-        ok: res.ok,
-        status: res.status,
-        text: await readCapped(res, maxBytes, () => failed(`The LMS answer is larger than ${maxBytes} bytes.`)),
-      };
+      return { ok: res.ok, status: res.status, text: res.text };
     }
   } catch (err) {
     if (err instanceof RegistrationError) throw err;
-    const timedOut = signal.aborted;
-    throw failed(timedOut ? 'The LMS did not answer in time.' : 'The LMS could not be reached.', err);
+    const reason = err instanceof BoundedFetchError ? err.reason : 'unreachable';
+    if (reason === 'too-large') throw failed(`The LMS answer is larger than ${maxBytes} bytes.`, err);
+    throw failed(reason === 'timeout' ? 'The LMS did not answer in time.' : 'The LMS could not be reached.', err);
   }
-}
-
-async function readCapped(res: Response, maxBytes: number, tooLarge: () => Error): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    await res.body?.cancel();
-    throw tooLarge();
-  }
-  if (!res.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJson(text: string): unknown {

@@ -1,6 +1,6 @@
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { importJWK, type CryptoKey } from 'jose';
 import { AppError } from '../errors.js';
-import { publicKeyFromJwk } from './jwt.js';
+import { boundedFetch } from '../net/bounded-fetch.js';
 
 export interface JwksCacheOptions {
   /** How long a fetched key set is trusted before it is fetched again. */
@@ -8,26 +8,32 @@ export interface JwksCacheOptions {
   /** An unknown kid triggers a refetch, but not more often than this per URL (kid-guessing cannot flood the LMS). */
   minRefreshIntervalMs: number;
   fetchTimeoutMs: number;
+  /** Largest key set accepted, in bytes. */
+  maxBytes?: number;
   fetch?: typeof fetch;
   now?: () => number;
 }
 
+/** A platform's public signing key, ready for `jose` verification. */
+export type PlatformKey = CryptoKey;
+
+export const JWKS_MAX_BYTES = 256 * 1024;
+
 interface Entry {
-  keys: Map<string, KeyObject>;
+  keys: Map<string, PlatformKey>;
   fetchedAt: number;
   pending?: Promise<Entry>;
 }
 
 export interface JwksCache {
   /** The platform key with this kid, refreshing the set once if the kid is unknown; undefined if still unknown. */
-  getKey(jwksUrl: string, kid: string): Promise<KeyObject | undefined>;
+  getKey(jwksUrl: string, kid: string): Promise<PlatformKey | undefined>;
   /** Number of HTTP fetches so far (observability and tests). */
   fetchCount(): number;
 }
 
 /** ltijs fetches the platform JWKS on every launch; we cache it per URL and refresh on an unknown kid. */
 export function createJwksCache(options: JwksCacheOptions): JwksCache {
-  const doFetch = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
   let fetches = 0;
@@ -36,21 +42,21 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     fetches += 1;
     let body: unknown;
     try {
-      const res = await doFetch(url, {
-        signal: AbortSignal.timeout(options.fetchTimeoutMs),
-        headers: { accept: 'application/json' },
-      });
+      const res = await boundedFetch(
+        url,
+        { headers: { accept: 'application/json' } },
+        { timeoutMs: options.fetchTimeoutMs, maxBytes: options.maxBytes ?? JWKS_MAX_BYTES, fetch: options.fetch },
+      );
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      body = await res.json();
+      body = JSON.parse(res.text);
     } catch (cause) {
       throw new AppError('LTI_PLATFORM_JWKS_UNAVAILABLE', { cause, details: { jwksUrl: url } });
     }
-    const keys = new Map<string, KeyObject>();
+    const keys = new Map<string, PlatformKey>();
     const list = (body as { keys?: unknown })?.keys;
-    for (const jwk of Array.isArray(list) ? list : []) {
-      const kid = (jwk as { kid?: unknown }).kid;
-      const key = typeof kid === 'string' ? publicKeyFromJwk(jwk as JsonWebKey) : undefined;
-      if (key && typeof kid === 'string') keys.set(kid, key);
+    for (const jwk of Array.isArray(list) ? (list as unknown[]) : []) {
+      const entry = await rsaPublicKey(jwk);
+      if (entry) keys.set(entry.kid, entry.key);
     }
     return { keys, fetchedAt: now() };
   };
@@ -86,4 +92,16 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     },
     fetchCount: () => fetches,
   };
+}
+
+/** An RSA public key with a kid, imported for RS256 (only its public members are read); else undefined. */
+async function rsaPublicKey(jwk: unknown): Promise<{ kid: string; key: PlatformKey } | undefined> {
+  const { kty, kid, n, e } = (jwk ?? {}) as Record<string, unknown>;
+  if (kty !== 'RSA' || typeof kid !== 'string' || typeof n !== 'string' || typeof e !== 'string') return undefined;
+  try {
+    const key = await importJWK({ kty, n, e }, 'RS256');
+    return key instanceof Uint8Array ? undefined : { kid, key };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
+import { compactVerify, decodeJwt, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import { AppError, type ErrorCode } from '../../errors.js';
 import { CLAIM, SUPPORTED_MESSAGE_TYPES } from '../claims.js';
 import type { JwksCache } from '../jwks-cache.js';
-import { decodeJwt, verifyRs256, type DecodedJwt } from '../jwt.js';
 import type { LaunchStore, LoginRecord } from '../launch-store.js';
 import type { Platform, PlatformService } from '../platforms.js';
 import type { MessageType } from '../sessions.js';
@@ -50,9 +50,15 @@ interface Ctx {
   now: Date;
   state?: string;
   login?: LoginRecord;
-  jwt?: DecodedJwt;
+  jwt?: DecodedToken;
   platform?: Platform;
   claims: Record<string, unknown>;
+}
+
+/** The id_token as sent, and its header; decoded only, not verified. */
+interface DecodedToken {
+  token: string;
+  header: ProtectedHeaderParameters;
 }
 
 type Step = (ctx: Ctx) => void | Promise<void>;
@@ -121,14 +127,18 @@ async function consumeState(ctx: Ctx): Promise<void> {
 }
 
 function decodeToken(ctx: Ctx): void {
-  const jwt = decodeJwt(ctx.req.idToken as string);
-  if (!jwt) return fail('LTI_ID_TOKEN_MALFORMED', ctx, 'jwt-shape');
-  ctx.jwt = jwt;
-  ctx.claims = jwt.payload;
+  const token = ctx.req.idToken as string;
+  try {
+    const header = decodeProtectedHeader(token);
+    ctx.claims = decodeJwt(token) as Record<string, unknown>;
+    ctx.jwt = { token, header };
+  } catch (cause) {
+    throw new LaunchError('LTI_ID_TOKEN_MALFORMED', 'jwt-shape', ctx.login, cause);
+  }
 }
 
 function checkHeader(ctx: Ctx): void {
-  const { header } = ctx.jwt as DecodedJwt;
+  const { header } = ctx.jwt as DecodedToken;
   if (header.alg !== 'RS256') fail('LTI_JWT_ALG_UNSUPPORTED', ctx, 'jwt-header');
   if (typeof header.kid !== 'string' || header.kid === '') fail('LTI_JWT_KID_MISSING', ctx, 'jwt-header');
 }
@@ -148,10 +158,14 @@ async function checkPlatform(ctx: Ctx): Promise<void> {
 }
 
 async function checkSignature(ctx: Ctx): Promise<void> {
-  const jwt = ctx.jwt as DecodedJwt;
+  const jwt = ctx.jwt as DecodedToken;
   const key = await ctx.deps.jwks.getKey((ctx.platform as Platform).jwksUrl, jwt.header.kid as string);
   if (!key) return fail('LTI_JWT_KID_UNKNOWN', ctx, 'signature');
-  if (!verifyRs256(jwt, key)) fail('LTI_JWT_SIGNATURE_INVALID', ctx, 'signature');
+  try {
+    await compactVerify(jwt.token, key, { algorithms: ['RS256'] });
+  } catch (cause) {
+    throw new LaunchError('LTI_JWT_SIGNATURE_INVALID', 'signature', ctx.login, cause);
+  }
 }
 
 function checkTimes(ctx: Ctx): void {
