@@ -1,3 +1,4 @@
+import { parseCookie } from 'cookie';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, isAppError } from '../errors.js';
 import type { JwksCache } from '../lti/jwks-cache.js';
@@ -157,10 +158,5 @@ export function stateCookieOptions(secure: boolean) {
 }
 
 function parseCookies(header: string | undefined): Set<string> {
-  const names = new Set<string>();
-  for (const part of (header ?? '').split(';')) {
-    const name = part.split('=')[0]?.trim();
-    if (name) names.add(name);
-  }
-  return names;
+  return new Set(Object.keys(parseCookie(header ?? '')));
 }

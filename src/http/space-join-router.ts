@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseCookie } from 'cookie';
 import express, { Router, type CookieOptions, type Request, type Response } from 'express';
 import { isAppError } from '../errors.js';
 import type { LinkSessions } from '../integrations/link-sessions.js';
@@ -112,13 +113,9 @@ function linkTokenOf(req: Request): string | undefined {
 
 const digest = (value: string): string => createHash('sha256').update(value).digest('hex');
 
+/** Bearer tokens are base64url, so the cookie value needs no decoding. */
 function sessionCookie(req: Request): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    // Bearer tokens are base64url: stored as is, so nothing to decode.
-    if (name === SESSION_COOKIE) return value.join('=');
-  }
-  return undefined;
+  return parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
 }
 
 function passcodePage(token: string, error?: string): string {
