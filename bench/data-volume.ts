@@ -54,7 +54,8 @@ async function launches(env: Env): Promise<number[]> {
   return out;
 }
 
-async function webhooks(env: Env, room: string): Promise<number[]> {
+/** Pass `pass` uses identities of its own, so no pass finds the previous passes' events of its people. */
+async function webhooks(env: Env, room: string, pass: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < WEBHOOKS; i += 1) {
     const body = JSON.stringify({
@@ -63,7 +64,7 @@ async function webhooks(env: Env, room: string): Promise<number[]> {
       createdAt: String(Math.floor(Date.now() / 1000)),
       room: { name: room, sid: 'RM_volume' },
       participant: {
-        identity: `u-${(i >> 1).toString(16).padStart(24, '0')}`,
+        identity: `u-${(pass * 100_000 + (i >> 1)).toString(16).padStart(24, '0')}`,
         sid: `PA_${i}`,
         name: 'Bench',
         metadata: '{"role":"participant"}',
@@ -122,8 +123,8 @@ async function main(): Promise<void> {
     const student = await LaunchedUser.launch(env.tool.url, 'student');
     const room = (await student.joinGrant()).room;
     await launches(env); // warm-up
-    await webhooks(env, room);
-    const empty = { launch: await launches(env), webhook: await webhooks(env, room) };
+    await webhooks(env, room, 0);
+    const empty = { launch: await launches(env), webhook: await webhooks(env, room, 1) };
     const counts = async () => ({
       launchSessions: await db.connection.collection(SESSIONS_COLLECTION).estimatedDocumentCount(),
       participantEvents: await db.connection.collection(EVENTS_COLLECTION).estimatedDocumentCount(),
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
       })),
     };
     const after = await counts();
-    const full = { launch: await launches(env), webhook: await webhooks(env, room) };
+    const full = { launch: await launches(env), webhook: await webhooks(env, room, 2) };
 
     const figures = (s: number[]) => ({ n: s.length, p50: p50(s), p99: p99(s) });
     const ratio = (a: number[], b: number[]) => Number((p50(b) / p50(a)).toFixed(2));
