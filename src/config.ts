@@ -66,6 +66,31 @@ const schema = z
           .min(5)
           .max(7 * 24 * 60),
         autoActivateDynamicRegistrations: z.boolean(),
+        /** The platforms' signing keys, cached per JWKS URL. */
+        jwks: z
+          .object({
+            /** How long a fetched key set is trusted before it is fetched again. */
+            cacheTtlSeconds: z.number().int().min(10).max(86_400),
+            /** An unknown kid refetches the set, but not more often than this per URL. */
+            minRefreshSeconds: z.number().int().min(1).max(3_600),
+            fetchTimeoutMs: z.number().int().min(100).max(60_000),
+            maxBytes: z
+              .number()
+              .int()
+              .min(1024)
+              .max(16 * 1024 * 1024),
+          })
+          .strict(),
+      })
+      .strict(),
+    /** Integrator spaces: how long a join link minted through the API stays usable. */
+    spaces: z
+      .object({
+        joinLinkTtlMinutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 60),
       })
       .strict(),
     admin: z.object({ apiKey: secret(24) }).strict(),

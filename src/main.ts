@@ -124,7 +124,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
     roomStore,
     livekit,
     publicUrl,
-    linkTtlMs: 60 * 60_000,
+    linkTtlMs: config.spaces.joinLinkTtlMinutes * 60_000,
   });
   const sessionTtlMs = config.lti.sessionTtlMinutes * 60_000;
 
@@ -154,7 +154,12 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
         platforms,
         sessions,
         activities,
-        jwks: createJwksCache({ ttlMs: 10 * 60_000, minRefreshIntervalMs: 5_000, fetchTimeoutMs: 5_000 }),
+        jwks: createJwksCache({
+          ttlMs: config.lti.jwks.cacheTtlSeconds * 1000,
+          minRefreshIntervalMs: config.lti.jwks.minRefreshSeconds * 1000,
+          fetchTimeoutMs: config.lti.jwks.fetchTimeoutMs,
+          maxBytes: config.lti.jwks.maxBytes,
+        }),
         keysRouter: lti.keysRouter,
         loginRateLimit: config.limits.ltiLogin,
         logger,

@@ -130,6 +130,36 @@ describe('config', () => {
     );
   });
 
+  it('reads the JWKS cache tuning and the join-link lifetime (defaults, a config file), within bounds', () => {
+    const defaults = loadConfig({ env: SECRETS });
+    assert.deepEqual(defaults.lti.jwks, {
+      cacheTtlSeconds: 600,
+      minRefreshSeconds: 5,
+      fetchTimeoutMs: 5000,
+      maxBytes: 256 * 1024,
+    });
+    assert.equal(defaults.spaces.joinLinkTtlMinutes, 60);
+    const dir = tempConfigDir({
+      'production.json': { lti: { jwks: { cacheTtlSeconds: 60 } }, spaces: { joinLinkTtlMinutes: 15 } },
+    });
+    const set = loadConfig({ env: { ...SECRETS, NODE_ENV: 'production' }, configDir: dir });
+    assert.equal(set.lti.jwks.cacheTtlSeconds, 60);
+    assert.equal(set.lti.jwks.minRefreshSeconds, 5, 'the other keys keep their defaults');
+    assert.equal(set.spaces.joinLinkTtlMinutes, 15);
+    const bad = tempConfigDir({
+      'production.json': { lti: { jwks: { fetchTimeoutMs: 0 } }, spaces: { joinLinkTtlMinutes: 0 } },
+    });
+    const problems = problemsOf({ ...SECRETS, NODE_ENV: 'production' }, bad);
+    assert.ok(
+      problems.some((p) => p.startsWith('lti.jwks.fetchTimeoutMs: ')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('spaces.joinLinkTtlMinutes: ')),
+      problems.join('\n'),
+    );
+  });
+
   it('refuses secrets written into a config file', () => {
     const dir = tempConfigDir({ 'production.json': { livekit: { apiSecret: 'x'.repeat(40) } } });
     const problems = problemsOf({ ...SECRETS, NODE_ENV: 'production' }, dir);
