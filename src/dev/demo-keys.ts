@@ -1,14 +1,10 @@
-import {
-  createHash,
-  createPublicKey,
-  generateKeyPair,
-  sign,
-  verify,
-  type JsonWebKey,
-  type KeyObject,
-} from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPair, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { compactVerify, createRemoteJWKSet, decodeProtectedHeader, errors, type CryptoKey } from 'jose';
 
-/** RS256 JWTs with node:crypto only: the demo platform's own key, and verification against a tool's JWKS. */
+/**
+ * The demo platform's RS256 JWTs: its own key and signing with node:crypto (tests forge headers that jose
+ * would refuse to sign), verification of the tool's JWTs against the tool's JWKS with jose.
+ */
 
 export interface PublicJwk extends JsonWebKey {
   kty: string;
@@ -53,48 +49,35 @@ export function signJwt(privateKey: KeyObject, payload: JwtPayload, header: JwtH
   return `${input}.${sign('RSA-SHA256', Buffer.from(input), privateKey).toString('base64url')}`;
 }
 
-export interface DecodedJwt {
+export interface VerifiedJwt {
   header: JwtHeader;
   payload: JwtPayload;
-  signingInput: string;
-  signature: Buffer;
 }
 
-export function decodeJwt(token: string): DecodedJwt {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new JwtError('the token is not a compact JWS (three dot-separated parts)');
-  const [rawHeader, rawPayload, rawSignature] = parts as [string, string, string];
-  const header = parseSegment(rawHeader, 'header');
-  const payload = parseSegment(rawPayload, 'payload');
-  return {
-    header,
-    payload,
-    signingInput: `${rawHeader}.${rawPayload}`,
-    signature: Buffer.from(rawSignature, 'base64url'),
-  };
-}
+export type KeyResolver = (kid: string | undefined) => Promise<CryptoKey | KeyObject>;
 
-function parseSegment(segment: string, name: string): Record<string, unknown> {
+/** Checks shape, alg (RS256 only) and signature with jose; the caller checks the claims. */
+export async function verifyJwt(token: string, resolveKey: KeyResolver): Promise<VerifiedJwt> {
+  let header: JwtHeader;
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    header = decodeProtectedHeader(token);
+    if (token.split('.').length !== 3) throw new Error('not three parts');
   } catch {
-    // fall through
+    throw new JwtError('the token is not a compact JWS (three dot-separated base64url parts)');
   }
-  throw new JwtError(`the token ${name} is not a base64url JSON object`);
-}
-
-export type KeyResolver = (kid: string | undefined) => Promise<KeyObject>;
-
-/** Checks shape, alg (RS256 only) and signature; the caller checks the claims. */
-export async function verifyJwt(token: string, resolveKey: KeyResolver): Promise<DecodedJwt> {
-  const decoded = decodeJwt(token);
-  if (decoded.header.alg !== 'RS256') throw new JwtError(`alg must be RS256, got ${String(decoded.header.alg)}`);
-  const kid = typeof decoded.header.kid === 'string' ? decoded.header.kid : undefined;
-  const key = await resolveKey(kid);
-  const ok = verify('RSA-SHA256', Buffer.from(decoded.signingInput), key, decoded.signature);
-  if (!ok) throw new JwtError('the signature does not verify');
-  return decoded;
+  if (header.alg !== 'RS256') throw new JwtError(`alg must be RS256, got ${String(header.alg)}`);
+  const key = await resolveKey(typeof header.kid === 'string' ? header.kid : undefined);
+  let payload: unknown;
+  try {
+    const { payload: bytes } = await compactVerify(token, key, { algorithms: ['RS256'] });
+    payload = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new JwtError('the signature does not verify');
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new JwtError('the token payload is not a JSON object');
+  }
+  return { header, payload: payload as JwtPayload };
 }
 
 /** exp is required and in the future, iat/nbf (when present) not in the future, all within `skewSeconds`. */
@@ -111,53 +94,27 @@ export function audienceIncludes(aud: unknown, expected: string): boolean {
 }
 
 /**
- * A remote JWKS (the tool's `/lti/keys`): cached, refetched when a token names an unknown kid. Concurrent
- * lookups share one fetch; a failed fetch is a JwtError so callers answer 4xx, never 500.
+ * A remote JWKS (the tool's `/lti/keys`) through jose: cached, refetched when a token names an unknown kid
+ * (no cooldown: the demo trusts its tool). A failed fetch is a JwtError so callers answer 4xx, never 500.
  */
 export class RemoteJwks {
-  private keys = new Map<string, KeyObject>();
-  private inflight: Promise<void> | undefined;
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(
     private readonly url: string,
-    private readonly timeoutMs = 5000,
-  ) {}
+    timeoutMs = 5000,
+  ) {
+    this.jwks = createRemoteJWKSet(new URL(url), { timeoutDuration: timeoutMs, cooldownDuration: 0 });
+  }
 
   readonly resolve: KeyResolver = async (kid) => {
-    const cached = this.pick(kid);
-    if (cached) return cached;
-    await (this.inflight ??= this.refresh().finally(() => (this.inflight = undefined)));
-    const key = this.pick(kid);
-    if (!key) throw new JwtError(kid ? `no key with kid ${kid} in the tool JWKS` : 'the token has no kid');
-    return key;
-  };
-
-  private pick(kid: string | undefined): KeyObject | undefined {
-    if (kid) return this.keys.get(kid);
-    // Without a kid only an unambiguous single-key set is acceptable.
-    return this.keys.size === 1 ? [...this.keys.values()][0] : undefined;
-  }
-
-  private async refresh(): Promise<void> {
-    let body: unknown;
     try {
-      const res = await fetch(this.url, { signal: AbortSignal.timeout(this.timeoutMs) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      body = await res.json();
+      return await this.jwks({ alg: 'RS256', kid });
     } catch (err) {
+      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) {
+        throw new JwtError(kid ? `no key with kid ${kid} in the tool JWKS` : 'the token has no kid');
+      }
       throw new JwtError(`the tool JWKS at ${this.url} could not be fetched (${(err as Error).message})`);
     }
-    const list = (body as { keys?: unknown } | null)?.keys;
-    if (!Array.isArray(list)) throw new JwtError(`the tool JWKS at ${this.url} has no keys array`);
-    const keys = new Map<string, KeyObject>();
-    for (const jwk of list as Array<JsonWebKey & { kid?: unknown }>) {
-      if (jwk?.kty !== 'RSA' || typeof jwk.kid !== 'string') continue;
-      try {
-        keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
-      } catch {
-        // skip keys node cannot import
-      }
-    }
-    this.keys = keys;
-  }
+  };
 }
