@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
-import type { IndexSpec } from '../db/indexes.js';
+import { isDuplicateKey, type IndexSpec } from '../db/indexes.js';
 
 /** What the tool remembers between the OIDC login and the launch it expects back. */
 export interface LoginRecord {
@@ -17,6 +17,7 @@ export interface LoginRecord {
   createdAt: Date;
   /** When the state stops being valid; the record is removed then (TTL index or cleanup job). */
   expiresAt: Date;
+  /** When the state was consumed (from its `used` fact, lti_used_states). */
   usedAt?: Date;
 }
 
@@ -33,6 +34,8 @@ export interface LaunchStore {
 
 const LOGINS = 'lti_logins';
 const NONCES = 'lti_used_nonces';
+/** One insert-only fact per consumed state, keyed by the state: the unique key is what makes consumption atomic. */
+const USED_STATES = 'lti_used_states';
 
 export const LAUNCH_STORE_INDEXES: readonly IndexSpec[] = [
   { collection: LOGINS, keys: { state: 1 }, name: 'state_unique', unique: true },
@@ -40,6 +43,9 @@ export const LAUNCH_STORE_INDEXES: readonly IndexSpec[] = [
   { collection: LOGINS, keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 3600 },
   // A login is useless once its state expired, so it is kept exactly that long (not the hour above).
   { collection: LOGINS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+  { collection: USED_STATES, keys: { state: 1 }, name: 'state_unique', unique: true },
+  // A used fact only has to outlive its login record (expiresAt above), which never lives past an hour.
+  { collection: USED_STATES, keys: { usedAt: 1 }, name: 'usedAt_ttl', expireAfterSeconds: 3600 },
   { collection: NONCES, keys: { key: 1 }, name: 'key_unique', unique: true },
   // Longer than any id_token we accept (exp + skew), so a replay inside its lifetime is always caught.
   { collection: NONCES, keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 86400 },
@@ -71,22 +77,33 @@ export function createLaunchStore(connection: Connection): LaunchStore {
     ),
   );
 
+  const UsedStates = connection.model(
+    'LtiUsedState',
+    new Schema(
+      { state: { type: String, required: true }, usedAt: { type: Date, required: true } },
+      { collection: USED_STATES },
+    ),
+  );
+
   return {
     async saveLogin(login) {
       await Logins.create(login);
     },
     async consumeLogin(state, maxAgeMs, now = new Date()) {
-      const claimed = await Logins.findOneAndUpdate(
-        { state, usedAt: null },
-        { usedAt: now },
-        { new: false },
-      ).lean<LoginRecord>();
-      if (claimed) {
-        if (now.getTime() - claimed.createdAt.getTime() > maxAgeMs) return { status: 'expired' };
-        return { status: 'ok', login: claimed };
+      // Not a conditional update (FerretDB v1 lets two concurrent ones both "succeed", docs/architecture.md
+      // "Stores"): the first writer of the state's `used` fact wins, every other gets a duplicate key.
+      const login = await Logins.findOne({ state }).lean<LoginRecord>();
+      if (!login) return { status: 'unknown' };
+      // Consumed before used facts existed (the old code set usedAt on the record itself).
+      if (login.usedAt) return { status: 'reused' };
+      try {
+        await UsedStates.create({ state, usedAt: now });
+      } catch (err) {
+        if (isDuplicateKey(err)) return { status: 'reused' };
+        throw err;
       }
-      const existing = await Logins.exists({ state });
-      return { status: existing ? 'reused' : 'unknown' };
+      if (now.getTime() - login.createdAt.getTime() > maxAgeMs) return { status: 'expired' };
+      return { status: 'ok', login };
     },
     async findLogin(state) {
       return (await Logins.findOne({ state }).lean<LoginRecord>()) ?? undefined;
@@ -97,7 +114,7 @@ export function createLaunchStore(connection: Connection): LaunchStore {
         await Nonces.create({ key });
         return true;
       } catch (err) {
-        if ((err as { code?: unknown }).code === 11000) return false;
+        if (isDuplicateKey(err)) return false;
         throw err;
       }
     },
