@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AuditEntry, ParticipantEvent, RoomRecord, RoomStore, SessionRecord } from '../rooms/room-store.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
@@ -68,7 +68,9 @@ export function createRoomStore(connection: Connection): RoomStore {
   const session = async (sessionId: string | undefined): Promise<SessionRecord | undefined> => {
     if (!sessionId) return undefined;
     const doc = await Sessions.findOne({ sessionId }).lean<SessionRecord>();
-    return doc ? strip(doc) : undefined;
+    if (!doc) return undefined;
+    const events = await Events.find({ sessionId }, { identity: 1, kind: 1, at: 1 }).lean<ParticipantEvent[]>();
+    return { ...strip(doc), ...presenceOf(events, doc.endedAt) };
   };
 
   return queuedPerRoom({
@@ -111,18 +113,24 @@ export function createRoomStore(connection: Connection): RoomStore {
       const current = await room(key);
       const open = await session(current.currentSessionId);
       if (open && !open.endedAt) return open;
+      // The session after the room's previous one has one id whoever opens it (two webhooks, two tool
+      // instances): the unique sessionId makes the first insert win and every other opener adopt it.
       const created: SessionRecord = {
-        sessionId: `ses_${randomBytes(12).toString('base64url')}`,
+        sessionId: successorId(key, current.currentSessionId),
         roomKey: key,
         livekitSid,
         startedAt: at,
         peakParticipants: 0,
         present: [],
       };
-      await Sessions.create(created);
-      // Only the first of two concurrent openers wins; the other adopts its session.
-      const claimed = await Rooms.updateOne(
-        { key, currentSessionId: current.currentSessionId ?? null },
+      try {
+        await Sessions.create(created);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      // Every opener sets the same session id (idempotent, so last writer wins harmlessly).
+      await Rooms.updateOne(
+        { key },
         {
           $set: {
             currentSessionId: created.sessionId,
@@ -132,17 +140,15 @@ export function createRoomStore(connection: Connection): RoomStore {
           },
         },
       );
-      if (claimed.modifiedCount === 0) {
-        await Sessions.deleteOne({ sessionId: created.sessionId });
-        return (await session((await room(key)).currentSessionId)) as SessionRecord;
-      }
-      return created;
+      return (await session(created.sessionId)) as SessionRecord;
     },
     async closeSession(key, at) {
       const current = await room(key);
       const open = await session(current.currentSessionId);
       if (!open || open.endedAt) return open;
-      await Sessions.updateOne({ sessionId: open.sessionId, endedAt: null }, { $set: { endedAt: at, present: [] } });
+      // Two closers (room_finished and a teacher's "end") both set the time they saw the end: either is right,
+      // so last writer wins. Presence is derived (empty once ended), never written here.
+      await Sessions.updateOne({ sessionId: open.sessionId, endedAt: null }, { $set: { endedAt: at } });
       // The next class starts with chat on, as a teacher expects; a switch flipped between classes still holds.
       await Rooms.updateOne({ key }, { $set: { chatEnabled: true, updatedAt: new Date() } });
       return session(open.sessionId);
@@ -158,25 +164,8 @@ export function createRoomStore(connection: Connection): RoomStore {
         if (isDuplicateKey(err)) return false;
         throw err;
       }
-      if (event.sessionId) {
-        // Presence follows the latest event of this identity by time (a leave wins a tie: webhook times are
-        // whole seconds), so out-of-order delivery is harmless.
-        const latest = await Events.findOne({ sessionId: event.sessionId, identity: event.identity })
-          .sort({ at: -1, kind: -1 })
-          .lean<ParticipantEvent>();
-        const update =
-          latest?.kind === 'joined'
-            ? { $addToSet: { present: event.identity } }
-            : { $pull: { present: event.identity } };
-        await Sessions.updateOne({ sessionId: event.sessionId }, update);
-        const s = await session(event.sessionId);
-        if (s && s.present.length > s.peakParticipants) {
-          await Sessions.updateOne(
-            { sessionId: event.sessionId, peakParticipants: { $lt: s.present.length } },
-            { $set: { peakParticipants: s.present.length } },
-          );
-        }
-      }
+      // Presence and peak are derived from these facts when the session is read (see presenceOf), so
+      // concurrent joins never overwrite each other's update of the session document.
       return true;
     },
     async markWebhook(id, event, at) {
@@ -201,4 +190,33 @@ export function createRoomStore(connection: Connection): RoomStore {
       return (await Audit.find({ roomKey }).sort({ at: 1 }).lean<AuditEntry[]>()).map(strip);
     },
   });
+}
+
+/** Deterministic id of the session that follows `previous` in a room (or its first session). */
+function successorId(roomKey: string, previous: string | undefined): string {
+  const digest = createHash('sha256')
+    .update(`${roomKey}\n${previous ?? ''}`)
+    .digest('base64url');
+  return `ses_${digest.slice(0, 16)}`;
+}
+
+/**
+ * Who is present, and the peak, from a session's join/leave facts: each identity's latest event by time
+ * decides (a leave wins a tie: webhook times are whole seconds), so out-of-order delivery is harmless.
+ */
+export function presenceOf(
+  events: ReadonlyArray<Pick<ParticipantEvent, 'identity' | 'kind' | 'at'>>,
+  endedAt?: Date,
+): { present: string[]; peakParticipants: number } {
+  const ordered = [...events].sort(
+    (a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === 'joined' ? -1 : 1),
+  );
+  const present = new Set<string>();
+  let peak = 0;
+  for (const e of ordered) {
+    if (e.kind === 'joined') present.add(e.identity);
+    else present.delete(e.identity);
+    peak = Math.max(peak, present.size);
+  }
+  return { present: endedAt ? [] : [...present], peakParticipants: peak };
 }

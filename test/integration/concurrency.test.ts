@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { AccessToken } from 'livekit-server-sdk';
+import { createRoomStore } from '../../src/db/room-store.js';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
 import { openDatabase, type Database } from '../../src/db/connection.js';
 import { createLogger } from '../../src/log.js';
@@ -92,6 +95,68 @@ describe('concurrency: two writers on one store', function () {
         answers.map(async (r) => (r.status === 303 ? 'ok' : /<code>([A-Z_]+)<\/code>/.exec(await r.text())?.[1])),
       );
       assert.equal(outcomes.filter((o) => o !== 'LTI_STATE_REUSED').length, 1, outcomes.join(','));
+    });
+  });
+
+  describe('LiveKit webhooks', () => {
+    /** Signs like livekit-server does: a JWT from the API key whose sha256 claim covers the raw body. */
+    async function post(toolUrl: string, body: string): Promise<Response> {
+      const at = new AccessToken(env.stack.livekit.apiKey, env.stack.livekit.apiSecret);
+      at.sha256 = createHash('sha256').update(body).digest('base64');
+      return fetch(`${toolUrl}/hooks/livekit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/webhook+json', authorization: await at.toJwt() },
+        body,
+      });
+    }
+    const join = (roomKey: string, identity: string, id = `EV_${randomUUID()}`) =>
+      JSON.stringify({
+        id,
+        event: 'participant_joined',
+        createdAt: String(Math.floor(Date.now() / 1000)),
+        room: { name: roomKey, sid: 'RM_race' },
+        participant: { identity, sid: `PA_${identity}`, name: 'Racer', metadata: '{}' },
+      });
+    /** A room of its own, unknown to LiveKit: the tracker only needs its record. */
+    async function freshRoom(): Promise<string> {
+      const key = `race-${randomUUID()}`;
+      await createRoomStore(dbs[0]!.connection).ensure({
+        key,
+        platformId: 'race-platform',
+        deploymentId: 'd',
+        resourceLinkId: key,
+      });
+      return key;
+    }
+    const sessionsOf = (roomKey: string) => dbs[0]!.connection.collection('room_sessions').countDocuments({ roomKey });
+
+    it('applies one webhook delivered to two tools at once once: one session, one join', async () => {
+      const roomKey = await freshRoom();
+      const body = join(roomKey, 'u-race-once');
+      const answers = await Promise.all([post(env.tool.url, body), post(other.tool.url, body)]);
+      assert.deepEqual(
+        answers.map((r) => r.status),
+        [200, 200],
+      );
+      const store = createRoomStore(dbs[1]!.connection);
+      assert.equal((await store.participantEvents(roomKey)).length, 1);
+      assert.equal(await sessionsOf(roomKey), 1);
+      assert.deepEqual((await store.currentSession(roomKey))?.present, ['u-race-once']);
+    });
+
+    it('keeps every join of many at once across two tools: one session, presence counts all', async () => {
+      const roomKey = await freshRoom();
+      const identities = Array.from({ length: 16 }, (_, i) => `u-race-many-${i}`);
+      const answers = await Promise.all(
+        identities.map((identity, i) => post(i % 2 ? other.tool.url : env.tool.url, join(roomKey, identity))),
+      );
+      assert.ok(answers.every((r) => r.status === 200));
+      const store = createRoomStore(dbs[1]!.connection);
+      assert.equal((await store.participantEvents(roomKey)).length, identities.length);
+      assert.equal(await sessionsOf(roomKey), 1);
+      const session = await store.currentSession(roomKey);
+      assert.deepEqual([...(session?.present ?? [])].sort(), [...identities].sort());
+      assert.equal(session?.peakParticipants, identities.length);
     });
   });
 });
