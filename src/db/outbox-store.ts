@@ -11,6 +11,13 @@ export function outboxIndexes(collection = OUTBOX_COLLECTION): IndexSpec[] {
     { collection, keys: { status: 1, nextAttemptAt: 1 }, name: 'status_due' },
     // Pending items have no finishedAt, so only delivered and failed ones expire.
     { collection, keys: { finishedAt: 1 }, name: 'finishedAt_ttl', expireAfterSeconds: OUTBOX_RETENTION_SECONDS },
+    // Delivery leases (one per attempt, keyed `<id>:<attempt>`) outlive their item's attempts by far.
+    {
+      collection: `${collection}_leases`,
+      keys: { until: 1 },
+      name: 'until_ttl',
+      expireAfterSeconds: OUTBOX_RETENTION_SECONDS,
+    },
   ];
 }
 export const OUTBOX_INDEXES: readonly IndexSpec[] = outboxIndexes();
@@ -27,6 +34,33 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
   // `id: false`: mongoose's `id` virtual would otherwise swallow the field named id.
   const schema = new Schema({}, { collection, strict: false, minimize: false, id: false });
   const Outbox = connection.model(name, schema);
+  const Leases = connection.model(
+    `${name}Lease`,
+    new Schema(
+      { _id: String, item: String, leaseId: String, until: Date },
+      { collection: `${collection}_leases`, versionKey: false },
+    ),
+  );
+  const leaseKey = (id: string, attempt: number) => `${id}:${attempt}`;
+
+  /**
+   * A claim is an inserted lease for the item's next attempt: of two workers (in any process) exactly one
+   * inserts `<id>:<n>`. A lease still running means the item is taken; an expired one (a crashed worker)
+   * counts as a spent attempt, and the next attempt's lease is tried. Only the lease holder then writes
+   * the item (attempts, leaseId), so that update has one writer.
+   */
+  const claim = async (item: OutboxItem, now: Date, until: Date, leaseId: string): Promise<number | undefined> => {
+    for (let n = item.attempts + 1; ; n += 1) {
+      try {
+        await Leases.create({ _id: leaseKey(item.id, n), item: item.id, leaseId, until });
+        return n;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const held = await Leases.findById(leaseKey(item.id, n)).lean<{ until: Date }>();
+      if (held && held.until > now) return undefined;
+    }
+  };
 
   return {
     async insert(item) {
@@ -39,13 +73,18 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
       }
     },
     async claimDue(now, leaseUntil, leaseId) {
-      // One document, one update: with MongoDB exactly one claimer wins; FerretDB v1 is best effort.
-      const doc = await Outbox.findOneAndUpdate(
-        { status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now } },
-        { $set: { leaseUntil, leaseId }, $inc: { attempts: 1 } },
-        { sort: { nextAttemptAt: 1 }, returnDocument: 'after' },
-      ).lean<OutboxItem>();
-      return doc ? strip(doc) : undefined;
+      const due = await Outbox.find({ status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now } })
+        .sort({ nextAttemptAt: 1 })
+        .limit(20)
+        .lean<OutboxItem[]>();
+      for (const doc of due) {
+        const item = strip(doc);
+        const attempts = await claim(item, now, leaseUntil, leaseId);
+        if (attempts === undefined) continue;
+        await Outbox.updateOne({ id: item.id }, { $set: { attempts, leaseUntil, leaseId } });
+        return { ...item, attempts, leaseUntil, leaseId };
+      }
+      return undefined;
     },
     async complete(id, leaseId, outcome) {
       const set = {
@@ -57,8 +96,12 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
         leaseId: null,
         ...(outcome.finishedAt ? { finishedAt: outcome.finishedAt } : {}),
       };
-      const result = await Outbox.updateOne({ id, leaseId }, { $set: set });
-      return result.modifiedCount > 0;
+      // Ours while our attempt's lease is the latest one (a later lease means it expired and was taken over).
+      const item = await Outbox.findOne({ id }, { attempts: 1 }).lean<{ attempts: number }>();
+      const lease = item && (await Leases.findById(leaseKey(id, item.attempts)).lean<{ leaseId: string }>());
+      if (lease?.leaseId !== leaseId || (await Leases.exists({ _id: leaseKey(id, item!.attempts + 1) }))) return false;
+      await Outbox.updateOne({ id }, { $set: set });
+      return true;
     },
     async get(id) {
       const doc = await Outbox.findOne({ id }).lean<OutboxItem>();

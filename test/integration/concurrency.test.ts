@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { AccessToken } from 'livekit-server-sdk';
+import { ensureIndexes } from '../../src/db/indexes.js';
+import { createOutboxStore, outboxIndexes } from '../../src/db/outbox-store.js';
 import { createRoomStore } from '../../src/db/room-store.js';
+import type { Space } from '../../src/integrations/spaces.js';
+import { startDeliveryWorker } from '../../src/integrations/webhook-delivery.js';
+import type { OutboxItem } from '../../src/integrations/webhook-outbox.js';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
 import { openDatabase, type Database } from '../../src/db/connection.js';
 import { createLogger } from '../../src/log.js';
@@ -157,6 +162,65 @@ describe('concurrency: two writers on one store', function () {
       const session = await store.currentSession(roomKey);
       assert.deepEqual([...(session?.present ?? [])].sort(), [...identities].sort());
       assert.equal(session?.peakParticipants, identities.length);
+    });
+  });
+
+  describe('integrator outbox', () => {
+    it('sends each item once when two workers on two connections claim at once', async () => {
+      const collection = `test_outbox_race_${randomUUID().slice(0, 8)}`;
+      const logger = createLogger('silent');
+      await ensureIndexes(dbs[0]!.connection, outboxIndexes(collection), logger);
+      const outboxes = dbs.map((db) => createOutboxStore(db.connection, collection));
+      const at = new Date(Date.now() - 1000);
+      const ids = Array.from({ length: 30 }, (_, i) => `evt_race_${i}`);
+      for (const id of ids) {
+        const item: OutboxItem = {
+          id,
+          spaceRef: 'spc_race',
+          type: 'participant.joined',
+          payload: {
+            id,
+            type: 'participant.joined',
+            created_at: at.toISOString(),
+            space_id: 's',
+            room_id: 'r',
+            session_id: null,
+          },
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: at,
+          leaseUntil: new Date(0),
+          createdAt: at,
+        };
+        assert.equal(await outboxes[0]!.insert(item), true);
+      }
+      const space = { id: 'spc_race', webhooks: { url: 'http://receiver.invalid/hook' }, webhookSecret: 'whsec_race' };
+      const sent: string[] = [];
+      const fetchStub = (async (_url: string, init: RequestInit) => {
+        sent.push((JSON.parse(init.body as string) as { id: string }).id);
+        await new Promise((r) => setTimeout(r, 5));
+        return new Response(null, { status: 204 });
+      }) as unknown as typeof fetch;
+      const workers = outboxes.map((outbox) =>
+        startDeliveryWorker({
+          outbox,
+          spaces: { get: async () => space as unknown as Space },
+          logger,
+          intervalMs: 60_000,
+          fetch: fetchStub,
+        }),
+      );
+      try {
+        await Promise.all(workers.map((w) => w.runOnce()));
+      } finally {
+        await Promise.all(workers.map((w) => w.stop()));
+      }
+      assert.deepEqual([...sent].sort(), [...ids].sort(), 'each item sent exactly once');
+      for (const id of ids) {
+        const item = await outboxes[1]!.get(id);
+        assert.equal(item?.status, 'delivered', id);
+        assert.equal(item?.attempts, 1, id);
+      }
     });
   });
 });
