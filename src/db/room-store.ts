@@ -9,6 +9,8 @@ const SESSIONS = 'room_sessions';
 const EVENTS = 'participant_events';
 const WEBHOOKS = 'livekit_webhooks';
 const AUDIT = 'room_audit';
+/** One insert-only fact per decided wait, keyed by room, identity and waitingSince: the first decision wins. */
+const DECISIONS = 'waiting_decisions';
 
 export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: ROOMS, keys: { key: 1 }, name: 'key_unique', unique: true },
@@ -22,6 +24,9 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   // Webhook ids only guard against redelivery, which LiveKit gives up on after seconds.
   { collection: WEBHOOKS, keys: { receivedAt: 1 }, name: 'receivedAt_ttl', expireAfterSeconds: 7 * 86400 },
   { collection: AUDIT, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
+  { collection: DECISIONS, keys: { decisionId: 1 }, name: 'decisionId_unique', unique: true },
+  // A wait is decided within a class; the fact only has to outlive the retries of that decision.
+  { collection: DECISIONS, keys: { at: 1 }, name: 'at_ttl', expireAfterSeconds: 7 * 86400 },
 ];
 
 const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
@@ -59,6 +64,7 @@ export function createRoomStore(connection: Connection): RoomStore {
   const Events = mixed(EVENTS, 'ParticipantEvent');
   const Webhooks = mixed(WEBHOOKS, 'LiveKitWebhook');
   const Audit = mixed(AUDIT, 'RoomAudit');
+  const Decisions = mixed(DECISIONS, 'WaitingDecision');
 
   const room = async (key: string): Promise<RoomRecord> => {
     const doc = await Rooms.findOne({ key }).lean<RoomRecord>();
@@ -108,6 +114,20 @@ export function createRoomStore(connection: Connection): RoomStore {
       const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`controls.${identity}.${k}`, v]));
       await Rooms.updateOne({ key }, { $set: { ...set, updatedAt: new Date() } });
       return room(key);
+    },
+    async decideWaiting(key, identity, decision) {
+      const control = (await room(key)).controls[identity];
+      const decisionId = `${key}\n${identity}\n${control?.waitingSince ? new Date(control.waitingSince).toISOString() : ''}`;
+      try {
+        await Decisions.create({ decisionId, decision, at: new Date() });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+      const kept = await Decisions.findOne({ decisionId }).lean<{ decision: 'admitted' | 'denied' }>();
+      const winner = kept?.decision ?? decision;
+      // Every decider writes the winning decision: the same value, so last writer wins harmlessly.
+      await Rooms.updateOne({ key }, { $set: { [`controls.${identity}.waiting`]: winner, updatedAt: new Date() } });
+      return winner;
     },
     async openSession(key, livekitSid, at) {
       const current = await room(key);

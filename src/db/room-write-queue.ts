@@ -22,6 +22,7 @@ export function queuedPerRoom(store: RoomStore): RoomStore {
     ...store,
     setState: (key, patch) => serial(key, () => store.setState(key, patch)),
     setControl: (key, identity, patch) => serial(key, () => store.setControl(key, identity, patch)),
+    decideWaiting: (key, identity, decision) => serial(key, () => store.decideWaiting(key, identity, decision)),
     openSession: (key, sid, at) => serial(key, () => store.openSession(key, sid, at)),
     closeSession: (key, at) => serial(key, () => store.closeSession(key, at)),
     recordParticipant: (event) => serial(event.roomKey, () => store.recordParticipant(event)),

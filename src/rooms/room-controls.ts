@@ -163,8 +163,8 @@ export function createRoomControls(deps: ControlDeps) {
     async waiting(actor: Member, identity: string, action: WaitingAction): Promise<void> {
       const room = await leaderRoom(actor);
       if (!room.controls[identity]?.waiting) throw new AppError('PARTICIPANT_NOT_IN_ROOM');
-      const decision = action === 'admit' ? 'admitted' : 'denied';
-      await deps.store.setControl(room.key, identity, { waiting: decision });
+      // Two instructors deciding at once get one decision (the first), and the waiting client hears only it.
+      const decision = await deps.store.decideWaiting(room.key, identity, action === 'admit' ? 'admitted' : 'denied');
       // Push: the waiting client listens in the lobby room and asks for its real token when admitted.
       await deps.livekit
         .sendData(lobbyName(room.key), { type: decision }, { topic: WAITING_TOPIC, to: [identity] })

@@ -79,6 +79,11 @@ export interface RoomStore {
   keysOf(platformId: string): Promise<string[]>;
   setState(key: string, patch: { state?: RoomState; locked?: boolean; chatEnabled?: boolean }): Promise<RoomRecord>;
   setControl(key: string, identity: string, patch: ParticipantControl): Promise<RoomRecord>;
+  /**
+   * Decides a waiting participant's current wait once: the first decision (from any instructor, in any
+   * tool instance) is kept and stored in the controls; every later or concurrent one gets it back.
+   */
+  decideWaiting(key: string, identity: string, decision: 'admitted' | 'denied'): Promise<'admitted' | 'denied'>;
   /** Starts a session unless the room already has one open; returns the open session. */
   openSession(key: string, livekitSid: string | undefined, at: Date): Promise<SessionRecord>;
   /**

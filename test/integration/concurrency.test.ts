@@ -223,4 +223,18 @@ describe('concurrency: two writers on one store', function () {
       }
     });
   });
+
+  describe('waiting room', () => {
+    it('keeps one decision when instructors on two instances admit and deny at once', async () => {
+      const stores = dbs.map((db) => createRoomStore(db.connection));
+      const key = `race-wait-${randomUUID()}`;
+      await stores[0]!.ensure({ key, platformId: 'race-platform', deploymentId: 'd', resourceLinkId: key });
+      const identity = 'u-race-waiter';
+      await stores[0]!.setControl(key, identity, { waiting: 'pending', name: 'W', waitingSince: new Date() });
+      const wanted = Array.from({ length: 10 }, (_, i) => (i % 2 ? 'admitted' : 'denied') as 'admitted' | 'denied');
+      const answers = await Promise.all(wanted.map((d, i) => stores[i % 2]!.decideWaiting(key, identity, d)));
+      assert.equal(new Set(answers).size, 1, answers.join(','));
+      assert.equal((await stores[1]!.get(key))?.controls[identity]?.waiting, answers[0]);
+    });
+  });
 });
