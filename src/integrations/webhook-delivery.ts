@@ -15,11 +15,10 @@ import {
 /**
  * Integrator webhooks, part 2: the delivery worker. One pass at a time (every `intervalMs`, and at once
  * after `kick()`), a few lanes each claiming due items one by one and sending them in parallel. A claim
- * is one findOneAndUpdate that sets a lease, so with MongoDB two tool instances never send the same
- * attempt at once. FerretDB v1 applies concurrent updates to one document unisolated (see
- * src/db/room-write-queue.ts): within a process claims are therefore serialized, but two instances on
- * one FerretDB may occasionally both claim an item and send it twice. Delivery is at least once either
- * way, and receivers dedupe by the `x-liveclass-delivery` id. Never follows redirects.
+ * inserts a lease document for the item's next attempt (src/db/outbox-store.ts), so two workers in any
+ * processes never send the same attempt at once, on MongoDB or FerretDB. Delivery is at least once (a
+ * worker can crash after sending), and receivers dedupe by the `x-liveclass-delivery` id. Never follows
+ * redirects.
  */
 
 export interface DeliveryWorkerOptions {
@@ -128,7 +127,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     else log.info({ ...ctx, error: result.error, nextAttemptAt: outcome.nextAttemptAt }, 'webhook delivery will retry');
   };
 
-  // Claims run one at a time in this process (FerretDB would let two lanes claim the same item); sends do not.
+  // Claims run one at a time in this process (an optimisation: lanes do not race for one lease); sends do not.
   let claims: Promise<unknown> = Promise.resolve();
   const claim = (): Promise<{ item?: OutboxItem; leaseId: string }> => {
     const leaseId = randomBytes(12).toString('base64url');

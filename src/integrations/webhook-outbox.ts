@@ -64,7 +64,7 @@ export interface AttemptOutcome {
 export interface OutboxStore {
   /** False when an item with this id already exists (unique index). */
   insert(item: OutboxItem): Promise<boolean>;
-  /** Claims one due, unleased pending item: sets the lease and counts the attempt, in one update. */
+  /** Claims one due, unleased pending item by inserting the lease of its next attempt, and counts the attempt. */
   claimDue(now: Date, leaseUntil: Date, leaseId: string): Promise<OutboxItem | undefined>;
   /** Records an attempt's outcome, unless the lease was taken over meanwhile (then returns false). */
   complete(id: string, leaseId: string, outcome: AttemptOutcome): Promise<boolean>;
