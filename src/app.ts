@@ -98,7 +98,10 @@ function contentSecurityPolicy(
   connectSources: readonly string[] = [],
 ): RequestHandler {
   return (req, res, next) => {
-    Promise.all([frameAncestors(), imgOrigins()]).then(([frames, images]) => {
+    // Without the store (down, restarting) the policy falls back to the tool's own origin: stricter, and the
+    // answer (a /readyz 503, an error page) still goes out instead of failing as a 500 here.
+    const origins = Promise.all([frameAncestors(), imgOrigins()]).catch((): [string[], string[]] => [[], []]);
+    origins.then(([frames, images]) => {
       const demo = req.path === '/demo' || req.path.startsWith('/demo/');
       const inline = demo ? ["'unsafe-inline'"] : [];
       const policy = [

@@ -167,7 +167,14 @@ export function createPlatformService(
   };
   const policyOrigins = (): Promise<PolicyOrigins> => {
     // Other tool instances may change platforms too: a short cache bounds how stale this gets.
-    if (!policy || Date.now() - policy.at > 30_000) policy = { at: Date.now(), origins: loadPolicyOrigins() };
+    if (!policy || Date.now() - policy.at > 30_000) {
+      const entry = { at: Date.now(), origins: loadPolicyOrigins() };
+      // A failed read (the store restarting) is not cached: the next request asks again.
+      entry.origins.catch(() => {
+        if (policy === entry) policy = undefined;
+      });
+      policy = entry;
+    }
     return policy.origins;
   };
 
