@@ -101,7 +101,10 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
     logger,
   });
   const controls = createRoomControls({ store: roomStore, livekit, rooms });
-  const demo = config.demo.enabled ? await startDemoPlatform(publicUrl, platforms, logger) : undefined;
+  const registration = loadToolRegistration();
+  const demo = config.demo.enabled
+    ? await startDemoPlatform(publicUrl, platforms, registration.customParameters, logger)
+    : undefined;
   const apiKeys = createApiKeyService({
     store: apiKeyStore,
     onRevoked: async (id) => void (await evictOwner(spacePlatformId(id))),
@@ -165,7 +168,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
         logger,
         extra: [
           registrationRouter({
-            registration: loadToolRegistration(),
+            registration,
             publicUrl,
             platforms,
             allowHttp: config.env !== 'production',
@@ -245,7 +248,12 @@ const ALL_INDEXES = [
 ];
 
 /** The demo LMS registers itself like any platform, through the same service as the admin API. */
-async function startDemoPlatform(publicUrl: string, platforms: PlatformService, logger: Logger) {
+async function startDemoPlatform(
+  publicUrl: string,
+  platforms: PlatformService,
+  customParameters: Record<string, string>,
+  logger: Logger,
+) {
   const demo = await createDemoPlatform({
     publicUrl,
     tool: {
@@ -253,7 +261,7 @@ async function startDemoPlatform(publicUrl: string, platforms: PlatformService, 
       launchUrl: `${publicUrl}/lti/launch`,
       jwksUrl: `${publicUrl}/lti/keys`,
       // What dynamic registration gives a real LMS: the tool-level custom parameters of the registration.
-      customParameters: loadToolRegistration().customParameters,
+      customParameters,
     },
     logger,
   });
