@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../log.js';
+import { errorPage } from './demo-pages.js';
 import type { RemoteJwks, SigningKey } from './demo-keys.js';
 import type { CourseState } from './demo-state.js';
 
@@ -57,6 +58,11 @@ export function asyncRoute(
   return (req, res, next) => {
     handler(req, res, next).catch(next);
   };
+}
+
+/** A readable 400 page listing what was wrong with the request. */
+export function badRequest(res: Response, title: string, problems: readonly string[]): void {
+  res.status(400).set('cache-control', 'no-store').type('html').send(errorPage(title, problems));
 }
 
 /** Query/body values as single strings (express gives arrays for repeated keys). */

@@ -1,7 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { params, type DemoContext } from './demo-context.js';
-import { errorPage } from './demo-pages.js';
+import { badRequest, params, type DemoContext } from './demo-context.js';
 
 /**
  * What a teacher and an LMS admin change in a real LMS without the tool: a plain link to the tool added
@@ -30,12 +29,11 @@ export function parseCustomParameters(text: string): Record<string, string> | st
 export function courseAdminRouter(ctx: DemoContext): Router {
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
-  const refuse = (res: express.Response, problems: string[]) =>
-    res.status(400).set('cache-control', 'no-store').type('html').send(errorPage('Not saved', problems));
 
   router.post('/activities', form, (req, res) => {
     const parsed = plainLinkSchema.safeParse(params(req.body));
-    if (!parsed.success) return refuse(res, ['title: give the activity a name (at most 255 characters)']);
+    if (!parsed.success)
+      return badRequest(res, 'Not saved', ['title: give the activity a name (at most 255 characters)']);
     const activity = ctx.state.addActivity({ title: parsed.data.title, custom: {} });
     ctx.logger.info({ resourceLinkId: activity.resourceLinkId }, 'demo platform: plain link added');
     res.redirect(303, req.baseUrl || '/');
@@ -44,7 +42,7 @@ export function courseAdminRouter(ctx: DemoContext): Router {
   router.post('/tool-settings', form, (req, res) => {
     const parsed = toolSettingsSchema.safeParse(params(req.body));
     const custom = parsed.success ? parseCustomParameters(parsed.data.custom) : 'custom: at most 4096 characters';
-    if (typeof custom === 'string') return refuse(res, [custom]);
+    if (typeof custom === 'string') return badRequest(res, 'Not saved', [custom]);
     ctx.state.toolCustom = custom;
     ctx.logger.info({ names: Object.keys(custom) }, 'demo platform: tool-level custom parameters changed');
     res.redirect(303, req.baseUrl || '/');

@@ -1,8 +1,8 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
-import { DL, LTI, asyncRoute, params, type DemoContext } from './demo-context.js';
+import { DL, LTI, asyncRoute, badRequest, params, type DemoContext } from './demo-context.js';
 import { JwtError, audienceIncludes, checkTimes, verifyJwt, type JwtPayload } from './demo-keys.js';
-import { activityAddedPage, errorPage } from './demo-pages.js';
+import { activityAddedPage } from './demo-pages.js';
 import type { Activity } from './demo-state.js';
 
 /** Receives the tool's LtiDeepLinkingResponse and adds the chosen resource link to the course. */
@@ -26,9 +26,8 @@ const resourceLinkSchema = z.object({
 const contentItemsSchema = z.array(z.looseObject({ type: z.string() })).max(20);
 type ResourceLinkItem = z.infer<typeof resourceLinkSchema>;
 
-const refuse = (res: Response, problems: string[]): void => {
-  res.status(400).type('html').send(errorPage('The deep linking response was refused', problems));
-};
+const refuse = (res: Response, problems: string[]): void =>
+  badRequest(res, 'The deep linking response was refused', problems);
 
 export function deepLinkRouter(ctx: DemoContext): Router {
   const router = Router();

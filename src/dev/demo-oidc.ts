@@ -1,8 +1,8 @@
-import express, { Router, type Response } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { buildIdTokenClaims } from './demo-claims.js';
-import { params, type DemoContext } from './demo-context.js';
-import { autoPostPage, errorPage } from './demo-pages.js';
+import { badRequest, params, type DemoContext } from './demo-context.js';
+import { autoPostPage } from './demo-pages.js';
 import { DEMO_LOCALE_IDS, DEMO_ROLES, defaultUser, type DemoRole } from './demo-roster.js';
 import { FIRST_ACTIVITY } from './demo-state.js';
 
@@ -59,10 +59,6 @@ function decodeHint<T>(raw: string, schema: z.ZodType<T>): T | undefined {
 
 const issues = (error: z.ZodError): string[] =>
   error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
-
-function badRequest(res: Response, title: string, problems: string[]): void {
-  res.status(400).set('cache-control', 'no-store').type('html').send(errorPage(title, problems));
-}
 
 const mayDeepLink = (role: DemoRole): boolean => role === 'instructor' || role === 'ta';
 
