@@ -12,7 +12,7 @@ import type { ActivityQuota } from '../rooms/activity-quota.js';
 import { asyncHandler } from './async-handler.js';
 import { refuseNul } from './nul-guard.js';
 import type { DeepLinkingResponse, MeResponse, RoomStatus } from './contract.js';
-import { activityFor, toMember } from './member.js';
+import { activityFor, toMember } from '../lti/launch-member.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 
 export interface ApiRouterDeps {

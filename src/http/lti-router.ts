@@ -10,7 +10,7 @@ import type { PlatformService } from '../lti/platforms.js';
 import type { SessionStore } from '../lti/sessions.js';
 import type { ActivityStore } from '../rooms/activity-settings.js';
 import { asyncHandler } from './async-handler.js';
-import { activityAtLaunch } from './member.js';
+import { activityAtLaunch } from '../lti/launch-member.js';
 import { ltiErrorPage } from './lti-error-page.js';
 import type { Logger } from '../log.js';
 import { rateLimiter, type RateRule } from './rate-limit.js';

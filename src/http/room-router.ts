@@ -9,7 +9,7 @@ import type { RoomStore } from '../rooms/room-store.js';
 import { asyncHandler } from './async-handler.js';
 import { refuseNul } from './nul-guard.js';
 import type { RoomStatus } from './contract.js';
-import { memberFor } from './member.js';
+import { memberFor } from '../lti/launch-member.js';
 import { roomKeyFor } from '../rooms/room-keys.js';
 import type { Member } from '../rooms/room-service.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
