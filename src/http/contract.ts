@@ -1,15 +1,15 @@
 /** Types shared with the launcher (client imports them with `import type`). Plain JSON shapes only. */
 import type { ActivitySettings, ActivitySettingsInput } from '../rooms/activity-settings.js';
+import type { Role } from '../rooms/grants.js';
 
-export type { ActivitySettings, ActivitySettingsInput };
-export type AppRole = 'instructor' | 'participant' | 'observer';
+export type { ActivitySettings, ActivitySettingsInput, Role };
 
 export interface ErrorResponse {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
 export interface MeResponse {
-  user: { id: string; name: string; role: AppRole; email?: string; picture?: string };
+  user: { id: string; name: string; role: Role; email?: string; picture?: string };
   messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
   platform: { id: string; name: string };
   /** The launcher's look for this platform (its override, else the tool default); absent when neither is set. */
@@ -54,7 +54,7 @@ export type { JoinGrant } from '../rooms/room-service.js';
 export interface WaitingEntry {
   identity: string;
   name: string;
-  role: AppRole;
+  role: Role;
   since?: string;
 }
 

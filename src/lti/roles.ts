@@ -1,9 +1,12 @@
 /**
  * Maps the LTI 1.3 roles claim (https://purl.imsglobal.org/spec/lti/claim/roles) to our app role.
- * Pure: no I/O, no imports. Vocabularies: LTI 1.3 core, appendix A.2. Decisions: docs/roles.md.
+ * Pure: no I/O. Vocabularies: LTI 1.3 core, appendix A.2. Decisions: docs/roles.md.
  */
 
-export type AppRole = 'instructor' | 'participant' | 'observer';
+import type { Role } from '../rooms/grants.js';
+
+/** The role word of a launch is the room's: one `Role` everywhere (src/rooms/grants.ts). */
+export type { Role };
 
 export type RoleKind = 'context' | 'institution' | 'system' | 'unknown';
 
@@ -22,13 +25,13 @@ export interface RoleMappingOptions {
    * Per-platform mapping of single role strings, checked before the built-in tables. Keys are full role URIs or
    * short forms; spellings of the same role match each other (`Instructor` matches `...membership#Instructor`).
    */
-  overrides?: Readonly<Record<string, AppRole>>;
+  overrides?: Readonly<Record<string, Role>>;
 }
 
-const RANK: Readonly<Record<AppRole, number>> = { observer: 1, participant: 2, instructor: 3 };
+const RANK: Readonly<Record<Role, number>> = { observer: 1, participant: 2, instructor: 3 };
 
 /** Context roles by principal name; a sub-role maps as its principal (`Instructor#TeachingAssistant` -> Instructor). */
-const CONTEXT_ROLES: Readonly<Record<string, AppRole>> = {
+const CONTEXT_ROLES: Readonly<Record<string, Role>> = {
   Administrator: 'instructor',
   ContentDeveloper: 'instructor',
   Instructor: 'instructor',
@@ -41,7 +44,7 @@ const CONTEXT_ROLES: Readonly<Record<string, AppRole>> = {
 };
 
 /** `admin` leads only with `systemAdminIsInstructor`; `null` is a role that says nothing about the room. */
-type PlatformSignal = AppRole | 'admin' | null;
+type PlatformSignal = Role | 'admin' | null;
 
 const INSTITUTION_ROLES: Readonly<Record<string, PlatformSignal>> = {
   Faculty: 'instructor',
@@ -128,14 +131,14 @@ function roleKey(role: NormalizedRole): string {
 }
 
 interface CompiledOverrides {
-  exact: ReadonlyMap<string, AppRole>;
-  byKey: ReadonlyMap<string, AppRole>;
+  exact: ReadonlyMap<string, Role>;
+  byKey: ReadonlyMap<string, Role>;
 }
 
 /** An exact spelling wins over an equivalent one; among equivalent spellings the first key wins. */
-function compileOverrides(overrides: Readonly<Record<string, AppRole>> | undefined): CompiledOverrides {
-  const exact = new Map<string, AppRole>();
-  const byKey = new Map<string, AppRole>();
+function compileOverrides(overrides: Readonly<Record<string, Role>> | undefined): CompiledOverrides {
+  const exact = new Map<string, Role>();
+  const byKey = new Map<string, Role>();
   for (const [role, appRole] of Object.entries(overrides ?? {})) {
     exact.set(role.trim(), appRole);
     const key = roleKey(normalizeRole(role));
@@ -144,25 +147,25 @@ function compileOverrides(overrides: Readonly<Record<string, AppRole>> | undefin
   return { exact, byKey };
 }
 
-function platformRole(role: NormalizedRole, options: RoleMappingOptions): AppRole | undefined {
+function platformRole(role: NormalizedRole, options: RoleMappingOptions): Role | undefined {
   const table = role.kind === 'system' ? SYSTEM_ROLES : INSTITUTION_ROLES;
   const signal = Object.hasOwn(table, role.name) ? table[role.name] : null;
   if (signal === 'admin') return options.systemAdminIsInstructor === true ? 'instructor' : 'participant';
   return signal ?? undefined;
 }
 
-function higher(current: AppRole | undefined, next: AppRole | undefined): AppRole | undefined {
+function higher(current: Role | undefined, next: Role | undefined): Role | undefined {
   if (next === undefined) return current;
   return current === undefined || RANK[next] > RANK[current] ? next : current;
 }
 
 interface Signal {
   tier: 'context' | 'platform';
-  appRole: AppRole | undefined;
+  appRole: Role | undefined;
 }
 
 /** An override keeps its role's tier; an overridden unknown role counts as a context role. */
-function classify(role: NormalizedRole, override: AppRole | undefined, options: RoleMappingOptions): Signal {
+function classify(role: NormalizedRole, override: Role | undefined, options: RoleMappingOptions): Signal {
   const tier = role.kind === 'institution' || role.kind === 'system' ? 'platform' : 'context';
   if (override !== undefined) return { tier, appRole: override };
   if (role.kind === 'context') {
@@ -186,10 +189,10 @@ function roleStrings(roles: readonly string[] | undefined): string[] {
  * roles decide; otherwise `participant`. Within a tier the highest role wins (instructor > participant > observer).
  * A TestUser (student preview) is never an instructor.
  */
-export function mapLtiRoles(roles: readonly string[] | undefined, options: RoleMappingOptions = {}): AppRole {
+export function mapLtiRoles(roles: readonly string[] | undefined, options: RoleMappingOptions = {}): Role {
   const overrides = compileOverrides(options.overrides);
-  let context: AppRole | undefined;
-  let platform: AppRole | undefined;
+  let context: Role | undefined;
+  let platform: Role | undefined;
   let testUser = false;
   for (const text of roleStrings(roles)) {
     const role = normalizeRole(text);

@@ -1,14 +1,14 @@
 import { AppError } from '../errors.js';
 import type { LtiProvider } from './provider.js';
 import type { PlatformService } from './platforms.js';
-import { mapLtiRoles, type AppRole } from './roles.js';
+import { mapLtiRoles, type Role } from './roles.js';
 import type { LaunchSession } from './sessions.js';
 
 export interface RosterMember {
   userId: string;
   name: string;
   email?: string;
-  role: AppRole;
+  role: Role;
   ltiRoles: string[];
   /** NRPS status: only Active members are expected in class. */
   active: boolean;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AppRole, NormalizedRole, RoleMappingOptions } from '../../src/lti/roles.js';
+import type { Role, NormalizedRole, RoleMappingOptions } from '../../src/lti/roles.js';
 import { mapLtiRoles, normalizeRole } from '../../src/lti/roles.js';
 
 const CTX = 'http://purl.imsglobal.org/vocab/lis/v2/membership#';
@@ -13,7 +13,7 @@ interface Row {
   description: string;
   roles: readonly string[] | undefined;
   options?: RoleMappingOptions;
-  expected: AppRole;
+  expected: Role;
 }
 
 const rows: Row[] = [

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { AppRole, MeResponse } from '../api/contract';
+import type { Role, MeResponse } from '../api/contract';
 import { isApiError, type ApiClient } from '../api/client';
 import type { JoinGrant } from '../api/room-types';
 import { BrandLogo } from '../branding';
@@ -17,7 +17,7 @@ const ROLE_TEXT = {
   instructor: 'prejoin.role.instructor',
   participant: 'prejoin.role.participant',
   observer: 'prejoin.role.observer',
-} as const satisfies Record<AppRole, string>;
+} as const satisfies Record<Role, string>;
 
 const browserTimeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone;
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ActivitySettings, AppRole } from '../api/contract';
+import type { ActivitySettings, Role } from '../api/contract';
 import { t, type MessageKey } from '../i18n';
 import { DeviceSettings } from './device-settings';
 import type { Layout } from './layout';
@@ -11,7 +11,7 @@ export type SidePanel = 'people' | 'chat';
 interface Props {
   conn: RoomConnection;
   me: ParticipantModel;
-  role: AppRole;
+  role: Role;
   settings: ActivitySettings | undefined;
   audioBlocked: boolean;
   layout: Layout;

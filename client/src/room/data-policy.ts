@@ -3,7 +3,7 @@
  * (and check that the topics are the server's WAITING_TOPIC and the chat's CHAT_TOPIC).
  */
 
-/** AppRole spelled out (see chat-model's ChatRole). */
+/** Role spelled out (see chat-model's ChatRole). */
 export type SenderRole = 'instructor' | 'participant' | 'observer';
 
 /**

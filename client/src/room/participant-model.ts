@@ -6,7 +6,7 @@ import {
   type Room,
   type VideoTrack,
 } from 'livekit-client';
-import type { AppRole } from '../api/contract';
+import type { Role } from '../api/contract';
 import { t } from '../i18n';
 import { handRaisedAt, roleOf } from './participant-role';
 import { mayPublish } from './room-connection';
@@ -20,7 +20,7 @@ export interface ParticipantModel {
   participant: Participant;
   identity: string;
   name: string;
-  role: AppRole;
+  role: Role;
   isLocal: boolean;
   handRaised: boolean;
   /** When the hand went up (ms since the epoch; 0 when unknown): the order instructors take questions in. */
@@ -81,7 +81,7 @@ export function modelOf(p: Participant, isLocal: boolean): ParticipantModel {
   };
 }
 
-const ROLE_ORDER: Record<AppRole, number> = { instructor: 0, participant: 1, observer: 2 };
+const ROLE_ORDER: Record<Role, number> = { instructor: 0, participant: 1, observer: 2 };
 
 /** Everyone in the room: you first, then instructors, then the others by name. */
 export function participantsOf(room: Room): ParticipantModel[] {
@@ -98,4 +98,4 @@ export function handQueue(participants: ParticipantModel[]): ParticipantModel[] 
     .sort((a, b) => (a.handRaisedAt || Infinity) - (b.handRaisedAt || Infinity) || a.name.localeCompare(b.name));
 }
 
-export const roleLabel = (role: AppRole): string => t(`role.${role}`);
+export const roleLabel = (role: Role): string => t(`role.${role}`);

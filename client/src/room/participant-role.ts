@@ -1,12 +1,12 @@
 import { Track, type Participant } from 'livekit-client';
-import type { AppRole } from '../api/contract';
+import type { Role } from '../api/contract';
 
 /** Participant attributes the tool sets (src/rooms/grants.ts): the launch's role, and when a hand went up. */
 export const ROLE_ATTRIBUTE = 'role';
 export const HAND_ATTRIBUTE = 'hand';
 
 const SCREEN_SHARE = Track.sourceToProto(Track.Source.ScreenShare);
-const ROLES: ReadonlySet<string> = new Set<AppRole>(['instructor', 'participant', 'observer']);
+const ROLES: ReadonlySet<string> = new Set<Role>(['instructor', 'participant', 'observer']);
 
 /**
  * The role the tool gave a participant, read like the server does: the `role` attribute, trusted while the
@@ -14,11 +14,11 @@ const ROLES: ReadonlySet<string> = new Set<AppRole>(['instructor', 'participant'
  * token of the earlier grants) gets the role its permission implies: only instructors share a screen,
  * only observers could not update their own metadata. Metadata only counts while no permission is known.
  */
-export function roleOf(p: Participant): AppRole {
+export function roleOf(p: Participant): Role {
   const permission = p.permissions;
   if (permission) {
     const claimed = p.attributes[ROLE_ATTRIBUTE];
-    if (!permission.canUpdateMetadata && claimed && ROLES.has(claimed)) return claimed as AppRole;
+    if (!permission.canUpdateMetadata && claimed && ROLES.has(claimed)) return claimed as Role;
     if (permission.canPublishSources.includes(SCREEN_SHARE)) return 'instructor';
     return permission.canUpdateMetadata ? 'participant' : 'observer';
   }

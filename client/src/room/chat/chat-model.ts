@@ -21,7 +21,7 @@ export interface ChatWireMessage {
   sentAt: string;
 }
 
-/** The sender's role: AppRole spelled out, so this module imports nothing (Node unit tests load it as is). */
+/** The sender's role: Role spelled out, so this module imports nothing (Node unit tests load it as is). */
 export type ChatRole = 'instructor' | 'participant' | 'observer';
 
 /** One message as the list shows it. */

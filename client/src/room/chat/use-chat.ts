@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef } from 'preact/hooks';
-import type { AppRole } from '../../api/contract';
+import type { Role } from '../../api/contract';
 import { roleOf } from '../participant-model';
 import type { RoomConnection } from '../room-connection';
 import {
@@ -37,7 +37,7 @@ export interface Chat {
   /** Messages from others since the panel was last visible: the badge on the chat button. */
   unread: number;
   /** The local participant's role as the SFU granted it (observers get a read-only panel). */
-  localRole: AppRole;
+  localRole: Role;
   /** Cleans and sends a draft; resolves (never rejects) with what happened. */
   send: (draft: string) => Promise<SendResult>;
   /** Tells the chat whether its panel is on screen (becoming visible marks everything read). */
