@@ -1,8 +1,9 @@
 /** Types shared with the launcher (client imports them with `import type`). Plain JSON shapes only. */
 import type { ActivitySettings, ActivitySettingsInput } from '../rooms/activity-settings.js';
+import type { MessageType } from '../lti/claims.js';
 import type { Role } from '../rooms/grants.js';
 
-export type { ActivitySettings, ActivitySettingsInput, Role };
+export type { ActivitySettings, ActivitySettingsInput, MessageType, Role };
 
 export interface ErrorResponse {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -10,7 +11,7 @@ export interface ErrorResponse {
 
 export interface MeResponse {
   user: { id: string; name: string; role: Role; email?: string; picture?: string };
-  messageType: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
+  messageType: MessageType;
   platform: { id: string; name: string };
   /** The launcher's look for this platform (its override, else the tool default); absent when neither is set. */
   branding?: { color?: string; logoUrl?: string };

@@ -17,3 +17,5 @@ export const CLAIM = {
 } as const;
 
 export const SUPPORTED_MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const;
+/** The LTI messages the tool answers: one word for launch sessions, the registration and the launcher. */
+export type MessageType = (typeof SUPPORTED_MESSAGE_TYPES)[number];

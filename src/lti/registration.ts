@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../paths.js';
 import { urlSchema } from '../urls.js';
+import { SUPPORTED_MESSAGE_TYPES, type MessageType } from './claims.js';
 import { LINK_CUSTOM_NAMES } from './link-parameters.js';
 
 /**
@@ -15,9 +16,6 @@ export const TOOL_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-tool-conf
 export const PLATFORM_CONFIGURATION = 'https://purl.imsglobal.org/spec/lti-platform-configuration';
 const CANVAS_PRIVACY_LEVEL = 'https://canvas.instructure.com/lti/privacy_level';
 const CANVAS_ACCOUNT_NAME = 'https://canvas.instructure.com/lti/account_name';
-
-const MESSAGE_TYPES = ['LtiResourceLinkRequest', 'LtiDeepLinkingRequest'] as const;
-export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 const routePath = z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, 'must be an absolute path such as /lti/launch');
 
@@ -40,7 +38,7 @@ const registrationSchema = z
       .array(
         z
           .object({
-            type: z.enum(MESSAGE_TYPES),
+            type: z.enum(SUPPORTED_MESSAGE_TYPES),
             label: z.string().min(1).max(100).optional(),
             placements: z.array(z.string().regex(/^[A-Za-z_]+$/)).default([]),
           })
