@@ -67,6 +67,10 @@ export interface RoomStateResponse extends RoomStatus {
 export type { ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-controls.js';
 /** The LiveKit room metadata (JSON) the tool writes: `{ title, locked, audioOnly, chatEnabled }`. */
 export type { RoomMetadata } from '../rooms/room-metadata.js';
+/** The track sources of leader mutes and publish permissions. */
+export type { Source } from '../rooms/grants.js';
+/** The LiveKit data topic of waiting-room messages (the server's WAITING_TOPIC). */
+export type { WaitingTopic } from '../rooms/room-service.js';
 
 /** LiveKit data messages on topic 'waiting-room'. */
 export type WaitingMessage = { type: 'admitted' } | { type: 'denied' } | { type: 'queue'; queue: WaitingEntry[] };

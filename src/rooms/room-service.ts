@@ -41,6 +41,7 @@ export interface RoomServiceDeps {
 }
 
 export const WAITING_TOPIC = 'waiting-room';
+export type WaitingTopic = typeof WAITING_TOPIC;
 export const lobbyName = (roomKey: string): string => `${roomKey}-lobby`;
 
 /** The role of a connected participant, from what only the tool sets on the SFU (see roleOfParticipant). */

@@ -2,6 +2,9 @@
 export type {
   JoinGrant,
   ParticipantAction,
+  RoomMetadata,
+  Source,
+  WaitingTopic,
   RoomAction,
   RoomStateResponse,
   WaitingAction,
@@ -9,5 +12,7 @@ export type {
   WaitingMessage,
 } from './contract';
 
-/** The LiveKit data topic of waiting-room messages (the server's WAITING_TOPIC). */
-export const WAITING_TOPIC = 'waiting-room';
+import type { WaitingTopic } from './contract';
+
+/** The LiveKit data topic of waiting-room messages: typed by the server's, so the two cannot drift apart. */
+export const WAITING_TOPIC: WaitingTopic = 'waiting-room';

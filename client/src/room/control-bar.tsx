@@ -26,7 +26,7 @@ interface Props {
 const SOURCE_TEXT: Record<Source, { on: MessageKey; off: MessageKey; failed: MessageKey }> = {
   microphone: { on: 'controls.mic.on', off: 'controls.mic.off', failed: 'controls.mic.failed' },
   camera: { on: 'controls.camera.on', off: 'controls.camera.off', failed: 'controls.camera.failed' },
-  screen: { on: 'controls.screen.on', off: 'controls.screen.off', failed: 'controls.screen.failed' },
+  screen_share: { on: 'controls.screen.on', off: 'controls.screen.off', failed: 'controls.screen.failed' },
 };
 
 const canShareScreen = () => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
@@ -49,7 +49,7 @@ export function ControlBar(props: Props) {
       await action();
     } catch (err) {
       // Closing the browser's screen picker is a choice, not a failure.
-      if (!(err instanceof DOMException && err.name === 'NotAllowedError' && key === 'screen')) setError(failure);
+      if (!(err instanceof DOMException && err.name === 'NotAllowedError' && key === 'screen_share')) setError(failure);
     } finally {
       setPending(undefined);
     }
@@ -90,7 +90,7 @@ export function ControlBar(props: Props) {
     );
   };
 
-  const sharing = conn.isEnabled('screen');
+  const sharing = conn.isEnabled('screen_share');
   const panelButton = (which: SidePanel, label: string) => (
     <button
       type="button"
@@ -107,16 +107,18 @@ export function ControlBar(props: Props) {
     <div class="control-bar" role="toolbar" aria-label={t('controls.label')}>
       {expects('microphone') && sourceButton('microphone', me.micOn, me.micBlocked)}
       {expects('camera') && sourceButton('camera', me.cameraOn, me.cameraBlocked)}
-      {role === 'instructor' && mayPublish(me.participant, 'screen') && canShareScreen() && (
+      {role === 'instructor' && mayPublish(me.participant, 'screen_share') && canShareScreen() && (
         <button
           type="button"
           class="control"
           data-control="screen"
           aria-pressed={sharing ? 'true' : 'false'}
           aria-disabled={pending ? 'true' : undefined}
-          onClick={() => void run('screen', () => conn.toggle('screen'), t(SOURCE_TEXT.screen.failed))}
+          onClick={() =>
+            void run('screen_share', () => conn.toggle('screen_share'), t(SOURCE_TEXT.screen_share.failed))
+          }
         >
-          {t(sharing ? SOURCE_TEXT.screen.off : SOURCE_TEXT.screen.on)}
+          {t(sharing ? SOURCE_TEXT.screen_share.off : SOURCE_TEXT.screen_share.on)}
         </button>
       )}
       {role !== 'observer' && (

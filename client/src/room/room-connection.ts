@@ -7,14 +7,15 @@ import {
   type Participant,
   type RoomConnectOptions,
 } from 'livekit-client';
-import type { JoinGrant } from '../api/room-types';
+import type { JoinGrant, RoomMetadata as ToolRoomMetadata, Source as TrackSource } from '../api/room-types';
 import { mayAct } from './data-policy';
 import { roleOf } from './participant-role';
 
 /** Why the room closed for good, as the end screens tell it. */
 export type EndReason = 'ended' | 'removed' | 'duplicate' | 'left' | 'lost' | 'locked';
 
-export type Source = 'camera' | 'microphone' | 'screen';
+/** What the launcher itself turns on and off: the server's track sources, less the screen's sound (it follows the share). */
+export type Source = Exclude<TrackSource, 'screen_share_audio'>;
 
 /** The events a RoomConnection emits; listeners get plain values, never the livekit Room. */
 export interface RoomConnectionEvents {
@@ -74,13 +75,8 @@ const END_REASONS: Partial<Record<DisconnectReason, EndReason>> = {
   [DisconnectReason.CLIENT_INITIATED]: 'left',
 };
 
-/** Room metadata, written only by the tool. */
-export interface RoomMetadata {
-  title?: string;
-  locked?: boolean;
-  audioOnly?: boolean;
-  chatEnabled?: boolean;
-}
+/** Room metadata, written only by the tool; a room created before a field existed lacks it. */
+export type RoomMetadata = Partial<ToolRoomMetadata>;
 
 export function parseRoomMetadata(metadata: string | undefined): RoomMetadata {
   return parseObject(metadata) as RoomMetadata;
@@ -108,7 +104,7 @@ export function mayPublish(participant: Participant, source: Source): boolean {
 const TRACK_SOURCE = {
   camera: Track.Source.Camera,
   microphone: Track.Source.Microphone,
-  screen: Track.Source.ScreenShare,
+  screen_share: Track.Source.ScreenShare,
 } as const;
 
 type Listeners = { [K in keyof RoomConnectionEvents]: Set<RoomConnectionEvents[K]> };
@@ -126,7 +122,7 @@ export class RoomConnection {
   private rejoins = 0;
   /** The devices in use; a switch in the room replaces the pre-join choice for later captures too. */
   private readonly devices: { camera?: string | undefined; microphone?: string | undefined };
-  private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false, screen: false };
+  private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false, screen_share: false };
   private readonly listeners: Listeners = {
     connectionState: new Set(),
     participantsChanged: new Set(),
@@ -186,7 +182,7 @@ export class RoomConnection {
     this.wanted[source] = enabled;
     const local = this.room.localParticipant;
     if (enabled && !mayPublish(local, source)) return false;
-    const deviceId = source === 'screen' ? undefined : this.devices[source];
+    const deviceId = source === 'screen_share' ? undefined : this.devices[source];
     const capture = enabled && deviceId ? { deviceId } : undefined;
     if (source === 'camera') await local.setCameraEnabled(enabled, capture);
     else if (source === 'microphone') await local.setMicrophoneEnabled(enabled, capture);
@@ -202,7 +198,7 @@ export class RoomConnection {
 
   isEnabled(source: Source): boolean {
     const local = this.room.localParticipant;
-    if (source === 'screen') return local.isScreenShareEnabled;
+    if (source === 'screen_share') return local.isScreenShareEnabled;
     return source === 'camera' ? local.isCameraEnabled : local.isMicrophoneEnabled;
   }
 
