@@ -39,11 +39,12 @@ import { ltiRouter } from './http/lti-router.js';
 import { registrationRouter } from './http/registration-router.js';
 import { revocableSessions, sessionOwnerCheck } from './http/session-revocation.js';
 import { createJwksCache } from './lti/jwks-cache.js';
-import { createLaunchStore, LAUNCH_STORE_INDEXES } from './lti/launch-store.js';
+import { createLaunchStore, LAUNCH_STORE_INDEXES } from './db/launch-store.js';
 import { loadToolRegistration } from './lti/registration.js';
-import { createPlatformService, PLATFORM_INDEXES, type PlatformService } from './lti/platforms.js';
+import { createPlatformService, PLATFORM_INDEXES } from './db/platform-store.js';
+import type { PlatformService } from './lti/platform-store.js';
 import { LTIJS_EXPIRING_COLLECTIONS, setupLtiProvider } from './lti/provider.js';
-import { createSessionStore, SESSION_INDEXES } from './lti/sessions.js';
+import { createSessionStore, SESSION_INDEXES } from './db/launch-session-store.js';
 import { clientBuildDir } from './paths.js';
 
 export interface RunningTool {

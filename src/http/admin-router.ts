@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { brandingSchema } from '../branding.js';
 import { AppError } from '../errors.js';
 import type { ApiKeyService } from '../integrations/api-keys.js';
-import type { PlatformService } from '../lti/platforms.js';
+import type { PlatformService } from '../lti/platform-store.js';
 import { urlSchema } from '../urls.js';
 import { asyncHandler } from './async-handler.js';
 import { refuseNul } from './nul-guard.js';

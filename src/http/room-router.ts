@@ -1,7 +1,7 @@
 import { Router, json, type Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { SessionStore } from '../lti/sessions.js';
+import type { SessionStore } from '../lti/launch-session-store.js';
 import type { ActivityStore } from '../rooms/activity-settings.js';
 import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS, type RoomControls } from '../rooms/room-controls.js';
 import type { RoomService } from '../rooms/room-service.js';

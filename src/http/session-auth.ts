@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
-import type { LaunchSession, SessionStore } from '../lti/sessions.js';
+import type { LaunchSession, SessionStore } from '../lti/launch-session-store.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

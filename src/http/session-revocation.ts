@@ -1,8 +1,8 @@
 import { AppError } from '../errors.js';
 import type { ApiKey } from '../integrations/api-keys.js';
 import { apiKeyIdOfPlatform } from '../integrations/spaces.js';
-import type { Platform } from '../lti/platforms.js';
-import type { LaunchSession, SessionStore } from '../lti/sessions.js';
+import type { Platform } from '../lti/platform-store.js';
+import type { LaunchSession, SessionStore } from '../lti/launch-session-store.js';
 
 /** Whether whoever opened a launch session (an LMS registration or an integrator API key) still vouches for it. */
 export type SessionOwnerCheck = (session: LaunchSession) => Promise<boolean>;

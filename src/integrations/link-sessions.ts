@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LaunchSession, NewLaunchSession, SessionStore } from '../lti/sessions.js';
+import type { LaunchSession, NewLaunchSession, SessionStore } from '../lti/launch-session-store.js';
 
 /** One launcher session a join link opened: an inserted fact, never updated. */
 export interface LinkSession {

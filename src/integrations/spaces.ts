@@ -2,7 +2,7 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { AppError } from '../errors.js';
 import type { LiveKitGateway } from '../livekit/gateway.js';
-import type { NewLaunchSession } from '../lti/sessions.js';
+import type { NewLaunchSession } from '../lti/launch-session-store.js';
 import {
   activitySettingsSchema,
   defaultSettings,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { BoundedFetchError, boundedFetch } from '../net/bounded-fetch.js';
-import type { Platform, PlatformService } from './platforms.js';
+import type { Platform, PlatformService } from './platform-store.js';
 import {
   configurationUrlMatchesIssuer,
   dynamicRegistrationPayload,

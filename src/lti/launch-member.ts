@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import type { LaunchSession, NewLaunchSession } from './sessions.js';
+import type { LaunchSession, NewLaunchSession } from './launch-session-store.js';
 import { resolveActivity, type ActivityLaunch, type ResolvedActivity } from '../rooms/activity-resolver.js';
 import type { Activity, ActivityStore } from '../rooms/activity-settings.js';
 import type { Member } from '../rooms/room-service.js';

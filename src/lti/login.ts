@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { randomToken, type LaunchStore } from './launch-store.js';
-import type { PlatformService } from './platforms.js';
+import type { LaunchStore } from './launch-store.js';
+import { randomToken } from './tokens.js';
+import type { PlatformService } from './platform-store.js';
 
 /** A login parameter: bounded, and without NUL, which the store (PostgreSQL) can neither keep nor query. */
 const param = (min: number, max: number) =>

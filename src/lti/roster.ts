@@ -1,8 +1,8 @@
 import { AppError } from '../errors.js';
 import type { LtiProvider } from './provider.js';
-import type { PlatformService } from './platforms.js';
+import type { PlatformService } from './platform-store.js';
 import { mapLtiRoles, type Role } from './roles.js';
-import type { LaunchSession } from './sessions.js';
+import type { LaunchSession } from './launch-session-store.js';
 
 export interface RosterMember {
   userId: string;

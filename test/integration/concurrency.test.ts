@@ -10,7 +10,7 @@ import type { OutboxItem } from '../../src/integrations/webhook-outbox.js';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
 import { openDatabase, type Database } from '../../src/db/connection.js';
 import { createLogger } from '../../src/log.js';
-import { createLaunchStore } from '../../src/lti/launch-store.js';
+import { createLaunchStore } from '../../src/db/launch-store.js';
 import { demoLoginParams } from '../support/lti-launch.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 

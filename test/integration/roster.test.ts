@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createLogger } from '../../src/log.js';
-import { createPlatformService } from '../../src/lti/platforms.js';
+import { createPlatformService } from '../../src/db/platform-store.js';
 import { setupLtiProvider } from '../../src/lti/provider.js';
 import { createRosterService } from '../../src/lti/roster.js';
-import { createSessionStore } from '../../src/lti/sessions.js';
+import { createSessionStore } from '../../src/db/launch-session-store.js';
 import { launchThroughDemo, LtiBrowser } from '../support/lti-launch.js';
 import { openTestDatabase, useTestEnvironment } from '../support/test-tool.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { registerDynamically, type RegistrationError } from '../../src/lti/dynamic-registration.js';
-import type { Platform, PlatformInput } from '../../src/lti/platforms.js';
+import type { Platform, PlatformInput } from '../../src/lti/platform-store.js';
 import {
   canvasConfig,
   claimsFor,

@@ -1,7 +1,7 @@
 import { CLAIM } from '../claims.js';
 import { LINK_CUSTOM, LINK_QUERY } from '../link-parameters.js';
 import { mapLtiRoles } from '../roles.js';
-import type { NewLaunchSession } from '../sessions.js';
+import type { NewLaunchSession } from '../launch-session-store.js';
 import { DEEP_LINKING_DATA_MAX, type ValidatedLaunch } from './validate-launch.js';
 
 type Claims = Record<string, unknown>;

@@ -3,8 +3,8 @@ import { AppError, type ErrorCode } from '../../errors.js';
 import { CLAIM, SUPPORTED_MESSAGE_TYPES } from '../claims.js';
 import type { JwksCache } from '../jwks-cache.js';
 import type { LaunchStore, LoginRecord } from '../launch-store.js';
-import type { Platform, PlatformService } from '../platforms.js';
-import type { MessageType } from '../sessions.js';
+import type { Platform, PlatformService } from '../platform-store.js';
+import type { MessageType } from '../launch-session-store.js';
 
 export interface LaunchValidationDeps {
   store: LaunchStore;

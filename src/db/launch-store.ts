@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { Schema, type Connection } from 'mongoose';
+import type { LaunchStore, LoginRecord } from '../lti/launch-store.js';
+import { isDuplicateKey, type IndexSpec } from './indexes.js';
+
+const LOGINS = 'lti_logins';
+const NONCES = 'lti_used_nonces';
+/** One insert-only fact per consumed state, keyed by the state: the unique key is what makes consumption atomic. */
+const USED_STATES = 'lti_used_states';
+
+export const LAUNCH_STORE_INDEXES: readonly IndexSpec[] = [
+  { collection: LOGINS, keys: { state: 1 }, name: 'state_unique', unique: true },
+  // Kept from when records lived an hour: deployments already have it, and it removes their older records.
+  { collection: LOGINS, keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 3600 },
+  // A login is useless once its state expired, so it is kept exactly that long (not the hour above).
+  { collection: LOGINS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+  { collection: USED_STATES, keys: { state: 1 }, name: 'state_unique', unique: true },
+  // A used fact only has to outlive its login record (expiresAt above), which never lives past an hour.
+  { collection: USED_STATES, keys: { usedAt: 1 }, name: 'usedAt_ttl', expireAfterSeconds: 3600 },
+  { collection: NONCES, keys: { key: 1 }, name: 'key_unique', unique: true },
+  // Longer than any id_token we accept (exp + skew), so a replay inside its lifetime is always caught.
+  { collection: NONCES, keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 86400 },
+];
+
+export function createLaunchStore(connection: Connection): LaunchStore {
+  const Logins = connection.model<LoginRecord>(
+    'LtiLoginRecord',
+    new Schema<LoginRecord>(
+      {
+        state: { type: String, required: true },
+        nonce: { type: String, required: true },
+        issuer: { type: String, required: true },
+        clientId: { type: String, required: true },
+        platformId: { type: String, required: true },
+        loginParams: { type: Schema.Types.Mixed, default: undefined },
+        createdAt: { type: Date, default: () => new Date() },
+        expiresAt: { type: Date, required: true },
+        usedAt: { type: Date, default: null },
+      },
+      { collection: LOGINS, minimize: false },
+    ),
+  );
+  const Nonces = connection.model(
+    'LtiUsedNonce',
+    new Schema(
+      { key: { type: String, required: true }, createdAt: { type: Date, default: () => new Date() } },
+      { collection: NONCES },
+    ),
+  );
+
+  const UsedStates = connection.model(
+    'LtiUsedState',
+    new Schema(
+      { state: { type: String, required: true }, usedAt: { type: Date, required: true } },
+      { collection: USED_STATES },
+    ),
+  );
+
+  return {
+    async saveLogin(login) {
+      await Logins.create(login);
+    },
+    async consumeLogin(state, maxAgeMs, now = new Date()) {
+      // Not a conditional update (FerretDB v1 lets two concurrent ones both "succeed", docs/architecture.md
+      // "Stores"): the first writer of the state's `used` fact wins, every other gets a duplicate key.
+      const login = await Logins.findOne({ state }).lean<LoginRecord>();
+      if (!login) return { status: 'unknown' };
+      // Consumed before used facts existed (the old code set usedAt on the record itself).
+      if (login.usedAt) return { status: 'reused' };
+      try {
+        await UsedStates.create({ state, usedAt: now });
+      } catch (err) {
+        if (isDuplicateKey(err)) return { status: 'reused' };
+        throw err;
+      }
+      if (now.getTime() - login.createdAt.getTime() > maxAgeMs) return { status: 'expired' };
+      return { status: 'ok', login };
+    },
+    async findLogin(state) {
+      return (await Logins.findOne({ state }).lean<LoginRecord>()) ?? undefined;
+    },
+    async useNonce(issuer, nonce) {
+      const key = createHash('sha256').update(`${issuer}\n${nonce}`).digest('hex');
+      try {
+        await Nonces.create({ key });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+  };
+}
