@@ -1,7 +1,8 @@
 /**
  * Inside a benchmarked server process (our tool or the bare ltijs tool): counts the store commands the
  * process sends (MongoDB driver command monitoring; the URI carries `monitorCommands=true`) and takes a CPU
- * profile on request. The parent asks over the IPC channel: `count`, `profile-start`, `profile-stop`.
+ * profile on request. The parent asks over the IPC channel: `count` (in all, by command, by command and
+ * collection), `profile-start`, `profile-stop`.
  */
 import { createRequire } from 'node:module';
 import { Session } from 'node:inspector/promises';
@@ -18,6 +19,8 @@ interface Profile {
 
 let commands = 0;
 const byName = new Map<string, number>();
+/** `commandName collection` (e.g. `find lti_sessions`): where each round trip goes. */
+const byCollection = new Map<string, number>();
 
 /** Every copy of the `mongodb` driver reachable from here: ours (via mongoose 8) and ltijs's (mongoose 7). */
 function patchDrivers(): void {
@@ -40,8 +43,12 @@ function patchDrivers(): void {
     proto.emit = function (this: unknown, event: unknown, ...rest: unknown[]) {
       if (event === 'commandStarted') {
         commands += 1;
-        const name = (rest[0] as { commandName?: string } | undefined)?.commandName ?? '?';
+        const started = rest[0] as { commandName?: string; command?: Record<string, unknown> } | undefined;
+        const name = started?.commandName ?? '?';
         byName.set(name, (byName.get(name) ?? 0) + 1);
+        const target = started?.command?.[name];
+        const key = typeof target === 'string' ? `${name} ${target}` : name;
+        byCollection.set(key, (byCollection.get(key) ?? 0) + 1);
       }
       return emit.call(this, event, ...rest);
     };
@@ -95,7 +102,8 @@ export function installProbe(): void {
   session.connect();
   process.on('message', (msg: { id: number; op: string }) => {
     const reply = (value: unknown) => process.send?.({ id: msg.id, value });
-    if (msg.op === 'count') reply({ commands, byName: Object.fromEntries(byName) });
+    if (msg.op === 'count')
+      reply({ commands, byName: Object.fromEntries(byName), byCollection: Object.fromEntries(byCollection) });
     else if (msg.op === 'profile-start')
       void session
         .post('Profiler.enable')
