@@ -11,7 +11,8 @@ import type { Member } from '../rooms/room-service.js';
 import type { ActivityQuota } from '../rooms/activity-quota.js';
 import { asyncHandler } from './async-handler.js';
 import { refuseNul } from './nul-guard.js';
-import type { DeepLinkingResponse, MeResponse, RoomStatus } from './contract.js';
+import type { DeepLinkingResponse, MeResponse } from './contract.js';
+import type { RoomStatus } from '../rooms/room-status.js';
 import { activityFor, toMember } from '../lti/launch-member.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 

@@ -2,8 +2,9 @@
 import type { ActivitySettings, ActivitySettingsInput } from '../rooms/activity-settings.js';
 import type { MessageType } from '../lti/claims.js';
 import type { Role } from '../rooms/grants.js';
+import type { RoomStatus } from '../rooms/room-status.js';
 
-export type { ActivitySettings, ActivitySettingsInput, MessageType, Role };
+export type { ActivitySettings, ActivitySettingsInput, MessageType, Role, RoomStatus };
 
 export interface ErrorResponse {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -36,16 +37,6 @@ export interface DeepLinkingResponse {
   returnUrl: string;
   jwt: string;
   activityId: string;
-}
-
-export interface RoomStatus {
-  state: 'created' | 'live' | 'ended';
-  locked: boolean;
-  /** False while an instructor has chat turned off (participants cannot publish data); on again next session. */
-  chatEnabled: boolean;
-  sessionId: string | null;
-  startedAt: string | null;
-  participantCount: number;
 }
 
 /** POST /api/room/token, and the lobby token of an IN_WAITING_ROOM refusal (`details.lobby`). */

@@ -8,10 +8,9 @@ import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import { asyncHandler } from './async-handler.js';
 import { refuseNul } from './nul-guard.js';
-import type { RoomStatus } from './contract.js';
+import { roomStatusOf } from '../rooms/room-status.js';
 import { memberFor } from '../lti/launch-member.js';
 import { roomKeyFor } from '../rooms/room-keys.js';
-import type { Member } from '../rooms/room-service.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 
 const identity = z.string().regex(/^[a-z]-[0-9a-f]{8,64}$/, 'not a participant identity');
@@ -92,19 +91,4 @@ export function roomRouter(deps: RoomRouterDeps): Router {
     }),
   );
   return router;
-}
-
-/** The room a member's launch opens, as the launcher shows it. */
-export async function roomStatusOf(deps: Pick<RoomRouterDeps, 'rooms' | 'store'>, m: Member): Promise<RoomStatus> {
-  const room = await deps.rooms.ensureRoom(m);
-  const session = await deps.store.currentSession(room.key);
-  const live = session && !session.endedAt ? session : undefined;
-  return {
-    state: room.state,
-    locked: room.locked,
-    chatEnabled: room.chatEnabled,
-    sessionId: live?.sessionId ?? null,
-    startedAt: live?.startedAt.toISOString() ?? null,
-    participantCount: live?.present.length ?? 0,
-  };
 }

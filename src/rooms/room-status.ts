@@ -1,0 +1,31 @@
+import type { RoomService, Member } from './room-service.js';
+import type { RoomState, RoomStore } from './room-store.js';
+
+/** A room as the launcher shows it to a member: the one status shape of /api/me and GET /api/room. */
+export interface RoomStatus {
+  state: RoomState;
+  locked: boolean;
+  /** False while an instructor has chat turned off (participants cannot publish data); on again next session. */
+  chatEnabled: boolean;
+  sessionId: string | null;
+  startedAt: string | null;
+  participantCount: number;
+}
+
+/** The room a member's launch opens (created on first use), and its live session if one is open. */
+export async function roomStatusOf(
+  deps: { rooms: Pick<RoomService, 'ensureRoom'>; store: Pick<RoomStore, 'currentSession'> },
+  m: Member,
+): Promise<RoomStatus> {
+  const room = await deps.rooms.ensureRoom(m);
+  const session = await deps.store.currentSession(room.key);
+  const live = session && !session.endedAt ? session : undefined;
+  return {
+    state: room.state,
+    locked: room.locked,
+    chatEnabled: room.chatEnabled,
+    sessionId: live?.sessionId ?? null,
+    startedAt: live?.startedAt.toISOString() ?? null,
+    participantCount: live?.present.length ?? 0,
+  };
+}
