@@ -1,6 +1,5 @@
+import type { MessageType } from './claims.js';
 import type { Role } from './roles.js';
-
-export type MessageType = 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
 
 /** A validated launch, as plain data: what the launcher and the domain modules may rely on. */
 export interface LaunchSession {

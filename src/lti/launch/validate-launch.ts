@@ -4,7 +4,7 @@ import { CLAIM, SUPPORTED_MESSAGE_TYPES } from '../claims.js';
 import type { JwksCache } from '../jwks-cache.js';
 import type { LaunchStore, LoginRecord } from '../launch-store.js';
 import type { Platform, PlatformService } from '../platform-store.js';
-import type { MessageType } from '../launch-session-store.js';
+import type { MessageType } from '../claims.js';
 
 export interface LaunchValidationDeps {
   store: LaunchStore;
