@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Router, json } from 'express';
 import { mergeBranding, type Branding } from '../branding.js';
-import { AppError } from '../errors.js';
 import type { LtiProvider } from '../lti/provider.js';
-import { LINK_CUSTOM, linkLaunchUrl } from '../lti/link-parameters.js';
+import { answerDeepLinking } from '../lti/deep-linking.js';
 import type { PlatformService } from '../lti/platform-store.js';
 import type { SessionStore } from '../lti/launch-session-store.js';
-import { activitySettingsSchema, availability, type ActivityStore } from '../rooms/activity-settings.js';
+import type { ActivityStore } from '../rooms/activity-settings.js';
 import type { Member } from '../rooms/room-service.js';
 import type { ActivityQuota } from '../rooms/activity-quota.js';
 import { asyncHandler } from './async-handler.js';
@@ -64,59 +62,9 @@ export function apiRouter(deps: ApiRouterDeps): Router {
   router.post(
     '/deep-linking',
     asyncHandler(async (req, res) => {
-      const s = currentLaunch(req.launch);
-      if (s.messageType !== 'LtiDeepLinkingRequest' || !s.deepLinking) {
-        throw new AppError('FORBIDDEN', { message: 'This launch is not a deep linking request.' });
-      }
-      if (s.role !== 'instructor') throw new AppError('LTI_DEEP_LINKING_FORBIDDEN');
-      const settings = activitySettingsSchema.parse(req.body);
-      await deps.activityQuota?.take(s);
-      // Signed before it is stored: a response we cannot build must not leave an activity nobody links to.
-      const activity = { id: `act_${randomBytes(12).toString('base64url')}` };
-      const window = availability(settings);
-      const item: Record<string, unknown> = {
-        type: 'ltiResourceLink',
-        title: settings.title,
-        text: settings.description || undefined,
-        url: linkLaunchUrl(`${deps.publicUrl}/lti/launch`, activity.id),
-        custom: { [LINK_CUSTOM.activityId]: activity.id },
-        iframe: { width: 1280, height: 800 },
-      };
-      if (settings.grading.enabled) {
-        item.lineItem = {
-          scoreMaximum: settings.grading.maxPoints,
-          label: `${settings.title} — attendance`,
-          resourceId: activity.id,
-          tag: 'live-class-attendance',
-        };
-      }
-      if (window) item.available = { startDateTime: window.start.toISOString(), endDateTime: window.end.toISOString() };
-      const jwt = await deps.lti.signDeepLinkingResponse(
-        {
-          issuer: s.issuer,
-          clientId: s.clientId,
-          deploymentId: s.deploymentId,
-          userId: s.user.id,
-          deepLinkingSettings: {
-            deep_link_return_url: s.deepLinking.returnUrl,
-            accept_types: s.deepLinking.acceptTypes,
-            accept_multiple: s.deepLinking.acceptMultiple,
-            ...(s.deepLinking.data !== undefined ? { data: s.deepLinking.data } : {}),
-          },
-        },
-        [item],
-        `Added "${settings.title}"`,
-      );
-      await deps.activities.ensure({
-        id: activity.id,
-        platformId: s.platformId,
-        deploymentId: s.deploymentId,
-        contextId: s.context?.id,
-        settings,
-        createdBy: s.user.id,
-      });
-      req.log?.info({ activityId: activity.id }, 'activity created by deep linking');
-      const body: DeepLinkingResponse = { returnUrl: s.deepLinking.returnUrl, jwt, activityId: activity.id };
+      const answer = await answerDeepLinking(currentLaunch(req.launch), req.body, deps);
+      req.log?.info({ activityId: answer.activityId }, 'activity created by deep linking');
+      const body: DeepLinkingResponse = answer;
       res.status(201).set('cache-control', 'no-store').json(body);
     }),
   );

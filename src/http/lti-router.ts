@@ -94,9 +94,6 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
         const { maxAge: _maxAge, ...clearOptions } = stateCookieOptions(secure);
         res.clearCookie(`${STATE_COOKIE_PREFIX}${launch.login.state}`, clearOptions);
         const session = toLaunchSession(launch);
-        if (session.messageType === 'LtiDeepLinkingRequest' && session.role !== 'instructor') {
-          throw new LaunchError('LTI_DEEP_LINKING_FORBIDDEN', 'role', launch.login);
-        }
         session.activityId = await activityAtLaunch(session, deps.activities);
         const { token, session: stored } = await deps.sessions.create(session, deps.sessionTtlMs);
         req.log?.info(

@@ -1,10 +1,10 @@
 import { compactVerify, decodeJwt, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
 import { AppError, type ErrorCode } from '../../errors.js';
-import { CLAIM, SUPPORTED_MESSAGE_TYPES } from '../claims.js';
+import { CLAIM, SUPPORTED_MESSAGE_TYPES, type MessageType } from '../claims.js';
 import type { JwksCache } from '../jwks-cache.js';
 import type { LaunchStore, LoginRecord } from '../launch-store.js';
 import type { Platform, PlatformService } from '../platform-store.js';
-import type { MessageType } from '../claims.js';
+import { mapLtiRoles } from '../roles.js';
 
 export interface LaunchValidationDeps {
   store: LaunchStore;
@@ -81,6 +81,7 @@ export const LAUNCH_STEPS: ReadonlyArray<readonly [string, Step]> = [
   ['deployment', checkDeployment],
   ['claims', checkClaims],
   ['deep-linking', checkDeepLinkingSettings],
+  ['role', checkRole],
 ];
 
 export async function validateLaunch(req: LaunchRequest, deps: LaunchValidationDeps): Promise<ValidatedLaunch> {
@@ -240,6 +241,13 @@ function checkDeepLinkingSettings(ctx: Ctx): void {
   if (data !== undefined && (typeof data !== 'string' || data.length > DEEP_LINKING_DATA_MAX)) {
     fail('LTI_DEEP_LINKING_SETTINGS_INVALID', ctx, 'deep-linking');
   }
+}
+
+/** Only an instructor may add a live class: a learner's deep linking launch ends here, before any page loads. */
+function checkRole(ctx: Ctx): void {
+  if (ctx.claims[CLAIM.messageType] !== 'LtiDeepLinkingRequest') return;
+  const role = mapLtiRoles(ctx.claims[CLAIM.roles] as string[], (ctx.platform as Platform).roleMapping);
+  if (role !== 'instructor') fail('LTI_DEEP_LINKING_FORBIDDEN', ctx, 'role');
 }
 
 function pointsAtTool(target: unknown, toolUrl: string): boolean {
