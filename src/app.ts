@@ -6,24 +6,15 @@ import { healthRouter, type ReadinessCheck } from './http/health-router.js';
 import { PAGE_STYLE_SOURCE } from './http/html.js';
 import { requestLogging } from './http/request-logging.js';
 import type { Logger } from './log.js';
+import type { Mount } from './modules/module.js';
 import { parseUrl } from './urls.js';
 
 export interface AppDeps {
   config: Readonly<AppConfig>;
   logger: Logger;
   readiness: readonly ReadinessCheck[];
-  /** Mounted routers; each is optional so unit tests build only what they exercise. */
-  routers?: {
-    lti?: RequestHandler;
-    api?: RequestHandler;
-    admin?: RequestHandler;
-    room?: RequestHandler;
-    hooks?: RequestHandler;
-    demo?: RequestHandler;
-    /** Integrator API (`x-api-key`) under /api/v1, and the join links it hands out under /space. */
-    integrator?: RequestHandler;
-    spaceJoin?: RequestHandler;
-  };
+  /** Routers and their paths (each module's); unit tests mount only what they exercise. */
+  mounts?: readonly Mount[];
   /** Origins allowed to frame the tool (registered LMSs). */
   frameAncestors?: () => Promise<string[]>;
   /** Origins the launcher may load images from besides its own (configured and registered logos). */
@@ -51,20 +42,21 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(requestLogging(deps.logger));
-  const routers = deps.routers ?? {};
-  if (routers.lti) app.use('/lti', routers.lti);
-  if (routers.hooks) app.use('/hooks', routers.hooks);
-  if (routers.admin) app.use('/api/admin', routers.admin);
-  if (routers.room) app.use('/api/room', routers.room);
-  if (routers.integrator) app.use('/api/v1', routers.integrator);
-  if (routers.spaceJoin) app.use('/space', routers.spaceJoin);
-  if (routers.api) app.use('/api', routers.api);
-  if (routers.demo) app.use('/demo', routers.demo);
+  for (const m of byPathDepth(deps.mounts ?? [])) app.use(m.path, m.router);
   if (deps.clientDir) app.use(clientAssets(deps.clientDir));
 
   app.use(notFound);
   app.use(errorHandler);
   return app;
+}
+
+/**
+ * Deeper paths first (/api/room before /api), whatever order the modules come in: a router under a shorter
+ * prefix (the launcher's /api, which asks for a launch token) must never see another module's requests.
+ */
+function byPathDepth(mounts: readonly Mount[]): Mount[] {
+  const depth = (p: string) => p.split('/').filter(Boolean).length;
+  return [...mounts].sort((a, b) => depth(b.path) - depth(a.path));
 }
 
 const securityHeaders: RequestHandler = (_req, res, next) => {

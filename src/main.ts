@@ -3,49 +3,22 @@ import { pathToFileURL } from 'node:url';
 import type { Express } from 'express';
 import { createApp } from './app.js';
 import { logoOrigin } from './branding.js';
-import { ConfigError, livekitApiUrl, loadConfig, type AppConfig } from './config.js';
+import { ConfigError, loadConfig, type AppConfig } from './config.js';
 import { startCleanupJob } from './db/cleanup-job.js';
 import { openDatabase } from './db/connection.js';
 import { ensureIndexes } from './db/indexes.js';
+import type { DemoPlatform } from './dev/demo-platform.js';
 import { AppError } from './errors.js';
-import { createLiveKitGateway } from './livekit/livekit-gateway.js';
+import type { DeliveryTuning } from './integrations/webhook-delivery.js';
 import { createLogger, type Logger } from './log.js';
-import { createActivityStore, ACTIVITY_INDEXES } from './db/activity-store.js';
-import { API_KEY_INDEXES, createApiKeyStore } from './db/api-key-store.js';
-import { createSpaceStores, SPACE_INDEXES } from './db/space-store.js';
-import { createLinkSessionStore, LINK_SESSION_INDEXES } from './db/link-session-store.js';
-import { ACTIVITY_QUOTA_INDEXES, createActivityQuotaStore } from './db/activity-quota-store.js';
-import { createLinkSessions } from './integrations/link-sessions.js';
-import { createActivityQuota } from './rooms/activity-quota.js';
-import { createApiKeyService } from './integrations/api-keys.js';
-import { createSpaceService, spacePlatformId } from './integrations/spaces.js';
-import { startDeliveryWorker, type DeliveryTuning } from './integrations/webhook-delivery.js';
-import { createWebhookEnqueuer } from './integrations/webhook-outbox.js';
-import { createOutboxStore, OUTBOX_INDEXES } from './db/outbox-store.js';
-import { integratorRouter } from './http/integrator-router.js';
-import { spaceJoinRouter } from './http/space-join-router.js';
-import { createDemoPlatform, type DemoPlatform } from './dev/demo-platform.js';
-import { adminRouter } from './http/admin-router.js';
-import { apiRouter } from './http/api-router.js';
-import { hooksRouter } from './http/hooks-router.js';
-import { roomRouter } from './http/room-router.js';
-import { roomStatusOf } from './rooms/room-status.js';
-import { createRoomStore, ROOM_INDEXES } from './db/room-store.js';
-import { createWebhookVerifier } from './livekit/webhooks.js';
-import { createRoomControls } from './rooms/room-controls.js';
-import { createRoomEviction } from './rooms/room-eviction.js';
-import { createRoomService } from './rooms/room-service.js';
-import { createSessionTracker } from './rooms/session-tracker.js';
-import { ltiRouter } from './http/lti-router.js';
-import { registrationRouter } from './http/registration-router.js';
-import { revocableSessions, sessionOwnerCheck } from './http/session-revocation.js';
-import { createJwksCache } from './lti/jwks-cache.js';
-import { createLaunchStore, LAUNCH_STORE_INDEXES } from './db/launch-store.js';
 import { loadToolRegistration } from './lti/registration.js';
-import { createPlatformService, PLATFORM_INDEXES } from './db/platform-store.js';
-import type { PlatformService } from './lti/platform-store.js';
-import { LTIJS_EXPIRING_COLLECTIONS, setupLtiProvider } from './lti/provider.js';
-import { createSessionStore, SESSION_INDEXES } from './db/launch-session-store.js';
+import { adminModule } from './modules/admin-module.js';
+import { demoModule } from './modules/demo-module.js';
+import { integrationsModule } from './modules/integrations-module.js';
+import { ltiModule } from './modules/lti-module.js';
+import type { ToolModule } from './modules/module.js';
+import { roomsModule } from './modules/rooms-module.js';
+import { createServices } from './modules/services.js';
 import { clientBuildDir } from './paths.js';
 
 export interface RunningTool {
@@ -68,70 +41,35 @@ export interface StartOptions {
   webhookDelivery?: DeliveryTuning;
 }
 
-/** Composition root: config -> stores -> services -> app -> listen. Stops in the reverse order. */
+/**
+ * Composition root: config -> store -> shared services -> modules (indexes, jobs, routers) -> listen.
+ * Stops in the reverse order.
+ */
 export async function startTool({ config, logger, clientDir, webhookDelivery }: StartOptions): Promise<RunningTool> {
   const db = await openDatabase({
     uri: config.mongo.uri,
     serverSelectionTimeoutMs: config.mongo.serverSelectionTimeoutMs,
     logger,
   });
-  const indexes = await ensureIndexes(db.connection, ALL_INDEXES, logger);
-  const cleanup = startCleanupJob(db.connection, indexes.expiryRules, config.cleanup.intervalMs, logger);
-  const livekit = createLiveKitGateway({
-    apiUrl: livekitApiUrl(config),
-    apiKey: config.livekit.apiKey,
-    apiSecret: config.livekit.apiSecret,
-    requestTimeoutMs: config.livekit.requestTimeoutMs,
-  });
-  const lti = await setupLtiProvider({ encryptionKey: config.lti.encryptionKey, mongoUri: config.mongo.uri, logger });
-  const roomStore = createRoomStore(db.connection);
-  // A revoked key or a removed/deactivated platform: its sessions end (checked per request), its rooms empty.
-  const evictOwner = createRoomEviction({ store: roomStore, livekit, logger });
-  const platforms = createPlatformService(db.connection, lti, async (id) => void (await evictOwner(id)));
-  const apiKeyStore = createApiKeyStore(db.connection);
-  const sessions = revocableSessions(
-    createSessionStore(db.connection),
-    sessionOwnerCheck({ platforms, apiKeys: apiKeyStore }),
-  );
-  const activities = createActivityStore(db.connection);
-  const publicUrl = config.server.publicUrl.replace(/\/$/, '');
-  const rooms = createRoomService({
-    store: roomStore,
-    livekit,
-    livekitUrl: config.livekit.url,
-    tokenTtlSeconds: config.rooms.tokenTtlSeconds,
-    logger,
-  });
-  const controls = createRoomControls({ store: roomStore, livekit, rooms });
+  const services = await createServices({ config, logger, db });
   const registration = loadToolRegistration();
-  const demo = config.demo.enabled
-    ? await startDemoPlatform(publicUrl, platforms, registration.customParameters, logger)
-    : undefined;
-  const apiKeys = createApiKeyService({
-    store: apiKeyStore,
-    onRevoked: async (id) => void (await evictOwner(spacePlatformId(id))),
-  });
-  const spaceStores = createSpaceStores(db.connection);
-  const outbox = createOutboxStore(db.connection);
-  const webhooks = startDeliveryWorker({ ...webhookDelivery, outbox, spaces: spaceStores.spaces, logger });
-  const onEvent = createWebhookEnqueuer({
-    spaces: spaceStores.spaces,
-    outbox,
-    onEnqueued: () => webhooks.kick(),
+  const integrations = integrationsModule(services, webhookDelivery);
+  const demo = config.demo.enabled ? await demoModule(services, registration) : undefined;
+  const modules: ToolModule[] = [
+    ltiModule(services, registration),
+    roomsModule(services, (event) => integrations.onEvent(event)),
+    integrations,
+    adminModule(services),
+    ...(demo ? [demo] : []),
+  ];
+
+  const indexes = await ensureIndexes(
+    db.connection,
+    modules.flatMap((m) => m.indexes ?? []),
     logger,
-  });
-  const tracker = createSessionTracker({ store: roomStore, livekit, logger, onEvent });
-  const spaces = createSpaceService({
-    ...spaceStores,
-    apiKeys: apiKeyStore,
-    activities,
-    rooms,
-    roomStore,
-    livekit,
-    publicUrl,
-    linkTtlMs: config.spaces.joinLinkTtlMinutes * 60_000,
-  });
-  const sessionTtlMs = config.lti.sessionTtlMinutes * 60_000;
+  );
+  const cleanup = startCleanupJob(db.connection, indexes.expiryRules, config.cleanup.intervalMs, logger);
+  for (const m of modules) await m.start?.();
 
   let shuttingDown = false;
   const app = createApp({
@@ -139,85 +77,26 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
     logger,
     clientDir,
     isShuttingDown: () => shuttingDown,
-    frameAncestors: () => platforms.frameAncestors(),
+    frameAncestors: () => services.platforms.frameAncestors(),
     imgOrigins: async () => [
-      ...new Set([logoOrigin(config.branding), ...(await platforms.logoOrigins())].filter((o) => o !== undefined)),
+      ...new Set(
+        [logoOrigin(config.branding), ...(await services.platforms.logoOrigins())].filter((o) => o !== undefined),
+      ),
     ],
     readiness: [
       {
         name: 'database',
         check: () => db.ping().catch((cause) => Promise.reject(new AppError('DB_UNAVAILABLE', { cause }))),
       },
-      { name: 'livekit', check: () => livekit.ping() },
+      ...modules.flatMap((m) => m.readiness ?? []),
     ],
-    routers: {
-      lti: ltiRouter({
-        publicUrl,
-        clockSkewSeconds: config.lti.clockSkewSeconds,
-        sessionTtlMs,
-        store: createLaunchStore(db.connection),
-        platforms,
-        sessions,
-        activities,
-        jwks: createJwksCache({
-          ttlMs: config.lti.jwks.cacheTtlSeconds * 1000,
-          minRefreshIntervalMs: config.lti.jwks.minRefreshSeconds * 1000,
-          fetchTimeoutMs: config.lti.jwks.fetchTimeoutMs,
-          maxBytes: config.lti.jwks.maxBytes,
-        }),
-        keysRouter: lti.keysRouter,
-        loginRateLimit: config.limits.ltiLogin,
-        logger,
-        extra: [
-          registrationRouter({
-            registration,
-            publicUrl,
-            platforms,
-            allowHttp: config.env !== 'production',
-            autoActivate: config.lti.autoActivateDynamicRegistrations,
-            rateLimit: config.limits.dynamicRegistration,
-            logger,
-          }),
-        ],
-      }),
-      api: apiRouter({
-        publicUrl,
-        sessions,
-        platforms,
-        activities,
-        lti,
-        branding: config.branding,
-        roomStatus: (member) => roomStatusOf({ rooms, store: roomStore }, member),
-        activityQuota: createActivityQuota(
-          createActivityQuotaStore(db.connection),
-          config.limits.activitiesPerDeepLinkingLaunch,
-        ),
-      }),
-      admin: adminRouter({ apiKey: config.admin.apiKey, platforms, apiKeys }),
-      room: roomRouter({ sessions, activities, rooms, controls, store: roomStore }),
-      hooks: hooksRouter({ verifier: createWebhookVerifier(config.livekit.apiKey, config.livekit.apiSecret), tracker }),
-      demo: demo?.router,
-      integrator: integratorRouter({ apiKeys, spaces, allowHttpWebhooks: config.env !== 'production' }),
-      spaceJoin: spaceJoinRouter({
-        spaces,
-        linkSessions: createLinkSessions({
-          store: createLinkSessionStore(db.connection),
-          sessions,
-          maxPerLink: config.limits.sessionsPerJoinLink,
-          sessionTtlMs,
-        }),
-        sessionTtlMs,
-        secure: publicUrl.startsWith('https:'),
-        joinRateLimit: config.limits.spaceJoin,
-        passcodeRateLimit: config.limits.spacePasscode,
-        logger,
-      }),
-    },
+    mounts: modules.flatMap((m) => m.mounts ?? []),
   });
   const server = await listen(app, config.server.host, config.server.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   const url = `http://${config.server.host}:${port}`;
+  const { publicUrl } = services;
   logger.info({ url, publicUrl }, 'tool listening');
 
   let stopping: Promise<void> | undefined;
@@ -226,51 +105,12 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
       shuttingDown = true;
       logger.info('shutting down: draining requests');
       await closeServer(server, config.server.shutdownTimeoutMs);
-      await webhooks.stop();
+      for (const m of [...modules].reverse()) await m.stop?.();
       await cleanup.stop();
-      await lti.close();
       await db.close();
       logger.info('shutdown complete');
     })());
-  return { url, demoUrl: demo ? `${publicUrl}/demo` : undefined, demo, app, stop };
-}
-
-const ALL_INDEXES = [
-  ...LTIJS_EXPIRING_COLLECTIONS,
-  ...PLATFORM_INDEXES,
-  ...LAUNCH_STORE_INDEXES,
-  ...SESSION_INDEXES,
-  ...ACTIVITY_INDEXES,
-  ...ROOM_INDEXES,
-  ...API_KEY_INDEXES,
-  ...SPACE_INDEXES,
-  ...LINK_SESSION_INDEXES,
-  ...ACTIVITY_QUOTA_INDEXES,
-  ...OUTBOX_INDEXES,
-];
-
-/** The demo LMS registers itself like any platform, through the same service as the admin API. */
-async function startDemoPlatform(
-  publicUrl: string,
-  platforms: PlatformService,
-  customParameters: Record<string, string>,
-  logger: Logger,
-) {
-  const demo = await createDemoPlatform({
-    publicUrl,
-    tool: {
-      loginUrl: `${publicUrl}/lti/login`,
-      launchUrl: `${publicUrl}/lti/launch`,
-      jwksUrl: `${publicUrl}/lti/keys`,
-      // What dynamic registration gives a real LMS: the tool-level custom parameters of the registration.
-      customParameters,
-    },
-    logger,
-  });
-  const r = demo.registration;
-  await platforms.upsert({ ...r, deploymentIds: [r.deploymentId], source: 'demo', active: true });
-  logger.info({ issuer: r.issuer }, 'demo LMS registered');
-  return demo;
+  return { url, demoUrl: demo ? `${publicUrl}/demo` : undefined, demo: demo?.demo, app, stop };
 }
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {

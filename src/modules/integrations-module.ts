@@ -1,0 +1,69 @@
+import { API_KEY_INDEXES } from '../db/api-key-store.js';
+import { createLinkSessionStore, LINK_SESSION_INDEXES } from '../db/link-session-store.js';
+import { createOutboxStore, OUTBOX_INDEXES } from '../db/outbox-store.js';
+import { createSpaceStores, SPACE_INDEXES } from '../db/space-store.js';
+import { integratorRouter } from '../http/integrator-router.js';
+import { spaceJoinRouter } from '../http/space-join-router.js';
+import { createLinkSessions } from '../integrations/link-sessions.js';
+import { createSpaceService } from '../integrations/spaces.js';
+import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../integrations/webhook-delivery.js';
+import { createWebhookEnqueuer } from '../integrations/webhook-outbox.js';
+import type { TrackedEvent } from '../rooms/session-tracker.js';
+import type { ToolModule } from './module.js';
+import type { Services } from './services.js';
+
+export interface IntegrationsModule extends ToolModule {
+  /** Room facts become integrator webhooks: stored in the outbox before the SFU's webhook is acknowledged. */
+  onEvent(event: TrackedEvent): Promise<void>;
+}
+
+/** The integrator API (`x-api-key`) under /api/v1, its join links under /space, and its webhook delivery. */
+export function integrationsModule(s: Services, tuning?: DeliveryTuning): IntegrationsModule {
+  const { config, logger, db, publicUrl } = s;
+  const spaceStores = createSpaceStores(db.connection);
+  const outbox = createOutboxStore(db.connection);
+  // Delivery starts after the indexes exist: its claims rest on the lease collection's unique index.
+  let worker: DeliveryWorker | undefined;
+  const spaces = createSpaceService({
+    ...spaceStores,
+    apiKeys: s.apiKeyStore,
+    activities: s.activities,
+    rooms: s.rooms,
+    roomStore: s.roomStore,
+    livekit: s.livekit,
+    publicUrl,
+    linkTtlMs: config.spaces.joinLinkTtlMinutes * 60_000,
+  });
+  return {
+    name: 'integrations',
+    indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],
+    onEvent: createWebhookEnqueuer({ spaces: spaceStores.spaces, outbox, onEnqueued: () => worker?.kick(), logger }),
+    mounts: [
+      {
+        path: '/api/v1',
+        router: integratorRouter({ apiKeys: s.apiKeys, spaces, allowHttpWebhooks: config.env !== 'production' }),
+      },
+      {
+        path: '/space',
+        router: spaceJoinRouter({
+          spaces,
+          linkSessions: createLinkSessions({
+            store: createLinkSessionStore(db.connection),
+            sessions: s.sessions,
+            maxPerLink: config.limits.sessionsPerJoinLink,
+            sessionTtlMs: s.sessionTtlMs,
+          }),
+          sessionTtlMs: s.sessionTtlMs,
+          secure: publicUrl.startsWith('https:'),
+          joinRateLimit: config.limits.spaceJoin,
+          passcodeRateLimit: config.limits.spacePasscode,
+          logger,
+        }),
+      },
+    ],
+    start() {
+      worker = startDeliveryWorker({ ...tuning, outbox, spaces: spaceStores.spaces, logger });
+    },
+    stop: async () => worker?.stop(),
+  };
+}

@@ -1,0 +1,31 @@
+import { ROOM_INDEXES } from '../db/room-store.js';
+import { hooksRouter } from '../http/hooks-router.js';
+import { roomRouter } from '../http/room-router.js';
+import { createWebhookVerifier } from '../livekit/webhooks.js';
+import { createSessionTracker, type TrackedEvent } from '../rooms/session-tracker.js';
+import type { ToolModule } from './module.js';
+import type { Services } from './services.js';
+
+/** Live rooms: tokens and leader controls under /api/room, and the SFU's webhooks under /hooks. */
+export function roomsModule(s: Services, onEvent: (event: TrackedEvent) => Promise<void>): ToolModule {
+  const tracker = createSessionTracker({ store: s.roomStore, livekit: s.livekit, logger: s.logger, onEvent });
+  const { apiKey, apiSecret } = s.config.livekit;
+  return {
+    name: 'rooms',
+    indexes: ROOM_INDEXES,
+    readiness: [{ name: 'livekit', check: () => s.livekit.ping() }],
+    mounts: [
+      {
+        path: '/api/room',
+        router: roomRouter({
+          sessions: s.sessions,
+          activities: s.activities,
+          rooms: s.rooms,
+          controls: s.controls,
+          store: s.roomStore,
+        }),
+      },
+      { path: '/hooks', router: hooksRouter({ verifier: createWebhookVerifier(apiKey, apiSecret), tracker }) },
+    ],
+  };
+}

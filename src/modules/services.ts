@@ -1,0 +1,78 @@
+import { livekitApiUrl, type AppConfig } from '../config.js';
+import { createActivityStore } from '../db/activity-store.js';
+import { createApiKeyStore } from '../db/api-key-store.js';
+import type { Database } from '../db/connection.js';
+import { createPlatformService } from '../db/platform-store.js';
+import { createRoomStore } from '../db/room-store.js';
+import { createSessionStore } from '../db/launch-session-store.js';
+import { revocableSessions, sessionOwnerCheck } from '../http/session-revocation.js';
+import { createApiKeyService } from '../integrations/api-keys.js';
+import { createLiveKitGateway } from '../livekit/livekit-gateway.js';
+import type { Logger } from '../log.js';
+import { setupLtiProvider } from '../lti/provider.js';
+import { createRoomControls } from '../rooms/room-controls.js';
+import { createRoomEviction } from '../rooms/room-eviction.js';
+import { createRoomService } from '../rooms/room-service.js';
+
+export interface ServiceContext {
+  config: Readonly<AppConfig>;
+  logger: Logger;
+  db: Database;
+}
+
+/**
+ * The services several modules share, built once: who is registered (platforms, API keys), who is
+ * launched (launch sessions, revocable by their owner), the classes (activities) and their rooms on the SFU.
+ */
+export async function createServices({ config, logger, db }: ServiceContext) {
+  const livekit = createLiveKitGateway({
+    apiUrl: livekitApiUrl(config),
+    apiKey: config.livekit.apiKey,
+    apiSecret: config.livekit.apiSecret,
+    requestTimeoutMs: config.livekit.requestTimeoutMs,
+  });
+  const lti = await setupLtiProvider({ encryptionKey: config.lti.encryptionKey, mongoUri: config.mongo.uri, logger });
+  const roomStore = createRoomStore(db.connection);
+  // A revoked key or a removed/deactivated platform: its sessions end (checked per request), its rooms empty.
+  const evictOwner = createRoomEviction({ store: roomStore, livekit, logger });
+  const platforms = createPlatformService(
+    db.connection,
+    lti,
+    async (platformId) => void (await evictOwner({ kind: 'lti', platformId })),
+  );
+  const apiKeyStore = createApiKeyStore(db.connection);
+  const apiKeys = createApiKeyService({
+    store: apiKeyStore,
+    onRevoked: async (apiKeyId) => void (await evictOwner({ kind: 'space', apiKeyId })),
+  });
+  const sessions = revocableSessions(
+    createSessionStore(db.connection),
+    sessionOwnerCheck({ platforms, apiKeys: apiKeyStore }),
+  );
+  const rooms = createRoomService({
+    store: roomStore,
+    livekit,
+    livekitUrl: config.livekit.url,
+    tokenTtlSeconds: config.rooms.tokenTtlSeconds,
+    logger,
+  });
+  return {
+    config,
+    logger,
+    db,
+    publicUrl: config.server.publicUrl.replace(/\/$/, ''),
+    sessionTtlMs: config.lti.sessionTtlMinutes * 60_000,
+    livekit,
+    lti,
+    platforms,
+    apiKeyStore,
+    apiKeys,
+    sessions,
+    activities: createActivityStore(db.connection),
+    roomStore,
+    rooms,
+    controls: createRoomControls({ store: roomStore, livekit, rooms }),
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;
