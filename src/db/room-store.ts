@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { namespaceOf, ownerOfLaunch, type RoomOwner } from '../rooms/room-owner.js';
 import type { AuditEntry, ParticipantEvent, RoomRecord, RoomStore, SessionRecord } from '../rooms/room-store.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 import { queuedPerRoom } from './room-write-queue.js';
@@ -14,6 +15,9 @@ const DECISIONS = 'waiting_decisions';
 
 export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: ROOMS, keys: { key: 1 }, name: 'key_unique', unique: true },
+  { collection: ROOMS, keys: { 'owner.platformId': 1 }, name: 'owner_platform' },
+  { collection: ROOMS, keys: { 'owner.apiKeyId': 1 }, name: 'owner_apiKey' },
+  // Rooms stored before the owner was recorded are found by their flat platform id (see toRoom).
   { collection: ROOMS, keys: { platformId: 1 }, name: 'platform' },
   { collection: SESSIONS, keys: { sessionId: 1 }, name: 'sessionId_unique', unique: true },
   { collection: SESSIONS, keys: { roomKey: 1, startedAt: -1 }, name: 'room_started' },
@@ -33,8 +37,36 @@ const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
   const { _id, __v, ...rest } = doc;
   return rest as T;
 };
-/** Rooms stored before chat could be switched off have no `chatEnabled`: their chat is on. */
-const toRoom = (doc: RoomRecord): RoomRecord => ({ ...strip(doc), chatEnabled: doc.chatEnabled ?? true });
+/** A room document as stored, including rooms written before their owner was recorded. */
+type StoredRoom = Omit<RoomRecord, 'owner'> & {
+  owner?: RoomOwner;
+  platformId?: string;
+  deploymentId?: string;
+  contextId?: string | null;
+  resourceLinkId?: string;
+};
+
+/**
+ * Rooms stored before chat could be switched off have no `chatEnabled`: their chat is on. Rooms stored
+ * before rooms recorded their owner have flat platform and link fields instead (an integrator space's
+ * platform id being `space:<apiKeyId>`): their owner is derived from those on every read, so they need no
+ * migration, and their key is kept as stored.
+ */
+const toRoom = (doc: StoredRoom): RoomRecord => {
+  const { owner, platformId, deploymentId, contextId, resourceLinkId, ...rest } = strip(doc);
+  return {
+    ...rest,
+    owner:
+      owner ??
+      ownerOfLaunch({
+        platformId: platformId ?? '',
+        deploymentId: deploymentId ?? '',
+        contextId: contextId ?? undefined,
+        resourceLinkId: resourceLinkId ?? '',
+      }),
+    chatEnabled: doc.chatEnabled ?? true,
+  };
+};
 
 /**
  * A new session starts with fresh powers (mutes, removals, admissions are per session), except people
@@ -67,7 +99,7 @@ export function createRoomStore(connection: Connection): RoomStore {
   const Decisions = mixed(DECISIONS, 'WaitingDecision');
 
   const room = async (key: string): Promise<RoomRecord> => {
-    const doc = await Rooms.findOne({ key }).lean<RoomRecord>();
+    const doc = await Rooms.findOne({ key }).lean<StoredRoom>();
     if (!doc) throw new Error(`room ${key} does not exist`);
     return toRoom(doc);
   };
@@ -81,7 +113,7 @@ export function createRoomStore(connection: Connection): RoomStore {
 
   return queuedPerRoom({
     async ensure(input) {
-      const existing = await Rooms.findOne({ key: input.key }).lean<RoomRecord>();
+      const existing = await Rooms.findOne({ key: input.key }).lean<StoredRoom>();
       if (existing) return toRoom(existing);
       const now = new Date();
       try {
@@ -100,11 +132,19 @@ export function createRoomStore(connection: Connection): RoomStore {
       return room(input.key);
     },
     async get(key) {
-      const doc = await Rooms.findOne({ key }).lean<RoomRecord>();
+      const doc = await Rooms.findOne({ key }).lean<StoredRoom>();
       return doc ? toRoom(doc) : undefined;
     },
-    async keysOf(platformId) {
-      return (await Rooms.find({ platformId }, { key: 1 }).lean<Array<{ key: string }>>()).map((r) => r.key);
+    async keysOf(ref) {
+      // Two indexed equality lookups, not one `$or`: the owner's rooms, and those stored before owners were.
+      const byOwner =
+        ref.kind === 'space' ? { 'owner.apiKeyId': ref.apiKeyId } : { 'owner.platformId': ref.platformId };
+      const found = await Promise.all(
+        [byOwner, { platformId: namespaceOf(ref) }].map((filter) =>
+          Rooms.find(filter, { key: 1 }).lean<Array<{ key: string }>>(),
+        ),
+      );
+      return [...new Set(found.flat().map((r) => r.key))];
     },
     async setState(key, patch) {
       await Rooms.updateOne({ key }, { $set: { ...patch, updatedAt: new Date() } });

@@ -10,7 +10,7 @@ import { asyncHandler } from './async-handler.js';
 import { refuseNul } from './nul-guard.js';
 import { roomStatusOf } from '../rooms/room-status.js';
 import { memberFor } from '../lti/launch-member.js';
-import { roomKeyFor } from '../rooms/room-keys.js';
+import { roomKeyOf } from '../rooms/room-owner.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 
 const identity = z.string().regex(/^[a-z]-[0-9a-f]{8,64}$/, 'not a participant identity');
@@ -49,7 +49,7 @@ export function roomRouter(deps: RoomRouterDeps): Router {
       const m = await member(req);
       res.set('cache-control', 'no-store').json({
         ...(await roomStatusOf(deps, m)),
-        waiting: m.role === 'instructor' ? await deps.rooms.waitingQueue(roomKeyFor(m)) : undefined,
+        waiting: m.role === 'instructor' ? await deps.rooms.waitingQueue(roomKeyOf(m.owner)) : undefined,
       });
     }),
   );

@@ -1,8 +1,8 @@
 import { AppError } from '../errors.js';
 import type { ApiKey } from '../integrations/api-keys.js';
-import { apiKeyIdOfPlatform } from '../integrations/spaces.js';
 import type { Platform } from '../lti/platform-store.js';
 import type { LaunchSession, SessionStore } from '../lti/launch-session-store.js';
+import { ownerRefOf } from '../rooms/room-owner.js';
 
 /** Whether whoever opened a launch session (an LMS registration or an integrator API key) still vouches for it. */
 export type SessionOwnerCheck = (session: LaunchSession) => Promise<boolean>;
@@ -18,9 +18,9 @@ export function sessionOwnerCheck(deps: {
   apiKeys: { get(id: string): Promise<ApiKey | undefined> };
 }): SessionOwnerCheck {
   return async (session) => {
-    const keyId = apiKeyIdOfPlatform(session.platformId);
-    if (keyId) {
-      const key = await deps.apiKeys.get(keyId);
+    const owner = ownerRefOf(session.platformId);
+    if (owner.kind === 'space') {
+      const key = await deps.apiKeys.get(owner.apiKeyId);
       return Boolean(key && !key.revokedAt);
     }
     const platform = await deps.platforms.get(session.platformId);

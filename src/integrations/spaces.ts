@@ -10,17 +10,13 @@ import {
   type ActivityStore,
 } from '../rooms/activity-settings.js';
 import type { Role } from '../rooms/grants.js';
-import { identityFor, roomKeyFor } from '../rooms/room-keys.js';
+import { identityIn, namespaceOf, roomKeyOf, SPACE_DEPLOYMENT } from '../rooms/room-owner.js';
 import type { Member, RoomService } from '../rooms/room-service.js';
 import type { RoomStore, SessionRecord } from '../rooms/room-store.js';
 import type { ApiKey, ApiKeyStore } from './api-keys.js';
 
-/** Integrator spaces reuse the LTI machinery with a synthetic platform per API key. */
-export const spacePlatformId = (apiKeyId: string): string => `space:${apiKeyId}`;
-/** The API key id of a space's platform id, or undefined for LTI platforms. */
-export const apiKeyIdOfPlatform = (platformId: string): string | undefined =>
-  platformId.startsWith('space:') ? platformId.slice('space:'.length) : undefined;
-export const SPACE_DEPLOYMENT = 'space';
+/** Launch sessions and activities of a space are filed under its key's namespace (src/rooms/room-owner.ts). */
+const spacePlatformId = (apiKeyId: string): string => namespaceOf({ kind: 'space', apiKeyId });
 
 export interface SpaceWebhooks {
   url: string;
@@ -187,11 +183,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
         id: `spc_${randomBytes(12).toString('base64url')}`,
         apiKeyId: key.id,
         spaceId: input.id,
-        roomKey: roomKeyFor({
-          platformId: spacePlatformId(key.id),
-          deploymentId: SPACE_DEPLOYMENT,
-          resourceLinkId: input.id,
-        }),
+        roomKey: roomKeyOf({ kind: 'space', apiKeyId: key.id, spaceId: input.id }),
         activityId: await newActivity(key, settings),
         passcodeHash,
         webhooks: input.webhooks,
@@ -225,9 +217,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
     role: Role,
     settings: ActivitySettings,
   ): Member => ({
-    platformId: spacePlatformId(key.id),
-    deploymentId: SPACE_DEPLOYMENT,
-    resourceLinkId: space.spaceId,
+    owner: { kind: 'space', apiKeyId: key.id, spaceId: space.spaceId },
     activityId: space.activityId,
     userId: user.id,
     name: user.name,
@@ -271,7 +261,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
           client_url: `${deps.publicUrl}/space/join?t=${token}`,
           room_id: room.key,
           session_id: session?.sessionId ?? null,
-          user_id: identityFor(spacePlatformId(key.id), input.user.id),
+          user_id: identityIn({ kind: 'space', apiKeyId: key.id }, input.user.id),
           ...(newSecret ? { webhook_secret: newSecret } : {}),
         },
       };

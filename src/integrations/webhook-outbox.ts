@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
-import { apiKeyIdOfPlatform, type Space, type SpaceStore, type SpaceWebhooks } from './spaces.js';
+import { type Space, type SpaceStore, type SpaceWebhooks } from './spaces.js';
 
 /**
  * Integrator webhooks, part 1: the outbox. The session tracker's events for rooms of a space with
@@ -143,9 +143,9 @@ export function createWebhookEnqueuer(deps: WebhookEnqueuerDeps): (event: Tracke
   const log = deps.logger.child({ module: 'webhooks' });
   const now = deps.now ?? (() => new Date());
   return async (event) => {
-    const apiKeyId = apiKeyIdOfPlatform(event.room.platformId);
-    if (!apiKeyId) return;
-    const space = await deps.spaces.find(apiKeyId, event.room.resourceLinkId);
+    const { owner } = event.room;
+    if (owner.kind !== 'space') return;
+    const space = await deps.spaces.find(owner.apiKeyId, owner.spaceId);
     if (!space || !wantsEvent(space.webhooks, event.type)) return;
     const payload = payloadFor(space, event);
     const at = now();

@@ -2,6 +2,7 @@ import { AppError } from '../errors.js';
 import type { LaunchSession, NewLaunchSession } from './launch-session-store.js';
 import { resolveActivity, type ActivityLaunch, type ResolvedActivity } from '../rooms/activity-resolver.js';
 import type { Activity, ActivityStore } from '../rooms/activity-settings.js';
+import { ownerOfLaunch } from '../rooms/room-owner.js';
 import type { Member } from '../rooms/room-service.js';
 
 /** The resolver's view of a resource link launch; undefined for deep linking, which opens no class. */
@@ -58,10 +59,12 @@ export async function memberFor(session: LaunchSession, activities: ActivityStor
 /** The member a resource link launch makes of its user in the activity's room. */
 export function toMember(session: LaunchSession, activity: Activity): Member {
   return {
-    platformId: session.platformId,
-    deploymentId: session.deploymentId,
-    contextId: session.context?.id,
-    resourceLinkId: session.resourceLink?.id ?? '',
+    owner: ownerOfLaunch({
+      platformId: session.platformId,
+      deploymentId: session.deploymentId,
+      contextId: session.context?.id,
+      resourceLinkId: session.resourceLink?.id ?? '',
+    }),
     activityId: activity.id,
     userId: session.user.id,
     name: session.user.name,

@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import type { LiveKitGateway, ParticipantInfo, Source } from '../livekit/gateway.js';
 import { grantsFor, HAND_ATTRIBUTE, ROLE_ATTRIBUTE } from './grants.js';
 import { roomMetadata } from './room-metadata.js';
-import { identityFor } from './room-keys.js';
+import { identityIn } from './room-owner.js';
 import { lobbyName, roleOf, WAITING_TOPIC, type Member, type RoomService } from './room-service.js';
 import type { ParticipantControl, RoomRecord, RoomStore } from './room-store.js';
 
@@ -59,7 +59,7 @@ export function createRoomControls(deps: ControlDeps) {
     await deps.store.audit({
       roomKey,
       sessionId: session?.sessionId,
-      actor: identityFor(actor.platformId, actor.userId),
+      actor: identityIn(actor.owner, actor.userId),
       action,
       target,
       at: now(),

@@ -4,16 +4,14 @@ import type { Logger } from '../log.js';
 import type { ActivitySettings } from './activity-settings.js';
 import { grantsFor, HAND_ATTRIBUTE, ROLE_ATTRIBUTE, roleOfParticipant, type Grants, type Role } from './grants.js';
 import { decideJoin } from './join-policy.js';
-import { identityFor, roomKeyFor } from './room-keys.js';
+import { identityIn, roomKeyOf, type RoomOwner } from './room-owner.js';
 import { roomMetadata } from './room-metadata.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
 
 /** The person asking, as plain data from their launch. */
 export interface Member {
-  platformId: string;
-  deploymentId: string;
-  contextId?: string;
-  resourceLinkId: string;
+  /** Whose room the member joins: their LMS placement, or the integrator space of their join link. */
+  owner: RoomOwner;
   activityId?: string;
   userId: string;
   name: string;
@@ -62,14 +60,7 @@ export function createRoomService(deps: RoomServiceDeps) {
   };
 
   const ensureRoom = (m: Member): Promise<RoomRecord> =>
-    deps.store.ensure({
-      key: roomKeyFor(m),
-      platformId: m.platformId,
-      deploymentId: m.deploymentId,
-      contextId: m.contextId,
-      resourceLinkId: m.resourceLinkId,
-      activityId: m.activityId,
-    });
+    deps.store.ensure({ key: roomKeyOf(m.owner), owner: m.owner, activityId: m.activityId });
 
   /** Creating an existing LiveKit room is a no-op that returns it, so this is safe on every join. */
   const ensureSfuRoom = async (room: RoomRecord, settings: ActivitySettings): Promise<void> => {
@@ -172,7 +163,7 @@ export function createRoomService(deps: RoomServiceDeps) {
     /** A short-lived join token, or a refusal with a stable code (IN_WAITING_ROOM carries a lobby token). */
     async join(m: Member): Promise<JoinGrant> {
       let room = await ensureRoom(m);
-      const identity = identityFor(m.platformId, m.userId);
+      const identity = identityIn(m.owner, m.userId);
       const present = await participantsOf(room.key);
       const decision = decideJoin({
         role: m.role,
@@ -208,7 +199,7 @@ export function createRoomService(deps: RoomServiceDeps) {
       if (m.role === 'observer') throw new AppError('FORBIDDEN', { message: 'Observers cannot raise a hand.' });
       const attributes = { [HAND_ATTRIBUTE]: raised ? now().toISOString() : '' };
       await deps.livekit
-        .updateParticipant(roomKeyFor(m), identityFor(m.platformId, m.userId), { attributes })
+        .updateParticipant(roomKeyOf(m.owner), identityIn(m.owner, m.userId), { attributes })
         .catch((err: unknown) => {
           if ((err as AppError).code === 'LIVEKIT_NOT_FOUND') throw new AppError('ROOM_NOT_JOINED');
           throw err;

@@ -1,4 +1,5 @@
 import type { Source } from './grants.js';
+import type { OwnerRef, RoomOwner } from './room-owner.js';
 
 export type RoomState = 'created' | 'live' | 'ended';
 
@@ -18,10 +19,7 @@ export interface ParticipantControl {
 export interface RoomRecord {
   /** Also the LiveKit room name. */
   key: string;
-  platformId: string;
-  deploymentId: string;
-  contextId?: string;
-  resourceLinkId: string;
+  owner: RoomOwner;
   activityId?: string;
   state: RoomState;
   locked: boolean;
@@ -75,8 +73,8 @@ export interface RoomStore {
     >,
   ): Promise<RoomRecord>;
   get(key: string): Promise<RoomRecord | undefined>;
-  /** The keys of every room a platform (LMS registration or integrator key) owns. */
-  keysOf(platformId: string): Promise<string[]>;
+  /** The keys of every room an LMS registration or integrator API key owns (read through an index). */
+  keysOf(owner: OwnerRef): Promise<string[]>;
   setState(key: string, patch: { state?: RoomState; locked?: boolean; chatEnabled?: boolean }): Promise<RoomRecord>;
   setControl(key: string, identity: string, patch: ParticipantControl): Promise<RoomRecord>;
   /**

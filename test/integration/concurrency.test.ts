@@ -127,9 +127,7 @@ describe('concurrency: two writers on one store', function () {
       const key = `race-${randomUUID()}`;
       await createRoomStore(dbs[0]!.connection).ensure({
         key,
-        platformId: 'race-platform',
-        deploymentId: 'd',
-        resourceLinkId: key,
+        owner: { kind: 'lti', platformId: 'race-platform', deploymentId: 'd', resourceLinkId: key },
       });
       return key;
     }
@@ -228,7 +226,10 @@ describe('concurrency: two writers on one store', function () {
     it('keeps one decision when instructors on two instances admit and deny at once', async () => {
       const stores = dbs.map((db) => createRoomStore(db.connection));
       const key = `race-wait-${randomUUID()}`;
-      await stores[0]!.ensure({ key, platformId: 'race-platform', deploymentId: 'd', resourceLinkId: key });
+      await stores[0]!.ensure({
+        key,
+        owner: { kind: 'lti', platformId: 'race-platform', deploymentId: 'd', resourceLinkId: key },
+      });
       const identity = 'u-race-waiter';
       await stores[0]!.setControl(key, identity, { waiting: 'pending', name: 'W', waitingSince: new Date() });
       const wanted = Array.from({ length: 10 }, (_, i) => (i % 2 ? 'admitted' : 'denied') as 'admitted' | 'denied');

@@ -169,7 +169,10 @@ describe('chat on/off: enforced by the real SFU through the data permission', fu
   it('turns it back on when LiveKit closes the session (room_finished), not when one opens', async () => {
     const { store } = fixture;
     const key = `lc-chat-store-${process.pid}`;
-    await store.ensure({ key, platformId: 'p', deploymentId: 'd', resourceLinkId: `chat-${process.pid}` });
+    await store.ensure({
+      key,
+      owner: { kind: 'lti', platformId: 'p', deploymentId: 'd', resourceLinkId: `chat-${process.pid}` },
+    });
     await store.setState(key, { chatEnabled: false });
     // Switched off before the class: the session that opens keeps it off.
     await store.openSession(key, undefined, new Date());

@@ -274,7 +274,7 @@ describe('integrator webhooks: session and participant events, signed, retried',
       return nth === 1 ? 500 : 200;
     };
     try {
-      const room = { key: 'lc-retry', platformId: `space:${apiKey.id}`, resourceLinkId: 'retry' };
+      const room = { key: 'lc-retry', owner: { kind: 'space', apiKeyId: apiKey.id, spaceId: 'retry' } };
       const event = { sourceId: 'ses_retry', sessionId: 'ses_retry', at: new Date() };
       await enqueue({ ...event, type: 'session.started', room: room as never });
       await enqueue({ ...event, type: 'session.started', room: room as never });

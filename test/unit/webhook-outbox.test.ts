@@ -17,6 +17,7 @@ import {
   type SpaceEventType,
 } from '../../src/integrations/webhook-outbox.js';
 import type { TrackedEvent } from '../../src/rooms/session-tracker.js';
+import type { RoomOwner } from '../../src/rooms/room-owner.js';
 import type { RoomRecord } from '../../src/rooms/room-store.js';
 
 const logger = createLogger('silent');
@@ -65,11 +66,10 @@ const space = (extra: Partial<Space> = {}): Space => ({
   ...extra,
 });
 
-const room = (platformId = 'space:key_1'): RoomRecord => ({
+const spaceOwner: RoomOwner = { kind: 'space', apiKeyId: 'key_1', spaceId: 'algebra' };
+const room = (owner: RoomOwner = spaceOwner): RoomRecord => ({
   key: 'lc-room',
-  platformId,
-  deploymentId: 'space',
-  resourceLinkId: 'algebra',
+  owner,
   state: 'live',
   locked: false,
   chatEnabled: true,
@@ -182,7 +182,11 @@ describe('integrator webhooks: enqueuer', () => {
 
   it('ignores LTI rooms, spaces without webhooks and unwanted events', async () => {
     const lti = setup(space());
-    await lti.enqueue(tracked('session.started', { room: room('https://lms.example') }));
+    await lti.enqueue(
+      tracked('session.started', {
+        room: room({ kind: 'lti', platformId: 'https://lms.example', deploymentId: 'd', resourceLinkId: 'algebra' }),
+      }),
+    );
     assert.equal(lti.outbox.items.size, 0);
     const none = setup(space({ webhooks: undefined }));
     await none.enqueue(tracked('session.started'));
