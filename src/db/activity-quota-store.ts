@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { ActivityQuotaStore } from '../rooms/activity-quota.js';
+import { expiryBucketPath, expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 
 const COLLECTION = 'deep_linking_slots';
@@ -8,7 +9,7 @@ export const ACTIVITY_QUOTA_INDEXES: readonly IndexSpec[] = [
   { collection: COLLECTION, keys: { key: 1 }, name: 'key_unique', unique: true },
   { collection: COLLECTION, keys: { launchId: 1 }, name: 'launch' },
   // A slot matters only while its launch session can still post: it goes when the session does.
-  { collection: COLLECTION, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+  { collection: COLLECTION, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0, expiryBucket: true },
 ];
 
 interface SlotDoc {
@@ -25,6 +26,7 @@ export function createActivityQuotaStore(connection: Connection): ActivityQuotaS
         key: { type: String, required: true },
         launchId: { type: String, required: true },
         expiresAt: { type: Date, required: true },
+        ...expiryBucketPath,
       },
       { collection: COLLECTION },
     ),
@@ -33,7 +35,7 @@ export function createActivityQuotaStore(connection: Connection): ActivityQuotaS
     count: (launchId) => Slots.countDocuments({ launchId }),
     async claim(launchId, n, expiresAt) {
       try {
-        await Slots.create({ key: `${launchId}:${n}`, launchId, expiresAt });
+        await Slots.create({ key: `${launchId}:${n}`, launchId, expiresAt, ...expiryFields(expiresAt) });
         return true;
       } catch (err) {
         if (isDuplicateKey(err)) return false;

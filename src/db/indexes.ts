@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from '../log.js';
+import { EXPIRY_BUCKET_FIELD } from './expiry.js';
 
 export interface IndexSpec {
   collection: string;
@@ -8,12 +9,16 @@ export interface IndexSpec {
   unique?: boolean;
   /** Expire documents this many seconds after the date in the (single) key field. */
   expireAfterSeconds?: number;
+  /** With expireAfterSeconds: the store writes expiryFields() (src/db/expiry.ts) into every document. */
+  expiryBucket?: true;
 }
 
 export interface ExpiryRule {
   collection: string;
   field: string;
   maxAgeSeconds: number;
+  /** Its documents carry an expiry bucket: the cleanup job deletes them by bucket, not by date range. */
+  bucketed: boolean;
 }
 
 export interface IndexResult {
@@ -33,11 +38,23 @@ export async function ensureIndexes(
 ): Promise<IndexResult> {
   const ttlSupported = await detectTtlSupport(connection);
   const expiryRules: ExpiryRule[] = [];
+  const bucketIndexed = new Set<string>();
   for (const spec of specs) {
     const ttl = spec.expireAfterSeconds;
     if (ttl !== undefined && !ttlSupported) {
-      expiryRules.push({ collection: spec.collection, field: Object.keys(spec.keys)[0] as string, maxAgeSeconds: ttl });
+      const bucketed = spec.expiryBucket === true;
+      expiryRules.push({
+        collection: spec.collection,
+        field: Object.keys(spec.keys)[0] as string,
+        maxAgeSeconds: ttl,
+        bucketed,
+      });
       await createIndex(connection, { ...spec, expireAfterSeconds: undefined });
+      if (bucketed && !bucketIndexed.has(spec.collection)) {
+        bucketIndexed.add(spec.collection);
+        const keys = { [EXPIRY_BUCKET_FIELD]: 1 } as const;
+        await createIndex(connection, { collection: spec.collection, keys, name: 'expiryBucket' });
+      }
       continue;
     }
     await createIndex(connection, spec);

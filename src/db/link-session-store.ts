@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { LinkSession, LinkSessionStore } from '../integrations/link-sessions.js';
+import { expiryBucketPath, expiryFields } from './expiry.js';
 import type { IndexSpec } from './indexes.js';
 
 const COLLECTION = 'integrator_link_sessions';
@@ -7,7 +8,7 @@ const COLLECTION = 'integrator_link_sessions';
 export const LINK_SESSION_INDEXES: readonly IndexSpec[] = [
   { collection: COLLECTION, keys: { sessionId: 1 }, name: 'sessionId_unique', unique: true },
   { collection: COLLECTION, keys: { linkHash: 1, createdAt: -1 }, name: 'link_newest' },
-  { collection: COLLECTION, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+  { collection: COLLECTION, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0, expiryBucket: true },
 ];
 
 export function createLinkSessionStore(connection: Connection): LinkSessionStore {
@@ -20,6 +21,7 @@ export function createLinkSessionStore(connection: Connection): LinkSessionStore
         tokenHash: { type: String, required: true },
         createdAt: { type: Date, required: true },
         expiresAt: { type: Date, required: true },
+        ...expiryBucketPath,
       },
       { collection: COLLECTION },
     ),
@@ -34,7 +36,7 @@ export function createLinkSessionStore(connection: Connection): LinkSessionStore
 
   return {
     async add(entry) {
-      await Entries.create(entry);
+      await Entries.create({ ...entry, ...expiryFields(entry.expiresAt) });
     },
     async list(linkHash, now) {
       const docs = await Entries.find({ linkHash, expiresAt: { $gt: now } })

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { OUTBOX_RETENTION_SECONDS, type OutboxItem, type OutboxStore } from '../integrations/webhook-outbox.js';
+import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 
 export const OUTBOX_COLLECTION = 'integrator_webhook_outbox';
@@ -10,13 +11,20 @@ export function outboxIndexes(collection = OUTBOX_COLLECTION): IndexSpec[] {
     { collection, keys: { id: 1 }, name: 'id_unique', unique: true },
     { collection, keys: { status: 1, nextAttemptAt: 1 }, name: 'status_due' },
     // Pending items have no finishedAt, so only delivered and failed ones expire.
-    { collection, keys: { finishedAt: 1 }, name: 'finishedAt_ttl', expireAfterSeconds: OUTBOX_RETENTION_SECONDS },
+    {
+      collection,
+      keys: { finishedAt: 1 },
+      name: 'finishedAt_ttl',
+      expireAfterSeconds: OUTBOX_RETENTION_SECONDS,
+      expiryBucket: true,
+    },
     // Delivery leases (one per attempt, keyed `<id>:<attempt>`) outlive their item's attempts by far.
     {
       collection: `${collection}_leases`,
       keys: { until: 1 },
       name: 'until_ttl',
       expireAfterSeconds: OUTBOX_RETENTION_SECONDS,
+      expiryBucket: true,
     },
   ];
 }
@@ -37,11 +45,12 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
   const Leases = connection.model(
     `${name}Lease`,
     new Schema(
-      { _id: String, item: String, leaseId: String, until: Date },
+      { _id: String, item: String, leaseId: String, until: Date, expiryBucket: Number },
       { collection: `${collection}_leases`, versionKey: false },
     ),
   );
   const leaseKey = (id: string, attempt: number) => `${id}:${attempt}`;
+  const retained = (from: Date) => expiryFields(new Date(from.getTime() + OUTBOX_RETENTION_SECONDS * 1000));
 
   /**
    * A claim is an inserted lease for the item's next attempt: of two workers (in any process) exactly one
@@ -52,7 +61,7 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
   const claim = async (item: OutboxItem, now: Date, until: Date, leaseId: string): Promise<number | undefined> => {
     for (let n = item.attempts + 1; ; n += 1) {
       try {
-        await Leases.create({ _id: leaseKey(item.id, n), item: item.id, leaseId, until });
+        await Leases.create({ _id: leaseKey(item.id, n), item: item.id, leaseId, until, ...retained(until) });
         return n;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -94,7 +103,7 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
         lastError: outcome.lastError ?? null,
         leaseUntil: new Date(0),
         leaseId: null,
-        ...(outcome.finishedAt ? { finishedAt: outcome.finishedAt } : {}),
+        ...(outcome.finishedAt ? { finishedAt: outcome.finishedAt, ...retained(outcome.finishedAt) } : {}),
       };
       // Ours while our attempt's lease is the latest one (a later lease means it expired and was taken over).
       const item = await Outbox.findOne({ id }, { attempts: 1 }).lean<{ attempts: number }>();
