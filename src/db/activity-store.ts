@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import type { Activity, ActivityStore } from '../rooms/activity-settings.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { createReadCache } from './read-cache.js';
 
 const COLLECTION = 'activities';
+/** How long another instance may open a link's earlier activity after it was bound to another. */
+const LINK_CACHE_TTL_MS = 10_000;
 const LINKS = 'activity_links';
 
 export const ACTIVITY_INDEXES: readonly IndexSpec[] = [
@@ -53,10 +56,22 @@ export function createActivityStore(connection: Connection): ActivityStore {
     createdBy: d.createdBy,
     createdAt: d.createdAt,
   });
-  const find = async (platformId: string, id: string): Promise<Activity | undefined> => {
-    const doc = await Activities.findOne({ platformId, activityId: id }).lean<ActivityDoc>();
-    return doc ? toActivity(doc) : undefined;
-  };
+  /**
+   * Every launch and every room request resolves its activity and its link's binding. An activity is never
+   * updated once inserted (settings are chosen at deep linking), so a found one may be kept; the TTL only
+   * bounds memory churn. A binding changes when a launch names another activity for the link: this
+   * instance's own link() updates the cache, another instance's reaches this one within
+   * LINK_CACHE_TTL_MS, and until then a launch without a hint opens the class the link named a few seconds
+   * earlier (as two launches racing on two instances could anyway: bindings are last-writer-wins).
+   */
+  const activities = createReadCache<Activity>({ ttlMs: 60_000, maxEntries: 5000 });
+  /** `null`: the link has no binding yet, as stale as a binding may be. */
+  const links = createReadCache<string | null>({ ttlMs: LINK_CACHE_TTL_MS, maxEntries: 5000 });
+  const find = (platformId: string, id: string): Promise<Activity | undefined> =>
+    activities.get(`${platformId}\n${id}`, async () => {
+      const doc = await Activities.findOne({ platformId, activityId: id }).lean<ActivityDoc>();
+      return doc ? toActivity(doc) : undefined;
+    });
   return {
     async create(activity) {
       const doc = await Activities.create({ ...activity, activityId: `act_${randomBytes(12).toString('base64url')}` });
@@ -75,15 +90,21 @@ export function createActivityStore(connection: Connection): ActivityStore {
     },
     find,
     async linked(linkKey) {
-      return (await Links.findById(linkKey).lean<LinkDoc>())?.activityId;
+      const bound = await links.get(
+        linkKey,
+        async () => (await Links.findById(linkKey).lean<LinkDoc>())?.activityId ?? null,
+      );
+      return bound ?? undefined;
     },
     async link(linkKey, activityId) {
+      links.delete(linkKey);
       try {
         await Links.updateOne({ _id: linkKey }, { activityId, updatedAt: new Date() }, { upsert: true });
       } catch (err) {
         // Two first launches of one link upserting at once: the other insert won; the value is the same.
         if (!isDuplicateKey(err)) throw err;
       }
+      links.set(linkKey, activityId);
     },
   };
 }

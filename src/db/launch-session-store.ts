@@ -2,8 +2,12 @@ import { Schema, Types, type Connection } from 'mongoose';
 import type { LaunchSession, SessionStore } from '../lti/launch-session-store.js';
 import { randomToken, sha256 } from '../lti/tokens.js';
 import type { IndexSpec } from './indexes.js';
+import { createReadCache } from './read-cache.js';
 
 const COLLECTION = 'lti_sessions';
+/** How long the instance that opened a session answers for it from memory (see createSessionStore). */
+const FRESH_SESSION_MS = 5000;
+const FRESH_MAX = 10_000;
 
 export const SESSION_INDEXES: readonly IndexSpec[] = [
   { collection: COLLECTION, keys: { tokenHash: 1 }, name: 'tokenHash_unique', unique: true },
@@ -46,25 +50,49 @@ export function createSessionStore(connection: Connection): SessionStore {
     ),
   );
   const toSession = ({ _id, tokenHash: _t, ...rest }: SessionDoc): LaunchSession => ({ id: String(_id), ...rest });
+  /**
+   * The launcher's first requests follow its launch within a second, mostly to the instance that wrote the
+   * session: that instance answers them from what it wrote, by token hash, for FRESH_SESSION_MS. A session
+   * revoked here leaves the cache at once; one revoked on another instance (a join link's older session
+   * pruned there) still authenticates here until FRESH_SESSION_MS after its creation. Expiry and the
+   * owner's revocation (src/http/session-revocation.ts) are checked on every request either way.
+   */
+  const fresh = createReadCache<LaunchSession>({ ttlMs: FRESH_SESSION_MS, maxEntries: FRESH_MAX });
+  /** Session id -> token hash of what `fresh` may hold, so revoke() can drop it; cleared with it. */
+  const freshHashOf = new Map<string, string>();
 
   return {
     async create(input, ttlMs) {
       const token = randomToken(32);
+      const tokenHash = sha256(token);
       const createdAt = new Date();
       const doc = await Sessions.create({
         ...input,
-        tokenHash: sha256(token),
+        tokenHash,
         createdAt,
         expiresAt: new Date(createdAt.getTime() + ttlMs),
       });
-      return { token, session: toSession(doc.toObject() as SessionDoc) };
+      const session = toSession(doc.toObject() as SessionDoc);
+      if (freshHashOf.size >= FRESH_MAX) {
+        fresh.clear();
+        freshHashOf.clear();
+      }
+      fresh.set(tokenHash, session);
+      freshHashOf.set(session.id, tokenHash);
+      return { token, session };
     },
     async authenticate(token, now = new Date()) {
       if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
-      const doc = await Sessions.findOne({ tokenHash: sha256(token), expiresAt: { $gt: now } }).lean<SessionDoc>();
+      const tokenHash = sha256(token);
+      const written = fresh.peek(tokenHash);
+      if (written) return written.expiresAt.getTime() > now.getTime() ? { ...written } : undefined;
+      const doc = await Sessions.findOne({ tokenHash, expiresAt: { $gt: now } }).lean<SessionDoc>();
       return doc ? toSession(doc) : undefined;
     },
     async revoke(id) {
+      const tokenHash = freshHashOf.get(id);
+      freshHashOf.delete(id);
+      if (tokenHash) fresh.delete(tokenHash);
       if (!Types.ObjectId.isValid(id)) return;
       await Sessions.deleteOne({ _id: new Types.ObjectId(id) });
     },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import type { LaunchStore, LoginRecord } from '../lti/launch-store.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
@@ -17,8 +16,10 @@ export const LAUNCH_STORE_INDEXES: readonly IndexSpec[] = [
   { collection: USED_STATES, keys: { state: 1 }, name: 'state_unique', unique: true },
   // A used fact only has to outlive its login record (expiresAt above), which never lives past an hour.
   { collection: USED_STATES, keys: { usedAt: 1 }, name: 'usedAt_ttl', expireAfterSeconds: 3600 },
+  // Only read to name a refused token a replay (nonceUsed), never to accept one.
+  { collection: USED_STATES, keys: { nonce: 1 }, name: 'nonce' },
+  // No longer written (a used state's fact carries its nonce); kept so its last records still expire.
   { collection: NONCES, keys: { key: 1 }, name: 'key_unique', unique: true },
-  // Longer than any id_token we accept (exp + skew), so a replay inside its lifetime is always caught.
   { collection: NONCES, keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 86400 },
 ];
 
@@ -40,18 +41,10 @@ export function createLaunchStore(connection: Connection): LaunchStore {
       { collection: LOGINS, minimize: false },
     ),
   );
-  const Nonces = connection.model(
-    'LtiUsedNonce',
-    new Schema(
-      { key: { type: String, required: true }, createdAt: { type: Date, default: () => new Date() } },
-      { collection: NONCES },
-    ),
-  );
-
   const UsedStates = connection.model(
     'LtiUsedState',
     new Schema(
-      { state: { type: String, required: true }, usedAt: { type: Date, required: true } },
+      { state: { type: String, required: true }, nonce: String, usedAt: { type: Date, required: true } },
       { collection: USED_STATES },
     ),
   );
@@ -68,7 +61,7 @@ export function createLaunchStore(connection: Connection): LaunchStore {
       // Consumed before used facts existed (the old code set usedAt on the record itself).
       if (login.usedAt) return { status: 'reused' };
       try {
-        await UsedStates.create({ state, usedAt: now });
+        await UsedStates.create({ state, nonce: login.nonce, usedAt: now });
       } catch (err) {
         if (isDuplicateKey(err)) return { status: 'reused' };
         throw err;
@@ -79,15 +72,8 @@ export function createLaunchStore(connection: Connection): LaunchStore {
     async findLogin(state) {
       return (await Logins.findOne({ state }).lean<LoginRecord>()) ?? undefined;
     },
-    async useNonce(issuer, nonce) {
-      const key = createHash('sha256').update(`${issuer}\n${nonce}`).digest('hex');
-      try {
-        await Nonces.create({ key });
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
+    async nonceUsed(nonce) {
+      return (await UsedStates.exists({ nonce })) !== null;
     },
   };
 }

@@ -5,8 +5,11 @@ import type { Platform, PlatformService } from '../lti/platform-store.js';
 import type { LtiProvider } from '../lti/provider.js';
 import type { Role, RoleMappingOptions } from '../lti/roles.js';
 import type { IndexSpec } from './indexes.js';
+import { createReadCache } from './read-cache.js';
 
 export const PLATFORM_COLLECTION = 'lti_platforms';
+/** How stale another instance's view of a platform change may be (see the cache in createPlatformService). */
+export const PLATFORM_CACHE_TTL_MS = 3000;
 
 export const PLATFORM_INDEXES: readonly IndexSpec[] = [
   { collection: PLATFORM_COLLECTION, keys: { issuer: 1, clientId: 1 }, name: 'issuer_client_unique', unique: true },
@@ -105,8 +108,16 @@ export function createPlatformService(
     logos: string[];
   }
   let policy: { at: number; origins: Promise<PolicyOrigins> } | undefined;
+  /**
+   * Every launch reads its platform three times (login, launch, and the owner check of each authenticated
+   * request), and platforms change a few times a year. This instance's own changes clear the cache before
+   * and after the write (so a revocation here reaches the next request at once, and no read in flight
+   * across the write refills it); another instance's change reaches this one within PLATFORM_CACHE_TTL_MS.
+   */
+  const records = createReadCache<PlatformDoc>({ ttlMs: PLATFORM_CACHE_TTL_MS, maxEntries: 1000 });
   const invalidate = (): void => {
     policy = undefined;
+    records.clear();
   };
   const loadPolicyOrigins = async (): Promise<PolicyOrigins> => {
     const frame = new Set<string>();
@@ -136,6 +147,12 @@ export function createPlatformService(
 
   const byId = async (id: string): Promise<PlatformDoc | null> =>
     /^[0-9a-f]{24}$/.test(id) ? Records.findById(id).lean<PlatformDoc>() : null;
+  const cachedById = (id: string) => records.get(`id\n${id}`, async () => (await byId(id)) ?? undefined);
+  const cachedByClient = (issuer: string, clientId: string) =>
+    records.get(
+      `client\n${issuer}\n${clientId}`,
+      async () => (await Records.findOne({ issuer, clientId }).lean<PlatformDoc>()) ?? undefined,
+    );
 
   /**
    * Inactive from now: launch sessions opened before `deactivatedAt` stay revoked even if it is activated
@@ -148,6 +165,7 @@ export function createPlatformService(
       { active: false, deactivatedAt: new Date() },
       { new: true },
     ).lean<PlatformDoc>();
+    invalidate();
     await onRevoked(String(doc._id));
     return updated ?? doc;
   };
@@ -175,6 +193,7 @@ export function createPlatformService(
           { ...fields, deploymentIds },
           { new: true },
         ).lean<PlatformDoc>();
+        invalidate();
         return { platform: toPlatform(updated as PlatformDoc), created: false };
       }
       const created = await Records.create({
@@ -186,17 +205,18 @@ export function createPlatformService(
         roleMapping: storedRoleMapping(input.roleMapping ?? {}),
         ...fields,
       });
+      invalidate();
       return { platform: toPlatform(created.toObject() as PlatformDoc), created: true };
     },
     async list() {
       return (await Records.find().sort({ createdAt: 1 }).lean<PlatformDoc[]>()).map(toPlatform);
     },
     async get(id) {
-      const doc = await byId(id);
+      const doc = await cachedById(id);
       return doc ? toPlatform(doc) : undefined;
     },
     async find(issuer, clientId) {
-      const doc = await Records.findOne({ issuer, clientId }).lean<PlatformDoc>();
+      const doc = await cachedByClient(issuer, clientId);
       return doc ? toPlatform(doc) : undefined;
     },
     async findByIssuer(issuer) {
@@ -209,6 +229,7 @@ export function createPlatformService(
       // inactive record is still there for the admin to remove again.
       await deactivate(doc);
       await Records.deleteOne({ _id: doc._id });
+      invalidate();
       await lti.removePlatform(doc.issuer, doc.clientId);
     },
     async deactivate(id) {
@@ -221,6 +242,7 @@ export function createPlatformService(
       if (!doc) throw new AppError('PLATFORM_NOT_FOUND');
       invalidate();
       const updated = await Records.findByIdAndUpdate(doc._id, { active: true }, { new: true }).lean<PlatformDoc>();
+      invalidate();
       return toPlatform(updated as PlatformDoc);
     },
     async frameAncestors() {

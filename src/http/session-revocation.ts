@@ -8,10 +8,14 @@ import { ownerRefOf } from '../rooms/room-owner.js';
 export type SessionOwnerCheck = (session: LaunchSession) => Promise<boolean>;
 
 /**
- * The owner of a session, looked up on every authenticated request (one indexed read: the platform by _id,
- * the key by its unique keyId) and never cached, so a revocation reaches the next request on every tool
- * instance. A platform vouches while it exists and is active, and only for sessions opened after it was
- * last deactivated (so activating it again does not revive them); a key while it is not revoked.
+ * The owner of a session, looked up on every authenticated request. A key is read by its unique keyId and
+ * never cached. A platform comes through the platform store's short cache (src/db/platform-store.ts): a
+ * revocation made on this instance reaches its next request at once, since the store clears the cache
+ * around its own writes; another instance sees it within PLATFORM_CACHE_TTL_MS (3 s). That bounds what a
+ * revoked user can still do there to a few seconds of requests, and platforms change a few times a year,
+ * while reading one on every request was a fifth of a launch's store round trips. A platform vouches while
+ * it exists and is active, and only for sessions opened after it was last deactivated (so activating it
+ * again does not revive them); a key while it is not revoked.
  */
 export function sessionOwnerCheck(deps: {
   platforms: { get(id: string): Promise<Platform | undefined> };

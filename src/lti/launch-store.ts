@@ -22,9 +22,13 @@ export type ConsumeResult = { status: 'ok'; login: LoginRecord } | { status: 'un
 /** Implemented in src/db/launch-store.ts. */
 export interface LaunchStore {
   saveLogin(login: Omit<LoginRecord, 'createdAt' | 'usedAt'>): Promise<void>;
-  /** Marks the state used, atomically: of two launches with one state, only one gets 'ok'. */
+  /**
+   * Marks the state used, atomically: of two launches with one state, only one gets 'ok'. The used fact
+   * keeps the login's nonce, which is what makes each nonce usable once (see checkNonce in
+   * src/lti/launch/validate-launch.ts).
+   */
   consumeLogin(state: string, maxAgeMs: number, now?: Date): Promise<ConsumeResult>;
   findLogin(state: string): Promise<LoginRecord | undefined>;
-  /** Records the nonce; false when it was seen before (a replay). */
-  useNonce(issuer: string, nonce: string): Promise<boolean>;
+  /** Whether a consumed state's login carried this nonce: names a refused token as a replay. */
+  nonceUsed(nonce: string): Promise<boolean>;
 }

@@ -18,7 +18,8 @@ export async function roomStatusOf(
   m: Member,
 ): Promise<RoomStatus> {
   const room = await deps.rooms.ensureRoom(m);
-  const session = await deps.store.currentSession(room.key);
+  // A room that never had a session has none to read (the launcher's first /api/me, mostly).
+  const session = room.currentSessionId ? await deps.store.currentSession(room.key) : undefined;
   const live = session && !session.endedAt ? session : undefined;
   return {
     state: room.state,

@@ -177,13 +177,19 @@ function checkTimes(ctx: Ctx): void {
   if (typeof iat !== 'number' || iat - skew > now) fail('LTI_TOKEN_IAT_FUTURE', ctx, 'times');
 }
 
+/**
+ * The nonce must be the one our login sent with this state. Each login's nonce is fresh and random, and its
+ * state was just consumed by a unique insert (consumeState), so a token passing here passes once: no second
+ * write is needed to make the nonce single-use. A token carrying another nonce is refused; when that nonce
+ * belongs to a login already consumed, it is named a replay (an old token re-posted with a fresh login).
+ */
 async function checkNonce(ctx: Ctx): Promise<void> {
   const nonce = ctx.claims.nonce;
   if (typeof nonce !== 'string' || nonce === '') return fail('LTI_NONCE_MISMATCH', ctx, 'nonce');
-  // Replay first: an old token re-posted with a fresh login must be named for what it is.
-  if (!(await ctx.deps.store.useNonce((ctx.login as LoginRecord).issuer, nonce)))
+  if (nonce === (ctx.login as LoginRecord).nonce) return;
+  if (nonce.length <= 200 && !nonce.includes('\u0000') && (await ctx.deps.store.nonceUsed(nonce)))
     fail('LTI_NONCE_REPLAYED', ctx, 'nonce');
-  if (nonce !== (ctx.login as LoginRecord).nonce) fail('LTI_NONCE_MISMATCH', ctx, 'nonce');
+  fail('LTI_NONCE_MISMATCH', ctx, 'nonce');
 }
 
 function checkVersion(ctx: Ctx): void {
