@@ -299,14 +299,23 @@ async function main(): Promise<void> {
       steps.ours = [];
       steps.bare = [];
       const rounds: { ours: Figures[]; bare: Figures[] } = { ours: [], bare: [] };
+      /** CPU time of each tool's process over its rounds (not the profiled one), and its launches then. */
+      const cpu = { ours: { ms: 0, launches: 0 }, bare: { ms: 0, launches: 0 } };
       for (let r = 0; r < ROUNDS; r += 1) {
         // Alternate which tool goes first, so neither always runs on a machine the other just warmed.
         const order = r % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
         for (const kind of order) {
           const profiling = kind === 'ours' && c === 10 && r === 0;
+          const child = kind === 'ours' ? ours : bare;
           if (profiling) await ours.ask('profile-start');
+          const cpuBefore = (await child.ask('cpu')) as NodeJS.CpuUsage;
           const figures = await runLoad(PER_ROUND[c] as number, c, kind === 'ours' ? runOurs : runBare);
+          const cpuAfter = (await child.ask('cpu')) as NodeJS.CpuUsage;
           if (profiling) profile = await ours.ask('profile-stop');
+          else {
+            cpu[kind].ms += (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000;
+            cpu[kind].launches += figures.launches - figures.errors;
+          }
           rounds[kind].push(figures);
           console.log(`c=${c} round ${r + 1} ${kind}: ${JSON.stringify(figures)}`);
         }
@@ -321,6 +330,10 @@ async function main(): Promise<void> {
           launchesPerSecond: Number((o.perSecond / b.perSecond).toFixed(2)),
           p50: Number((o.p50 / b.p50).toFixed(2)),
           p99: Number((o.p99 / b.p99).toFixed(2)),
+        },
+        processCpuMsPerLaunch: {
+          ours: Number((cpu.ours.ms / cpu.ours.launches).toFixed(2)),
+          bareLtijs: Number((cpu.bare.ms / cpu.bare.launches).toFixed(2)),
         },
         roundsOurs: rounds.ours,
         roundsBare: rounds.bare,
@@ -351,7 +364,14 @@ async function main(): Promise<void> {
     };
     const file = path.join(projectRoot(), 'bench', 'results', 'launch-compare.json');
     if (LEVELS.length === ALL_LEVELS.length) writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    else console.log(JSON.stringify({ storeCommandsPerLaunch: storeCommands, cpuProfileOursAt10: profile }, null, 2));
+    else
+      console.log(
+        JSON.stringify(
+          { storeCommandsPerLaunch: storeCommands, stepMediansAt1Ms: sequentialSteps, cpuProfileOursAt10: profile },
+          null,
+          2,
+        ),
+      );
     console.log(JSON.stringify({ levels: result.levels, target: result.target }, null, 2));
   } finally {
     await Promise.all([stopChild(ours), stopChild(bare)]);

@@ -2,7 +2,7 @@
  * Inside a benchmarked server process (our tool or the bare ltijs tool): counts the store commands the
  * process sends (MongoDB driver command monitoring; the URI carries `monitorCommands=true`) and takes a CPU
  * profile on request. The parent asks over the IPC channel: `count` (in all, by command, by command and
- * collection), `profile-start`, `profile-stop`.
+ * collection), `cpu` (this process's CPU time so far), `profile-start`, `profile-stop`.
  */
 import { createRequire } from 'node:module';
 import { Session } from 'node:inspector/promises';
@@ -102,7 +102,8 @@ export function installProbe(): void {
   session.connect();
   process.on('message', (msg: { id: number; op: string }) => {
     const reply = (value: unknown) => process.send?.({ id: msg.id, value });
-    if (msg.op === 'count')
+    if (msg.op === 'cpu') reply(process.cpuUsage());
+    else if (msg.op === 'count')
       reply({ commands, byName: Object.fromEntries(byName), byCollection: Object.fromEntries(byCollection) });
     else if (msg.op === 'profile-start')
       void session
