@@ -1,15 +1,27 @@
-import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { presenceOf } from '../rooms/presence.js';
+import {
+  currentWait,
+  decisionFact,
+  deriveRoom,
+  marker,
+  nextFact,
+  openingFacts,
+  successorId,
+  viewOf,
+  type ControlFact,
+  type RoomView,
+} from '../rooms/room-facts.js';
 import { namespaceOf, ownerOfLaunch, type OwnerRef, type RoomOwner } from '../rooms/room-owner.js';
-import type { AuditEntry, ParticipantEvent, RoomRecord, RoomStore, SessionRecord } from '../rooms/room-store.js';
+import type { ClassSession, ParticipantEvent, RoomRecord, RoomStore } from '../rooms/room-store.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 import { queuedPerRoom } from './room-write-queue.js';
 
 const ROOMS = 'rooms';
 const SESSIONS = 'room_sessions';
 const EVENTS = 'participant_events';
-const WEBHOOKS = 'livekit_webhooks';
-const AUDIT = 'room_audit';
+/** Leader actions and class session markers, insert-only, `_id` their natural id (see room-facts.ts). */
+const FACTS = 'room_control_facts';
 /** One insert-only fact per decided wait, keyed by room, identity and waitingSince: the first decision wins. */
 const DECISIONS = 'waiting_decisions';
 
@@ -25,10 +37,7 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: EVENTS, keys: { eventId: 1 }, name: 'eventId_unique', unique: true },
   { collection: EVENTS, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
   { collection: EVENTS, keys: { sessionId: 1, identity: 1, at: -1 }, name: 'session_identity_at' },
-  { collection: WEBHOOKS, keys: { webhookId: 1 }, name: 'webhookId_unique', unique: true },
-  // Webhook ids only guard against redelivery, which LiveKit gives up on after seconds.
-  { collection: WEBHOOKS, keys: { receivedAt: 1 }, name: 'receivedAt_ttl', expireAfterSeconds: 7 * 86400 },
-  { collection: AUDIT, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
+  { collection: FACTS, keys: { sessionId: 1 }, name: 'session' },
   { collection: DECISIONS, keys: { decisionId: 1 }, name: 'decisionId_unique', unique: true },
   // A wait is decided within a class; the fact only has to outlive the retries of that decision.
   { collection: DECISIONS, keys: { at: 1 }, name: 'at_ttl', expireAfterSeconds: 7 * 86400 },
@@ -74,21 +83,6 @@ const toRoom = (doc: StoredRoom): RoomRecord => {
   };
 };
 
-/**
- * A new session starts with fresh powers (mutes, removals, admissions are per session), except people
- * already queued in the waiting room: they usually arrive before the teacher whose join starts it.
- */
-function carriedOver(controls: RoomRecord['controls']): RoomRecord['controls'] {
-  return Object.fromEntries(
-    Object.entries(controls ?? {})
-      .filter(([, c]) => c.waiting === 'pending')
-      .map(([identity, c]) => [
-        identity,
-        { waiting: 'pending' as const, name: c.name, role: c.role, waitingSince: c.waitingSince },
-      ]),
-  );
-}
-
 export function createRoomStore(connection: Connection): RoomStore {
   // `id: false`: mongoose's `id` virtual would otherwise swallow a field named id.
   const mixed = (collection: string, name: string): Model<Record<string, unknown>> =>
@@ -98,29 +92,70 @@ export function createRoomStore(connection: Connection): RoomStore {
       new Schema({}, { collection, strict: false, minimize: false, id: false }),
     );
   const Rooms = mixed(ROOMS, 'RoomRecord');
-  const Sessions = mixed(SESSIONS, 'RoomSession');
+  const Sessions = mixed(SESSIONS, 'ClassSession');
   const Events = mixed(EVENTS, 'ParticipantEvent');
-  const Webhooks = mixed(WEBHOOKS, 'LiveKitWebhook');
-  const Audit = mixed(AUDIT, 'RoomAudit');
+  const Facts =
+    (connection.models.RoomControlFact as Model<Record<string, unknown>> | undefined) ??
+    connection.model<Record<string, unknown>>(
+      'RoomControlFact',
+      new Schema({ _id: String }, { collection: FACTS, strict: false, minimize: false, id: false }),
+    );
   const Decisions = mixed(DECISIONS, 'WaitingDecision');
 
-  const room = async (key: string): Promise<RoomRecord> => {
+  const factsOf = async (sessionId: string | undefined): Promise<ControlFact[]> =>
+    sessionId ? (await Facts.find({ sessionId }).lean<FactDoc[]>()).map(fromDoc) : [];
+  /**
+   * The room and the facts its state is derived from: one find for the room, then the facts of its latest
+   * session and of the next (two equality finds at once). The room's session id is a hint that a lost
+   * update may leave behind; a next session with an `opened` marker means walk on.
+   */
+  const load = async (doc: StoredRoom): Promise<{ room: RoomRecord; view: RoomView }> => {
+    let sessionId = doc.currentSessionId;
+    for (;;) {
+      const next = successorId(doc.key, sessionId);
+      const [current, following] = await Promise.all([factsOf(sessionId), factsOf(next)]);
+      if (following.some((f) => f.kind === 'opened')) {
+        sessionId = next;
+        continue;
+      }
+      const view = viewOf({ roomKey: doc.key, sessionId, current, next: following, legacyState: doc.state });
+      return { room: withView(toRoom(doc), view), view };
+    }
+  };
+  const loadKey = async (key: string) => {
     const doc = await Rooms.findOne({ key }).lean<StoredRoom>();
     if (!doc) throw new Error(`room ${key} does not exist`);
-    return toRoom(doc);
+    return load(doc);
   };
-  const session = async (sessionId: string | undefined): Promise<SessionRecord | undefined> => {
+  const room = async (key: string): Promise<RoomRecord> => (await loadKey(key)).room;
+  /** Inserts facts; a duplicate key is the same fact recorded by another writer (or an earlier try). */
+  const insert = async (facts: readonly ControlFact[]): Promise<void> => {
+    for (const fact of facts) {
+      try {
+        await Facts.create(toDoc(fact));
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+  };
+  const session = async (sessionId: string | undefined): Promise<ClassSession | undefined> => {
     if (!sessionId) return undefined;
-    const doc = await Sessions.findOne({ sessionId }).lean<SessionRecord>();
+    const doc = await Sessions.findOne({ sessionId }).lean<ClassSession>();
     if (!doc) return undefined;
     const events = await Events.find({ sessionId }, { identity: 1, kind: 1, at: 1 }).lean<ParticipantEvent[]>();
     return { ...strip(doc), ...presenceOf(events, doc.endedAt) };
+  };
+  /** The latest session document: the hint, or a successor inserted since (looked up by id, no scan). */
+  const latestSession = async (key: string): Promise<ClassSession | undefined> => {
+    let sessionId = (await Rooms.findOne({ key }, { currentSessionId: 1 }).lean<StoredRoom>())?.currentSessionId;
+    while (await Sessions.exists({ sessionId: successorId(key, sessionId) })) sessionId = successorId(key, sessionId);
+    return session(sessionId);
   };
 
   return queuedPerRoom({
     async ensure(input) {
       const existing = await Rooms.findOne({ key: input.key }).lean<StoredRoom>();
-      if (existing) return toRoom(existing);
+      if (existing) return (await load(existing)).room;
       const now = new Date();
       try {
         await Rooms.create({
@@ -140,7 +175,7 @@ export function createRoomStore(connection: Connection): RoomStore {
     },
     async get(key) {
       const doc = await Rooms.findOne({ key }).lean<StoredRoom>();
-      return doc ? toRoom(doc) : undefined;
+      return doc ? (await load(doc)).room : undefined;
     },
     async keysOf(ref) {
       // Two indexed equality lookups, not one `$or` (which FerretDB v1 scans for): the owner's rooms, and
@@ -152,77 +187,58 @@ export function createRoomStore(connection: Connection): RoomStore {
       );
       return [...new Set(found.flat().map((r) => r.key))];
     },
-    async setState(key, patch) {
-      await Rooms.updateOne({ key }, { $set: { ...patch, updatedAt: new Date() } });
-      return room(key);
-    },
-    async setControl(key, identity, patch) {
-      const set = Object.fromEntries(Object.entries(patch).map(([k, v]) => [`controls.${identity}.${k}`, v]));
-      await Rooms.updateOne({ key }, { $set: { ...set, updatedAt: new Date() } });
-      return room(key);
+    async change(key, change, at = new Date()) {
+      const { room: before, view } = await loadKey(key);
+      const fact = nextFact(view, change, at);
+      if (!fact) return before;
+      await insert([fact]);
+      return withView(before, { ...view, facts: [...view.facts, fact] });
     },
     async decideWaiting(key, identity, decision) {
-      const control = (await room(key)).controls[identity];
-      const decisionId = `${key}\n${identity}\n${control?.waitingSince ? new Date(control.waitingSince).toISOString() : ''}`;
+      const { view } = await loadKey(key);
+      const wait = currentWait(view, identity);
+      const since = wait?.waitingSince?.toISOString() ?? '';
+      const decisionId = `${key}\n${identity}\n${since}`;
       try {
         await Decisions.create({ decisionId, decision, at: new Date() });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
-      const kept = await Decisions.findOne({ decisionId }).lean<{ decision: 'admitted' | 'denied' }>();
+      const kept = await Decisions.findOne({ decisionId }).lean<{ decision: 'admitted' | 'denied'; at: Date }>();
       const winner = kept?.decision ?? decision;
-      // Every decider writes the winning decision: the same value, so last writer wins harmlessly.
-      await Rooms.updateOne({ key }, { $set: { [`controls.${identity}.waiting`]: winner, updatedAt: new Date() } });
+      // Every decider records the same fact (id and time from the kept decision): one document.
+      if (wait) await insert([decisionFact(view, wait, winner, kept?.at ?? new Date())]);
       return winner;
     },
-    async openSession(key, livekitSid, at) {
-      const current = await room(key);
-      const open = await session(current.currentSessionId);
-      if (open && !open.endedAt) return open;
+    async openClassSession(key, livekitSid, at) {
+      const { view } = await loadKey(key);
+      if (view.open) return (await session(view.sessionId)) as ClassSession;
       // The session after the room's previous one has one id whoever opens it (two webhooks, two tool
       // instances): the unique sessionId makes the first insert win and every other opener adopt it.
-      const created: SessionRecord = {
-        sessionId: successorId(key, current.currentSessionId),
-        roomKey: key,
-        livekitSid,
-        startedAt: at,
-        peakParticipants: 0,
-        present: [],
-      };
+      const sessionId = view.next;
       try {
-        await Sessions.create(created);
+        await Sessions.create({ sessionId, roomKey: key, livekitSid, startedAt: at, peakParticipants: 0, present: [] });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
-      // Every opener sets the same session id (idempotent, so last writer wins harmlessly).
-      await Rooms.updateOne(
-        { key },
-        {
-          $set: {
-            currentSessionId: created.sessionId,
-            state: 'live',
-            controls: carriedOver(current.controls),
-            updatedAt: new Date(),
-          },
-        },
-      );
-      return (await session(created.sessionId)) as SessionRecord;
+      // Carried-over waits before the `opened` marker, so a reader that sees the session open sees them.
+      await insert(openingFacts(view, sessionId, at));
+      // Only a hint (readers walk past a stale one), and every opener writes the same value: an update is fine.
+      await Rooms.updateOne({ key }, { $set: { currentSessionId: sessionId, updatedAt: new Date() } });
+      return (await session(sessionId)) as ClassSession;
     },
-    async closeSession(key, at) {
-      const current = await room(key);
-      const open = await session(current.currentSessionId);
-      if (!open || open.endedAt) return open;
+    async closeClassSession(key, at) {
+      const { view } = await loadKey(key);
+      if (!view.open) return session(view.sessionId);
+      const sessionId = view.sessionId as string;
+      await insert([marker(key, sessionId, 'closed', at)]);
       // Two closers (room_finished and a teacher's "end") both set the time they saw the end: either is right,
       // so last writer wins. Presence is derived (empty once ended), never written here.
-      await Sessions.updateOne({ sessionId: open.sessionId, endedAt: null }, { $set: { endedAt: at } });
-      // The next class starts with chat on, as a teacher expects; a switch flipped between classes still holds.
-      await Rooms.updateOne({ key }, { $set: { chatEnabled: true, updatedAt: new Date() } });
-      return session(open.sessionId);
+      await Sessions.updateOne({ sessionId, endedAt: null }, { $set: { endedAt: at } });
+      return session(sessionId);
     },
-    async currentSession(key) {
-      const current = await room(key);
-      return session(current.currentSessionId);
-    },
+    currentClassSession: latestSession,
+    currentSession: latestSession,
     async recordParticipant(event) {
       try {
         await Events.create(event);
@@ -234,55 +250,22 @@ export function createRoomStore(connection: Connection): RoomStore {
       // concurrent joins never overwrite each other's update of the session document.
       return true;
     },
-    async markWebhook(id, event, at) {
-      try {
-        await Webhooks.create({ webhookId: id, event, receivedAt: at });
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
-    },
-    async hasWebhook(id) {
-      return (await Webhooks.exists({ webhookId: id })) !== null;
-    },
-    async audit(entry) {
-      await Audit.create(entry);
-    },
     async participantEvents(roomKey) {
       return (await Events.find({ roomKey }).sort({ at: 1 }).lean<ParticipantEvent[]>()).map(strip);
-    },
-    async auditLog(roomKey) {
-      return (await Audit.find({ roomKey }).sort({ at: 1 }).lean<AuditEntry[]>()).map(strip);
     },
   });
 }
 
-/** Deterministic id of the session that follows `previous` in a room (or its first session). */
-function successorId(roomKey: string, previous: string | undefined): string {
-  const digest = createHash('sha256')
-    .update(`${roomKey}\n${previous ?? ''}`)
-    .digest('base64url');
-  return `ses_${digest.slice(0, 16)}`;
-}
+/** Stored with `_id` as the fact's natural id, so the unique index every collection has dedupes it. */
+type FactDoc = Omit<ControlFact, 'id'> & { _id: string };
+const toDoc = ({ id, ...rest }: ControlFact): FactDoc => ({ _id: id, ...rest });
+const fromDoc = ({ _id, ...rest }: FactDoc & { __v?: unknown }): ControlFact => {
+  const { __v, ...fact } = rest;
+  return { id: _id, ...fact };
+};
 
-/**
- * Who is present, and the peak, from a session's join/leave facts: each identity's latest event by time
- * decides (a leave wins a tie: webhook times are whole seconds), so out-of-order delivery is harmless.
- */
-export function presenceOf(
-  events: ReadonlyArray<Pick<ParticipantEvent, 'identity' | 'kind' | 'at'>>,
-  endedAt?: Date,
-): { present: string[]; peakParticipants: number } {
-  const ordered = [...events].sort(
-    (a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === 'joined' ? -1 : 1),
-  );
-  const present = new Set<string>();
-  let peak = 0;
-  for (const e of ordered) {
-    if (e.kind === 'joined') present.add(e.identity);
-    else present.delete(e.identity);
-    peak = Math.max(peak, present.size);
-  }
-  return { present: endedAt ? [] : [...present], peakParticipants: peak };
+/** The stored room with its state, switches and controls derived from the facts (stored ones are ignored). */
+function withView(room: RoomRecord, view: RoomView): RoomRecord {
+  const { controls: _stored, ...rest } = room;
+  return { ...rest, currentSessionId: view.sessionId, ...deriveRoom(view) };
 }

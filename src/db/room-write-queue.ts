@@ -1,11 +1,10 @@
 import type { RoomStore } from '../rooms/room-store.js';
 
 /**
- * FerretDB v1 applies an update as an unisolated read-modify-write of the whole document: of two
- * concurrent updates to one document, even to different fields, one is lost (measured on the sqlite
- * handler: 37 of 50 concurrent `$set` pairs). A lock landing while a webhook opens the session was undone.
- * So every write to a room's documents (the room record and its sessions) runs one at a time per room in
- * this process. Reads stay concurrent. With several tool processes, use MongoDB (atomic updates).
+ * An optimisation, not a guarantee: correctness across processes rests on the store's unique inserts (see
+ * room-facts.ts). Concurrent openers and closers of one room in this process (a burst of join webhooks)
+ * would each read, insert a duplicate and write the same hint; run one at a time, the first opens and the
+ * rest find the session open. Reads and leader actions stay concurrent.
  */
 export function queuedPerRoom(store: RoomStore): RoomStore {
   const tails = new Map<string, Promise<unknown>>();
@@ -20,11 +19,7 @@ export function queuedPerRoom(store: RoomStore): RoomStore {
   };
   return {
     ...store,
-    setState: (key, patch) => serial(key, () => store.setState(key, patch)),
-    setControl: (key, identity, patch) => serial(key, () => store.setControl(key, identity, patch)),
-    decideWaiting: (key, identity, decision) => serial(key, () => store.decideWaiting(key, identity, decision)),
-    openSession: (key, sid, at) => serial(key, () => store.openSession(key, sid, at)),
-    closeSession: (key, at) => serial(key, () => store.closeSession(key, at)),
-    recordParticipant: (event) => serial(event.roomKey, () => store.recordParticipant(event)),
+    openClassSession: (key, sid, at) => serial(key, () => store.openClassSession(key, sid, at)),
+    closeClassSession: (key, at) => serial(key, () => store.closeClassSession(key, at)),
   };
 }

@@ -1,4 +1,6 @@
+import { AUDIT_INDEXES } from '../db/audit-store.js';
 import { ROOM_INDEXES } from '../db/room-store.js';
+import { createWebhookStore, WEBHOOK_INDEXES } from '../db/webhook-store.js';
 import { hooksRouter } from '../http/hooks-router.js';
 import { roomRouter } from '../http/room-router.js';
 import { createWebhookVerifier } from '../livekit/webhooks.js';
@@ -8,11 +10,12 @@ import type { Services } from './services.js';
 
 /** Live rooms: tokens and leader controls under /api/room, and the SFU's webhooks under /hooks. */
 export function roomsModule(s: Services, onEvent: (event: TrackedEvent) => Promise<void>): ToolModule {
-  const tracker = createSessionTracker({ store: s.roomStore, livekit: s.livekit, logger: s.logger, onEvent });
+  const webhooks = createWebhookStore(s.db.connection);
+  const tracker = createSessionTracker({ store: s.roomStore, webhooks, livekit: s.livekit, logger: s.logger, onEvent });
   const { apiKey, apiSecret } = s.config.livekit;
   return {
     name: 'rooms',
-    indexes: ROOM_INDEXES,
+    indexes: [...ROOM_INDEXES, ...WEBHOOK_INDEXES, ...AUDIT_INDEXES],
     readiness: [{ name: 'livekit', check: () => s.livekit.ping() }],
     mounts: [
       {

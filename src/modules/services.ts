@@ -3,6 +3,7 @@ import { createActivityStore } from '../db/activity-store.js';
 import { createApiKeyStore } from '../db/api-key-store.js';
 import type { Database } from '../db/connection.js';
 import { createPlatformService } from '../db/platform-store.js';
+import { createAuditStore } from '../db/audit-store.js';
 import { createRoomStore } from '../db/room-store.js';
 import { createSessionStore } from '../db/launch-session-store.js';
 import { revocableSessions, sessionOwnerCheck } from '../http/session-revocation.js';
@@ -71,7 +72,7 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     activities: createActivityStore(db.connection),
     roomStore,
     rooms,
-    controls: createRoomControls({ store: roomStore, livekit, rooms }),
+    controls: createRoomControls({ store: roomStore, audit: createAuditStore(db.connection), livekit, rooms }),
   };
 }
 

@@ -4,7 +4,9 @@ import { grantsFor, HAND_ATTRIBUTE, ROLE_ATTRIBUTE } from './grants.js';
 import { roomMetadata } from './room-metadata.js';
 import { identityIn } from './room-owner.js';
 import { lobbyName, roleOf, WAITING_TOPIC, type Member, type RoomService } from './room-service.js';
-import type { ParticipantControl, RoomRecord, RoomStore } from './room-store.js';
+import type { AuditStore } from './audit-store.js';
+import type { ControlChange } from './room-facts.js';
+import type { RoomRecord, RoomStore } from './room-store.js';
 
 export const PARTICIPANT_ACTIONS = [
   'mute-audio',
@@ -32,9 +34,19 @@ const SOURCE: Partial<Record<ParticipantAction, Source>> = {
 
 export interface ControlDeps {
   store: RoomStore;
+  audit: AuditStore;
   livekit: LiveKitGateway;
   rooms: RoomService;
   now?: () => Date;
+}
+
+/** What a participant action records (lower-hand too: the hand attribute is the SFU's, the fact is ours). */
+function changeFor(action: ParticipantAction, identity: string): ControlChange {
+  const source = SOURCE[action];
+  if (source) return { kind: 'muted', identity, source, value: action.startsWith('mute-') };
+  if (action === 'promote' || action === 'demote') return { kind: 'promoted', identity, value: action === 'promote' };
+  if (action === 'remove') return { kind: 'removed', identity, value: true };
+  return { kind: 'hand', identity, value: false };
 }
 
 const ignoreGone = (err: unknown): void => {
@@ -54,11 +66,11 @@ export function createRoomControls(deps: ControlDeps) {
     return deps.rooms.ensureRoom(actor);
   };
 
-  const audit = async (roomKey: string, actor: Member, action: string, target?: string) => {
-    const session = await deps.store.currentSession(roomKey);
-    await deps.store.audit({
-      roomKey,
-      sessionId: session?.sessionId,
+  /** The session is the room's latest as the action read it: an action between classes names the last one. */
+  const audit = async (room: RoomRecord, actor: Member, action: string, target?: string) => {
+    await deps.audit.append({
+      roomKey: room.key,
+      sessionId: room.currentSessionId,
       actor: identityIn(actor.owner, actor.userId),
       action,
       target,
@@ -95,20 +107,7 @@ export function createRoomControls(deps: ControlDeps) {
       const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
       // The target must belong to *this* room: an instructor of another activity cannot reach it.
       if (!present && !room.controls[identity]) throw new AppError('PARTICIPANT_NOT_IN_ROOM');
-      const current = room.controls[identity] ?? {};
-      const muted = new Set(current.mutedSources ?? []);
-      const source = SOURCE[action];
-      let patch: ParticipantControl = {};
-      if (action === 'mute-audio' || action === 'mute-video')
-        patch = { mutedSources: [...muted.add(source as Source)] };
-      if (action === 'allow-audio' || action === 'allow-video') {
-        muted.delete(source as Source);
-        patch = { mutedSources: [...muted] };
-      }
-      if (action === 'promote' || action === 'demote') patch = { promoted: action === 'promote' };
-      if (action === 'remove') patch = { removed: true };
-      if (action === 'lower-hand') patch = { handRaised: false };
-      const updated = await deps.store.setControl(room.key, identity, patch);
+      const updated = await deps.store.change(room.key, changeFor(action, identity), now());
 
       if (present) {
         if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
@@ -119,21 +118,23 @@ export function createRoomControls(deps: ControlDeps) {
             .catch(ignoreGone);
         } else {
           await enforce(updated, actor, present);
-          if (action === 'mute-audio' || action === 'mute-video') await muteTracks(room.key, present, source as Source);
+          const source = SOURCE[action];
+          if (source && action.startsWith('mute-')) await muteTracks(room.key, present, source);
         }
       }
-      await audit(room.key, actor, action, identity);
+      await audit(room, actor, action, identity);
     },
 
     async room(actor: Member, action: RoomAction): Promise<void> {
       const room = await leaderRoom(actor);
       if (action === 'lock' || action === 'unlock') {
-        await publishMetadata(await deps.store.setState(room.key, { locked: action === 'lock' }), actor);
+        const updated = await deps.store.change(room.key, { kind: 'locked', value: action === 'lock' }, now());
+        await publishMetadata(updated, actor);
       }
       if (action === 'chat-off' || action === 'chat-on') {
         // Stored first, so a token minted from now on carries it; then every connected participant's data
         // permission follows (observers never have it, instructors always keep it).
-        const updated = await deps.store.setState(room.key, { chatEnabled: action === 'chat-on' });
+        const updated = await deps.store.change(room.key, { kind: 'chat', value: action === 'chat-on' }, now());
         for (const p of await deps.rooms.participantsOf(room.key)) {
           if (roleOf(p) === 'participant') await enforce(updated, actor, p);
         }
@@ -142,8 +143,8 @@ export function createRoomControls(deps: ControlDeps) {
       if (action === 'mute-all') {
         for (const p of await deps.rooms.participantsOf(room.key)) {
           if (roleOf(p) === 'instructor') continue;
-          const muted = new Set(room.controls[p.identity]?.mutedSources ?? []).add('microphone');
-          const updated = await deps.store.setControl(room.key, p.identity, { mutedSources: [...muted] });
+          const change = { kind: 'muted', identity: p.identity, source: 'microphone', value: true } as const;
+          const updated = await deps.store.change(room.key, change, now());
           await enforce(updated, actor, p);
           await muteTracks(room.key, p, 'microphone');
         }
@@ -151,13 +152,13 @@ export function createRoomControls(deps: ControlDeps) {
       if (action === 'end') {
         // Ended first: the room_finished webhook the deletion triggers must find the room ended, not live
         // (it would otherwise reopen it), and no token is minted for the room while it is being deleted.
-        // The next class starts unlocked and with chat on.
-        await deps.store.setState(room.key, { state: 'ended', locked: false, chatEnabled: true });
+        // The next class starts unlocked and with chat on (its facts start clean).
+        await deps.store.change(room.key, { kind: 'ended', value: true }, now());
         await deps.livekit.deleteRoom(room.key).catch(ignoreGone);
         await deps.livekit.deleteRoom(lobbyName(room.key)).catch(ignoreGone);
-        await deps.store.closeSession(room.key, now());
+        await deps.store.closeClassSession(room.key, now());
       }
-      await audit(room.key, actor, action);
+      await audit(room, actor, action);
     },
 
     async waiting(actor: Member, identity: string, action: WaitingAction): Promise<void> {
@@ -170,7 +171,7 @@ export function createRoomControls(deps: ControlDeps) {
         .sendData(lobbyName(room.key), { type: decision }, { topic: WAITING_TOPIC, to: [identity] })
         .catch(ignoreGone);
       await deps.rooms.notifyInstructors(room.key);
-      await audit(room.key, actor, `waiting-${action}`, identity);
+      await audit(room, actor, `waiting-${action}`, identity);
     },
   };
 }

@@ -97,12 +97,7 @@ export function createRoomService(deps: RoomServiceDeps) {
   /** Waiting participants sit in a silent lobby room, where the tool can push the instructor's answer. */
   const waitInLobby = async (room: RoomRecord, m: Member, identity: string): Promise<JoinGrant> => {
     if (room.controls[identity]?.waiting !== 'pending') {
-      await deps.store.setControl(room.key, identity, {
-        waiting: 'pending',
-        name: m.name,
-        role: m.role,
-        waitingSince: now(),
-      });
+      await deps.store.change(room.key, { kind: 'knock', identity, name: m.name, role: m.role }, now());
       await notifyInstructors(room.key);
     }
     await deps.livekit.createRoom({
@@ -183,7 +178,7 @@ export function createRoomService(deps: RoomServiceDeps) {
         throw new AppError(code, { details });
       }
       if (decision.reopen) {
-        room = await deps.store.setState(room.key, { state: 'created' });
+        room = await deps.store.change(room.key, { kind: 'ended', value: false }, now());
         log.info({ roomKey: room.key }, 'room reopened by an instructor');
       }
       await ensureSfuRoom(room, m.settings);

@@ -1,9 +1,10 @@
 import type { Source } from './grants.js';
+import type { ControlChange } from './room-facts.js';
 import type { OwnerRef, RoomOwner } from './room-owner.js';
 
 export type RoomState = 'created' | 'live' | 'ended';
 
-/** Per-session powers an instructor changed; reset when a new session starts. */
+/** Per-session powers an instructor changed, derived from the session's facts (see room-facts.ts). */
 export interface ParticipantControl {
   promoted?: boolean;
   mutedSources?: Source[];
@@ -25,22 +26,27 @@ export interface RoomRecord {
   locked: boolean;
   /** Participants may publish data (the chat) unless an instructor turned it off; back on for the next session. */
   chatEnabled: boolean;
+  /** The latest class session opened (it may have ended). */
   currentSessionId?: string;
   controls: Record<string, ParticipantControl>;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export interface SessionRecord {
+/** One live meeting of a room, from its first join (or room_started) to room_finished or the leader's end. */
+export interface ClassSession {
   sessionId: string;
   roomKey: string;
   livekitSid?: string;
   startedAt: Date;
   endedAt?: Date;
   peakParticipants: number;
-  /** Identities currently connected, maintained from webhooks (attendance builds on the event log). */
+  /** Identities currently connected, derived from the join/leave facts (attendance builds on them too). */
   present: string[];
 }
+
+/** @deprecated The class session is a ClassSession (kept until src/integrations/ reads the new name). */
+export type SessionRecord = ClassSession;
 
 export type ParticipantEventKind = 'joined' | 'left';
 
@@ -55,15 +61,6 @@ export interface ParticipantEvent {
   at: Date;
 }
 
-export interface AuditEntry {
-  roomKey: string;
-  sessionId?: string;
-  actor: string;
-  action: string;
-  target?: string;
-  at: Date;
-}
-
 export interface RoomStore {
   /** Creates the room record on first use; later calls return it unchanged. */
   ensure(
@@ -75,27 +72,28 @@ export interface RoomStore {
   get(key: string): Promise<RoomRecord | undefined>;
   /** The keys of every room an LMS registration or integrator API key owns (read through an index). */
   keysOf(owner: OwnerRef): Promise<string[]>;
-  setState(key: string, patch: { state?: RoomState; locked?: boolean; chatEnabled?: boolean }): Promise<RoomRecord>;
-  setControl(key: string, identity: string, patch: ParticipantControl): Promise<RoomRecord>;
+  /**
+   * Records a leader action (or a knock at the waiting room) as a fact of the room's class session and
+   * returns the room with it. Doing what is already so records nothing; concurrent actions are all kept.
+   */
+  change(key: string, change: ControlChange, at?: Date): Promise<RoomRecord>;
   /**
    * Decides a waiting participant's current wait once: the first decision (from any instructor, in any
-   * tool instance) is kept and stored in the controls; every later or concurrent one gets it back.
+   * tool instance) is kept and recorded; every later or concurrent one gets it back.
    */
   decideWaiting(key: string, identity: string, decision: 'admitted' | 'denied'): Promise<'admitted' | 'denied'>;
-  /** Starts a session unless the room already has one open; returns the open session. */
-  openSession(key: string, livekitSid: string | undefined, at: Date): Promise<SessionRecord>;
   /**
-   * Closes the room's open session (if any) and turns chat back on for the next class. Per-participant
-   * controls are cleared when the next session opens (see openSession).
+   * Starts a class session unless the room has one open; returns the open one. Its controls start clean,
+   * except waits still pending, which carry over.
    */
-  closeSession(key: string, at: Date): Promise<SessionRecord | undefined>;
-  currentSession(key: string): Promise<SessionRecord | undefined>;
-  /** Records a join/leave once per webhook event id and keeps `present`/peak up to date. */
+  openClassSession(key: string, livekitSid: string | undefined, at: Date): Promise<ClassSession>;
+  /** Ends the room's open class session (if any); the next one starts unlocked, with chat on. */
+  closeClassSession(key: string, at: Date): Promise<ClassSession | undefined>;
+  /** The room's latest class session (open, or ended), with who is present. */
+  currentClassSession(key: string): Promise<ClassSession | undefined>;
+  /** @deprecated currentClassSession (kept until src/integrations/ reads the new name). */
+  currentSession(key: string): Promise<ClassSession | undefined>;
+  /** Records a join/leave once per webhook event id (presence and peak are derived from these). */
   recordParticipant(event: ParticipantEvent): Promise<boolean>;
-  /** True the first time this webhook id is seen (idempotency). */
-  markWebhook(id: string, event: string, at: Date): Promise<boolean>;
-  hasWebhook(id: string): Promise<boolean>;
-  audit(entry: AuditEntry): Promise<void>;
   participantEvents(roomKey: string): Promise<ParticipantEvent[]>;
-  auditLog(roomKey: string): Promise<AuditEntry[]>;
 }

@@ -1,5 +1,6 @@
 import type { LiveKitEvent } from '../livekit/webhooks.js';
 import type { LiveKitGateway, ParticipantInfo } from '../livekit/gateway.js';
+import type { WebhookStore } from '../livekit/webhook-store.js';
 import type { Logger } from '../log.js';
 import { roleOfParticipant, type Role } from './grants.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
@@ -27,6 +28,7 @@ export interface TrackedEvent {
  */
 export function createSessionTracker(deps: {
   store: RoomStore;
+  webhooks: WebhookStore;
   livekit: LiveKitGateway;
   logger: Logger;
   /** Awaited before the webhook is acknowledged; a failure makes the route answer 500. */
@@ -38,9 +40,9 @@ export function createSessionTracker(deps: {
   return {
     /** Returns false for a duplicate delivery. Persists before the caller answers 200. */
     async handle(event: LiveKitEvent): Promise<boolean> {
-      if (await deps.store.hasWebhook(event.id)) return false;
+      if (await deps.webhooks.seen(event.id)) return false;
       await apply(event);
-      return deps.store.markWebhook(event.id, event.event, new Date());
+      return deps.webhooks.mark(event.id, event.event, new Date());
     },
   };
 
@@ -52,12 +54,12 @@ export function createSessionTracker(deps: {
     if (!room) return;
 
     if (event.event === 'room_started') {
-      const session = await deps.store.openSession(roomKey, event.room?.sid, event.createdAt);
+      const session = await deps.store.openClassSession(roomKey, event.room?.sid, event.createdAt);
       log.info({ roomKey, sessionId: session.sessionId }, 'session started');
       await emit({ type: 'session.started', sourceId: session.sessionId, room, ...sessionAt(session) });
     } else if (event.event === 'room_finished') {
-      const session = await deps.store.closeSession(roomKey, event.createdAt);
-      if (room.state === 'live') await deps.store.setState(roomKey, { state: 'created' });
+      // The room is no longer live once its session is closed (its state is derived from that).
+      const session = await deps.store.closeClassSession(roomKey, event.createdAt);
       log.info({ roomKey, sessionId: session?.sessionId }, 'session ended');
       if (session) {
         const at = session.endedAt ?? event.createdAt;
@@ -66,8 +68,8 @@ export function createSessionTracker(deps: {
     } else if (event.participant && (JOIN_EVENTS.has(event.event) || LEAVE_EVENTS.has(event.event))) {
       const joined = JOIN_EVENTS.has(event.event);
       const session = joined
-        ? await deps.store.openSession(roomKey, event.room?.sid, event.createdAt)
-        : await deps.store.currentSession(roomKey);
+        ? await deps.store.openClassSession(roomKey, event.room?.sid, event.createdAt)
+        : await deps.store.currentClassSession(roomKey);
       // The role comes from what only the tool sets on the SFU (role attribute, permission), never metadata.
       const role = event.participant.permission ? roleOfParticipant(event.participant) : undefined;
       // A join before room_started opened the session: listeners hear of the session first.

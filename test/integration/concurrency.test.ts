@@ -4,7 +4,8 @@ import { AccessToken } from 'livekit-server-sdk';
 import { ensureIndexes } from '../../src/db/indexes.js';
 import { createOutboxStore, outboxIndexes } from '../../src/db/outbox-store.js';
 import { createRoomStore } from '../../src/db/room-store.js';
-import type { Space } from '../../src/integrations/spaces.js';
+import type { RoomStore } from '../../src/rooms/room-store.js';
+import type { Space } from '../../src/integrations/space-store.js';
 import { startDeliveryWorker } from '../../src/integrations/webhook-delivery.js';
 import type { OutboxItem } from '../../src/integrations/webhook-outbox.js';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
@@ -12,6 +13,7 @@ import { openDatabase, type Database } from '../../src/db/connection.js';
 import { createLogger } from '../../src/log.js';
 import { createLaunchStore } from '../../src/db/launch-store.js';
 import { demoLoginParams } from '../support/lti-launch.js';
+import { startToolProcess, type ToolProcess } from '../support/tool-process.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 /**
@@ -144,7 +146,7 @@ describe('concurrency: two writers on one store', function () {
       const store = createRoomStore(dbs[1]!.connection);
       assert.equal((await store.participantEvents(roomKey)).length, 1);
       assert.equal(await sessionsOf(roomKey), 1);
-      assert.deepEqual((await store.currentSession(roomKey))?.present, ['u-race-once']);
+      assert.deepEqual((await store.currentClassSession(roomKey))?.present, ['u-race-once']);
     });
 
     it('keeps every join of many at once across two tools: one session, presence counts all', async () => {
@@ -157,9 +159,128 @@ describe('concurrency: two writers on one store', function () {
       const store = createRoomStore(dbs[1]!.connection);
       assert.equal((await store.participantEvents(roomKey)).length, identities.length);
       assert.equal(await sessionsOf(roomKey), 1);
-      const session = await store.currentSession(roomKey);
+      const session = await store.currentClassSession(roomKey);
       assert.deepEqual([...(session?.present ?? [])].sort(), [...identities].sort());
       assert.equal(session?.peakParticipants, identities.length);
+    });
+    describe('through two tool processes', () => {
+      let second: ToolProcess | undefined;
+      before(async () => {
+        second = await startToolProcess(env);
+      });
+      after(async () => {
+        await second?.stop();
+      });
+
+      it('keeps 50 joins at once: all present, peak 50, one session, no duplicate facts', async () => {
+        const roomKey = await freshRoom();
+        const identities = Array.from({ length: 50 }, (_, i) => `u-race-50-${i}`);
+        const bodies = identities.map((identity) => join(roomKey, identity));
+        const answers = await Promise.all(
+          bodies.map((body, i) => post(i % 2 ? (second as ToolProcess).url : env.tool.url, body)),
+        );
+        assert.deepEqual(
+          answers.map((r) => r.status),
+          identities.map(() => 200),
+        );
+        // Redelivered once more, to both: nothing new is recorded.
+        await Promise.all(bodies.slice(0, 10).map((body, i) => post(i % 2 ? env.tool.url : second!.url, body)));
+        const store = createRoomStore(dbs[1]!.connection);
+        const events = await store.participantEvents(roomKey);
+        assert.equal(events.length, 50);
+        assert.equal(new Set(events.map((e) => e.eventId)).size, 50);
+        assert.equal(await sessionsOf(roomKey), 1);
+        const session = await store.currentClassSession(roomKey);
+        assert.deepEqual([...(session?.present ?? [])].sort(), [...identities].sort());
+        assert.equal(session?.peakParticipants, 50);
+        const facts = dbs[0]!.connection.collection('room_control_facts');
+        assert.equal(await facts.countDocuments({ sessionId: session?.sessionId, kind: 'opened' }), 1);
+        assert.equal((await store.get(roomKey))?.state, 'live');
+      });
+    });
+  });
+
+  describe('leader controls', () => {
+    const room = async () => {
+      const key = `race-lead-${randomUUID()}`;
+      const owner = { kind: 'lti', platformId: 'race-platform', deploymentId: 'd', resourceLinkId: key } as const;
+      await createRoomStore(dbs[0]!.connection).ensure({ key, owner });
+      return key;
+    };
+    const stores = () => dbs.map((db) => createRoomStore(db.connection));
+
+    it('keeps every action of two writers on 20 participants at once (mute, promote, remove)', async () => {
+      const [a, b] = stores() as [RoomStore, RoomStore];
+      const key = await room();
+      await a.openClassSession(key, undefined, new Date());
+      const identities = Array.from({ length: 20 }, (_, i) => `u-lead-${i}`);
+      await Promise.all(
+        identities.flatMap((identity, i) => {
+          const [one, other] = i % 2 ? [a, b] : [b, a];
+          return [
+            one.change(key, { kind: 'muted', identity, source: 'microphone', value: true }),
+            other.change(key, { kind: 'promoted', identity, value: true }),
+            one.change(key, { kind: 'removed', identity, value: true }),
+            other.change(key, { kind: 'muted', identity, source: 'camera', value: true }),
+          ];
+        }),
+      );
+      const controls = (await b.get(key))?.controls ?? {};
+      for (const identity of identities) {
+        assert.deepEqual(
+          controls[identity],
+          { mutedSources: ['camera', 'microphone'], promoted: true, removed: true },
+          identity,
+        );
+      }
+    });
+
+    it('keeps a lock and a chat switch flipped at once on two connections', async () => {
+      const [a, b] = stores() as [RoomStore, RoomStore];
+      const keys = await Promise.all(Array.from({ length: 10 }, room));
+      await Promise.all(keys.map((key) => a.openClassSession(key, undefined, new Date())));
+      await Promise.all(
+        keys.flatMap((key) => [
+          a.change(key, { kind: 'locked', value: true }),
+          b.change(key, { kind: 'chat', value: false }),
+        ]),
+      );
+      for (const key of keys) {
+        const r = await a.get(key);
+        assert.deepEqual([r?.locked, r?.chatEnabled], [true, false], key);
+      }
+    });
+
+    it('records a repeated action once (a retry, or two leaders doing the same)', async () => {
+      const [a, b] = stores() as [RoomStore, RoomStore];
+      const key = await room();
+      const mute = { kind: 'muted', identity: 'u-twice', source: 'microphone', value: true } as const;
+      await Promise.all([a.change(key, mute), b.change(key, mute), a.change(key, mute), b.change(key, mute)]);
+      const facts = dbs[0]!.connection.collection('room_control_facts');
+      assert.equal(await facts.countDocuments({ roomKey: key, identity: 'u-twice' }), 1);
+    });
+
+    it('keeps a waiting decision made while a session opens or closes-and-reopens', async () => {
+      const [a, b] = stores() as [RoomStore, RoomStore];
+      const keys = await Promise.all(Array.from({ length: 10 }, room));
+      // Half knocked before any class, half during a class that then ended with them still waiting.
+      for (const [i, key] of keys.entries()) {
+        if (i % 2) await a.openClassSession(key, undefined, new Date());
+        await a.change(key, { kind: 'knock', identity: 'u-waiter', name: 'W', role: 'participant' });
+        if (i % 2) await a.closeClassSession(key, new Date());
+      }
+      const decisions = await Promise.all(
+        keys.flatMap((key) => [
+          a.decideWaiting(key, 'u-waiter', 'admitted'),
+          b.openClassSession(key, undefined, new Date()).then(() => 'opened'),
+        ]),
+      );
+      assert.equal(decisions.filter((d) => d === 'admitted').length, keys.length);
+      for (const key of keys) {
+        const r = await b.get(key);
+        assert.equal(r?.state, 'live', key);
+        assert.equal(r?.controls['u-waiter']?.waiting, 'admitted', key);
+      }
     });
   });
 
@@ -231,7 +352,7 @@ describe('concurrency: two writers on one store', function () {
         owner: { kind: 'lti', platformId: 'race-platform', deploymentId: 'd', resourceLinkId: key },
       });
       const identity = 'u-race-waiter';
-      await stores[0]!.setControl(key, identity, { waiting: 'pending', name: 'W', waitingSince: new Date() });
+      await stores[0]!.change(key, { kind: 'knock', identity, name: 'W', role: 'participant' });
       const wanted = Array.from({ length: 10 }, (_, i) => (i % 2 ? 'admitted' : 'denied') as 'admitted' | 'denied');
       const answers = await Promise.all(wanted.map((d, i) => stores[i % 2]!.decideWaiting(key, identity, d)));
       assert.equal(new Set(answers).size, 1, answers.join(','));

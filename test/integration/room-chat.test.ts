@@ -143,7 +143,7 @@ describe('chat on/off: enforced by the real SFU through the data permission', fu
     await say(student.p, 'back');
     await waitUntil(() => heard(teacher.p, student.grant.identity, 'back'), 10_000, 'the chat message again');
 
-    const actions = (await fixture.store.auditLog(student.grant.room)).map((e) => e.action);
+    const actions = (await fixture.audit.log(student.grant.room)).map((e) => e.action);
     assert.deepEqual(
       actions.filter((a) => a.startsWith('chat')),
       ['chat-off', 'chat-on'],
@@ -173,11 +173,11 @@ describe('chat on/off: enforced by the real SFU through the data permission', fu
       key,
       owner: { kind: 'lti', platformId: 'p', deploymentId: 'd', resourceLinkId: `chat-${process.pid}` },
     });
-    await store.setState(key, { chatEnabled: false });
+    await store.change(key, { kind: 'chat', value: false });
     // Switched off before the class: the session that opens keeps it off.
-    await store.openSession(key, undefined, new Date());
+    await store.openClassSession(key, undefined, new Date());
     assert.equal((await store.get(key))?.chatEnabled, false);
-    await store.closeSession(key, new Date());
+    await store.closeClassSession(key, new Date());
     assert.equal((await store.get(key))?.chatEnabled, true);
   });
 });

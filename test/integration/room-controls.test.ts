@@ -279,7 +279,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
     ]) {
       await ok(teacher, path);
     }
-    const log = await fixture.store.auditLog(grant.room);
+    const log = await fixture.audit.log(grant.room);
     assert.deepEqual(
       log.map((e) => [e.actor, e.action, e.target]),
       [

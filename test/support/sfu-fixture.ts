@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import mongoose, { type Connection } from 'mongoose';
+import { createAuditStore } from '../../src/db/audit-store.js';
 import { createRoomStore } from '../../src/db/room-store.js';
 import type { LiveKitGateway, ParticipantInfo } from '../../src/livekit/gateway.js';
+import type { AuditStore } from '../../src/rooms/audit-store.js';
 import type { RoomStore } from '../../src/rooms/room-store.js';
 import { TestParticipant, waitUntil } from './participant.js';
 import { LaunchedUser, type DemoRole } from './room-client.js';
@@ -20,6 +22,7 @@ export function useSfuFixture(studentPrefix: string) {
   let gateway: LiveKitGateway | undefined;
   let connection: Connection | undefined;
   let store: RoomStore | undefined;
+  let audit: AuditStore | undefined;
   const connected: TestParticipant[] = [];
   let users = 0;
 
@@ -28,6 +31,7 @@ export function useSfuFixture(studentPrefix: string) {
     gateway = testGateway(env);
     connection = await mongoose.createConnection(env.stack.mongoUri, { autoIndex: false }).asPromise();
     store = createRoomStore(connection);
+    audit = createAuditStore(connection);
   });
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
@@ -84,6 +88,10 @@ export function useSfuFixture(studentPrefix: string) {
     },
     get store(): RoomStore {
       return started()[2];
+    },
+    get audit(): AuditStore {
+      if (!audit) throw new Error('useSfuFixture: the suite has not started');
+      return audit;
     },
     launch,
     newStudent,

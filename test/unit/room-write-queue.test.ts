@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { queuedPerRoom } from '../../src/db/room-write-queue.js';
-import type { RoomRecord, RoomStore } from '../../src/rooms/room-store.js';
+import type { ClassSession, RoomStore } from '../../src/rooms/room-store.js';
 
-/** A store whose writes take a while and record overlap, like FerretDB's read-modify-write updates. */
+/** A store whose session writes take a while and record overlap. */
 function slowStore() {
   const running = new Map<string, number>();
   const overlaps: string[] = [];
@@ -14,47 +14,42 @@ function slowStore() {
     order.push(`${key}:${what}`);
     running.set(key, (running.get(key) ?? 1) - 1);
     if (what === 'fail') throw new Error('write failed');
-    return {} as RoomRecord;
+    return {} as ClassSession;
   };
   const store = {
-    setState: (key: string, patch: { locked?: boolean }) => write(key, `lock=${patch.locked}`),
-    setControl: (key: string, identity: string) => write(key, identity),
-    openSession: (key: string) => write(key, 'open'),
-    closeSession: (key: string) => write(key, 'close'),
-    recordParticipant: (event: { roomKey: string; identity: string }) => write(event.roomKey, event.identity),
+    openClassSession: (key: string, sid: string | undefined) => write(key, sid ?? 'open'),
+    closeClassSession: (key: string) => write(key, 'close'),
     get: () => Promise.resolve(undefined),
   } as unknown as RoomStore;
   return { store, overlaps, order };
 }
 
-describe('per-room write queue (FerretDB updates are not isolated)', () => {
-  it('runs writes to one room one at a time, in call order, and other rooms in parallel', async () => {
+describe('per-room session queue (an optimisation: one opener per room at a time in a process)', () => {
+  it('opens and closes one room one at a time, in call order, and other rooms in parallel', async () => {
     const { store, overlaps, order } = slowStore();
     const q = queuedPerRoom(store);
     await Promise.all([
-      q.openSession('a', undefined, new Date()),
-      q.setState('a', { locked: true }),
-      q.setControl('a', 'u-1', { removed: true }),
-      q.recordParticipant({ roomKey: 'a', identity: 'u-2' } as never),
-      q.closeSession('a', new Date()),
-      q.setState('b', { locked: true }),
+      q.openClassSession('a', undefined, new Date()),
+      q.openClassSession('a', 'again', new Date()),
+      q.closeClassSession('a', new Date()),
+      q.openClassSession('b', undefined, new Date()),
     ]);
     assert.deepEqual(overlaps, []);
     assert.deepEqual(
       order.filter((o) => o.startsWith('a:')),
-      ['a:open', 'a:lock=true', 'a:u-1', 'a:u-2', 'a:close'],
+      ['a:open', 'a:again', 'a:close'],
     );
-    assert.ok(order.indexOf('b:lock=true') < order.indexOf('a:close'), 'room b did not wait for room a');
+    assert.ok(order.indexOf('b:open') < order.indexOf('a:close'), 'room b did not wait for room a');
   });
 
   it('keeps going after a failed write, and passes reads through', async () => {
     const { store, order } = slowStore();
     const q = queuedPerRoom(store);
-    const failed = q.setControl('a', 'fail', {});
-    const next = q.setState('a', { locked: false });
+    const failed = q.openClassSession('a', 'fail', new Date());
+    const next = q.closeClassSession('a', new Date());
     await assert.rejects(failed, /write failed/);
     await next;
-    assert.deepEqual(order, ['a:fail', 'a:lock=false']);
+    assert.deepEqual(order, ['a:fail', 'a:close']);
     assert.equal(await q.get('a'), undefined);
   });
 });

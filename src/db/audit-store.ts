@@ -1,0 +1,37 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { AuditEntry, AuditStore } from '../rooms/audit-store.js';
+import type { IndexSpec } from './indexes.js';
+
+const AUDIT = 'room_audit';
+
+export const AUDIT_INDEXES: readonly IndexSpec[] = [
+  { collection: AUDIT, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
+];
+
+export function createAuditStore(connection: Connection): AuditStore {
+  const Audit =
+    (connection.models.RoomAudit as Model<AuditEntry> | undefined) ??
+    connection.model<AuditEntry>(
+      'RoomAudit',
+      new Schema<AuditEntry>(
+        { roomKey: String, sessionId: String, actor: String, action: String, target: String, at: Date },
+        { collection: AUDIT, id: false },
+      ),
+    );
+  return {
+    async append(entry) {
+      await Audit.create(entry);
+    },
+    async log(roomKey) {
+      const docs = await Audit.find({ roomKey }, { _id: 0, __v: 0 }).sort({ at: 1 }).lean<AuditEntry[]>();
+      return docs.map(({ roomKey, sessionId, actor, action, target, at }) => ({
+        roomKey,
+        actor,
+        action,
+        at,
+        ...(sessionId ? { sessionId } : {}),
+        ...(target ? { target } : {}),
+      }));
+    },
+  };
+}

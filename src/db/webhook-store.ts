@@ -1,0 +1,50 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { WebhookStore } from '../livekit/webhook-store.js';
+import { expiryBucketPath, expiryFields } from './expiry.js';
+import { isDuplicateKey, type IndexSpec } from './indexes.js';
+
+const WEBHOOKS = 'livekit_webhooks';
+/** Webhook ids only guard against redelivery, which LiveKit gives up on after seconds. */
+const KEEP_SECONDS = 7 * 86400;
+
+export const WEBHOOK_INDEXES: readonly IndexSpec[] = [
+  { collection: WEBHOOKS, keys: { webhookId: 1 }, name: 'webhookId_unique', unique: true },
+  {
+    collection: WEBHOOKS,
+    keys: { receivedAt: 1 },
+    name: 'receivedAt_ttl',
+    expireAfterSeconds: KEEP_SECONDS,
+    expiryBucket: true,
+  },
+];
+
+export function createWebhookStore(connection: Connection): WebhookStore {
+  const Webhooks =
+    (connection.models.LiveKitWebhook as Model<Record<string, unknown>> | undefined) ??
+    connection.model<Record<string, unknown>>(
+      'LiveKitWebhook',
+      new Schema(
+        { webhookId: String, event: String, receivedAt: Date, ...expiryBucketPath },
+        { collection: WEBHOOKS, id: false },
+      ),
+    );
+  return {
+    async seen(id) {
+      return (await Webhooks.exists({ webhookId: id })) !== null;
+    },
+    async mark(id, event, at) {
+      try {
+        await Webhooks.create({
+          webhookId: id,
+          event,
+          receivedAt: at,
+          ...expiryFields(new Date(at.getTime() + KEEP_SECONDS * 1000)),
+        });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    },
+  };
+}

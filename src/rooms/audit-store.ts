@@ -1,0 +1,16 @@
+/** Who did what to whom in a room, and when: one entry per leader action. */
+export interface AuditEntry {
+  roomKey: string;
+  sessionId?: string;
+  actor: string;
+  action: string;
+  target?: string;
+  at: Date;
+}
+
+export interface AuditStore {
+  /** Entries are only ever added (each its own document), so concurrent writers never lose one. */
+  append(entry: AuditEntry): Promise<void>;
+  /** A room's entries, oldest first. */
+  log(roomKey: string): Promise<AuditEntry[]>;
+}
