@@ -1,6 +1,7 @@
 import { Schema, Types, type Connection } from 'mongoose';
 import type { LaunchSession, SessionStore } from '../lti/launch-session-store.js';
 import { randomToken, sha256 } from '../lti/tokens.js';
+import { expiryBucketPath, expiryFields } from './expiry.js';
 import type { IndexSpec } from './indexes.js';
 import { createReadCache } from './read-cache.js';
 
@@ -11,12 +12,13 @@ const FRESH_MAX = 10_000;
 
 export const SESSION_INDEXES: readonly IndexSpec[] = [
   { collection: COLLECTION, keys: { tokenHash: 1 }, name: 'tokenHash_unique', unique: true },
-  { collection: COLLECTION, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+  { collection: COLLECTION, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0, expiryBucket: true },
 ];
 
 interface SessionDoc extends Omit<LaunchSession, 'id'> {
   _id: unknown;
   tokenHash: string;
+  expiryBucket?: number;
 }
 
 export function createSessionStore(connection: Connection): SessionStore {
@@ -45,11 +47,15 @@ export function createSessionStore(connection: Connection): SessionStore {
         custom: Schema.Types.Mixed,
         createdAt: Date,
         expiresAt: Date,
+        ...expiryBucketPath,
       },
       { collection: COLLECTION, minimize: false },
     ),
   );
-  const toSession = ({ _id, tokenHash: _t, ...rest }: SessionDoc): LaunchSession => ({ id: String(_id), ...rest });
+  const toSession = ({ _id, tokenHash: _t, expiryBucket: _b, ...rest }: SessionDoc): LaunchSession => ({
+    id: String(_id),
+    ...rest,
+  });
   /**
    * The launcher's first requests follow its launch within a second, mostly to the instance that wrote the
    * session: that instance answers them from what it wrote, by token hash, for FRESH_SESSION_MS. A session
@@ -66,12 +72,8 @@ export function createSessionStore(connection: Connection): SessionStore {
       const token = randomToken(32);
       const tokenHash = sha256(token);
       const createdAt = new Date();
-      const doc = await Sessions.create({
-        ...input,
-        tokenHash,
-        createdAt,
-        expiresAt: new Date(createdAt.getTime() + ttlMs),
-      });
+      const expiresAt = new Date(createdAt.getTime() + ttlMs);
+      const doc = await Sessions.create({ ...input, tokenHash, createdAt, expiresAt, ...expiryFields(expiresAt) });
       const session = toSession(doc.toObject() as SessionDoc);
       if (freshHashOf.size >= FRESH_MAX) {
         fresh.clear();

@@ -1,21 +1,36 @@
 import { Schema, type Connection } from 'mongoose';
 import type { LaunchStore, LoginRecord } from '../lti/launch-store.js';
+import { expiryBucketPath, expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 
 const LOGINS = 'lti_logins';
 const NONCES = 'lti_used_nonces';
 /** One insert-only fact per consumed state, keyed by the state: the unique key is what makes consumption atomic. */
 const USED_STATES = 'lti_used_states';
+const LOGIN_MAX_AGE_SECONDS = 3600;
+const USED_STATE_AGE_SECONDS = 3600;
 
 export const LAUNCH_STORE_INDEXES: readonly IndexSpec[] = [
   { collection: LOGINS, keys: { state: 1 }, name: 'state_unique', unique: true },
   // Kept from when records lived an hour: deployments already have it, and it removes their older records.
-  { collection: LOGINS, keys: { createdAt: 1 }, name: 'createdAt_ttl', expireAfterSeconds: 3600 },
+  {
+    collection: LOGINS,
+    keys: { createdAt: 1 },
+    name: 'createdAt_ttl',
+    expireAfterSeconds: LOGIN_MAX_AGE_SECONDS,
+    expiryBucket: true,
+  },
   // A login is useless once its state expired, so it is kept exactly that long (not the hour above).
-  { collection: LOGINS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+  { collection: LOGINS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0, expiryBucket: true },
   { collection: USED_STATES, keys: { state: 1 }, name: 'state_unique', unique: true },
   // A used fact only has to outlive its login record (expiresAt above), which never lives past an hour.
-  { collection: USED_STATES, keys: { usedAt: 1 }, name: 'usedAt_ttl', expireAfterSeconds: 3600 },
+  {
+    collection: USED_STATES,
+    keys: { usedAt: 1 },
+    name: 'usedAt_ttl',
+    expireAfterSeconds: USED_STATE_AGE_SECONDS,
+    expiryBucket: true,
+  },
   // Only read to name a refused token a replay (nonceUsed), never to accept one.
   { collection: USED_STATES, keys: { nonce: 1 }, name: 'nonce' },
   // No longer written (a used state's fact carries its nonce); kept so its last records still expire.
@@ -37,6 +52,7 @@ export function createLaunchStore(connection: Connection): LaunchStore {
         createdAt: { type: Date, default: () => new Date() },
         expiresAt: { type: Date, required: true },
         usedAt: { type: Date, default: null },
+        ...expiryBucketPath,
       },
       { collection: LOGINS, minimize: false },
     ),
@@ -44,14 +60,21 @@ export function createLaunchStore(connection: Connection): LaunchStore {
   const UsedStates = connection.model(
     'LtiUsedState',
     new Schema(
-      { state: { type: String, required: true }, nonce: String, usedAt: { type: Date, required: true } },
+      {
+        state: { type: String, required: true },
+        nonce: String,
+        usedAt: { type: Date, required: true },
+        ...expiryBucketPath,
+      },
       { collection: USED_STATES },
     ),
   );
 
   return {
     async saveLogin(login) {
-      await Logins.create(login);
+      const createdAt = new Date();
+      const dueAt = Math.min(login.expiresAt.getTime(), createdAt.getTime() + LOGIN_MAX_AGE_SECONDS * 1000);
+      await Logins.create({ ...login, createdAt, ...expiryFields(new Date(dueAt)) });
     },
     async consumeLogin(state, maxAgeMs, now = new Date()) {
       // Not a conditional update (FerretDB v1 lets two concurrent ones both "succeed", docs/architecture.md
@@ -61,7 +84,12 @@ export function createLaunchStore(connection: Connection): LaunchStore {
       // Consumed before used facts existed (the old code set usedAt on the record itself).
       if (login.usedAt) return { status: 'reused' };
       try {
-        await UsedStates.create({ state, nonce: login.nonce, usedAt: now });
+        await UsedStates.create({
+          state,
+          nonce: login.nonce,
+          usedAt: now,
+          ...expiryFields(new Date(now.getTime() + USED_STATE_AGE_SECONDS * 1000)),
+        });
       } catch (err) {
         if (isDuplicateKey(err)) return { status: 'reused' };
         throw err;
