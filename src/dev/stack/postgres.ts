@@ -17,6 +17,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ensurePostgres, type PostgresBinaries } from './binaries.js';
 import { ServiceStartError, startProcess, type ManagedProcess } from './child-process.js';
+import { installIndexTwins, PLAN_SETTINGS } from './postgres-indexes.js';
 import { freeTcpPort } from './ports.js';
 
 const run = promisify(execFile);
@@ -71,11 +72,22 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
     requireReachable(clusterDir, runAs);
   }
   const credentials = await ensureCluster(binaries, options.dir, runAs, options.progress);
+  await installIndexTwins(binaries.postgres, clusterDir, DATABASE, runAs);
   const port = options.port ?? (await freeTcpPort());
   const child = await startProcess({
     name: 'postgresql',
     command: binaries.postgres,
-    args: ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    args: [
+      '-D',
+      clusterDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      ...PLAN_SETTINGS,
+    ],
     cwd: clusterDir,
     env: { ...process.env, LC_ALL: 'C' },
     uid: runAs?.uid,
