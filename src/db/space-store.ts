@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import type { JoinLink, JoinLinkStore, Space, SpaceStore } from '../integrations/spaces.js';
+import type { JoinLink, JoinLinkStore, Space, SpaceStore } from '../integrations/space-store.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 
 const SPACES = 'integrator_spaces';

@@ -1,9 +1,14 @@
 import { Router, json, type RequestHandler } from 'express';
-import { z } from 'zod';
 import type { ApiKey, ApiKeyService } from '../integrations/api-keys.js';
-import type { SpaceService } from '../integrations/spaces.js';
-import { activitySettingsSchema } from '../rooms/activity-settings.js';
-import { urlSchema } from '../urls.js';
+import type { SpaceService } from '../integrations/space-service.js';
+import {
+  apiKeyInputSchema,
+  createdKeyJson,
+  launchJson,
+  liveSessionJson,
+  roomStatusJson,
+  spaceLaunchSchema,
+} from '../integrations/space-wire.js';
 import { asyncHandler } from './async-handler.js';
 import { notFound } from './errors-middleware.js';
 import { refuseNul } from './nul-guard.js';
@@ -12,48 +17,6 @@ declare module 'express-serve-static-core' {
   interface Request {
     apiKey?: ApiKey;
   }
-}
-
-const s = activitySettingsSchema.shape;
-/** The settings an integrator may choose; defaults are unwrapped so omitted fields keep their stored value. */
-const spaceSettingsSchema = z
-  .object({
-    title: s.title,
-    audioOnly: s.audioOnly.unwrap(),
-    publishers: s.publishers.unwrap(),
-    waitingRoom: s.waitingRoom.unwrap(),
-    joinBeforeInstructor: s.joinBeforeInstructor.unwrap(),
-    maxParticipants: s.maxParticipants.unwrap(),
-  })
-  .partial()
-  .strict();
-
-export function spaceLaunchSchema(allowHttpWebhooks: boolean) {
-  const protocols = allowHttpWebhooks ? ['https:', 'http:'] : ['https:'];
-  const webhookUrl = urlSchema(protocols);
-  return z
-    .object({
-      id: z
-        .string()
-        .min(1)
-        .max(64)
-        .regex(/^[A-Za-z0-9._-]+$/, 'only letters, digits, dot, underscore and dash'),
-      user: z
-        .object({
-          id: z.string().min(1).max(256),
-          name: z.string().trim().min(1).max(200),
-          role: z.enum(['instructor', 'participant', 'observer']).optional(),
-          leader: z.boolean().optional(),
-        })
-        .strict(),
-      settings: spaceSettingsSchema.optional(),
-      passcode: z.string().min(4).max(64).optional(),
-      webhooks: z
-        .object({ url: webhookUrl, events: z.array(z.string().min(1).max(64)).max(50).optional() })
-        .strict()
-        .optional(),
-    })
-    .strict();
 }
 
 /** `x-api-key: lck_...`, looked up on every request so a revoked key fails at once on every instance. */
@@ -94,35 +57,36 @@ export function integratorRouter(deps: IntegratorRouterDeps): Router {
     asyncHandler(async (req, res) => {
       const key = currentKey(req.apiKey);
       const input = launchSchema.parse(req.body);
-      const { created, body } = await deps.spaces.launch(key, input);
-      req.log?.info({ spaceId: input.id, roomKey: body.room_id, created }, 'space launched');
-      res.status(created ? 201 : 200).json(body);
+      const launched = await deps.spaces.launch(key, input);
+      req.log?.info({ spaceId: input.id, roomKey: launched.roomKey, created: launched.created }, 'space launched');
+      res.status(launched.created ? 201 : 200).json(launchJson(launched));
     }),
   );
   router.get(
     '/live-sessions',
     asyncHandler(async (req, res) => {
-      res.json({ liveSessions: await deps.spaces.liveSessions(currentKey(req.apiKey).id) });
+      const live = await deps.spaces.liveSessions(currentKey(req.apiKey).id);
+      res.json({ liveSessions: live.map(({ space, session }) => liveSessionJson(space, session)) });
     }),
   );
   router.get(
     '/live-sessions/:roomId',
     asyncHandler(async (req, res) => {
-      res.json(await deps.spaces.liveSession(currentKey(req.apiKey).id, String(req.params.roomId)));
+      const { space, session } = await deps.spaces.liveSession(currentKey(req.apiKey).id, String(req.params.roomId));
+      res.json(liveSessionJson(space, session));
     }),
   );
   router.get(
     '/rooms/:roomId/status',
     asyncHandler(async (req, res) => {
-      res.json(await deps.spaces.roomStatus(currentKey(req.apiKey).id, String(req.params.roomId)));
+      const { space, session } = await deps.spaces.roomStatus(currentKey(req.apiKey).id, String(req.params.roomId));
+      res.json(roomStatusJson(space, session));
     }),
   );
   // Anything else under /api/v1 is ours to refuse, not the launcher API's (which would ask for a Bearer).
   router.use(notFound);
   return router;
 }
-
-const apiKeyInputSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 
 /** Mounted inside the admin router (admin Bearer): POST/GET /api-keys, DELETE /api-keys/:id. */
 export function apiKeyAdminRoutes(apiKeys: ApiKeyService): Router {
@@ -133,10 +97,7 @@ export function apiKeyAdminRoutes(apiKeys: ApiKeyService): Router {
       const { name } = apiKeyInputSchema.parse(req.body);
       const created = await apiKeys.create(name);
       req.log?.info({ apiKeyId: created.id }, 'integrator API key created');
-      res
-        .status(201)
-        .set('cache-control', 'no-store')
-        .json({ id: created.id, name: created.name, key: created.key, createdAt: created.createdAt });
+      res.status(201).set('cache-control', 'no-store').json(createdKeyJson(created));
     }),
   );
   router.get(

@@ -2,17 +2,14 @@ import { createHash } from 'node:crypto';
 import { parseCookie } from 'cookie';
 import express, { Router, type CookieOptions, type Request, type Response } from 'express';
 import { isAppError } from '../errors.js';
-import type { LinkSessions } from '../integrations/link-sessions.js';
-import type { SpaceService } from '../integrations/spaces.js';
+import type { Joined, SpaceJoins } from '../integrations/space-joins.js';
 import type { Logger } from '../log.js';
 import { asyncHandler } from './async-handler.js';
 import { escapeHtml, htmlPage } from './html.js';
 import { rateLimiter, type RateRule } from './rate-limit.js';
 
 export interface SpaceJoinRouterDeps {
-  spaces: SpaceService;
-  /** Opens (and bounds) the launcher sessions of each link. */
-  linkSessions: LinkSessions;
+  joins: SpaceJoins;
   sessionTtlMs: number;
   /** https: the session cookie is `Secure; SameSite=None; Partitioned` (usable in an integrator's iframe). */
   secure: boolean;
@@ -32,7 +29,7 @@ const SESSION_COOKIE = 'space_session';
 export function spaceJoinRouter(deps: SpaceJoinRouterDeps): Router {
   const router = Router();
   const refuse = (req: Request, res: Response, err: unknown) => sendErrorPage(req, res, err, linkTokenOf(req));
-  const joins = rateLimiter({ rule: deps.joinRateLimit, refuse, logger: deps.logger });
+  const joinLimit = rateLimiter({ rule: deps.joinRateLimit, refuse, logger: deps.logger });
   // Passcodes are short: bound guesses per client and link.
   const attempts = rateLimiter({
     rule: deps.passcodeRateLimit,
@@ -55,32 +52,23 @@ export function spaceJoinRouter(deps: SpaceJoinRouterDeps): Router {
     res.redirect(303, `/launch#token=${encodeURIComponent(bearer)}`);
   };
 
-  const enter = async (req: Request, res: Response, token: string, passcode?: string) => {
-    const session = await deps.spaces.enter(token, passcode);
-    const { token: bearer, session: stored } = await deps.linkSessions.open(token, session);
-    req.log?.info(
-      { platformId: stored.platformId, spaceId: stored.resourceLink?.id, role: stored.role },
-      'space join accepted',
-    );
-    toLauncher(res, bearer);
-  };
+  const accepted = (req: Request, { apiKeyId, spaceId, role }: Joined) =>
+    req.log?.info({ apiKeyId, spaceId, role }, 'space join accepted');
 
   router.get(
     '/join',
-    joins,
+    joinLimit,
     asyncHandler(async (req, res) => {
       const token = linkTokenOf(req);
       try {
-        const { passcodeRequired } = await deps.spaces.inspectLink(token);
-        // A reload in a browser that already joined through this link: the same session, no new one.
-        const held = await deps.linkSessions.reuse(token as string, sessionCookie(req));
-        if (held) return void toLauncher(res, held);
-        if (passcodeRequired)
+        const arrival = await deps.joins.arrive(token, sessionCookie(req));
+        if (arrival.kind === 'passcode')
           return void res
             .status(200)
             .type('html')
             .send(passcodePage(token as string));
-        await enter(req, res, token as string);
+        if (arrival.joined) accepted(req, arrival.joined);
+        toLauncher(res, arrival.bearer);
       } catch (err) {
         sendErrorPage(req, res, err, token);
       }
@@ -89,14 +77,16 @@ export function spaceJoinRouter(deps: SpaceJoinRouterDeps): Router {
 
   router.post(
     '/join',
-    joins,
+    joinLimit,
     attempts,
     asyncHandler(async (req, res) => {
       const token = linkTokenOf(req);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const passcode = typeof body.passcode === 'string' ? body.passcode : undefined;
       try {
-        await enter(req, res, token ?? '', passcode);
+        const joined = await deps.joins.redeem(token ?? '', passcode);
+        accepted(req, joined);
+        toLauncher(res, joined.bearer);
       } catch (err) {
         sendErrorPage(req, res, err, token);
       }

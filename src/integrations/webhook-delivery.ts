@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BoundedFetchError, boundedFetch } from '../net/bounded-fetch.js';
 import type { Logger } from '../log.js';
-import type { SpaceStore } from './spaces.js';
+import type { SpaceStore } from './space-store.js';
 import {
   backoffDelayMs,
   DEFAULT_BACKOFF_MS,

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
-import { type Space, type SpaceStore, type SpaceWebhooks } from './spaces.js';
+import { type Space, type SpaceStore, type SpaceWebhooks } from './space-store.js';
 
 /**
  * Integrator webhooks, part 1: the outbox. The session tracker's events for rooms of a space with

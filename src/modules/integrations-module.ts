@@ -5,7 +5,8 @@ import { createSpaceStores, SPACE_INDEXES } from '../db/space-store.js';
 import { integratorRouter } from '../http/integrator-router.js';
 import { spaceJoinRouter } from '../http/space-join-router.js';
 import { createLinkSessions } from '../integrations/link-sessions.js';
-import { createSpaceService } from '../integrations/spaces.js';
+import { createSpaceJoins } from '../integrations/space-joins.js';
+import { createSpaceService } from '../integrations/space-service.js';
 import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../integrations/webhook-delivery.js';
 import { createWebhookEnqueuer } from '../integrations/webhook-outbox.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
@@ -26,7 +27,6 @@ export function integrationsModule(s: Services, tuning?: DeliveryTuning): Integr
   let worker: DeliveryWorker | undefined;
   const spaces = createSpaceService({
     ...spaceStores,
-    apiKeys: s.apiKeyStore,
     activities: s.activities,
     rooms: s.rooms,
     roomStore: s.roomStore,
@@ -46,12 +46,15 @@ export function integrationsModule(s: Services, tuning?: DeliveryTuning): Integr
       {
         path: '/space',
         router: spaceJoinRouter({
-          spaces,
-          linkSessions: createLinkSessions({
-            store: createLinkSessionStore(db.connection),
-            sessions: s.sessions,
-            maxPerLink: config.limits.sessionsPerJoinLink,
-            sessionTtlMs: s.sessionTtlMs,
+          joins: createSpaceJoins({
+            ...spaceStores,
+            apiKeys: s.apiKeyStore,
+            linkSessions: createLinkSessions({
+              store: createLinkSessionStore(db.connection),
+              sessions: s.sessions,
+              maxPerLink: config.limits.sessionsPerJoinLink,
+              sessionTtlMs: s.sessionTtlMs,
+            }),
           }),
           sessionTtlMs: s.sessionTtlMs,
           secure: publicUrl.startsWith('https:'),

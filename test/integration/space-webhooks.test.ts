@@ -6,7 +6,7 @@ import { AccessToken } from 'livekit-server-sdk';
 import { type Database } from '../../src/db/connection.js';
 import { ensureIndexes } from '../../src/db/indexes.js';
 import { createOutboxStore, OUTBOX_COLLECTION, outboxIndexes } from '../../src/db/outbox-store.js';
-import type { Space } from '../../src/integrations/spaces.js';
+import type { Space } from '../../src/integrations/space-store.js';
 import { startDeliveryWorker } from '../../src/integrations/webhook-delivery.js';
 import {
   createWebhookEnqueuer,

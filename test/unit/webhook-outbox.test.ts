@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createLogger } from '../../src/log.js';
-import type { Space } from '../../src/integrations/spaces.js';
+import type { Space } from '../../src/integrations/space-store.js';
 import { startDeliveryWorker } from '../../src/integrations/webhook-delivery.js';
 import {
   backoffDelayMs,

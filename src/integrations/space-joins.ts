@@ -1,0 +1,112 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../errors.js';
+import type { NewLaunchSession } from '../lti/launch-session-store.js';
+import type { Role } from '../rooms/grants.js';
+import { namespaceOf, SPACE_DEPLOYMENT } from '../rooms/room-owner.js';
+import type { ApiKey, ApiKeyStore } from './api-keys.js';
+import type { LinkSessions } from './link-sessions.js';
+import { passcodeMatches } from './space-passcodes.js';
+import type { JoinLink, JoinLinkStore, Space, SpaceStore } from './space-store.js';
+
+const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** A new per-user join link for a space; returns the token (only its hash is stored). */
+export async function issueJoinLink(
+  links: Pick<JoinLinkStore, 'create'>,
+  link: Omit<JoinLink, 'tokenHash' | 'expiresAt'>,
+  ttlMs: number,
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await links.create({
+    ...link,
+    tokenHash: hashToken(token),
+    expiresAt: new Date(link.createdAt.getTime() + ttlMs),
+  });
+  return token;
+}
+
+export interface SpaceJoinDeps {
+  spaces: Pick<SpaceStore, 'get'>;
+  links: Pick<JoinLinkStore, 'findValid'>;
+  apiKeys: Pick<ApiKeyStore, 'get'>;
+  /** Opens (and bounds) the launcher sessions of each link. */
+  linkSessions: LinkSessions;
+  now?: () => Date;
+}
+
+/** Who a redeemed link let in, for the log. */
+export interface Joined {
+  bearer: string;
+  apiKeyId: string;
+  spaceId: string;
+  role: Role;
+}
+
+/** Arriving with a link: straight to the launcher (`bearer`), or first the passcode. */
+export type Arrival = { kind: 'launcher'; joined?: Joined; bearer: string } | { kind: 'passcode' };
+
+/**
+ * /space/join: a join link becomes a launch-like session for the launcher, so the launcher and /api/room
+ * work as for an LTI launch. The session is filed under the space's namespace (src/rooms/room-owner.ts),
+ * which is how its room, its identities and its revocation find their way back to the space and its key.
+ */
+export function createSpaceJoins(deps: SpaceJoinDeps) {
+  const now = deps.now ?? (() => new Date());
+
+  const linkFor = async (token: string | undefined): Promise<{ link: JoinLink; space: Space; key: ApiKey }> => {
+    const link = token && LINK_TOKEN.test(token) ? await deps.links.findValid(hashToken(token), now()) : undefined;
+    const [space, key] = link
+      ? await Promise.all([deps.spaces.get(link.spaceRef), deps.apiKeys.get(link.apiKeyId)])
+      : [undefined, undefined];
+    if (!link || !space || !key || key.revokedAt) throw new AppError('SPACE_LINK_INVALID');
+    return { link, space, key };
+  };
+
+  const launchOf = (link: JoinLink, space: Space, key: ApiKey): NewLaunchSession => ({
+    messageType: 'LtiResourceLinkRequest',
+    platformId: namespaceOf({ kind: 'space', apiKeyId: key.id }),
+    issuer: key.name,
+    clientId: key.id,
+    deploymentId: SPACE_DEPLOYMENT,
+    user: link.user,
+    role: link.role,
+    ltiRoles: [],
+    resourceLink: { id: space.spaceId },
+    activityHints: [],
+    activityId: space.activityId,
+    services: {},
+    custom: {},
+  });
+
+  /** A new launcher session for the link, once the passcode (if the space has one) matches. */
+  const redeem = async (token: string, passcode?: string): Promise<Joined> => {
+    const { link, space, key } = await linkFor(token);
+    if (space.passcodeHash && !(passcode && (await passcodeMatches(passcode, space.passcodeHash)))) {
+      throw new AppError('SPACE_PASSCODE_INVALID');
+    }
+    const { token: bearer } = await deps.linkSessions.open(token, launchOf(link, space, key));
+    return { bearer, apiKeyId: key.id, spaceId: space.spaceId, role: link.role };
+  };
+
+  return {
+    /**
+     * GET /space/join: a browser already holding a session of this link (`held`, its cookie) gets it back,
+     * as on a reload; otherwise the passcode is asked for, or a new session opened. Throws
+     * SPACE_LINK_INVALID for an unknown, expired or revoked link.
+     */
+    async arrive(token: string | undefined, held: string | undefined): Promise<Arrival> {
+      const { space } = await linkFor(token);
+      const reused = await deps.linkSessions.reuse(token as string, held);
+      if (reused) return { kind: 'launcher', bearer: reused };
+      if (space.passcodeHash) return { kind: 'passcode' };
+      const joined = await redeem(token as string);
+      return { kind: 'launcher', joined, bearer: joined.bearer };
+    },
+
+    /** POST /space/join: the passcode form. Throws SPACE_PASSCODE_INVALID when it does not match. */
+    redeem,
+  };
+}
+
+export type SpaceJoins = ReturnType<typeof createSpaceJoins>;
