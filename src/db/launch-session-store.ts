@@ -73,8 +73,10 @@ export function createSessionStore(connection: Connection): SessionStore {
       const tokenHash = sha256(token);
       const createdAt = new Date();
       const expiresAt = new Date(createdAt.getTime() + ttlMs);
-      const doc = await Sessions.create({ ...input, tokenHash, createdAt, expiresAt, ...expiryFields(expiresAt) });
-      const session = toSession(doc.toObject() as SessionDoc);
+      const doc = { ...input, tokenHash, createdAt, expiresAt, ...expiryFields(expiresAt) };
+      // Through the driver: one insert per launch, and mongoose's document machinery cost more CPU than it.
+      const { insertedId } = await Sessions.collection.insertOne(doc, { ignoreUndefined: true });
+      const session: LaunchSession = { ...input, id: String(insertedId), createdAt, expiresAt };
       if (freshHashOf.size >= FRESH_MAX) {
         fresh.clear();
         freshHashOf.clear();
@@ -88,7 +90,7 @@ export function createSessionStore(connection: Connection): SessionStore {
       const tokenHash = sha256(token);
       const written = fresh.peek(tokenHash);
       if (written) return written.expiresAt.getTime() > now.getTime() ? { ...written } : undefined;
-      const doc = await Sessions.findOne({ tokenHash, expiresAt: { $gt: now } }).lean<SessionDoc>();
+      const doc = (await Sessions.collection.findOne({ tokenHash, expiresAt: { $gt: now } })) as SessionDoc | null;
       return doc ? toSession(doc) : undefined;
     },
     async revoke(id) {

@@ -70,21 +70,32 @@ export function createLaunchStore(connection: Connection): LaunchStore {
     ),
   );
 
+  // Every launch writes a login and a used fact and reads the login back: through the driver, since
+  // mongoose's documents (casting, validation, hooks) cost more CPU than the round trip's own work. What is
+  // written is built here, typed by LoginRecord; the schemas above still declare the shape.
+  const logins = Logins.collection;
+  const usedStates = UsedStates.collection;
   return {
     async saveLogin(login) {
       const createdAt = new Date();
       const dueAt = Math.min(login.expiresAt.getTime(), createdAt.getTime() + LOGIN_MAX_AGE_SECONDS * 1000);
-      await Logins.create({ ...login, createdAt, ...expiryFields(new Date(dueAt)) });
+      const record: Omit<LoginRecord, 'usedAt'> & { usedAt: null; expiryBucket: number } = {
+        ...login,
+        createdAt,
+        usedAt: null,
+        ...expiryFields(new Date(dueAt)),
+      };
+      await logins.insertOne(record, { ignoreUndefined: true });
     },
     async consumeLogin(state, maxAgeMs, now = new Date()) {
       // Not a conditional update (FerretDB v1 lets two concurrent ones both "succeed", docs/architecture.md
       // "Stores"): the first writer of the state's `used` fact wins, every other gets a duplicate key.
-      const login = await Logins.findOne({ state }).lean<LoginRecord>();
+      const login = (await logins.findOne({ state })) as LoginRecord | null;
       if (!login) return { status: 'unknown' };
       // Consumed before used facts existed (the old code set usedAt on the record itself).
       if (login.usedAt) return { status: 'reused' };
       try {
-        await UsedStates.create({
+        await usedStates.insertOne({
           state,
           nonce: login.nonce,
           usedAt: now,
