@@ -14,12 +14,12 @@ export interface RoomStatus {
 
 /** The room a member's launch opens (created on first use), and its live session if one is open. */
 export async function roomStatusOf(
-  deps: { rooms: Pick<RoomService, 'ensureRoom'>; store: Pick<RoomStore, 'currentSession'> },
+  deps: { rooms: Pick<RoomService, 'ensureRoom'>; store: Pick<RoomStore, 'currentClassSession'> },
   m: Member,
 ): Promise<RoomStatus> {
   const room = await deps.rooms.ensureRoom(m);
   // A room that never had a session has none to read (the launcher's first /api/me, mostly).
-  const session = room.currentSessionId ? await deps.store.currentSession(room.key) : undefined;
+  const session = room.currentSessionId ? await deps.store.currentClassSession(room.key) : undefined;
   const live = session && !session.endedAt ? session : undefined;
   return {
     state: room.state,
