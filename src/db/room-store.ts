@@ -238,7 +238,6 @@ export function createRoomStore(connection: Connection): RoomStore {
       return session(sessionId);
     },
     currentClassSession: latestSession,
-    currentSession: latestSession,
     async recordParticipant(event) {
       try {
         await Events.create(event);

@@ -43,7 +43,7 @@ export interface SpaceServiceDeps {
   links: Pick<JoinLinkStore, 'create'>;
   activities: ActivityStore;
   rooms: Pick<RoomService, 'ensureRoom'>;
-  roomStore: Pick<RoomStore, 'get' | 'currentSession'>;
+  roomStore: Pick<RoomStore, 'get' | 'currentClassSession'>;
   livekit: Pick<LiveKitGateway, 'listRooms'>;
   /** Where `/space/join` is served. */
   publicUrl: string;
@@ -63,7 +63,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
 
   const openSession = async (roomKey: string): Promise<SessionView | undefined> => {
     if (!(await deps.roomStore.get(roomKey))?.currentSessionId) return undefined;
-    const session = await deps.roomStore.currentSession(roomKey);
+    const session = await deps.roomStore.currentClassSession(roomKey);
     return session && !session.endedAt ? session : undefined;
   };
 

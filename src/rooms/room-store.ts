@@ -45,9 +45,6 @@ export interface ClassSession {
   present: string[];
 }
 
-/** @deprecated The class session is a ClassSession (kept until src/integrations/ reads the new name). */
-export type SessionRecord = ClassSession;
-
 export type ParticipantEventKind = 'joined' | 'left';
 
 export interface ParticipantEvent {
@@ -91,8 +88,6 @@ export interface RoomStore {
   closeClassSession(key: string, at: Date): Promise<ClassSession | undefined>;
   /** The room's latest class session (open, or ended), with who is present. */
   currentClassSession(key: string): Promise<ClassSession | undefined>;
-  /** @deprecated currentClassSession (kept until src/integrations/ reads the new name). */
-  currentSession(key: string): Promise<ClassSession | undefined>;
   /** Records a join/leave once per webhook event id (presence and peak are derived from these). */
   recordParticipant(event: ParticipantEvent): Promise<boolean>;
   participantEvents(roomKey: string): Promise<ParticipantEvent[]>;

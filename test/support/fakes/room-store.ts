@@ -98,10 +98,6 @@ export class MemoryRoomStore implements RoomStore {
     return this.session(sessionId);
   }
 
-  currentSession(key: string): Promise<ClassSession | undefined> {
-    return this.currentClassSession(key);
-  }
-
   async recordParticipant(event: ParticipantEvent): Promise<boolean> {
     if (this.events.has(event.eventId)) return false;
     this.events.set(event.eventId, copy(event));
