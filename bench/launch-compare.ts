@@ -9,8 +9,9 @@
  * launch's first authenticated request (ours: 303 to the launcher, then GET /api/me with its token; ltijs:
  * its 302 to the app route with the ltik, answered by onConnect).
  *
- * Also: store commands per launch (driver command monitoring in each tool process) and a CPU profile of our
- * tool during one 10-concurrent round. Writes bench/results/launch-compare.json.
+ * Also: store commands per launch and per step (driver command monitoring in each tool process), the CPU
+ * time per launch of each tool's process and of the store (FerretDB + PostgreSQL) over each tool's rounds,
+ * and a CPU profile of our tool during one 10-concurrent round. Writes bench/results/launch-compare.json.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +28,7 @@ import { projectRoot } from '../src/paths.js';
 import { LtiBrowser, parseAutoPostForm } from '../test/support/lti-launch.js';
 import { testEnv } from '../test/support/test-tool.js';
 import { merge, percentile, runLoad, type Figures } from './lib/load.js';
+import { storeCpuMs } from './lib/store-cpu.js';
 
 const ALL_LEVELS = [1, 10, 50];
 /** `BENCH_LEVELS=10` (or `none`: counts and step times only) for a quick look; results are then not written. */
@@ -300,7 +302,7 @@ async function main(): Promise<void> {
       steps.bare = [];
       const rounds: { ours: Figures[]; bare: Figures[] } = { ours: [], bare: [] };
       /** CPU time of each tool's process over its rounds (not the profiled one), and its launches then. */
-      const cpu = { ours: { ms: 0, launches: 0 }, bare: { ms: 0, launches: 0 } };
+      const cpu = { ours: { ms: 0, store: 0, launches: 0 }, bare: { ms: 0, store: 0, launches: 0 } };
       for (let r = 0; r < ROUNDS; r += 1) {
         // Alternate which tool goes first, so neither always runs on a machine the other just warmed.
         const order = r % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
@@ -309,11 +311,14 @@ async function main(): Promise<void> {
           const child = kind === 'ours' ? ours : bare;
           if (profiling) await ours.ask('profile-start');
           const cpuBefore = (await child.ask('cpu')) as NodeJS.CpuUsage;
+          const storeBefore = storeCpuMs(workDir) ?? Number.NaN;
           const figures = await runLoad(PER_ROUND[c] as number, c, kind === 'ours' ? runOurs : runBare);
+          const storeAfter = storeCpuMs(workDir) ?? Number.NaN;
           const cpuAfter = (await child.ask('cpu')) as NodeJS.CpuUsage;
           if (profiling) profile = await ours.ask('profile-stop');
           else {
             cpu[kind].ms += (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000;
+            cpu[kind].store += storeAfter - storeBefore;
             cpu[kind].launches += figures.launches - figures.errors;
           }
           rounds[kind].push(figures);
@@ -334,6 +339,11 @@ async function main(): Promise<void> {
         processCpuMsPerLaunch: {
           ours: Number((cpu.ours.ms / cpu.ours.launches).toFixed(2)),
           bareLtijs: Number((cpu.bare.ms / cpu.bare.launches).toFixed(2)),
+        },
+        // FerretDB + PostgreSQL over each tool's rounds: the store's share of a launch (NaN off Linux).
+        storeCpuMsPerLaunch: {
+          ours: Number((cpu.ours.store / cpu.ours.launches).toFixed(2)),
+          bareLtijs: Number((cpu.bare.store / cpu.bare.launches).toFixed(2)),
         },
         roundsOurs: rounds.ours,
         roundsBare: rounds.bare,
