@@ -1,7 +1,7 @@
 /** Writes docs/errors.md from the error registry (`npm run docs:errors`); a unit test keeps them in sync. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ERROR_CODES } from '../src/errors.js';
+import { ERROR_CODES, FORMER_CODES } from '../src/errors.js';
 import { projectRoot } from '../src/paths.js';
 
 export function renderErrorDocs(): string {
@@ -19,8 +19,24 @@ export function renderErrorDocs(): string {
     '| --- | --- | --- |',
     ...rows,
     '',
+    ...renamedSection(),
     ...rateLimitSection(),
   ].join('\n');
+}
+
+/** Renamed codes: the answer keeps the old one in `formerCode`. */
+function renamedSection(): string[] {
+  return [
+    '## Renamed codes',
+    '',
+    'These codes were renamed so that each starts with the prefix of the part of the tool it comes from.',
+    'An answer with a renamed code also carries the old one as `error.formerCode`; match on `code`.',
+    '',
+    '| Code | Former code |',
+    '| --- | --- |',
+    ...Object.entries(FORMER_CODES).map(([code, former]) => `| \`${code}\` | \`${former}\` |`),
+    '',
+  ];
 }
 
 type Rate = { max: number; windowSeconds: number };

@@ -29,11 +29,11 @@ export const ERROR_CODES = {
     status: 502,
     message: 'The media server rejected our credentials; the operator must check the LiveKit API key.',
   },
-  WEBHOOK_UNAUTHORIZED: {
+  LIVEKIT_WEBHOOK_UNAUTHORIZED: {
     status: 401,
     message: 'The webhook signature is missing or does not match the LiveKit API key.',
   },
-  WEBHOOK_INVALID: { status: 400, message: 'The webhook body is not a LiveKit event.' },
+  LIVEKIT_WEBHOOK_INVALID: { status: 400, message: 'The webhook body is not a LiveKit event.' },
   LIVEKIT_NOT_FOUND: { status: 404, message: 'The room or participant is not on the media server (any more).' },
   LIVEKIT_REQUEST_FAILED: { status: 502, message: 'The media server refused the request.' },
   PLATFORM_NOT_FOUND: { status: 404, message: 'No LMS registration has this id.' },
@@ -158,14 +158,14 @@ export const ERROR_CODES = {
   ROOM_NOT_OPEN: { status: 403, message: 'This live class is not open yet.' },
   ROOM_LOCKED: { status: 403, message: 'The teacher has locked this live class: nobody else can join right now.' },
   ROOM_FULL: { status: 409, message: 'This live class is full.' },
-  PARTICIPANT_REMOVED: {
+  ROOM_PARTICIPANT_REMOVED: {
     status: 403,
     message: 'A teacher removed you from this live class for the rest of the session.',
   },
-  WAITING_FOR_INSTRUCTOR: { status: 409, message: 'The live class starts when your teacher joins.' },
-  IN_WAITING_ROOM: { status: 409, message: 'You are in the waiting room. A teacher will let you in.' },
-  WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
-  PARTICIPANT_NOT_IN_ROOM: { status: 403, message: 'That person is not in your live class.' },
+  ROOM_WAITING_FOR_INSTRUCTOR: { status: 409, message: 'The live class starts when your teacher joins.' },
+  ROOM_IN_WAITING_ROOM: { status: 409, message: 'You are in the waiting room. A teacher will let you in.' },
+  ROOM_WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
+  ROOM_PARTICIPANT_UNKNOWN: { status: 403, message: 'That person is not in your live class.' },
   ROOM_NOT_JOINED: { status: 409, message: 'Join the live class first: you are not connected to it right now.' },
   ACTIVITY_NOT_FOUND: {
     status: 404,
@@ -182,7 +182,10 @@ export const ERROR_CODES = {
       'The x-api-key header is missing, unknown or revoked. Ask the tool operator for a valid integrator API key.',
   },
   API_KEY_NOT_FOUND: { status: 404, message: 'No integrator API key has this id.' },
-  NOT_LIVE: { status: 404, message: 'This room has no live session right now (or it belongs to another API key).' },
+  SPACE_NOT_LIVE: {
+    status: 404,
+    message: 'This room has no live session right now (or it belongs to another API key).',
+  },
   SPACE_ROOM_NOT_FOUND: { status: 404, message: 'No space of this API key has this room id.' },
   SPACE_LINK_INVALID: {
     status: 404,
@@ -192,6 +195,22 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Codes renamed so that every code starts with the prefix of the part it comes from (ROOM_, SPACE_,
+ * LIVEKIT_, ...). An answer with one of them also carries the old code as `formerCode`, so an integrator
+ * or a launcher still open from before the rename can match either; docs/errors.md lists them.
+ */
+export const FORMER_CODES: Readonly<Partial<Record<ErrorCode, string>>> = {
+  LIVEKIT_WEBHOOK_UNAUTHORIZED: 'WEBHOOK_UNAUTHORIZED',
+  LIVEKIT_WEBHOOK_INVALID: 'WEBHOOK_INVALID',
+  SPACE_NOT_LIVE: 'NOT_LIVE',
+  ROOM_PARTICIPANT_REMOVED: 'PARTICIPANT_REMOVED',
+  ROOM_PARTICIPANT_UNKNOWN: 'PARTICIPANT_NOT_IN_ROOM',
+  ROOM_WAITING_FOR_INSTRUCTOR: 'WAITING_FOR_INSTRUCTOR',
+  ROOM_IN_WAITING_ROOM: 'IN_WAITING_ROOM',
+  ROOM_WAITING_DENIED: 'WAITING_DENIED',
+};
 
 export interface AppErrorOptions {
   cause?: unknown;
@@ -219,11 +238,13 @@ export function isAppError(err: unknown): err is AppError {
 }
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown>; formerCode?: string };
 }
 
 export function errorBody(err: AppError): ErrorBody {
   const body: ErrorBody = { error: { code: err.code, message: err.message } };
   if (err.details) body.error.details = err.details;
+  const former = FORMER_CODES[err.code];
+  if (former) body.error.formerCode = former;
   return body;
 }

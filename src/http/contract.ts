@@ -7,7 +7,8 @@ import type { RoomStatus } from '../rooms/room-status.js';
 export type { ActivitySettings, ActivitySettingsInput, MessageType, Role, RoomStatus };
 
 export interface ErrorResponse {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  /** `formerCode`: the old name of a renamed code (docs/errors.md, "Renamed codes"). */
+  error: { code: string; message: string; details?: Record<string, unknown>; formerCode?: string };
 }
 
 export interface MeResponse {
@@ -39,7 +40,7 @@ export interface DeepLinkingResponse {
   activityId: string;
 }
 
-/** POST /api/room/token, and the lobby token of an IN_WAITING_ROOM refusal (`details.lobby`). */
+/** POST /api/room/token, and the lobby token of an ROOM_IN_WAITING_ROOM refusal (`details.lobby`). */
 export type { JoinGrant } from '../rooms/room-service.js';
 
 /** One person in the waiting room, as GET /api/room lists it and the 'queue' message pushes it. */

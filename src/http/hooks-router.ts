@@ -16,7 +16,7 @@ export function hooksRouter(deps: {
     asyncHandler(async (req, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
       // LiveKit never sends a NUL; one would reach the store's queries (PostgreSQL cannot hold it).
-      if (raw.includes('\\u0000') || raw.includes('\u0000')) throw new AppError('WEBHOOK_INVALID');
+      if (raw.includes('\\u0000') || raw.includes('\u0000')) throw new AppError('LIVEKIT_WEBHOOK_INVALID');
       const event = await deps.verifier.verify(raw, req.headers.authorization);
       const fresh = await deps.tracker.handle(event);
       req.log?.debug({ event: event.event, id: event.id, duplicate: !fresh }, 'livekit webhook');

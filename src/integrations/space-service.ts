@@ -172,11 +172,11 @@ export function createSpaceService(deps: SpaceServiceDeps) {
       return live.filter((s): s is LiveSpace => s !== undefined);
     },
 
-    /** One of the key's rooms with its open session; NOT_LIVE when it has none (or is not the key's). */
+    /** One of the key's rooms with its open session; SPACE_NOT_LIVE when it has none (or is not the key's). */
     async liveSession(apiKeyId: string, roomId: string): Promise<LiveSpace> {
       const space = await ownSpace(apiKeyId, roomId);
       const session = space && (await openSession(space.roomKey));
-      if (!space || !session) throw new AppError('NOT_LIVE');
+      if (!space || !session) throw new AppError('SPACE_NOT_LIVE');
       return { space, session };
     },
 

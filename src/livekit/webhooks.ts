@@ -23,14 +23,14 @@ export function createWebhookVerifier(apiKey: string, apiSecret: string): Webhoo
   const receiver = new WebhookReceiver(apiKey, apiSecret);
   return {
     async verify(rawBody, authorization) {
-      if (!authorization) throw new AppError('WEBHOOK_UNAUTHORIZED');
+      if (!authorization) throw new AppError('LIVEKIT_WEBHOOK_UNAUTHORIZED');
       let event;
       try {
         event = await receiver.receive(rawBody, authorization);
       } catch (cause) {
-        throw new AppError('WEBHOOK_UNAUTHORIZED', { cause });
+        throw new AppError('LIVEKIT_WEBHOOK_UNAUTHORIZED', { cause });
       }
-      if (!event.id || !event.event) throw new AppError('WEBHOOK_INVALID');
+      if (!event.id || !event.event) throw new AppError('LIVEKIT_WEBHOOK_INVALID');
       return {
         id: event.id,
         event: event.event,

@@ -9,10 +9,10 @@ export type JoinRefusal =
   | { code: 'ROOM_ENDED' }
   | { code: 'ROOM_NOT_OPEN'; opensAt: Date }
   | { code: 'ROOM_LOCKED' }
-  | { code: 'PARTICIPANT_REMOVED' }
-  | { code: 'WAITING_FOR_INSTRUCTOR' }
-  | { code: 'IN_WAITING_ROOM' }
-  | { code: 'WAITING_DENIED' }
+  | { code: 'ROOM_PARTICIPANT_REMOVED' }
+  | { code: 'ROOM_WAITING_FOR_INSTRUCTOR' }
+  | { code: 'ROOM_IN_WAITING_ROOM' }
+  | { code: 'ROOM_WAITING_DENIED' }
   | { code: 'ROOM_FULL'; maxParticipants: number };
 
 export type JoinDecision = { ok: true; reopen: boolean } | ({ ok: false } & JoinRefusal);
@@ -45,12 +45,12 @@ export function decideJoin(f: JoinFacts): JoinDecision {
   if (window && f.now.getTime() < window.start.getTime() - EARLY_ENTRY_MS) {
     return refuse({ code: 'ROOM_NOT_OPEN', opensAt: new Date(window.start.getTime() - EARLY_ENTRY_MS) });
   }
-  if (f.control?.removed) return refuse({ code: 'PARTICIPANT_REMOVED' });
+  if (f.control?.removed) return refuse({ code: 'ROOM_PARTICIPANT_REMOVED' });
   if (f.room.locked) return refuse({ code: 'ROOM_LOCKED' });
-  if (!f.settings.joinBeforeInstructor && !f.instructorPresent) return refuse({ code: 'WAITING_FOR_INSTRUCTOR' });
+  if (!f.settings.joinBeforeInstructor && !f.instructorPresent) return refuse({ code: 'ROOM_WAITING_FOR_INSTRUCTOR' });
   if (f.settings.waitingRoom) {
-    if (f.control?.waiting === 'denied') return refuse({ code: 'WAITING_DENIED' });
-    if (f.control?.waiting !== 'admitted') return refuse({ code: 'IN_WAITING_ROOM' });
+    if (f.control?.waiting === 'denied') return refuse({ code: 'ROOM_WAITING_DENIED' });
+    if (f.control?.waiting !== 'admitted') return refuse({ code: 'ROOM_IN_WAITING_ROOM' });
   }
   if (f.participantCount >= f.settings.maxParticipants)
     return refuse({ code: 'ROOM_FULL', maxParticipants: f.settings.maxParticipants });

@@ -106,7 +106,7 @@ export function createRoomControls(deps: ControlDeps) {
       const room = await leaderRoom(actor);
       const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
       // The target must belong to *this* room: an instructor of another activity cannot reach it.
-      if (!present && !room.controls[identity]) throw new AppError('PARTICIPANT_NOT_IN_ROOM');
+      if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
       const updated = await deps.store.change(room.key, changeFor(action, identity), now());
 
       if (present) {
@@ -163,7 +163,7 @@ export function createRoomControls(deps: ControlDeps) {
 
     async waiting(actor: Member, identity: string, action: WaitingAction): Promise<void> {
       const room = await leaderRoom(actor);
-      if (!room.controls[identity]?.waiting) throw new AppError('PARTICIPANT_NOT_IN_ROOM');
+      if (!room.controls[identity]?.waiting) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
       // Two instructors deciding at once get one decision (the first), and the waiting client hears only it.
       const decision = await deps.store.decideWaiting(room.key, identity, action === 'admit' ? 'admitted' : 'denied');
       // Push: the waiting client listens in the lobby room and asks for its real token when admitted.

@@ -155,7 +155,7 @@ export function createRoomService(deps: RoomServiceDeps) {
     participantsOf,
     ensureRoom,
 
-    /** A short-lived join token, or a refusal with a stable code (IN_WAITING_ROOM carries a lobby token). */
+    /** A short-lived join token, or a refusal with a stable code (ROOM_IN_WAITING_ROOM carries a lobby token). */
     async join(m: Member): Promise<JoinGrant> {
       let room = await ensureRoom(m);
       const identity = identityIn(m.owner, m.userId);
@@ -171,7 +171,7 @@ export function createRoomService(deps: RoomServiceDeps) {
       });
       if (!decision.ok) {
         const { ok: _ok, code, ...details } = decision;
-        if (code === 'IN_WAITING_ROOM') {
+        if (code === 'ROOM_IN_WAITING_ROOM') {
           const lobby = await waitInLobby(room, m, identity);
           throw new AppError(code, { details: { lobby } });
         }

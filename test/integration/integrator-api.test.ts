@@ -214,7 +214,7 @@ describe('integrator API: API keys, spaces, join links, live sessions', function
 
     const idle = await v1('GET', `/live-sessions/${roomId}`);
     assert.equal(idle.status, 404);
-    assert.equal(((await idle.json()) as any).error.code, 'NOT_LIVE');
+    assert.equal(((await idle.json()) as any).error.code, 'SPACE_NOT_LIVE');
     const idleStatus = (await (await v1('GET', `/rooms/${roomId}/status`)).json()) as any;
     assert.deepEqual(idleStatus, {
       room_id: roomId,

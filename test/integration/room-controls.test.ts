@@ -89,7 +89,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
       await waitUntil(() => back.disconnected, 15_000, 'the returning student turned away');
     }
     assert.equal(await onSfu(grant), undefined);
-    assert.deepEqual(await tokenRefusal(student), { status: 403, code: 'PARTICIPANT_REMOVED', details: {} });
+    assert.deepEqual(await tokenRefusal(student), { status: 403, code: 'ROOM_PARTICIPANT_REMOVED', details: {} });
   });
 
   it('locks the room to new participants (instructors still enter) and unlocks it', async () => {
@@ -228,7 +228,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
       await expect('anonymous', undefined, path, 401, 'UNAUTHENTICATED');
       await expect('participant', studentA, path, 403, 'FORBIDDEN');
       await expect('observer', observerA, path, 403, 'FORBIDDEN');
-      if (kind !== 'room') await expect('other instructor', teacherB, path, 403, 'PARTICIPANT_NOT_IN_ROOM');
+      if (kind !== 'room') await expect('other instructor', teacherB, path, 403, 'ROOM_PARTICIPANT_UNKNOWN');
     }
     assert.deepEqual(bad, []);
     assert.deepEqual(await sources(grant), ['camera', 'microphone'], 'nothing reached the student');
@@ -261,7 +261,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
     // A well-formed identity that is not in this room is refused, not acted upon.
     assert.deepEqual(await control(teacherA, `/participants/u-${'0'.repeat(24)}/remove`), {
       status: 403,
-      code: 'PARTICIPANT_NOT_IN_ROOM',
+      code: 'ROOM_PARTICIPANT_UNKNOWN',
     });
   });
 

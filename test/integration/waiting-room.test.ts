@@ -25,7 +25,7 @@ describe('waiting room: admission by push', function () {
     const refused = await student.request('POST', '/room/token');
     assert.equal(refused.status, 409);
     const body = (await refused.json()) as any;
-    assert.equal(body.error.code, 'IN_WAITING_ROOM');
+    assert.equal(body.error.code, 'ROOM_IN_WAITING_ROOM');
     const lobby = body.error.details.lobby;
     assert.match(lobby.room, /-lobby$/);
     const waiting = await TestParticipant.connect(lobby);
@@ -76,7 +76,7 @@ describe('waiting room: admission by push', function () {
     );
     const denied = await parent.request('POST', '/room/token');
     assert.equal(denied.status, 403);
-    assert.equal(((await denied.json()) as any).error.code, 'WAITING_DENIED');
+    assert.equal(((await denied.json()) as any).error.code, 'ROOM_WAITING_DENIED');
   });
 
   it('keeps students who queued before the teacher arrived when the teacher starts the session', async () => {

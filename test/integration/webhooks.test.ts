@@ -64,7 +64,7 @@ describe('LiveKit webhooks', function () {
     const body = event('participant_joined', 'u-0000000000000000000000cc', Math.floor(Date.now() / 1000));
     const unsigned = await fetch(`${env.tool.url}/hooks/livekit`, { method: 'POST', body });
     assert.equal(unsigned.status, 401);
-    assert.equal(((await unsigned.json()) as any).error.code, 'WEBHOOK_UNAUTHORIZED');
+    assert.equal(((await unsigned.json()) as any).error.code, 'LIVEKIT_WEBHOOK_UNAUTHORIZED');
     const forged = await post(body, 'f'.repeat(64));
     assert.equal(forged.status, 401);
     // The signature covers the body: a valid token for a different body is refused too.

@@ -154,7 +154,7 @@ describe('client message catalogs', () => {
         describeRefusal(error('ROOM_NOT_OPEN', opensAt), 'Europe/Paris', currentLocale()).message,
         /^Esta clase todavía no está abierta\. Puedes unirte a partir del miércoles, 1 de mayo\b.*14:00 .*\.$/,
       );
-      assert.deepEqual(describeRefusal(error('WAITING_DENIED'), 'UTC', 'es'), {
+      assert.deepEqual(describeRefusal(error('ROOM_WAITING_DENIED'), 'UTC', 'es'), {
         message: 'Tu docente rechazó tu solicitud para unirte a esta clase.',
         retry: false,
       });

@@ -27,6 +27,14 @@ describe('error middleware', () => {
     });
   });
 
+  it('names the former code of a renamed code, so clients matching on the old one can move over', async () => {
+    const res = await request(appThrowing(new AppError('ROOM_IN_WAITING_ROOM')))
+      .get('/boom')
+      .expect(409);
+    assert.equal(res.body.error.code, 'ROOM_IN_WAITING_ROOM');
+    assert.equal(res.body.error.formerCode, 'IN_WAITING_ROOM');
+  });
+
   it('never echoes the message of an unexpected error', async () => {
     const res = await request(appThrowing(new Error('secret connection string mongodb://u:p@h')))
       .get('/boom')

@@ -31,8 +31,8 @@ describe('room controls (fakes)', () => {
     assert.equal(await code(f.controls.room(student, 'lock')), 'FORBIDDEN');
     assert.equal(await code(f.controls.participant(student, 'x-00000000', 'remove')), 'FORBIDDEN');
     const teacher = f.member('instructor', 'teacher');
-    assert.equal(await code(f.controls.participant(teacher, 'x-00000000', 'mute-audio')), 'PARTICIPANT_NOT_IN_ROOM');
-    assert.equal(await code(f.controls.waiting(teacher, 'x-00000000', 'admit')), 'PARTICIPANT_NOT_IN_ROOM');
+    assert.equal(await code(f.controls.participant(teacher, 'x-00000000', 'mute-audio')), 'ROOM_PARTICIPANT_UNKNOWN');
+    assert.equal(await code(f.controls.waiting(teacher, 'x-00000000', 'admit')), 'ROOM_PARTICIPANT_UNKNOWN');
   });
 
   it('mutes a source (permission and track) until allowed again, and audits each action', async () => {
@@ -134,7 +134,7 @@ describe('room controls (fakes)', () => {
       ],
     );
     assert.ok((await f.rooms.join(a)).token);
-    assert.equal(await code(f.rooms.join(b)), 'WAITING_DENIED');
+    assert.equal(await code(f.rooms.join(b)), 'ROOM_WAITING_DENIED');
     assert.deepEqual(await f.rooms.waitingQueue(f.roomKey), []);
   });
 });

@@ -29,14 +29,14 @@ describe('room service (fakes)', () => {
     const teacher = f.member('instructor', 'teacher');
     const student = f.member('participant', 'student');
     await f.rooms.ensureRoom(teacher);
-    assert.equal((await refusal(f.rooms.join(student))).code, 'WAITING_FOR_INSTRUCTOR');
+    assert.equal((await refusal(f.rooms.join(student))).code, 'ROOM_WAITING_FOR_INSTRUCTOR');
     await f.connect(teacher);
     await f.connect(f.member('participant', 'other'));
     assert.equal((await refusal(f.rooms.join(student))).code, 'ROOM_FULL');
     await f.store.change(f.roomKey, { kind: 'locked', value: true });
     assert.equal((await refusal(f.rooms.join(student))).code, 'ROOM_LOCKED');
     await f.store.change(f.roomKey, { kind: 'removed', identity: f.identity(student), value: true });
-    assert.equal((await refusal(f.rooms.join(student))).code, 'PARTICIPANT_REMOVED');
+    assert.equal((await refusal(f.rooms.join(student))).code, 'ROOM_PARTICIPANT_REMOVED');
     await f.store.change(f.roomKey, { kind: 'ended', value: true });
     assert.equal((await refusal(f.rooms.join(student))).code, 'ROOM_ENDED');
   });
@@ -57,7 +57,7 @@ describe('room service (fakes)', () => {
     const student = f.member('participant', 'student');
     await f.connect(teacher);
     const first = await refusal(f.rooms.join(student));
-    assert.equal(first.code, 'IN_WAITING_ROOM');
+    assert.equal(first.code, 'ROOM_IN_WAITING_ROOM');
     assert.equal((first.details as { lobby: { room: string } }).lobby.room, lobbyName(f.roomKey));
     f.tick();
     await refusal(f.rooms.join(student));

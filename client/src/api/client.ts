@@ -52,7 +52,7 @@ export class ApiClient {
     return this.request<DeepLinkingResponse>('POST', '/api/deep-linking', body);
   }
 
-  /** A join token for the launch's room, or a refusal (ROOM_ENDED, IN_WAITING_ROOM, ...) as an ApiError. */
+  /** A join token for the launch's room, or a refusal (ROOM_ENDED, ROOM_IN_WAITING_ROOM, ...) as an ApiError. */
   roomToken(): Promise<JoinGrant> {
     return this.request<JoinGrant>('POST', '/api/room/token');
   }

@@ -13,10 +13,10 @@ export interface Refusal {
 
 const SENTENCES = new Map<string, { key: MessageKey; retry: boolean }>([
   ['ROOM_ENDED', { key: 'refusal.ended', retry: true }],
-  ['PARTICIPANT_REMOVED', { key: 'refusal.removed', retry: false }],
+  ['ROOM_PARTICIPANT_REMOVED', { key: 'refusal.removed', retry: false }],
   ['ROOM_LOCKED', { key: 'refusal.locked', retry: true }],
-  ['WAITING_FOR_INSTRUCTOR', { key: 'refusal.waitingForInstructor', retry: true }],
-  ['WAITING_DENIED', { key: 'refusal.denied', retry: false }],
+  ['ROOM_WAITING_FOR_INSTRUCTOR', { key: 'refusal.waitingForInstructor', retry: true }],
+  ['ROOM_WAITING_DENIED', { key: 'refusal.denied', retry: false }],
   ['ROOM_FULL', { key: 'refusal.full', retry: true }],
 ]);
 

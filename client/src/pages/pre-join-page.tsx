@@ -31,7 +31,7 @@ type Stage =
   | { kind: 'room'; grant: JoinGrant; chunk: RoomChunk }
   | { kind: 'waiting'; lobby: JoinGrant; chunk: RoomChunk };
 
-/** Retry WAITING_FOR_INSTRUCTOR on its own, so students need not keep clicking. */
+/** Retry ROOM_WAITING_FOR_INSTRUCTOR on its own, so students need not keep clicking. */
 const AUTO_RETRY_MS = 10_000;
 
 /** A resource link launch: the class, its schedule and who you are, then the Join button. */
@@ -81,7 +81,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
       setRefusal(undefined);
       setStage({ kind: 'room', grant, chunk: await chunk });
     } catch (err) {
-      if (isApiError(err) && err.code === 'IN_WAITING_ROOM' && isGrant(err.details?.lobby)) {
+      if (isApiError(err) && err.code === 'ROOM_IN_WAITING_ROOM' && isGrant(err.details?.lobby)) {
         setStage({ kind: 'waiting', lobby: err.details.lobby, chunk: await chunk });
       } else if (isApiError(err)) {
         setRefusal({ ...describeRefusal(err, timeZone, locale), code: err.code });
@@ -94,7 +94,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
   };
 
   useEffect(() => {
-    if (stage.kind !== 'prejoin' || refusal?.code !== 'WAITING_FOR_INSTRUCTOR') return;
+    if (stage.kind !== 'prejoin' || refusal?.code !== 'ROOM_WAITING_FOR_INSTRUCTOR') return;
     const timer = setTimeout(() => void join(), AUTO_RETRY_MS);
     return () => clearTimeout(timer);
   });

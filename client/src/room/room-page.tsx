@@ -39,7 +39,7 @@ export interface RoomPageProps {
 function endReasonOf(err: unknown): EndReason | undefined {
   if (!isApiError(err)) return undefined;
   if (err.code === 'ROOM_ENDED') return 'ended';
-  if (err.code === 'PARTICIPANT_REMOVED') return 'removed';
+  if (err.code === 'ROOM_PARTICIPANT_REMOVED') return 'removed';
   // Dropped out while the teacher locked the class: rejoining is refused until they unlock it.
   if (err.code === 'ROOM_LOCKED') return 'locked';
   return err.status === 401 ? 'lost' : undefined;
