@@ -4,9 +4,9 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { clientBuildDir } from '../../src/paths.js';
 import { launchBrowser, saveScreenshot, screenshotDir } from '../support/browser.js';
+import { waitUntil } from '../support/room-client.js';
 import {
   assertEveryoneReceivesEveryone,
-  eventually,
   joinClass as join,
   openSeat,
   RECORD_ROOM_STATE,
@@ -14,7 +14,7 @@ import {
   waitForFullGrid,
   writeTimeline,
   type Seat,
-} from '../support/classroom-seats.js';
+} from '../support/room-pages.js';
 import { startDedicatedEnvironment, type DedicatedEnvironment } from '../support/dedicated-environment.js';
 
 describe('classroom in the demo LMS (headless Chromium, real LiveKit, own stack per suite)', function () {
@@ -140,10 +140,11 @@ describe('classroom in the demo LMS (headless Chromium, real LiveKit, own stack 
 
       try {
         for (const s of both) {
-          await eventually(
+          await waitUntil(
             async () => (await s.tool.locator('main.room').getAttribute('data-connection')) === 'connected',
-            () => `${s.name}: not connected again`,
             60_000,
+            `${s.name} connected again`,
+            { retryErrors: true },
           );
         }
         await waitForFullGrid(both);
@@ -208,17 +209,19 @@ describe('classroom in the demo LMS (headless Chromium, real LiveKit, own stack 
       const offlineAt = Date.now();
       await network(true);
       const banner = student.tool.locator('.banner[role="status"]');
-      await eventually(
+      await waitUntil(
         async () => (await banner.innerText()).includes('Reconnecting…'),
-        () => 'the student page never said "Reconnecting…" while offline',
         60_000,
+        'the student page to say "Reconnecting…" while offline',
+        { retryErrors: true },
       );
       const onlineAt = Date.now();
       await network(false);
-      await eventually(
+      await waitUntil(
         async () => (await student.tool.locator('main.room').getAttribute('data-connection')) === 'connected',
-        () => 'the student page did not reconnect once online',
         60_000,
+        'the student page to reconnect once online',
+        { retryErrors: true },
       );
       const states = await roomStates(student);
       writeTimeline('classroom-signal-loss', {
@@ -263,11 +266,7 @@ describe('classroom in the demo LMS (headless Chromium, real LiveKit, own stack 
         const [joinToken] = s.tokens;
         assert.ok(joinToken, `${s.name}: the join itself asked POST /api/room/token`);
         assert.equal(joinToken.status, 200);
-        await eventually(
-          async () => joinToken.expiresAt !== undefined,
-          () => 'no expiresAt in the join grant',
-          5000,
-        );
+        await waitUntil(() => joinToken.expiresAt !== undefined, 5000, 'expiresAt in the join grant');
         const lifetimeS = (Date.parse(joinToken.expiresAt as string) - joinToken.at) / 1000;
         assert.ok(
           lifetimeS > 0 && lifetimeS <= 70,
@@ -275,18 +274,15 @@ describe('classroom in the demo LMS (headless Chromium, real LiveKit, own stack 
         );
 
         // The client renews ~60 s before expiry but at least 5 s after connecting: ~5 s here.
-        await eventually(
-          async () => s.tokens.length >= 2,
-          () => `${s.name}: no renewal; POST /api/room/token answers ${JSON.stringify(s.tokens)}`,
+        await waitUntil(
+          () => s.tokens.length >= 2,
+          30_000,
+          () => `${s.name}'s renewal; POST /api/room/token answers ${JSON.stringify(s.tokens)}`,
         );
         const renewal = s.tokens[1] as Seat['tokens'][number];
         assert.equal(renewal.status, 200, `${s.name}: the renewal failed`);
         assert.ok(renewal.at > (recordingSince.get(s) as number), `${s.name}: renewed before its states were recorded`);
-        await eventually(
-          async () => renewal.expiresAt !== undefined,
-          () => 'no expiresAt in the renewed grant',
-          5000,
-        );
+        await waitUntil(() => renewal.expiresAt !== undefined, 5000, 'expiresAt in the renewed grant');
         assert.ok(
           Date.parse(renewal.expiresAt as string) > Date.parse(joinToken.expiresAt as string),
           'a later expiry',

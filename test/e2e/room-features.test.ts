@@ -3,8 +3,7 @@ import type { Page } from 'playwright-core';
 import { assertNoSeriousViolations } from '../support/axe.js';
 import { inPage, saveScreenshot } from '../support/browser.js';
 import { readInboundStreams } from '../support/media-stats.js';
-import { TestParticipant } from '../support/participant.js';
-import { LaunchedUser } from '../support/room-client.js';
+import { LaunchedUser, TestParticipant } from '../support/room-client.js';
 import { useRoomPages, type LaunchOptions } from '../support/room-pages.js';
 
 /** The shared screen's video element: its decoded size and playback position (a string: no DOM types here). */

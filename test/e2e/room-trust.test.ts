@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { saveScreenshot, startBrowserTest } from '../support/browser.js';
-import { TestParticipant, waitUntil } from '../support/participant.js';
-import { LaunchedUser } from '../support/room-client.js';
+import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import type { TestEnvironment } from '../support/test-tool.js';
 
 /**

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { type Database } from '../../src/db/connection.js';
-import { TestParticipant, waitUntil } from '../support/participant.js';
-import { LaunchedUser, videoGrant } from '../support/room-client.js';
+import { LaunchedUser, TestParticipant, videoGrant, waitUntil } from '../support/room-client.js';
 import { openTestDatabase, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 describe('integrator API: API keys, spaces, join links, live sessions', function () {

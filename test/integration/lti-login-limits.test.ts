@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/connection.js';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
 import { demoLoginParams, launchThroughDemo, LtiBrowser, postLaunch, startToolLogin } from '../support/lti-launch.js';
-import { waitUntil } from '../support/participant.js';
+import { waitUntil } from '../support/room-client.js';
 import { openTestDatabase, testEnv, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 /** The shipped defaults (config/default.json + config/test.json), which these tests hold to their promise. */

@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { mayAct, type DataSender } from '../../client/src/room/data-policy.js';
-import { waitUntil, type TestParticipant } from '../support/participant.js';
-import { LaunchedUser, videoGrant } from '../support/room-client.js';
-import { useSfuFixture, type Grant } from '../support/sfu-fixture.js';
+import {
+  LaunchedUser,
+  useSfuFixture,
+  videoGrant,
+  waitUntil,
+  type Grant,
+  type TestParticipant,
+} from '../support/room-client.js';
 
 /** Resolves whatever the SDK does with a refused request (reject, or no answer at all) after at most `ms`. */
 const attempt = (what: Promise<unknown>, ms = 3_000): Promise<void> =>

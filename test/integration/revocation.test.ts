@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
 import { LtiBrowser, postLaunch, startToolLogin } from '../support/lti-launch.js';
-import { TestParticipant, waitUntil } from '../support/participant.js';
-import { LaunchedUser } from '../support/room-client.js';
-import { useSfuFixture, type Grant } from '../support/sfu-fixture.js';
+import { LaunchedUser, TestParticipant, useSfuFixture, waitUntil, type Grant } from '../support/room-client.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
 

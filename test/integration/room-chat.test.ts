@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
-import { waitUntil, type TestParticipant } from '../support/participant.js';
-import { LaunchedUser, videoGrant, type DemoRole } from '../support/room-client.js';
-import { useSfuFixture, type Grant } from '../support/sfu-fixture.js';
+import {
+  LaunchedUser,
+  useSfuFixture,
+  videoGrant,
+  waitUntil,
+  type DemoRole,
+  type Grant,
+  type TestParticipant,
+} from '../support/room-client.js';
 
 describe('chat on/off: enforced by the real SFU through the data permission', function () {
   this.timeout(90_000);

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
-import { TestParticipant, waitUntil } from '../support/participant.js';
-import { LaunchedUser, videoGrant } from '../support/room-client.js';
-import { useSfuFixture, type Grant } from '../support/sfu-fixture.js';
+import {
+  LaunchedUser,
+  TestParticipant,
+  useSfuFixture,
+  videoGrant,
+  waitUntil,
+  type Grant,
+} from '../support/room-client.js';
 import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS } from '../../src/rooms/room-controls.js';
 
 describe('leader controls: enforced by the real SFU on connected participants', function () {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { TestParticipant, waitUntil } from '../support/participant.js';
-import { LaunchedUser, videoGrant } from '../support/room-client.js';
+import { LaunchedUser, TestParticipant, videoGrant, waitUntil } from '../support/room-client.js';
 import { testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 async function serverTracks(env: TestEnvironment, student: TestParticipant, observer: TestParticipant) {

@@ -15,8 +15,7 @@ import {
   type WebhookPayload,
 } from '../../src/integrations/webhook-outbox.js';
 import { createLogger } from '../../src/log.js';
-import { TestParticipant, waitUntil } from '../support/participant.js';
-import { LaunchedUser } from '../support/room-client.js';
+import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import { openTestDatabase, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 interface Received {

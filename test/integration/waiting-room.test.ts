@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { TestParticipant, waitUntil } from '../support/participant.js';
-import { LaunchedUser } from '../support/room-client.js';
+import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
 describe('waiting room: admission by push', function () {

@@ -1,7 +1,44 @@
+/**
+ * A person in a live class without a browser: integration tests (and the benchmarks) use this. A
+ * `LaunchedUser` is launched through the demo LMS over real HTTP (the OIDC round trip) and calls the room
+ * API with the launcher's bearer token; with its join grant a `TestParticipant` connects to the real SFU
+ * through the LiveKit Node SDK (@livekit/rtc-node) and publishes real tracks, so what a test observes is
+ * the SFU's own enforcement. `useSfuFixture` is the usual suite around both. For a person in a Chromium
+ * page, use room-pages.ts.
+ */
 import assert from 'node:assert/strict';
+import {
+  AudioSource,
+  LocalAudioTrack,
+  LocalVideoTrack,
+  Room,
+  RoomEvent,
+  TrackPublishOptions,
+  TrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
+  type RemoteParticipant,
+} from '@livekit/rtc-node';
+import mongoose, { type Connection } from 'mongoose';
+import { createAuditStore } from '../../src/db/audit-store.js';
+import { createRoomStore } from '../../src/db/room-store.js';
+import type { LiveKitGateway, ParticipantInfo } from '../../src/livekit/gateway.js';
+import type { AuditStore } from '../../src/rooms/audit-store.js';
+import type { RoomStore } from '../../src/rooms/room-store.js';
 import { launchThroughDemo, LtiBrowser } from './lti-launch.js';
+import { testGateway, useTestEnvironment, type TestEnvironment } from './test-tool.js';
 
 export type DemoRole = 'instructor' | 'student' | 'observer';
+
+/** What POST /api/room/token answers: the room, the identity and a join token for the SFU. */
+export interface Grant {
+  url: string;
+  token: string;
+  identity: string;
+  expiresAt: string;
+  room: string;
+}
 
 /** One launched user: the launcher's bearer token and helpers for the room API. */
 export class LaunchedUser {
@@ -35,8 +72,7 @@ export class LaunchedUser {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** POST /api/room/token: `{ url, token, identity, expiresAt, room }`. */
-  joinGrant(): Promise<{ url: string; token: string; identity: string; expiresAt: string; room: string }> {
+  joinGrant(): Promise<Grant> {
     return this.json('POST', '/room/token');
   }
 
@@ -60,4 +96,198 @@ export class LaunchedUser {
 export function videoGrant(token: string): Record<string, any> {
   const payload = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as Record<string, any>;
   return payload.video as Record<string, any>;
+}
+
+/** A real LiveKit participant: connects with a grant from the tool and records the data it receives. */
+export class TestParticipant {
+  readonly room = new Room();
+  readonly data: Array<{ topic?: string; payload: unknown; from?: string }> = [];
+  disconnected = false;
+  private frames: ReturnType<typeof setInterval> | undefined;
+
+  constructor() {
+    this.room.on(
+      RoomEvent.DataReceived,
+      (payload: Uint8Array, participant?: RemoteParticipant, _kind?: unknown, topic?: string) => {
+        let value: unknown = new TextDecoder().decode(payload);
+        try {
+          value = JSON.parse(value as string);
+        } catch {
+          // keep the text
+        }
+        this.data.push({ topic, payload: value, from: participant?.identity });
+      },
+    );
+    this.room.on(RoomEvent.Disconnected, () => {
+      this.disconnected = true;
+    });
+  }
+
+  static async connect(grant: { url: string; token: string }): Promise<TestParticipant> {
+    const p = new TestParticipant();
+    await p.room.connect(grant.url, grant.token, { autoSubscribe: false, dynacast: false });
+    return p;
+  }
+
+  /** Publishes a silent microphone track; rejects when the SFU does not allow the source. */
+  async publishMicrophone(): Promise<string> {
+    const source = new AudioSource(48_000, 1);
+    const track = LocalAudioTrack.createAudioTrack('microphone', source);
+    return this.publish(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+  }
+
+  /**
+   * Publishes a small camera track fed 10 frames a second (a flat colour per participant), so a browser
+   * that subscribes receives real video bytes and one that the SFU paused receives none.
+   */
+  async publishCamera(): Promise<string> {
+    const [width, height] = [160, 120];
+    const source = new VideoSource(width, height);
+    const track = LocalVideoTrack.createVideoTrack('camera', source);
+    const pixels = new Uint8Array(width * height * 4).fill(Math.floor(Math.random() * 200) + 30);
+    this.frames = setInterval(
+      () => source.captureFrame(new VideoFrame(pixels, width, height, VideoBufferType.RGBA)),
+      100,
+    );
+    return this.publish(track, new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: false }));
+  }
+
+  private async publish(track: LocalAudioTrack | LocalVideoTrack, options: TrackPublishOptions): Promise<string> {
+    const publication = await withTimeout(
+      this.room.localParticipant!.publishTrack(track, options),
+      5_000,
+      'publishTrack',
+    );
+    return publication.sid as string;
+  }
+
+  async disconnect(): Promise<void> {
+    clearInterval(this.frames);
+    if (!this.disconnected) await this.room.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * The usual suite against the real SFU: registers hooks that start the stack, open the room store on its own
+ * connection and disconnect every participant after each test, and connects demo LMS users to LiveKit,
+ * waiting until the SFU lists them. Students from `newStudent` are distinct learners named `studentPrefix-…`.
+ */
+export function useSfuFixture(studentPrefix: string) {
+  let env: TestEnvironment | undefined;
+  let gateway: LiveKitGateway | undefined;
+  let connection: Connection | undefined;
+  let store: RoomStore | undefined;
+  let audit: AuditStore | undefined;
+  const connected: TestParticipant[] = [];
+  let users = 0;
+
+  before(async () => {
+    env = await useTestEnvironment();
+    gateway = testGateway(env);
+    connection = await mongoose.createConnection(env.stack.mongoUri, { autoIndex: false }).asPromise();
+    store = createRoomStore(connection);
+    audit = createAuditStore(connection);
+  });
+  afterEach(async () => {
+    await Promise.all(connected.splice(0).map((p) => p.disconnect()));
+  });
+  // No rtc-node dispose() here: it tears down the native client for every later test file in this process.
+  after(async () => {
+    await connection?.close();
+  });
+
+  const started = (): [TestEnvironment, LiveKitGateway, RoomStore] => {
+    if (!env || !gateway || !store) throw new Error('useSfuFixture: the suite has not started');
+    return [env, gateway, store];
+  };
+
+  const launch = (role: DemoRole, id: string, user?: string) =>
+    LaunchedUser.launch(started()[0].tool.url, role, id, user);
+  /** A distinct demo learner (the demo makes up unknown user ids). */
+  const newStudent = (id: string) => launch('student', id, `${studentPrefix}-${process.pid}-${++users}`);
+
+  /** The participant as the SFU lists it, or undefined while it is not (yet, or any more) in the room. */
+  const onSfu = async (grant: Grant): Promise<ParticipantInfo | undefined> => {
+    const [, liveKit] = started();
+    return (await liveKit.listParticipants(grant.room).catch(() => [])).find((p) => p.identity === grant.identity);
+  };
+  /** The same, asserting that the participant is there. */
+  const sfu = async (grant: Grant): Promise<ParticipantInfo> => {
+    const p = await onSfu(grant);
+    assert.ok(p, `${grant.identity} is connected`);
+    return p;
+  };
+  /** Connects with `grant` (disconnected after the test) and waits until the SFU lists the participant. */
+  const connectWith = async (grant: Grant): Promise<TestParticipant> => {
+    const p = await TestParticipant.connect(grant);
+    connected.push(p);
+    await waitUntil(async () => !!(await onSfu(grant)), 10_000, `${grant.identity} on the SFU`);
+    return p;
+  };
+  /** Connects `user` with a fresh join grant. */
+  const connect = async (user: LaunchedUser): Promise<{ p: TestParticipant; grant: Grant }> => {
+    const grant = await user.joinGrant();
+    return { p: await connectWith(grant), grant };
+  };
+  /** A participant the test connected itself (say, with a token the SFU may turn away): disconnected after it too. */
+  const disconnectAfterTest = (p: TestParticipant) => {
+    connected.push(p);
+  };
+
+  return {
+    get env(): TestEnvironment {
+      return started()[0];
+    },
+    get gateway(): LiveKitGateway {
+      return started()[1];
+    },
+    get store(): RoomStore {
+      return started()[2];
+    },
+    get audit(): AuditStore {
+      if (!audit) throw new Error('useSfuFixture: the suite has not started');
+      return audit;
+    },
+    launch,
+    newStudent,
+    connect,
+    connectWith,
+    disconnectAfterTest,
+    onSfu,
+    sfu,
+  };
+}
+
+/**
+ * Polls `check` until it returns true; after `timeoutMs` fails naming `what` (a function for a message
+ * built from what was seen by then). A check that throws fails the wait at once, unless `retryErrors`:
+ * a browser page's locators throw while the page is between states the test is waiting through.
+ */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string | (() => string),
+  { retryErrors = false }: { retryErrors?: boolean } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const passed = retryErrors
+      ? await Promise.resolve()
+          .then(check)
+          .catch(() => false)
+      : await check();
+    if (passed) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+    }),
+  ]);
 }
