@@ -44,7 +44,7 @@ type Rate = { max: number; windowSeconds: number };
 /** The limits behind RATE_LIMITED and LTI_DEEP_LINKING_LIMIT, with the defaults from config/default.json. */
 function rateLimitSection(): string[] {
   const config = JSON.parse(readFileSync(path.join(projectRoot(), 'config', 'default.json'), 'utf8')) as {
-    limits: Record<'ltiLogin' | 'dynamicRegistration' | 'spaceJoin' | 'spacePasscode', Rate> & {
+    limits: Record<'ltiLogin' | 'dynamicRegistration' | 'spaceJoin' | 'spacePasscode' | 'roomRequests', Rate> & {
       activitiesPerDeepLinkingLaunch: number;
     };
   };
@@ -71,6 +71,11 @@ function rateLimitSection(): string[] {
     ),
     rate('spaceJoin', 'Join links opened, `GET`/`POST /space/join`', 'SPACE_JOIN_RATE_LIMIT'),
     rate('spacePasscode', 'Passcode tries per join link, `POST /space/join`', 'SPACE_PASSCODE_RATE_LIMIT'),
+    rate(
+      'roomRequests',
+      'Room requests per launch session (join tokens, hand, leader actions), `POST /api/room/*`',
+      'ROOM_REQUEST_RATE_LIMIT',
+    ),
     '',
     `\`LTI_DEEP_LINKING_LIMIT\` (429): one deep linking launch created ${limits.activitiesPerDeepLinkingLaunch} live`,
     'classes already (`limits.activitiesPerDeepLinkingLaunch`, `ACTIVITIES_PER_DEEP_LINKING_LAUNCH`).',

@@ -112,6 +112,8 @@ const schema = z
         dynamicRegistration: rateRule,
         spaceJoin: rateRule,
         spacePasscode: rateRule,
+        /** Writes to /api/room (join tokens, hand, leader actions) per launch session. */
+        roomRequests: rateRule,
         /** Live launcher sessions one integrator join link may hold; a newer one ends the oldest. */
         sessionsPerJoinLink: z.number().int().min(1).max(100),
         activitiesPerDeepLinkingLaunch: z.number().int().min(1).max(1000),
@@ -144,6 +146,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   DYNAMIC_REGISTRATION_RATE_LIMIT: 'limits.dynamicRegistration.max',
   SPACE_JOIN_RATE_LIMIT: 'limits.spaceJoin.max',
   SPACE_PASSCODE_RATE_LIMIT: 'limits.spacePasscode.max',
+  ROOM_REQUEST_RATE_LIMIT: 'limits.roomRequests.max',
   SESSIONS_PER_JOIN_LINK: 'limits.sessionsPerJoinLink',
   ACTIVITIES_PER_DEEP_LINKING_LAUNCH: 'limits.activitiesPerDeepLinkingLaunch',
 };

@@ -12,6 +12,8 @@ import { roomStatusOf } from '../rooms/room-status.js';
 import { memberFor } from '../lti/launch-member.js';
 import { roomKeyOf } from '../rooms/room-owner.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
+import { rateLimiter, type RateRule } from './rate-limit.js';
+import type { Logger } from '../log.js';
 
 const identity = z.string().regex(/^[a-z]-[0-9a-f]{8,64}$/, 'not a participant identity');
 const handSchema = z.object({ raised: z.boolean() }).strict();
@@ -27,12 +29,24 @@ export interface RoomRouterDeps {
   rooms: RoomService;
   controls: RoomControls;
   store: RoomStore;
+  /** Writes per launch session (config `limits.roomRequests`): a hand toggled in a loop or a runaway script. */
+  rateLimit: RateRule;
+  logger?: Logger;
 }
 
 /** /api/room: join tokens for everyone, leader controls for instructors (all behind the launch token). */
 export function roomRouter(deps: RoomRouterDeps): Router {
   const router = Router();
   router.use(sessionAuth(deps.sessions), json({ limit: '4kb' }), refuseNul);
+  // Per launch session rather than per address: a whole class often shares one school network address.
+  router.use(
+    rateLimiter({
+      rule: deps.rateLimit,
+      scope: (req) => currentLaunch(req.launch).id,
+      skip: (req) => req.method === 'GET',
+      logger: deps.logger,
+    }),
+  );
   const member = (req: Request) => memberFor(currentLaunch(req.launch), deps.activities);
 
   router.post(

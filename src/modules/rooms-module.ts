@@ -26,6 +26,8 @@ export function roomsModule(s: Services, onEvent: (event: TrackedEvent) => Promi
           rooms: s.rooms,
           controls: s.controls,
           store: s.roomStore,
+          rateLimit: s.config.limits.roomRequests,
+          logger: s.logger,
         }),
       },
       { path: '/hooks', router: hooksRouter({ verifier: createWebhookVerifier(apiKey, apiSecret), tracker }) },
