@@ -5,6 +5,7 @@
  * - Only found records are kept: a record created on another instance is seen at once.
  * - `clear()` and `delete()` (the caller's own writes) also stop reads already in flight from filling the
  *   cache with what they read before the write, so after a local write the next read sees it.
+ * - Requests that miss the same key at once share one read.
  * - At most `maxEntries`; the oldest go first.
  */
 export interface ReadCache<V> {
@@ -25,6 +26,8 @@ export interface ReadCacheOptions {
 export function createReadCache<V>(options: ReadCacheOptions): ReadCache<V> {
   const now = options.now ?? Date.now;
   const entries = new Map<string, { value: V; at: number }>();
+  /** One store read per key at a time: requests that miss together (an entry just expired) share it. */
+  const loading = new Map<string, Promise<V | undefined>>();
   let generation = 0;
 
   const set = (key: string, value: V): void => {
@@ -37,11 +40,20 @@ export function createReadCache<V>(options: ReadCacheOptions): ReadCache<V> {
     async get(key, load) {
       const hit = entries.get(key);
       if (hit && now() - hit.at < options.ttlMs) return hit.value;
+      const inFlight = loading.get(key);
+      if (inFlight) return inFlight;
       const started = generation;
-      const value = await load();
-      if (value === undefined) entries.delete(key);
-      else if (started === generation) set(key, value);
-      return value;
+      const read = load().then((value) => {
+        if (value === undefined) entries.delete(key);
+        else if (started === generation) set(key, value);
+        return value;
+      });
+      loading.set(key, read);
+      const done = () => {
+        if (loading.get(key) === read) loading.delete(key);
+      };
+      read.then(done, done);
+      return read;
     },
     peek(key) {
       const hit = entries.get(key);
@@ -51,10 +63,12 @@ export function createReadCache<V>(options: ReadCacheOptions): ReadCache<V> {
     delete(key) {
       generation += 1;
       entries.delete(key);
+      loading.delete(key);
     },
     clear() {
       generation += 1;
       entries.clear();
+      loading.clear();
     },
   };
 }

@@ -47,6 +47,19 @@ describe('read cache (in-process cache of store reads)', () => {
     }
   });
 
+  it('shares one read among requests that miss together, but not with a request after a local write', async () => {
+    const c = setup();
+    const [a, b] = await Promise.all([c.read('a'), c.read('a')]);
+    assert.deepEqual([a, b, c.reads()], ['v:a', 'v:a', 1]);
+    c.tick(1000);
+    let finish: (v: string) => void = () => undefined;
+    const before = c.cache.get('a', () => new Promise<string>((resolve) => (finish = resolve)));
+    c.cache.clear();
+    const after = c.read('a', 'new');
+    finish('old');
+    assert.deepEqual([await before, await after], ['old', 'new']);
+  });
+
   it('holds at most maxEntries, dropping the oldest first', async () => {
     const c = setup(2);
     await c.read('a');
