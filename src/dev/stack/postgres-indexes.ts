@@ -9,8 +9,9 @@ import { ServiceStartError } from './child-process.js';
  * with plan_cache_mode=force_custom_plan, PLAN_SETTINGS below), and, beside each btree index FerretDB
  * creates on a top-level field, a GIN index on the same expression, which does serve `@>`. An event
  * trigger adds the GIN twin whenever FerretDB creates an index; indexes made before it are twinned when it
- * is installed. FerretDB does not know about the twins; they go with their table. Production (MongoDB) is
- * not concerned.
+ * is installed. The twins have no pending list (fastupdate off): with one, a lookup after a burst of
+ * inserts scans the list, 5 ms instead of 1.5 ms at 100,000 documents, for inserts about 0.1 ms cheaper.
+ * FerretDB does not know about the twins; they go with their table. Production (MongoDB) is not concerned.
  */
 export const PLAN_SETTINGS = ['-c', 'plan_cache_mode=force_custom_plan'];
 
@@ -31,7 +32,7 @@ BEGIN
     JOIN pg_class t ON t.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE i.indexrelid = idx;
-  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb -> %L) jsonb_path_ops)',
+  EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin ((_jsonb -> %L) jsonb_path_ops) WITH (fastupdate = off)',
     target.twin, target.schema, target.tab, replace(field[1], '''''', ''''));
 EXCEPTION WHEN OTHERS THEN
   -- A missing twin only costs speed; FerretDB's own index creation must never fail because of it.
