@@ -14,6 +14,7 @@ import {
 } from '../rooms/room-facts.js';
 import { namespaceOf, ownerOfLaunch, type OwnerRef, type RoomOwner } from '../rooms/room-owner.js';
 import type { ClassSession, ParticipantEvent, RoomRecord, RoomStore } from '../rooms/room-store.js';
+import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 import { queuedPerRoom } from './room-write-queue.js';
 
@@ -24,6 +25,7 @@ const EVENTS = 'participant_events';
 const FACTS = 'room_control_facts';
 /** One insert-only fact per decided wait, keyed by room, identity and waitingSince: the first decision wins. */
 const DECISIONS = 'waiting_decisions';
+const DECISION_KEEP_SECONDS = 7 * 86400;
 
 export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: ROOMS, keys: { key: 1 }, name: 'key_unique', unique: true },
@@ -40,7 +42,13 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: FACTS, keys: { sessionId: 1 }, name: 'session' },
   { collection: DECISIONS, keys: { decisionId: 1 }, name: 'decisionId_unique', unique: true },
   // A wait is decided within a class; the fact only has to outlive the retries of that decision.
-  { collection: DECISIONS, keys: { at: 1 }, name: 'at_ttl', expireAfterSeconds: 7 * 86400 },
+  {
+    collection: DECISIONS,
+    keys: { at: 1 },
+    name: 'at_ttl',
+    expireAfterSeconds: DECISION_KEEP_SECONDS,
+    expiryBucket: true,
+  },
 ];
 
 const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
@@ -200,7 +208,13 @@ export function createRoomStore(connection: Connection): RoomStore {
       const since = wait?.waitingSince?.toISOString() ?? '';
       const decisionId = `${key}\n${identity}\n${since}`;
       try {
-        await Decisions.create({ decisionId, decision, at: new Date() });
+        const at = new Date();
+        await Decisions.create({
+          decisionId,
+          decision,
+          at,
+          ...expiryFields(new Date(at.getTime() + DECISION_KEEP_SECONDS * 1000)),
+        });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { JoinLink, JoinLinkStore, Space, SpaceStore } from '../integrations/space-store.js';
+import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 
 const SPACES = 'integrator_spaces';
@@ -11,7 +12,7 @@ export const SPACE_INDEXES: readonly IndexSpec[] = [
   { collection: SPACES, keys: { id: 1 }, name: 'id_unique', unique: true },
   { collection: SPACES, keys: { apiKeyId: 1, roomKey: 1 }, name: 'key_room' },
   { collection: LINKS, keys: { tokenHash: 1 }, name: 'tokenHash_unique', unique: true },
-  { collection: LINKS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
+  { collection: LINKS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0, expiryBucket: true },
 ];
 
 const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
@@ -63,11 +64,14 @@ export function createSpaceStores(connection: Connection): { spaces: SpaceStore;
 
   const links: JoinLinkStore = {
     async create(link) {
-      await Links.create(link);
+      await Links.create({ ...link, ...expiryFields(link.expiresAt) });
     },
     async findValid(tokenHash, now) {
-      const doc = await Links.findOne({ tokenHash, expiresAt: { $gt: now } }).lean<JoinLink>();
-      return doc ? strip(doc) : undefined;
+      // By the token alone (an equality the store can filter by); its time is checked here.
+      const doc = await Links.findOne({ tokenHash }).lean<JoinLink & { expiryBucket?: number }>();
+      if (!doc || new Date(doc.expiresAt).getTime() <= now.getTime()) return undefined;
+      const { expiryBucket: _bucket, ...link } = strip(doc);
+      return link;
     },
   };
   return { spaces, links };
