@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/connection.js';
+import { expiryBucketOf } from '../../src/db/expiry.js';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
 import { demoLoginParams, launchThroughDemo, LtiBrowser, postLaunch, startToolLogin } from '../support/lti-launch.js';
 import { waitUntil } from '../support/room-client.js';
@@ -56,9 +57,21 @@ describe('LTI login: what one client can make the tool store', function () {
     });
     const record = await logins().findOne({ state });
     assert.ok(record);
+    // The cleanup job deletes by the minute a record falls due: the state's 10 minutes, not an hour.
+    const due = new Date(record.createdAt as Date).getTime() + 10 * 60_000;
+    assert.ok(Math.abs((record.expiryBucket as number) - expiryBucketOf(due)) <= 1, `bucket ${record.expiryBucket}`);
     const elevenMinutesAgo = new Date(Date.now() - 11 * 60_000);
-    // Both dates: whichever the store expires by, the record is past the state's real lifetime.
-    await logins().updateOne({ state }, { $set: { createdAt: elevenMinutesAgo, expiresAt: elevenMinutesAgo } });
+    // Every date it could expire by, as they will be 11 minutes from now: past the state's real lifetime.
+    await logins().updateOne(
+      { state },
+      {
+        $set: {
+          createdAt: elevenMinutesAgo,
+          expiresAt: elevenMinutesAgo,
+          expiryBucket: expiryBucketOf(elevenMinutesAgo),
+        },
+      },
+    );
     await waitUntil(
       async () => (await logins().countDocuments({ state })) === 0,
       3 * env.config.cleanup.intervalMs,
