@@ -4,7 +4,11 @@
  * participant_joined/left for one room) on a nearly empty store, then again after 100,000 launch sessions
  * and 100,000 participant events are stored. The seeded documents are copies of ones the tool itself just
  * wrote (so they keep the shape the code writes today), with every unique key and the room, session and
- * identity they belong to made new; they are spread over 1,000 rooms, none of them the measured one.
+ * identity they belong to made new; they are spread over 1,000 rooms, none of the measured ones.
+ * A session's presence is derived from all of its participant events on every read (each webhook, and the
+ * room status of each launch), so the bench's own webhooks must not pile up in a room a later pass reads:
+ * the launched room's session keeps the warm-up's events throughout, and each timed webhook pass starts a
+ * room of its own. Both passes then read sessions of the same size and differ only by the seeded store.
  * Writes bench/results/data-volume.json.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -177,9 +181,13 @@ async function main(): Promise<void> {
   try {
     const student = await LaunchedUser.launch(env.tool.url, 'student');
     const room = (await student.joinGrant()).room;
+    const roomOfPass = async (pass: number) => {
+      const activity = await LaunchedUser.createActivity(env.tool.url, { title: `Volume pass ${pass}` });
+      return (await (await LaunchedUser.launch(env.tool.url, 'instructor', activity)).joinGrant()).room;
+    };
     await launches(env); // warm-up
     await webhooks(env, room, 0);
-    const empty = { launch: await launches(env), webhook: await webhooks(env, room, 1) };
+    const empty = { launch: await launches(env), webhook: await webhooks(env, await roomOfPass(1), 1) };
     const counts = async () => ({
       launchSessions: await db.connection.collection(SESSIONS_COLLECTION).estimatedDocumentCount(),
       participantEvents: await db.connection.collection(EVENTS_COLLECTION).estimatedDocumentCount(),
@@ -199,7 +207,7 @@ async function main(): Promise<void> {
     };
     const after = await counts();
     const probesFull = await storeProbes(db, sessionTemplate, eventTemplate);
-    const full = { launch: await launches(env), webhook: await webhooks(env, room, 2) };
+    const full = { launch: await launches(env), webhook: await webhooks(env, await roomOfPass(2), 2) };
 
     const figures = (s: number[]) => ({ n: s.length, p50: p50(s), p99: p99(s) });
     const ratio = (a: number[], b: number[]) => Number((p50(b) / p50(a)).toFixed(2));
