@@ -16,6 +16,7 @@ import { namespaceOf, ownerOfLaunch, type OwnerRef, type RoomOwner } from '../ro
 import type { ClassSession, ParticipantEvent, RoomRecord, RoomStore } from '../rooms/room-store.js';
 import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { createReadCache } from './read-cache.js';
 import { queuedPerRoom } from './room-write-queue.js';
 
 const ROOMS = 'rooms';
@@ -109,6 +110,19 @@ export function createRoomStore(connection: Connection): RoomStore {
       new Schema({ _id: String }, { collection: FACTS, strict: false, minimize: false, id: false }),
     );
   const Decisions = mixed(DECISIONS, 'WaitingDecision');
+  /**
+   * Room documents by key. What is read of them never changes (key, owner, placement), except the session
+   * hint, and a stale hint is already safe: readers walk on to the session opened after it (load,
+   * latestSession), a lookup by id each. So a kept document costs at most that walk, and this instance's
+   * own hint writes drop it. Every token, /api/me and webhook reads its room; this saves that find.
+   */
+  const roomDocs = createReadCache<StoredRoom>({ ttlMs: 30_000, maxEntries: 10_000 });
+  const roomDoc = (key: string) =>
+    roomDocs.get(key, () =>
+      Rooms.findOne({ key })
+        .lean<StoredRoom>()
+        .then((d) => d ?? undefined),
+    );
 
   const factsOf = async (sessionId: string | undefined): Promise<ControlFact[]> =>
     sessionId ? (await Facts.find({ sessionId }).lean<FactDoc[]>()).map(fromDoc) : [];
@@ -131,7 +145,7 @@ export function createRoomStore(connection: Connection): RoomStore {
     }
   };
   const loadKey = async (key: string) => {
-    const doc = await Rooms.findOne({ key }).lean<StoredRoom>();
+    const doc = await roomDoc(key);
     if (!doc) throw new Error(`room ${key} does not exist`);
     return load(doc);
   };
@@ -155,14 +169,14 @@ export function createRoomStore(connection: Connection): RoomStore {
   };
   /** The latest session document: the hint, or a successor inserted since (looked up by id, no scan). */
   const latestSession = async (key: string): Promise<ClassSession | undefined> => {
-    let sessionId = (await Rooms.findOne({ key }, { currentSessionId: 1 }).lean<StoredRoom>())?.currentSessionId;
+    let sessionId = (await roomDoc(key))?.currentSessionId;
     while (await Sessions.exists({ sessionId: successorId(key, sessionId) })) sessionId = successorId(key, sessionId);
     return session(sessionId);
   };
 
   return queuedPerRoom({
     async ensure(input) {
-      const existing = await Rooms.findOne({ key: input.key }).lean<StoredRoom>();
+      const existing = await roomDoc(input.key);
       if (existing) return (await load(existing)).room;
       const now = new Date();
       try {
@@ -182,7 +196,7 @@ export function createRoomStore(connection: Connection): RoomStore {
       return room(input.key);
     },
     async get(key) {
-      const doc = await Rooms.findOne({ key }).lean<StoredRoom>();
+      const doc = await roomDoc(key);
       return doc ? (await load(doc)).room : undefined;
     },
     async keysOf(ref) {
@@ -238,7 +252,9 @@ export function createRoomStore(connection: Connection): RoomStore {
       // Carried-over waits before the `opened` marker, so a reader that sees the session open sees them.
       await insert(openingFacts(view, sessionId, at));
       // Only a hint (readers walk past a stale one), and every opener writes the same value: an update is fine.
+      roomDocs.delete(key);
       await Rooms.updateOne({ key }, { $set: { currentSessionId: sessionId, updatedAt: new Date() } });
+      roomDocs.delete(key);
       return (await session(sessionId)) as ClassSession;
     },
     async closeClassSession(key, at) {
