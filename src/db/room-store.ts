@@ -13,7 +13,7 @@ import {
   type RoomView,
 } from '../rooms/room-facts.js';
 import { namespaceOf, ownerOfLaunch, type OwnerRef, type RoomOwner } from '../rooms/room-owner.js';
-import type { ClassSession, ParticipantEvent, RoomRecord, RoomStore } from '../rooms/room-store.js';
+import type { ClassSession, ClassSessionInfo, ParticipantEvent, RoomRecord, RoomStore } from '../rooms/room-store.js';
 import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 import { createReadCache } from './read-cache.js';
@@ -160,6 +160,11 @@ export function createRoomStore(connection: Connection): RoomStore {
       }
     }
   };
+  const sessionInfo = async (sessionId: string | undefined): Promise<ClassSessionInfo | undefined> => {
+    if (!sessionId) return undefined;
+    const doc = await Sessions.findOne({ sessionId }, { peakParticipants: 0, present: 0 }).lean<ClassSessionInfo>();
+    return doc ? strip(doc) : undefined;
+  };
   const session = async (sessionId: string | undefined): Promise<ClassSession | undefined> => {
     if (!sessionId) return undefined;
     const doc = await Sessions.findOne({ sessionId }).lean<ClassSession>();
@@ -168,10 +173,10 @@ export function createRoomStore(connection: Connection): RoomStore {
     return { ...strip(doc), ...presenceOf(events, doc.endedAt) };
   };
   /** The latest session document: the hint, or a successor inserted since (looked up by id, no scan). */
-  const latestSession = async (key: string): Promise<ClassSession | undefined> => {
+  const latestSessionId = async (key: string): Promise<string | undefined> => {
     let sessionId = (await roomDoc(key))?.currentSessionId;
     while (await Sessions.exists({ sessionId: successorId(key, sessionId) })) sessionId = successorId(key, sessionId);
-    return session(sessionId);
+    return sessionId;
   };
 
   return queuedPerRoom({
@@ -240,7 +245,7 @@ export function createRoomStore(connection: Connection): RoomStore {
     },
     async openClassSession(key, livekitSid, at) {
       const { view } = await loadKey(key);
-      if (view.open) return (await session(view.sessionId)) as ClassSession;
+      if (view.open) return (await sessionInfo(view.sessionId)) as ClassSessionInfo;
       // The session after the room's previous one has one id whoever opens it (two webhooks, two tool
       // instances): the unique sessionId makes the first insert win and every other opener adopt it.
       const sessionId = view.next;
@@ -255,19 +260,20 @@ export function createRoomStore(connection: Connection): RoomStore {
       roomDocs.delete(key);
       await Rooms.updateOne({ key }, { $set: { currentSessionId: sessionId, updatedAt: new Date() } });
       roomDocs.delete(key);
-      return (await session(sessionId)) as ClassSession;
+      return (await sessionInfo(sessionId)) as ClassSessionInfo;
     },
     async closeClassSession(key, at) {
       const { view } = await loadKey(key);
-      if (!view.open) return session(view.sessionId);
+      if (!view.open) return sessionInfo(view.sessionId);
       const sessionId = view.sessionId as string;
       await insert([marker(key, sessionId, 'closed', at)]);
       // Two closers (room_finished and a teacher's "end") both set the time they saw the end: either is right,
       // so last writer wins. Presence is derived (empty once ended), never written here.
       await Sessions.updateOne({ sessionId, endedAt: null }, { $set: { endedAt: at } });
-      return session(sessionId);
+      return sessionInfo(sessionId);
     },
-    currentClassSession: latestSession,
+    currentClassSession: async (key) => session(await latestSessionId(key)),
+    latestClassSession: async (key) => sessionInfo(await latestSessionId(key)),
     async recordParticipant(event) {
       try {
         await Events.create(event);

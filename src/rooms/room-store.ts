@@ -45,6 +45,12 @@ export interface ClassSession {
   present: string[];
 }
 
+/**
+ * A class session without its presence: what the webhook path needs (which session, since when). Presence
+ * is derived from every join and leave of the session, so reading it costs in proportion to them.
+ */
+export type ClassSessionInfo = Omit<ClassSession, 'peakParticipants' | 'present'>;
+
 export type ParticipantEventKind = 'joined' | 'left';
 
 export interface ParticipantEvent {
@@ -83,11 +89,13 @@ export interface RoomStore {
    * Starts a class session unless the room has one open; returns the open one. Its controls start clean,
    * except waits still pending, which carry over.
    */
-  openClassSession(key: string, livekitSid: string | undefined, at: Date): Promise<ClassSession>;
+  openClassSession(key: string, livekitSid: string | undefined, at: Date): Promise<ClassSessionInfo>;
   /** Ends the room's open class session (if any); the next one starts unlocked, with chat on. */
-  closeClassSession(key: string, at: Date): Promise<ClassSession | undefined>;
+  closeClassSession(key: string, at: Date): Promise<ClassSessionInfo | undefined>;
   /** The room's latest class session (open, or ended), with who is present. */
   currentClassSession(key: string): Promise<ClassSession | undefined>;
+  /** The room's latest class session without reading who is present (see ClassSessionInfo). */
+  latestClassSession(key: string): Promise<ClassSessionInfo | undefined>;
   /** Records a join/leave once per webhook event id (presence and peak are derived from these). */
   recordParticipant(event: ParticipantEvent): Promise<boolean>;
   participantEvents(roomKey: string): Promise<ParticipantEvent[]>;

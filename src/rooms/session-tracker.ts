@@ -69,7 +69,7 @@ export function createSessionTracker(deps: {
       const joined = JOIN_EVENTS.has(event.event);
       const session = joined
         ? await deps.store.openClassSession(roomKey, event.room?.sid, event.createdAt)
-        : await deps.store.currentClassSession(roomKey);
+        : await deps.store.latestClassSession(roomKey);
       // The role comes from what only the tool sets on the SFU (role attribute, permission), never metadata.
       const role = event.participant.permission ? roleOfParticipant(event.participant) : undefined;
       // A join before room_started opened the session: listeners hear of the session first.

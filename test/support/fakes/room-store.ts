@@ -11,7 +11,13 @@ import {
   type ControlFact,
   type RoomView,
 } from '../../../src/rooms/room-facts.js';
-import type { ClassSession, ParticipantEvent, RoomRecord, RoomStore } from '../../../src/rooms/room-store.js';
+import type {
+  ClassSession,
+  ClassSessionInfo,
+  ParticipantEvent,
+  RoomRecord,
+  RoomStore,
+} from '../../../src/rooms/room-store.js';
 import type { AuditEntry, AuditStore } from '../../../src/rooms/audit-store.js';
 import type { WebhookStore } from '../../../src/livekit/webhook-store.js';
 import type { OwnerRef } from '../../../src/rooms/room-owner.js';
@@ -26,7 +32,7 @@ const copy = <T>(value: T): T => structuredClone(value);
  */
 export class MemoryRoomStore implements RoomStore {
   readonly rooms = new Map<string, StoredRoom>();
-  readonly sessions = new Map<string, Omit<ClassSession, 'present' | 'peakParticipants'>>();
+  readonly sessions = new Map<string, ClassSessionInfo>();
   readonly events = new Map<string, ParticipantEvent>();
   readonly facts = new Map<string, ControlFact>();
   readonly decisions = new Map<string, { decision: 'admitted' | 'denied'; at: Date }>();
@@ -71,31 +77,39 @@ export class MemoryRoomStore implements RoomStore {
     return kept.decision;
   }
 
-  async openClassSession(key: string, livekitSid: string | undefined, at: Date): Promise<ClassSession> {
+  async openClassSession(key: string, livekitSid: string | undefined, at: Date): Promise<ClassSessionInfo> {
     const { view } = await this.load(key);
-    if (view.open) return this.session(view.sessionId) as ClassSession;
+    if (view.open) return this.info(view.sessionId) as ClassSessionInfo;
     const sessionId = view.next;
     if (!this.sessions.has(sessionId))
       this.sessions.set(sessionId, { sessionId, roomKey: key, livekitSid, startedAt: at });
     this.insert(openingFacts(view, sessionId, at));
     (this.rooms.get(key) as StoredRoom).currentSessionId = sessionId;
-    return this.session(sessionId) as ClassSession;
+    return this.info(sessionId) as ClassSessionInfo;
   }
 
-  async closeClassSession(key: string, at: Date): Promise<ClassSession | undefined> {
+  async closeClassSession(key: string, at: Date): Promise<ClassSessionInfo | undefined> {
     const { view } = await this.load(key);
-    if (!view.open) return this.session(view.sessionId);
+    if (!view.open) return this.info(view.sessionId);
     const sessionId = view.sessionId as string;
     this.insert([marker(key, sessionId, 'closed', at)]);
     const stored = this.sessions.get(sessionId);
     if (stored && !stored.endedAt) stored.endedAt = at;
-    return this.session(sessionId);
+    return this.info(sessionId);
   }
 
   async currentClassSession(key: string): Promise<ClassSession | undefined> {
+    return this.session(this.latestId(key));
+  }
+
+  async latestClassSession(key: string): Promise<ClassSessionInfo | undefined> {
+    return this.info(this.latestId(key));
+  }
+
+  private latestId(key: string): string | undefined {
     let sessionId = this.rooms.get(key)?.currentSessionId;
     while (this.sessions.has(successorId(key, sessionId))) sessionId = successorId(key, sessionId);
-    return this.session(sessionId);
+    return sessionId;
   }
 
   async recordParticipant(event: ParticipantEvent): Promise<boolean> {
@@ -137,6 +151,11 @@ export class MemoryRoomStore implements RoomStore {
       const view = viewOf({ roomKey: key, sessionId, current: this.factsOf(sessionId), next: this.factsOf(next) });
       return { room: { ...copy(stored), currentSessionId: sessionId, ...deriveRoom(view) }, view };
     }
+  }
+
+  private info(sessionId: string | undefined): ClassSessionInfo | undefined {
+    const stored = sessionId ? this.sessions.get(sessionId) : undefined;
+    return stored ? copy(stored) : undefined;
   }
 
   private session(sessionId: string | undefined): ClassSession | undefined {
