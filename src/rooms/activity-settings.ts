@@ -2,6 +2,24 @@ import { z } from 'zod';
 
 /** How attendance turns into a grade. Pure policies live in attendance/; this is only the choice. */
 export const GRADING_POLICIES = ['attended', 'proportional', 'threshold'] as const;
+/** A learner with no time in a session: a 0 is posted, or no score at all. */
+export const ABSENT_POLICIES = ['zero', 'not-graded'] as const;
+/** One score per class session, or one running score over the activity's sessions. */
+export const GRADING_SCOPES = ['per-session', 'cumulative'] as const;
+
+/**
+ * The grading defaults. absent and scope stay unset when not chosen, so settings parse to what they did
+ * before those fields existed (stored activities, and comparisons of stored with parsed settings, keep
+ * holding); attendance/grading-policy.ts reads an unset one as its default here.
+ */
+export const GRADING_DEFAULTS = {
+  enabled: false,
+  maxPoints: 10,
+  policy: 'attended',
+  thresholdPercent: 75,
+  absent: 'zero',
+  scope: 'per-session',
+} as const;
 
 export const activitySettingsSchema = z
   .object({
@@ -23,11 +41,20 @@ export const activitySettingsSchema = z
     maxParticipants: z.number().int().min(2).max(1000).default(100),
     grading: z
       .object({
-        enabled: z.boolean().default(false),
-        maxPoints: z.number().positive().max(10_000).default(10),
-        policy: z.enum(GRADING_POLICIES).default('attended'),
-        /** For 'threshold': share of the scheduled duration a learner must attend for full points. */
-        thresholdPercent: z.number().int().min(1).max(100).default(75),
+        enabled: z.boolean().default(GRADING_DEFAULTS.enabled),
+        maxPoints: z.number().positive().max(10_000).default(GRADING_DEFAULTS.maxPoints),
+        policy: z.enum(GRADING_POLICIES).default(GRADING_DEFAULTS.policy),
+        /**
+         * For 'threshold': share of the class a learner must attend for full points; below it, points in
+         * proportion (attendance/grading-policy.ts calls it fullCreditPercent).
+         */
+        thresholdPercent: z.number().int().min(1).max(100).default(GRADING_DEFAULTS.thresholdPercent),
+        /** Unset: GRADING_DEFAULTS.absent ('zero'). */
+        absent: z.enum(ABSENT_POLICIES).optional(),
+        /** Unset: GRADING_DEFAULTS.scope ('per-session'). */
+        scope: z.enum(GRADING_SCOPES).optional(),
+        /** For 'cumulative': only the learner's best N sessions count; every session when unset. */
+        bestOf: z.number().int().min(1).max(1000).optional(),
       })
       .strict()
       .default({ enabled: false, maxPoints: 10, policy: 'attended', thresholdPercent: 75 }),
