@@ -66,6 +66,12 @@ const schema = z
           .min(5)
           .max(7 * 24 * 60),
         autoActivateDynamicRegistrations: z.boolean(),
+        /** How long a course roster fetched over NRPS is reused before the LMS is asked again (0: never). */
+        rosterCacheMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .max(24 * 60),
         /** The platforms' signing keys, cached per JWKS URL. */
         jwks: z
           .object({
@@ -137,6 +143,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   LIVEKIT_API_KEY: 'livekit.apiKey',
   LIVEKIT_API_SECRET: 'livekit.apiSecret',
   LTI_ENCRYPTION_KEY: 'lti.encryptionKey',
+  ROSTER_CACHE_MINUTES: 'lti.rosterCacheMinutes',
   ADMIN_API_KEY: 'admin.apiKey',
   DEMO_ENABLED: 'demo.enabled',
   ROOM_TOKEN_TTL_SECONDS: 'rooms.tokenTtlSeconds',

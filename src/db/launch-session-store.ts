@@ -1,5 +1,6 @@
 import { Schema, Types, type Connection } from 'mongoose';
 import type { LaunchSession, SessionStore } from '../lti/launch-session-store.js';
+import { contextKeyOf, type ContextLaunches, type CourseMember } from '../lti/roster-store.js';
 import { randomToken, sha256 } from '../lti/tokens.js';
 import { expiryBucketPath, expiryFields } from './expiry.js';
 import type { IndexSpec } from './indexes.js';
@@ -13,15 +14,24 @@ const FRESH_MAX = 10_000;
 export const SESSION_INDEXES: readonly IndexSpec[] = [
   { collection: COLLECTION, keys: { tokenHash: 1 }, name: 'tokenHash_unique', unique: true },
   { collection: COLLECTION, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0, expiryBucket: true },
+  // Who launched into a course (the roster of an LMS without NRPS): one top-level equality FerretDB can filter.
+  { collection: COLLECTION, keys: { contextKey: 1 }, name: 'contextKey' },
 ];
+/** The most sessions launchersOf() reads for one course: far above a class, bounded against a runaway one. */
+const LAUNCHERS_MAX_SESSIONS = 20_000;
 
 interface SessionDoc extends Omit<LaunchSession, 'id'> {
   _id: unknown;
   tokenHash: string;
   expiryBucket?: number;
+  /**
+   * contextKeyOf(platformId, context.id), flat so a course's sessions are found by one indexed equality
+   * (FerretDB v1 filters only top-level fields). Sessions written before it existed lack it: not found.
+   */
+  contextKey?: string;
 }
 
-export function createSessionStore(connection: Connection): SessionStore {
+export function createSessionStore(connection: Connection): SessionStore & ContextLaunches {
   const Sessions = connection.model<SessionDoc>(
     'LtiLaunchSession',
     new Schema<SessionDoc>(
@@ -47,12 +57,13 @@ export function createSessionStore(connection: Connection): SessionStore {
         custom: Schema.Types.Mixed,
         createdAt: Date,
         expiresAt: Date,
+        contextKey: String,
         ...expiryBucketPath,
       },
       { collection: COLLECTION, minimize: false },
     ),
   );
-  const toSession = ({ _id, tokenHash: _t, expiryBucket: _b, ...rest }: SessionDoc): LaunchSession => ({
+  const toSession = ({ _id, tokenHash: _t, expiryBucket: _b, contextKey: _c, ...rest }: SessionDoc): LaunchSession => ({
     id: String(_id),
     ...rest,
   });
@@ -73,7 +84,8 @@ export function createSessionStore(connection: Connection): SessionStore {
       const tokenHash = sha256(token);
       const createdAt = new Date();
       const expiresAt = new Date(createdAt.getTime() + ttlMs);
-      const doc = { ...input, tokenHash, createdAt, expiresAt, ...expiryFields(expiresAt) };
+      const contextKey = input.context ? contextKeyOf(input.platformId, input.context.id) : undefined;
+      const doc = { ...input, tokenHash, createdAt, expiresAt, contextKey, ...expiryFields(expiresAt) };
       // Through the driver: one insert per launch, and mongoose's document machinery cost more CPU than it.
       const { insertedId } = await Sessions.collection.insertOne(doc, { ignoreUndefined: true });
       const session: LaunchSession = { ...input, id: String(insertedId), createdAt, expiresAt };
@@ -99,6 +111,23 @@ export function createSessionStore(connection: Connection): SessionStore {
       if (tokenHash) fresh.delete(tokenHash);
       if (!Types.ObjectId.isValid(id)) return;
       await Sessions.deleteOne({ _id: new Types.ObjectId(id) });
+    },
+    async launchersOf(platformId, contextId, now = new Date()) {
+      const docs = await Sessions.collection
+        .find<Pick<SessionDoc, 'user' | 'role' | 'createdAt' | 'expiresAt'>>(
+          { contextKey: contextKeyOf(platformId, contextId) },
+          { projection: { user: 1, role: 1, createdAt: 1, expiresAt: 1 }, limit: LAUNCHERS_MAX_SESSIONS },
+        )
+        .toArray();
+      // Sorted here, not by the store: FerretDB v1 would sort the whole match in memory anyway.
+      docs.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+      const members = new Map<string, CourseMember>();
+      for (const d of docs) {
+        // Expired sessions await the cleanup job (read by equality only); they are no longer a launch.
+        if (d.expiresAt.getTime() <= now.getTime() || members.has(d.user.id)) continue;
+        members.set(d.user.id, { userId: d.user.id, name: d.user.name || d.user.id, role: d.role, active: true });
+      }
+      return [...members.values()];
     },
   };
 }

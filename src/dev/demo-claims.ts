@@ -30,6 +30,8 @@ export interface IdTokenInput {
   userId?: string;
   /** The user's language, as an LMS sends it in both `locale` and `launch_presentation.locale`. */
   locale?: DemoLocale;
+  /** false: leave out the NRPS claim (an LMS that does not offer the course roster). */
+  nrps?: boolean;
 }
 
 const ID_TOKEN_TTL_SECONDS = 300;
@@ -87,6 +89,8 @@ export function buildIdTokenClaims(ctx: DemoContext, input: IdTokenInput): Recor
     },
     [NRPS_CLAIM]: { context_memberships_url: membershipsUrl(ctx, DEMO_COURSE.id), service_versions: ['2.0'] },
   };
+
+  if (input.nrps === false) delete claims[NRPS_CLAIM];
 
   if (deepLinking) {
     claims[`${DL}/deep_linking_settings`] = {

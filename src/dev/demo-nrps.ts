@@ -7,6 +7,14 @@ import { requireScope, type TokenStore } from './demo-token.js';
 
 const MEDIA = 'application/vnd.ims.lti-nrps.v2.membershipcontainer+json';
 
+/**
+ * Membership pages served by this process's demo LMS, token-checked or not: tests read it to see whether the
+ * tool asked the LMS or answered from its cache. Per process, not per platform: the demo LMS is built inside
+ * the tool, and a test process runs one tool at a time against it (or counts differences).
+ */
+let membershipRequests = 0;
+export const membershipRequestsServed = (): number => membershipRequests;
+
 /** Context roles only: institution roles are not memberships. */
 const contextRoles = (user: DemoUser): string[] => ROLE_CLAIMS[user.role].filter((r) => r.includes('/membership'));
 
@@ -16,6 +24,10 @@ const hasRole = (user: DemoUser, role: string): boolean =>
 
 export function nrpsRouter(ctx: DemoContext, tokens: TokenStore): Router {
   const router = Router();
+  router.use('/contexts/:contextId/memberships', (_req, _res, next) => {
+    membershipRequests += 1;
+    next();
+  });
   router.get('/contexts/:contextId/memberships', requireScope(tokens, SCOPES.memberships), (req, res) => {
     if (req.params.contextId !== DEMO_COURSE.id) {
       res.status(404).json({ error: 'not_found', error_description: `no context ${req.params.contextId}` });

@@ -15,7 +15,12 @@ const loginHintSchema = z
   .object({ userId: z.string().min(1).max(200), role: roleSchema, locale: localeSchema.optional() })
   .strict();
 const messageHintSchema = z
-  .object({ type: z.enum(['resource', 'deeplink']), resourceLinkId: z.string().min(1).max(200).optional() })
+  .object({
+    type: z.enum(['resource', 'deeplink']),
+    resourceLinkId: z.string().min(1).max(200).optional(),
+    /** false: the launch carries no NRPS claim, as from an LMS that does not offer the roster to the tool. */
+    nrps: z.boolean().optional(),
+  })
   .strict();
 type MessageHint = z.infer<typeof messageHintSchema>;
 
@@ -30,6 +35,8 @@ const launchSchema = z.object({
     .optional(),
   /** The launch language (default en-US): only the languages the launcher has. */
   locale: localeSchema.optional(),
+  /** `off`: launch without the Names and Role Provisioning claim. */
+  nrps: z.enum(['on', 'off']).default('on'),
 });
 
 const authSchema = z.object({
@@ -80,6 +87,7 @@ export function oidcRouter(ctx: DemoContext): Router {
       return badRequest(res, 'Cannot start the launch', [`activity: no activity ${activityId} in this course`]);
     }
     const hint: MessageHint = deepLink ? { type: 'deeplink' } : { type: 'resource', resourceLinkId: activityId };
+    if (parsed.data.nrps === 'off') hint.nrps = false;
     const login = new URL(ctx.tool.loginUrl);
     login.searchParams.set('iss', ctx.issuer);
     const userId = parsed.data.user ?? defaultUser(role).userId;
@@ -126,6 +134,7 @@ export function oidcRouter(ctx: DemoContext): Router {
       messageType: message.type === 'deeplink' ? 'LtiDeepLinkingRequest' : 'LtiResourceLinkRequest',
       resourceLinkId: message.resourceLinkId,
       locale: user.locale,
+      nrps: message.nrps,
     });
     log.info(
       { userId: user.userId, role: user.role, message: message.type, locale: user.locale },

@@ -1,56 +1,92 @@
 import { AppError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { LtiProvider } from './provider.js';
 import type { PlatformService } from './platform-store.js';
-import { mapLtiRoles, type Role } from './roles.js';
+import { mapLtiRoles } from './roles.js';
 import type { LaunchSession } from './launch-session-store.js';
+import type { ContextLaunches, CourseMember, RosterStore } from './roster-store.js';
 
-export interface RosterMember {
-  userId: string;
-  name: string;
-  email?: string;
-  role: Role;
-  ltiRoles: string[];
-  /** NRPS status: only Active members are expected in class. */
-  active: boolean;
+export type { CourseMember };
+
+export interface Roster {
+  /** `nrps`: the LMS's course roster; `launches`: everyone with a launch session in the course (no NRPS). */
+  source: 'nrps' | 'launches';
+  fetchedAt: Date;
+  members: CourseMember[];
 }
 
 export interface RosterService {
-  /** Every member of the launch's context, across all NRPS pages. */
-  getRoster(session: LaunchSession): Promise<RosterMember[]>;
+  /**
+   * Everyone in the launch's course: the LMS's roster (all NRPS pages), reused while younger than the
+   * cache time unless `refresh`; without NRPS, or when NRPS fails, the course's launchers.
+   */
+  getRoster(session: LaunchSession, options?: { refresh?: boolean }): Promise<Roster>;
 }
 
-export function createRosterService(
-  lti: Pick<LtiProvider, 'getAllMembers'>,
-  platforms: Pick<PlatformService, 'get'>,
-): RosterService {
+export interface RosterDeps {
+  lti: Pick<LtiProvider, 'getAllMembers'>;
+  platforms: Pick<PlatformService, 'get'>;
+  store: RosterStore;
+  launches: ContextLaunches;
+  cacheMs: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export function createRosterService(deps: RosterDeps): RosterService {
+  const now = deps.now ?? (() => new Date());
+  const fromLaunches = async (session: LaunchSession, contextId: string): Promise<Roster> => {
+    const at = now();
+    return {
+      source: 'launches',
+      fetchedAt: at,
+      members: await deps.launches.launchersOf(session.platformId, contextId, at),
+    };
+  };
   return {
-    async getRoster(session) {
+    async getRoster(session, options = {}) {
+      const contextId = session.context?.id;
+      if (!contextId)
+        throw new AppError('FORBIDDEN', { message: 'This launch did not come from a course, so it has no roster.' });
       const url = session.services.membershipsUrl;
-      if (!url)
-        throw new AppError('FORBIDDEN', {
-          message: 'The LMS did not offer the course roster (Names and Role Provisioning) to this tool.',
-        });
-      const platform = await platforms.get(session.platformId);
+      if (!url) return fromLaunches(session, contextId);
+      if (!options.refresh) {
+        const cached = await deps.store.get(session.platformId, contextId);
+        if (cached && now().getTime() - cached.fetchedAt.getTime() < deps.cacheMs) {
+          return { source: 'nrps', fetchedAt: cached.fetchedAt, members: cached.members };
+        }
+      }
+      const platform = await deps.platforms.get(session.platformId);
       if (!platform) throw new AppError('PLATFORM_NOT_FOUND');
-      const members = await lti.getAllMembers({
-        issuer: session.issuer,
-        clientId: session.clientId,
-        deploymentId: session.deploymentId,
-        userId: session.user.id,
-        namesRoles: { context_memberships_url: url },
-      });
-      return members.flatMap((m) => toMember(m, platform.roleMapping));
+      const fetchedAt = now();
+      let raw: unknown[];
+      try {
+        raw = await deps.lti.getAllMembers({
+          issuer: session.issuer,
+          clientId: session.clientId,
+          deploymentId: session.deploymentId,
+          userId: session.user.id,
+          namesRoles: { context_memberships_url: url },
+        });
+      } catch (err) {
+        // An LMS that advertises NRPS but refuses it (scope not granted, service off): who launched is
+        // the best roster left. Not cached: the next call asks the LMS again.
+        deps.logger.warn({ err, platformId: session.platformId, contextId }, 'NRPS failed, roster from launches');
+        return fromLaunches(session, contextId);
+      }
+      const members = raw.flatMap((m) => toMember(m, platform.roleMapping));
+      await deps.store.put({ platformId: session.platformId, contextId, fetchedAt, members });
+      return { source: 'nrps', fetchedAt, members };
     },
   };
 }
 
-function toMember(raw: unknown, options: Parameters<typeof mapLtiRoles>[1]): RosterMember[] {
+function toMember(raw: unknown, options: Parameters<typeof mapLtiRoles>[1]): CourseMember[] {
   const m = raw as {
     user_id?: unknown;
     name?: unknown;
     given_name?: unknown;
     family_name?: unknown;
-    email?: unknown;
     roles?: unknown;
     status?: unknown;
   };
@@ -62,9 +98,7 @@ function toMember(raw: unknown, options: Parameters<typeof mapLtiRoles>[1]): Ros
     {
       userId: m.user_id,
       name: name || m.user_id,
-      email: typeof m.email === 'string' ? m.email : undefined,
       role: mapLtiRoles(roles, options),
-      ltiRoles: roles,
       active: m.status === undefined || m.status === 'Active',
     },
   ];

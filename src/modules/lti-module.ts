@@ -3,6 +3,7 @@ import { ACTIVITY_INDEXES } from '../db/activity-store.js';
 import { createLaunchStore, LAUNCH_STORE_INDEXES } from '../db/launch-store.js';
 import { SESSION_INDEXES } from '../db/launch-session-store.js';
 import { PLATFORM_INDEXES } from '../db/platform-store.js';
+import { ROSTER_INDEXES } from '../db/roster-store.js';
 import { apiRouter } from '../http/api-router.js';
 import { ltiRouter } from '../http/lti-router.js';
 import { registrationRouter } from '../http/registration-router.js';
@@ -24,6 +25,7 @@ export function ltiModule(s: Services, registration: ToolRegistration): ToolModu
       ...PLATFORM_INDEXES,
       ...LAUNCH_STORE_INDEXES,
       ...SESSION_INDEXES,
+      ...ROSTER_INDEXES,
       ...ACTIVITY_INDEXES,
       ...ACTIVITY_QUOTA_INDEXES,
     ],

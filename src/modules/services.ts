@@ -5,12 +5,14 @@ import type { Database } from '../db/connection.js';
 import { createPlatformService } from '../db/platform-store.js';
 import { createAuditStore } from '../db/audit-store.js';
 import { createRoomStore } from '../db/room-store.js';
+import { createRosterStore } from '../db/roster-store.js';
 import { createSessionStore } from '../db/launch-session-store.js';
 import { revocableSessions, sessionOwnerCheck } from '../http/session-revocation.js';
 import { createApiKeyService } from '../integrations/api-keys.js';
 import { createLiveKitGateway } from '../livekit/livekit-gateway.js';
 import type { Logger } from '../log.js';
 import { setupLtiProvider } from '../lti/provider.js';
+import { createRosterService } from '../lti/roster.js';
 import { createRoomControls } from '../rooms/room-controls.js';
 import { createRoomEviction } from '../rooms/room-eviction.js';
 import { createRoomService } from '../rooms/room-service.js';
@@ -46,10 +48,17 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     store: apiKeyStore,
     onRevoked: async (apiKeyId) => void (await evictOwner({ kind: 'space', apiKeyId })),
   });
-  const sessions = revocableSessions(
-    createSessionStore(db.connection),
-    sessionOwnerCheck({ platforms, apiKeys: apiKeyStore }),
-  );
+  const sessionStore = createSessionStore(db.connection);
+  const sessions = revocableSessions(sessionStore, sessionOwnerCheck({ platforms, apiKeys: apiKeyStore }));
+  // Courses' rosters for attendance: NRPS, cached per course; an LMS without it gives who launched.
+  const roster = createRosterService({
+    lti,
+    platforms,
+    store: createRosterStore(db.connection),
+    launches: sessionStore,
+    cacheMs: config.lti.rosterCacheMinutes * 60_000,
+    logger: logger.child({ module: 'roster' }),
+  });
   const rooms = createRoomService({
     store: roomStore,
     livekit,
@@ -69,6 +78,7 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     apiKeyStore,
     apiKeys,
     sessions,
+    roster,
     activities: createActivityStore(db.connection),
     roomStore,
     rooms,

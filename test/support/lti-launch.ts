@@ -106,6 +106,8 @@ export async function launchThroughDemo(
     user?: string;
     /** The launch language the demo LMS sends (`en-US`, the default, or `es-ES`). */
     locale?: 'en-US' | 'es-ES';
+    /** `off`: the demo LMS launches without the NRPS (course roster) claim. */
+    nrps?: 'on' | 'off';
   },
 ): Promise<LaunchResult> {
   const start = await browser.get(`/demo/platform/launch?${new URLSearchParams(query)}`);

@@ -108,6 +108,16 @@ describe('config', () => {
     assert.equal(loadConfig({ env: { ...SECRETS, ROOM_TOKEN_TTL_SECONDS: '86400' } }).rooms.tokenTtlSeconds, 86400);
   });
 
+  it('reads the roster cache time (default 10 minutes, ROSTER_CACHE_MINUTES) and refuses one over a day', () => {
+    assert.equal(loadConfig({ env: SECRETS }).lti.rosterCacheMinutes, 10);
+    assert.equal(loadConfig({ env: { ...SECRETS, ROSTER_CACHE_MINUTES: '0' } }).lti.rosterCacheMinutes, 0);
+    const problems = problemsOf({ ...SECRETS, ROSTER_CACHE_MINUTES: '1441' });
+    assert.ok(
+      problems.some((p) => /^lti\.rosterCacheMinutes: .*\(set ROSTER_CACHE_MINUTES\)$/.test(p)),
+      problems.join('\n'),
+    );
+  });
+
   it('reads the limits (defaults, environment overrides) and a proxy hop count', () => {
     const defaults = loadConfig({ env: SECRETS });
     assert.deepEqual(defaults.limits.ltiLogin, { max: 600, windowSeconds: 60 });
