@@ -131,8 +131,21 @@ export const roomStates = (seat: Seat): Promise<RoomState[]> =>
  * an audio stream with rising totalSamplesReceived (and rising bytes). A stream's owner is the
  * data-identity of the element that plays it, so this checks each remote participant, not just totals.
  */
-export async function assertEveryoneReceivesEveryone(seats: Seat[]): Promise<FlowReport[]> {
-  const reports = await sampleFlows(seats.map((s) => s.frame));
+export async function assertEveryoneReceivesEveryone(seats: Seat[], attempts = 3): Promise<FlowReport[]> {
+  // A stream that starts during a sample has no first reading and does not count as rising yet: such a
+  // sample is taken again (a few times at most); a stream that never flows still fails.
+  for (let attempt = 1; ; attempt++) {
+    const reports = await sampleFlows(seats.map((s) => s.frame));
+    try {
+      assertFlows(seats, reports);
+      return reports;
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+    }
+  }
+}
+
+function assertFlows(seats: Seat[], reports: FlowReport[]): void {
   seats.forEach((seat, i) => {
     const report = reports[i] as FlowReport;
     const detail = `\n${seat.name} saw:\n${describeFlow(report)}`;
@@ -151,7 +164,6 @@ export async function assertEveryoneReceivesEveryone(seats: Seat[]): Promise<Flo
       }
     }
   });
-  return reports;
 }
 
 /**
