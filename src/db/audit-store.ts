@@ -1,6 +1,7 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import type { AuditEntry, AuditStore } from '../rooms/audit-store.js';
 import type { IndexSpec } from './indexes.js';
+import { modelOf } from './models.js';
 
 const AUDIT = 'room_audit';
 
@@ -9,15 +10,15 @@ export const AUDIT_INDEXES: readonly IndexSpec[] = [
 ];
 
 export function createAuditStore(connection: Connection): AuditStore {
-  const Audit =
-    (connection.models.RoomAudit as Model<AuditEntry> | undefined) ??
-    connection.model<AuditEntry>(
-      'RoomAudit',
+  const Audit = modelOf<AuditEntry>(
+    connection,
+    'RoomAudit',
+    () =>
       new Schema<AuditEntry>(
         { roomKey: String, sessionId: String, actor: String, action: String, target: String, at: Date },
         { collection: AUDIT, id: false },
       ),
-    );
+  );
   return {
     async append(entry) {
       await Audit.create(entry);

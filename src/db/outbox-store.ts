@@ -2,6 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 import { OUTBOX_RETENTION_SECONDS, type OutboxItem, type OutboxStore } from '../integrations/webhook-outbox.js';
 import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { looseSchema } from './models.js';
 
 export const OUTBOX_COLLECTION = 'integrator_webhook_outbox';
 
@@ -39,9 +40,7 @@ const strip = (doc: OutboxItem & { _id?: unknown; __v?: unknown }): OutboxItem =
 /** `collection` is for tests that run their own worker beside the tool's (one store per connection and collection). */
 export function createOutboxStore(connection: Connection, collection = OUTBOX_COLLECTION): OutboxStore {
   const name = collection === OUTBOX_COLLECTION ? 'IntegratorWebhookOutbox' : `IntegratorWebhookOutbox_${collection}`;
-  // `id: false`: mongoose's `id` virtual would otherwise swallow the field named id.
-  const schema = new Schema({}, { collection, strict: false, minimize: false, id: false });
-  const Outbox = connection.model(name, schema);
+  const Outbox = connection.model(name, looseSchema(collection));
   const Leases = connection.model(
     `${name}Lease`,
     new Schema(

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { presenceOf } from '../rooms/presence.js';
 import {
   currentWait,
@@ -16,6 +16,7 @@ import { namespaceOf, ownerOfLaunch, type OwnerRef, type RoomOwner } from '../ro
 import type { ClassSession, ClassSessionInfo, ParticipantEvent, RoomRecord, RoomStore } from '../rooms/room-store.js';
 import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { looseSchema, modelOf } from './models.js';
 import { createReadCache } from './read-cache.js';
 import { queuedPerRoom } from './room-write-queue.js';
 
@@ -93,22 +94,11 @@ const toRoom = (doc: StoredRoom): RoomRecord => {
 };
 
 export function createRoomStore(connection: Connection): RoomStore {
-  // `id: false`: mongoose's `id` virtual would otherwise swallow a field named id.
-  const mixed = (collection: string, name: string): Model<Record<string, unknown>> =>
-    (connection.models[name] as Model<Record<string, unknown>> | undefined) ??
-    connection.model<Record<string, unknown>>(
-      name,
-      new Schema({}, { collection, strict: false, minimize: false, id: false }),
-    );
+  const mixed = (collection: string, name: string) => modelOf(connection, name, () => looseSchema(collection));
   const Rooms = mixed(ROOMS, 'RoomRecord');
   const Sessions = mixed(SESSIONS, 'ClassSession');
   const Events = mixed(EVENTS, 'ParticipantEvent');
-  const Facts =
-    (connection.models.RoomControlFact as Model<Record<string, unknown>> | undefined) ??
-    connection.model<Record<string, unknown>>(
-      'RoomControlFact',
-      new Schema({ _id: String }, { collection: FACTS, strict: false, minimize: false, id: false }),
-    );
+  const Facts = modelOf(connection, 'RoomControlFact', () => looseSchema(FACTS, { _id: String }));
   const Decisions = mixed(DECISIONS, 'WaitingDecision');
   /**
    * Room documents by key. What is read of them never changes (key, owner, placement), except the session

@@ -1,7 +1,8 @@
-import { Schema, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { JoinLink, JoinLinkStore, Space, SpaceStore } from '../integrations/space-store.js';
 import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { looseSchema, modelOf } from './models.js';
 
 const SPACES = 'integrator_spaces';
 const LINKS = 'integrator_join_links';
@@ -26,9 +27,7 @@ const toSpace = (doc: Space): Space => {
 };
 
 export function createSpaceStores(connection: Connection): { spaces: SpaceStore; links: JoinLinkStore } {
-  // `id: false`: mongoose's `id` virtual would otherwise swallow the field named id.
-  const mixed = (collection: string, name: string) =>
-    connection.model(name, new Schema({}, { collection, strict: false, minimize: false, id: false }));
+  const mixed = (collection: string, name: string) => modelOf(connection, name, () => looseSchema(collection));
   const Spaces = mixed(SPACES, 'IntegratorSpace');
   const Links = mixed(LINKS, 'IntegratorJoinLink');
 

@@ -1,7 +1,8 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import type { WebhookStore } from '../livekit/webhook-store.js';
 import { expiryBucketPath, expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { modelOf } from './models.js';
 
 const WEBHOOKS = 'livekit_webhooks';
 /** Webhook ids only guard against redelivery, which LiveKit gives up on after seconds. */
@@ -19,15 +20,15 @@ export const WEBHOOK_INDEXES: readonly IndexSpec[] = [
 ];
 
 export function createWebhookStore(connection: Connection): WebhookStore {
-  const Webhooks =
-    (connection.models.LiveKitWebhook as Model<Record<string, unknown>> | undefined) ??
-    connection.model<Record<string, unknown>>(
-      'LiveKitWebhook',
+  const Webhooks = modelOf(
+    connection,
+    'LiveKitWebhook',
+    () =>
       new Schema(
         { webhookId: String, event: String, receivedAt: Date, ...expiryBucketPath },
         { collection: WEBHOOKS, id: false },
       ),
-    );
+  );
   return {
     async seen(id) {
       return (await Webhooks.exists({ webhookId: id })) !== null;
