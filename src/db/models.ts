@@ -19,3 +19,9 @@ export function modelOf<T = Record<string, unknown>>(
  */
 export const looseSchema = (collection: string, fields: Record<string, unknown> = {}): Schema =>
   new Schema(fields, { collection, strict: false, minimize: false, id: false });
+
+/** A stored document as the domain sees it: without the store's own `_id` and `__v`. */
+export const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
+  const { _id, __v, ...rest } = doc;
+  return rest as T;
+};

@@ -2,7 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 import { OUTBOX_RETENTION_SECONDS, type OutboxItem, type OutboxStore } from '../integrations/webhook-outbox.js';
 import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
-import { looseSchema } from './models.js';
+import { looseSchema, strip } from './models.js';
 
 export const OUTBOX_COLLECTION = 'integrator_webhook_outbox';
 
@@ -32,10 +32,8 @@ export function outboxIndexes(collection = OUTBOX_COLLECTION): IndexSpec[] {
 export const OUTBOX_INDEXES: readonly IndexSpec[] = outboxIndexes();
 
 /** Cleared fields are stored as null; the domain sees them as absent. */
-const strip = (doc: OutboxItem & { _id?: unknown; __v?: unknown }): OutboxItem => {
-  const { _id, __v, ...rest } = doc;
-  return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null)) as unknown as OutboxItem;
-};
+const toItem = (doc: OutboxItem & { _id?: unknown; __v?: unknown }): OutboxItem =>
+  Object.fromEntries(Object.entries(strip(doc)).filter(([, v]) => v !== null)) as unknown as OutboxItem;
 
 /** `collection` is for tests that run their own worker beside the tool's (one store per connection and collection). */
 export function createOutboxStore(connection: Connection, collection = OUTBOX_COLLECTION): OutboxStore {
@@ -86,7 +84,7 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
         .limit(20)
         .lean<OutboxItem[]>();
       for (const doc of due) {
-        const item = strip(doc);
+        const item = toItem(doc);
         const attempts = await claim(item, now, leaseUntil, leaseId);
         if (attempts === undefined) continue;
         await Outbox.updateOne({ id: item.id }, { $set: { attempts, leaseUntil, leaseId } });
@@ -113,7 +111,7 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
     },
     async get(id) {
       const doc = await Outbox.findOne({ id }).lean<OutboxItem>();
-      return doc ? strip(doc) : undefined;
+      return doc ? toItem(doc) : undefined;
     },
   };
 }

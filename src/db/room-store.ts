@@ -16,7 +16,7 @@ import { namespaceOf, ownerOfLaunch, type OwnerRef, type RoomOwner } from '../ro
 import type { ClassSession, ClassSessionInfo, ParticipantEvent, RoomRecord, RoomStore } from '../rooms/room-store.js';
 import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
-import { looseSchema, modelOf } from './models.js';
+import { looseSchema, modelOf, strip } from './models.js';
 import { createReadCache } from './read-cache.js';
 import { queuedPerRoom } from './room-write-queue.js';
 
@@ -53,10 +53,6 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   },
 ];
 
-const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
-  const { _id, __v, ...rest } = doc;
-  return rest as T;
-};
 const ownerKeyOf = (owner: RoomOwner | OwnerRef): string =>
   owner.kind === 'space' ? `space/${owner.apiKeyId}` : `lti/${owner.platformId}`;
 

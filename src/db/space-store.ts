@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type { JoinLink, JoinLinkStore, Space, SpaceStore } from '../integrations/space-store.js';
 import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
-import { looseSchema, modelOf } from './models.js';
+import { looseSchema, modelOf, strip } from './models.js';
 
 const SPACES = 'integrator_spaces';
 const LINKS = 'integrator_join_links';
@@ -16,10 +16,6 @@ export const SPACE_INDEXES: readonly IndexSpec[] = [
   { collection: LINKS, keys: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0, expiryBucket: true },
 ];
 
-const strip = <T>(doc: T & { _id?: unknown; __v?: unknown }): T => {
-  const { _id, __v, ...rest } = doc;
-  return rest as T;
-};
 /** Optional fields are stored as null (so updates can clear them); the domain sees them as absent. */
 const toSpace = (doc: Space): Space => {
   const { passcodeHash, webhooks, ...rest } = strip(doc);
