@@ -1,10 +1,11 @@
 /** Types shared with the launcher (client imports them with `import type`). Plain JSON shapes only. */
+import type { AttendanceStatus } from '../attendance/attendance.js';
 import type { ActivitySettings, ActivitySettingsInput } from '../rooms/activity-settings.js';
 import type { MessageType } from '../lti/claims.js';
 import type { Role } from '../rooms/grants.js';
 import type { RoomStatus } from '../rooms/room-status.js';
 
-export type { ActivitySettings, ActivitySettingsInput, MessageType, Role, RoomStatus };
+export type { ActivitySettings, ActivitySettingsInput, AttendanceStatus, MessageType, Role, RoomStatus };
 
 export interface ErrorResponse {
   /** `formerCode`: the old name of a renamed code (docs/errors.md, "Renamed codes"). */
@@ -66,3 +67,145 @@ export type { WaitingTopic } from '../rooms/room-service.js';
 
 /** LiveKit data messages on topic 'waiting-room'. */
 export type WaitingMessage = { type: 'admitted' } | { type: 'denied' } | { type: 'queue'; queue: WaitingEntry[] };
+
+/*
+ * Attendance and grades (launcher API, Bearer launch token). Instructors see everyone; a learner sees only
+ * themself (GET /api/attendance/me). Times are ISO strings; durations whole minutes unless named ms.
+ */
+
+/** One class session of the launch's room, newest first in lists. */
+export interface AttendanceSessionSummary {
+  sessionId: string;
+  startedAt: string;
+  /** Absent while the class is running. */
+  endedAt?: string;
+  /** Whole minutes from start to end (or to now while running). */
+  minutes: number;
+  /** The attendance is final: the session ended and was reconciled with the media server's own list. */
+  final: boolean;
+  /** Learners on the roster with any time in the session, and the roster's learners. */
+  attended: number;
+  learners: number;
+}
+
+/** GET /api/attendance/sessions (instructors). */
+export interface AttendanceSessionsResponse {
+  sessions: AttendanceSessionSummary[];
+  /** Where the roster came from: the LMS's Names and Roles service, or who launched (no NRPS). */
+  roster: { source: 'nrps' | 'launches'; fetchedAt: string };
+}
+
+/** One person's attendance of one session. `userId` is the LMS user id (absent for a guest off the roster). */
+export interface AttendanceEntry {
+  /** The person's key in this tool (stable per LMS user); used in person URLs. */
+  userKey: string;
+  userId?: string;
+  name: string;
+  role?: Role;
+  status: AttendanceStatus;
+  firstJoin?: string;
+  lastLeave?: string;
+  minutesPresent: number;
+  /** 0..100, whole percent of the session. */
+  percentOfSession: number;
+  joins: number;
+  late: boolean;
+  leftEarly: boolean;
+  /** Part of the time rests on inference (a lost join or leave webhook, the media server's list). */
+  inferred: boolean;
+  /** False for someone who attended but is not on the course roster. */
+  onRoster: boolean;
+}
+
+/** GET /api/attendance/sessions/:sessionId (instructors); ?refresh=1 asks the LMS for the roster again. */
+export interface SessionAttendanceResponse {
+  session: AttendanceSessionSummary;
+  roster: { source: 'nrps' | 'launches'; fetchedAt: string };
+  /** Graded people (the course's learners), absentees included. */
+  learners: AttendanceEntry[];
+  /** Instructors, observers and others, listed apart and never graded. */
+  others: AttendanceEntry[];
+}
+
+/** GET /api/attendance/people/:userKey (instructors), and GET /api/attendance/me (own record). */
+export interface PersonAttendanceResponse {
+  person: { userKey: string; userId?: string; name: string; role?: Role };
+  /** Newest first; a session the person missed is there with status 'absent'. */
+  sessions: Array<{ session: AttendanceSessionSummary; entry: AttendanceEntry }>;
+}
+
+/** Where one learner's grade stands in the LMS. */
+export type GradeSyncState =
+  /** Nothing posted yet (no session ended, or grading was never run). */
+  | 'not-posted'
+  /** Queued or being sent. */
+  | 'pending'
+  /** The LMS failed (5xx, throttled, unreachable): tried again later by itself. */
+  | 'retrying'
+  /** The LMS accepted the score. */
+  | 'posted'
+  /** The LMS already holds a newer score (409 or a stale-timestamp answer): nothing to do. */
+  | 'applied'
+  /** The LMS refused the score for this user; `reason` says why. Retry only after fixing the cause. */
+  | 'refused'
+  /** Under the policy this learner gets no score (absent, "not graded"). */
+  | 'not-graded';
+
+export interface GradeLine {
+  userKey: string;
+  userId: string;
+  name: string;
+  /** The score the policy gives now; 'not-graded' when none is posted. */
+  score: number | 'not-graded';
+  scoreMaximum: number;
+  attendedMinutes: number;
+  totalMinutes: number;
+  percent: number;
+  comment: string;
+  sync: {
+    state: GradeSyncState;
+    /** The score the LMS last accepted (or the one being sent), when there is one. */
+    postedScore?: number;
+    postedAt?: string;
+    attempts?: number;
+    nextAttemptAt?: string;
+    /** The LMS's answer when it refused, or the last failure while retrying (HTTP status and text). */
+    reason?: string;
+  };
+}
+
+/** GET /api/grades (instructors): the preview of every learner's score and its sync state. */
+export interface GradesResponse {
+  /** The activity grades attendance (settings.grading.enabled). */
+  enabled: boolean;
+  /** The LMS granted the score scope and a line item is known or can be made; why not, otherwise. */
+  canPost: boolean;
+  cannotPostReason?: 'no-ags' | 'no-score-scope' | 'no-line-item-scope' | 'not-enabled';
+  lineItem?: { id: string; label: string; scoreMaximum: number };
+  policy: {
+    policy: 'attended' | 'proportional' | 'threshold';
+    thresholdPercent: number;
+    absent: 'zero' | 'not-graded';
+    scope: 'per-session' | 'cumulative';
+    bestOf?: number;
+    maxPoints: number;
+    /** Grades are posted by themselves when a session's attendance is final. */
+    autoPost: boolean;
+  };
+  /** For 'per-session': the session graded (the latest ended one). */
+  sessionId?: string;
+  lines: GradeLine[];
+}
+
+/** POST /api/grades/post (instructors): queue the previewed scores; `userKeys` limits it (a retry). */
+export interface PostGradesRequest {
+  userKeys?: string[];
+  /** Keep the scores hidden from students where the LMS supports it (the line item's gradesReleased: false). */
+  unreleased?: boolean;
+}
+
+export interface PostGradesResponse {
+  /** Scores queued now; scores already posted with the same value are not queued again. */
+  queued: number;
+  unchanged: number;
+}

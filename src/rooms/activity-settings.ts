@@ -55,6 +55,8 @@ export const activitySettingsSchema = z
         scope: z.enum(GRADING_SCOPES).optional(),
         /** For 'cumulative': only the learner's best N sessions count; every session when unset. */
         bestOf: z.number().int().min(1).max(1000).optional(),
+        /** Post the scores by themselves once a session's attendance is final; unset: only on demand. */
+        autoPost: z.boolean().optional(),
       })
       .strict()
       .default({ enabled: false, maxPoints: 10, policy: 'attended', thresholdPercent: 75 }),
