@@ -109,6 +109,19 @@ const schema = z
         tokenTtlSeconds: z.number().int().min(60).max(86_400),
       })
       .strict(),
+    /** How attendance is counted (docs/attendance.md). */
+    attendance: z
+      .object({
+        /** A leave and a rejoin this close together are one visit (a dropped network, a reload). */
+        reconnectGraceSeconds: z.number().int().min(0).max(3600),
+        /** Arriving this long after the (scheduled) start counts as late. */
+        lateGraceMinutes: z.number().int().min(0).max(240),
+        /** Leaving this long before the end counts as leaving early. */
+        leftEarlyGraceMinutes: z.number().int().min(0).max(240),
+        /** How long after a session ends its attendance is made final (trailing leave webhooks). */
+        settleSeconds: z.number().int().min(0).max(600),
+      })
+      .strict(),
     /** The launcher's default look; a platform registration may override it. */
     branding: brandingSchema,
     /** What one client can make the tool do or store (per client address and tool process for the rates). */
@@ -144,6 +157,10 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   LIVEKIT_API_SECRET: 'livekit.apiSecret',
   LTI_ENCRYPTION_KEY: 'lti.encryptionKey',
   ROSTER_CACHE_MINUTES: 'lti.rosterCacheMinutes',
+  ATTENDANCE_RECONNECT_GRACE_SECONDS: 'attendance.reconnectGraceSeconds',
+  ATTENDANCE_LATE_GRACE_MINUTES: 'attendance.lateGraceMinutes',
+  ATTENDANCE_LEFT_EARLY_GRACE_MINUTES: 'attendance.leftEarlyGraceMinutes',
+  ATTENDANCE_SETTLE_SECONDS: 'attendance.settleSeconds',
   ADMIN_API_KEY: 'admin.apiKey',
   DEMO_ENABLED: 'demo.enabled',
   ROOM_TOKEN_TTL_SECONDS: 'rooms.tokenTtlSeconds',

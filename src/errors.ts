@@ -166,6 +166,15 @@ export const ERROR_CODES = {
   ROOM_IN_WAITING_ROOM: { status: 409, message: 'You are in the waiting room. A teacher will let you in.' },
   ROOM_WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
   ROOM_PARTICIPANT_UNKNOWN: { status: 403, message: 'That person is not in your live class.' },
+  ATTENDANCE_SESSION_NOT_FOUND: { status: 404, message: 'This live class has no class session with that id.' },
+  ATTENDANCE_PERSON_NOT_FOUND: {
+    status: 404,
+    message: 'Nobody with that id is on the course roster or attended this live class.',
+  },
+  ATTENDANCE_NO_COURSE: {
+    status: 409,
+    message: 'This live class was not opened from a course, so it has no roster to take attendance against.',
+  },
   ROOM_NOT_JOINED: { status: 409, message: 'Join the live class first: you are not connected to it right now.' },
   ACTIVITY_NOT_FOUND: {
     status: 404,

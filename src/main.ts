@@ -13,6 +13,7 @@ import type { DeliveryTuning } from './integrations/webhook-delivery.js';
 import { createLogger, type Logger } from './log.js';
 import { loadToolRegistration } from './lti/registration.js';
 import { adminModule } from './modules/admin-module.js';
+import { attendanceModule } from './modules/attendance-module.js';
 import { demoModule } from './modules/demo-module.js';
 import { integrationsModule } from './modules/integrations-module.js';
 import { ltiModule } from './modules/lti-module.js';
@@ -54,11 +55,16 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
   const services = await createServices({ config, logger, db });
   const registration = loadToolRegistration();
   const integrations = integrationsModule(services, webhookDelivery);
+  const attendance = attendanceModule(services);
   const demo = config.demo.enabled ? await demoModule(services, registration) : undefined;
   const modules: ToolModule[] = [
     ltiModule(services, registration),
-    roomsModule(services, (event) => integrations.onEvent(event)),
+    roomsModule(services, async (event) => {
+      await integrations.onEvent(event);
+      await attendance.onEvent(event);
+    }),
     integrations,
+    attendance,
     adminModule(services),
     ...(demo ? [demo] : []),
   ];

@@ -21,8 +21,8 @@ import { createReadCache } from './read-cache.js';
 import { queuedPerRoom } from './room-write-queue.js';
 
 const ROOMS = 'rooms';
-const SESSIONS = 'room_sessions';
-const EVENTS = 'participant_events';
+export const SESSIONS = 'room_sessions';
+export const EVENTS = 'participant_events';
 /** Leader actions and class session markers, insert-only, `_id` their natural id (see room-facts.ts). */
 const FACTS = 'room_control_facts';
 /** One insert-only fact per decided wait, keyed by room, identity and waitingSince: the first decision wins. */

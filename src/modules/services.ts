@@ -1,5 +1,6 @@
 import { livekitApiUrl, type AppConfig } from '../config.js';
 import { createActivityStore } from '../db/activity-store.js';
+import { createAttendanceStore } from '../db/attendance-store.js';
 import { createApiKeyStore } from '../db/api-key-store.js';
 import type { Database } from '../db/connection.js';
 import { createPlatformService } from '../db/platform-store.js';
@@ -59,6 +60,7 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     cacheMs: config.lti.rosterCacheMinutes * 60_000,
     logger: logger.child({ module: 'roster' }),
   });
+  const attendanceStore = createAttendanceStore(db.connection);
   const rooms = createRoomService({
     store: roomStore,
     livekit,
@@ -82,7 +84,19 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     activities: createActivityStore(db.connection),
     roomStore,
     rooms,
-    controls: createRoomControls({ store: roomStore, audit: createAuditStore(db.connection), livekit, rooms }),
+    attendanceStore,
+    controls: createRoomControls({
+      store: roomStore,
+      audit: createAuditStore(db.connection),
+      livekit,
+      rooms,
+      // Who the SFU still lists when a teacher ends the class counts as there until the end.
+      onEnded: async ({ roomKey, sessionId, at, present }) => {
+        const listed = present.map((p) => ({ identity: p.identity, name: p.name, joinedAt: p.joinedAt }));
+        await attendanceStore.saveSnapshot(sessionId, { at, present: listed });
+        await attendanceStore.markPending({ sessionId, roomKey, endedAt: at });
+      },
+    }),
   };
 }
 

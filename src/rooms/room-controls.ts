@@ -37,6 +37,11 @@ export interface ControlDeps {
   audit: AuditStore;
   livekit: LiveKitGateway;
   rooms: RoomService;
+  /**
+   * Called as an instructor ends the class: who the SFU lists just before the room goes (attendance keeps it,
+   * so a lost webhook does not make someone absent), and when the session closed.
+   */
+  onEnded?: (ended: { roomKey: string; sessionId: string; at: Date; present: ParticipantInfo[] }) => Promise<void>;
   now?: () => Date;
 }
 
@@ -154,9 +159,13 @@ export function createRoomControls(deps: ControlDeps) {
         // (it would otherwise reopen it), and no token is minted for the room while it is being deleted.
         // The next class starts unlocked and with chat on (its facts start clean).
         await deps.store.change(room.key, { kind: 'ended', value: true }, now());
+        const present = deps.onEnded ? await deps.rooms.participantsOf(room.key).catch(() => []) : [];
         await deps.livekit.deleteRoom(room.key).catch(ignoreGone);
         await deps.livekit.deleteRoom(lobbyName(room.key)).catch(ignoreGone);
-        await deps.store.closeClassSession(room.key, now());
+        const closed = await deps.store.closeClassSession(room.key, now());
+        if (closed && deps.onEnded) {
+          await deps.onEnded({ roomKey: room.key, sessionId: closed.sessionId, at: closed.endedAt ?? now(), present });
+        }
       }
       await audit(room, actor, action);
     },

@@ -1,0 +1,33 @@
+import type { ClassSessionInfo } from '../rooms/room-store.js';
+import type { AttendanceFact, SfuSnapshot } from './attendance.js';
+
+/** A session whose attendance is to be made final (it ended), until the finalizer has done so. */
+export interface PendingFinal {
+  sessionId: string;
+  roomKey: string;
+  endedAt: Date;
+}
+
+/**
+ * What attendance reads and records. Reads come from the room store's facts (class sessions, join/leave
+ * events); what attendance adds is insert-only: the SFU's list at the end, and the "final" marker.
+ */
+export interface AttendanceStore {
+  /** The room's class sessions, newest first, at most `limit`. */
+  sessionsOf(roomKey: string, limit: number): Promise<ClassSessionInfo[]>;
+  session(sessionId: string): Promise<ClassSessionInfo | undefined>;
+  /** Every join and leave recorded for the session. */
+  factsOf(sessionId: string): Promise<AttendanceFact[]>;
+  /** Who the SFU listed as connected just before the session ended (kept once per session and moment). */
+  saveSnapshot(sessionId: string, snapshot: SfuSnapshot): Promise<void>;
+  /** The latest snapshot that listed anyone, if any. */
+  snapshotOf(sessionId: string): Promise<SfuSnapshot | undefined>;
+  /** Notes an ended session for the finalizer; idempotent. */
+  markPending(pending: PendingFinal): Promise<void>;
+  pending(limit: number): Promise<PendingFinal[]>;
+  clearPending(sessionId: string): Promise<void>;
+  /** Marks the session's attendance final: true for the one caller (of any process) whose insert won. */
+  markFinal(sessionId: string, at: Date): Promise<boolean>;
+  /** When the session's attendance became final, if it has. */
+  finalAt(sessionId: string): Promise<Date | undefined>;
+}

@@ -1,0 +1,109 @@
+import type { Connection } from 'mongoose';
+import type { AttendanceStore, PendingFinal } from '../attendance/attendance-store.js';
+import type { AttendanceFact, SfuSnapshot } from '../attendance/attendance.js';
+import type { ClassSessionInfo } from '../rooms/room-store.js';
+import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { looseSchema, modelOf, strip } from './models.js';
+// Written by the room store; attendance only reads them (same model names, so one model per connection).
+import { EVENTS, SESSIONS } from './room-store.js';
+
+/** Insert-only: `_id` is `<sessionId>:<ms>` (snapshots), `<sessionId>` (final markers, pending). */
+const SNAPSHOTS = 'attendance_snapshots';
+const FINALS = 'attendance_finals';
+const PENDING = 'attendance_pending';
+
+export const ATTENDANCE_INDEXES: readonly IndexSpec[] = [
+  { collection: SNAPSHOTS, keys: { sessionId: 1 }, name: 'session' },
+];
+
+interface SnapshotDoc {
+  _id: string;
+  sessionId: string;
+  at: Date;
+  present: Array<{ identity: string; name: string; joinedAt?: Date }>;
+}
+
+export function createAttendanceStore(connection: Connection): AttendanceStore {
+  const model = (collection: string, name: string) => modelOf(connection, name, () => looseSchema(collection));
+  const Sessions = model(SESSIONS, 'ClassSession');
+  const Events = model(EVENTS, 'ParticipantEvent');
+  const Snapshots = modelOf<SnapshotDoc>(connection, 'AttendanceSnapshot', () =>
+    looseSchema(SNAPSHOTS, { _id: String }),
+  );
+  const Finals = modelOf<{ _id: string; at: Date }>(connection, 'AttendanceFinal', () =>
+    looseSchema(FINALS, { _id: String }),
+  );
+  const Pending = modelOf<PendingFinal & { _id: string }>(connection, 'AttendancePending', () =>
+    looseSchema(PENDING, { _id: String }),
+  );
+  const insertOnce = async (create: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await create();
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  };
+  const info = (doc: ClassSessionInfo & { peakParticipants?: unknown; present?: unknown }): ClassSessionInfo => {
+    const { peakParticipants: _p, present: _present, ...rest } = strip(doc);
+    return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null)) as unknown as ClassSessionInfo;
+  };
+
+  return {
+    async sessionsOf(roomKey, limit) {
+      const docs = await Sessions.find({ roomKey }).sort({ startedAt: -1 }).limit(limit).lean<ClassSessionInfo[]>();
+      return docs.map(info);
+    },
+    async session(sessionId) {
+      const doc = await Sessions.findOne({ sessionId }).lean<ClassSessionInfo>();
+      return doc ? info(doc) : undefined;
+    },
+    async factsOf(sessionId) {
+      const docs = await Events.find({ sessionId }).lean<AttendanceFact[]>();
+      return docs.map((d) => {
+        const fact = strip(d) as AttendanceFact & { roomKey?: string };
+        const { roomKey: _room, ...rest } = fact;
+        return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null)) as unknown as AttendanceFact;
+      });
+    },
+    async saveSnapshot(sessionId, snapshot) {
+      await insertOnce(() =>
+        Snapshots.create({
+          _id: `${sessionId}:${snapshot.at.getTime()}`,
+          sessionId,
+          at: snapshot.at,
+          present: snapshot.present.map((p) => ({ ...p })),
+        }),
+      );
+    },
+    async snapshotOf(sessionId) {
+      const docs = await Snapshots.find({ sessionId }).lean<SnapshotDoc[]>();
+      const latest = docs.filter((d) => d.present.length > 0).sort((a, b) => b.at.getTime() - a.at.getTime())[0];
+      if (!latest) return undefined;
+      const snapshot: SfuSnapshot = {
+        at: latest.at,
+        present: latest.present.map((p) => ({
+          identity: p.identity,
+          name: p.name,
+          ...(p.joinedAt ? { joinedAt: p.joinedAt } : {}),
+        })),
+      };
+      return snapshot;
+    },
+    async markPending(pending) {
+      await insertOnce(() => Pending.create({ _id: pending.sessionId, ...pending }));
+    },
+    async pending(limit) {
+      const docs = await Pending.find({}).limit(limit).lean<Array<PendingFinal & { _id: string }>>();
+      return docs.map((d) => ({ sessionId: d.sessionId, roomKey: d.roomKey, endedAt: d.endedAt }));
+    },
+    async clearPending(sessionId) {
+      await Pending.deleteOne({ _id: sessionId });
+    },
+    markFinal: (sessionId, at) => insertOnce(() => Finals.create({ _id: sessionId, at })),
+    async finalAt(sessionId) {
+      return (await Finals.findById(sessionId).lean<{ at: Date }>())?.at;
+    },
+  };
+}
