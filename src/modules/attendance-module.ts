@@ -1,3 +1,4 @@
+import type { PendingFinal } from '../attendance/attendance-store.js';
 import { createClassAttendance } from '../attendance/class-attendance.js';
 import { createFinalizer } from '../attendance/finalizer.js';
 import { ATTENDANCE_INDEXES } from '../db/attendance-store.js';
@@ -11,8 +12,15 @@ export interface AttendanceModule extends ToolModule {
   onEvent(event: TrackedEvent): Promise<void>;
 }
 
-/** Attendance of class sessions (/api/attendance) and the job that makes each ended session's final. */
-export function attendanceModule(s: Services): AttendanceModule {
+/**
+ * Attendance of class sessions (/api/attendance) and the job that makes each ended session's final.
+ * `onFinal` listeners (grades, integrator webhooks) run once a session's attendance is final; each must be
+ * idempotent, since a crash before the session is marked final runs them again.
+ */
+export function attendanceModule(
+  s: Services,
+  onFinal: ReadonlyArray<(pending: PendingFinal) => Promise<void>> = [],
+): AttendanceModule {
   const a = s.config.attendance;
   const attendance = createClassAttendance({
     store: s.attendanceStore,
@@ -24,7 +32,9 @@ export function attendanceModule(s: Services): AttendanceModule {
   });
   const finalizer = createFinalizer({
     store: s.attendanceStore,
-    onFinal: async () => undefined,
+    onFinal: async (pending) => {
+      for (const listener of onFinal) await listener(pending);
+    },
     settleMs: a.settleSeconds * 1000,
     logger: s.logger,
   });
