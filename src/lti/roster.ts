@@ -15,12 +15,21 @@ export interface Roster {
   members: CourseMember[];
 }
 
+/**
+ * What reading a course's roster needs of a launch: the registration, the course and its NRPS URL. A
+ * stored launch session has it, and so has what a room keeps of its latest launch (grading after class).
+ */
+export type RosterRequest = Pick<LaunchSession, 'platformId' | 'issuer' | 'clientId' | 'deploymentId' | 'context'> & {
+  user: { id: string };
+  services: { membershipsUrl?: string };
+};
+
 export interface RosterService {
   /**
    * Everyone in the launch's course: the LMS's roster (all NRPS pages), reused while younger than the
    * cache time unless `refresh`; without NRPS, or when NRPS fails, the course's launchers.
    */
-  getRoster(session: LaunchSession, options?: { refresh?: boolean }): Promise<Roster>;
+  getRoster(session: RosterRequest, options?: { refresh?: boolean }): Promise<Roster>;
 }
 
 export interface RosterDeps {
@@ -35,7 +44,7 @@ export interface RosterDeps {
 
 export function createRosterService(deps: RosterDeps): RosterService {
   const now = deps.now ?? (() => new Date());
-  const fromLaunches = async (session: LaunchSession, contextId: string): Promise<Roster> => {
+  const fromLaunches = async (session: RosterRequest, contextId: string): Promise<Roster> => {
     const at = now();
     return {
       source: 'launches',
