@@ -9,6 +9,8 @@ import { zonedTimeToUtc } from '../time';
 
 export type GradingPolicy = ActivitySettings['grading']['policy'];
 export type Publishers = ActivitySettings['publishers'];
+export type AbsentPolicy = NonNullable<ActivitySettings['grading']['absent']>;
+export type GradingScope = NonNullable<ActivitySettings['grading']['scope']>;
 
 export interface ActivityForm {
   title: string;
@@ -26,6 +28,11 @@ export interface ActivityForm {
   maxPoints: string;
   policy: GradingPolicy;
   thresholdPercent: string;
+  absent: AbsentPolicy;
+  scope: GradingScope;
+  /** Cumulative only: count the best N sessions; empty for every session. */
+  bestOf: string;
+  autoPost: boolean;
 }
 
 export const INITIAL_FORM: ActivityForm = {
@@ -43,6 +50,10 @@ export const INITIAL_FORM: ActivityForm = {
   maxPoints: '10',
   policy: 'attended',
   thresholdPercent: '75',
+  absent: 'zero',
+  scope: 'per-session',
+  bestOf: '',
+  autoPost: true,
 };
 
 export const TITLE_MAX = 200;
@@ -70,6 +81,10 @@ export const FIELD_PATHS = [
   'grading.maxPoints',
   'grading.policy',
   'grading.thresholdPercent',
+  'grading.absent',
+  'grading.scope',
+  'grading.bestOf',
+  'grading.autoPost',
 ] as const;
 
 /** The API field path an input of the form feeds (date and time both feed `startAt`). */
@@ -86,6 +101,11 @@ export function pathOf(key: keyof ActivityForm): string {
       return 'grading.policy';
     case 'thresholdPercent':
       return 'grading.thresholdPercent';
+    case 'absent':
+    case 'scope':
+    case 'bestOf':
+    case 'autoPost':
+      return `grading.${key}`;
     default:
       return key;
   }
@@ -141,6 +161,10 @@ export function toRequest(
     if (form.policy === 'threshold')
       thresholdPercent = wholeNumber(form.thresholdPercent, 1, 100, errors, 'grading.thresholdPercent');
   }
+  const bestOf =
+    form.gradingEnabled && form.scope === 'cumulative' && form.bestOf.trim() !== ''
+      ? wholeNumber(form.bestOf, 1, 1000, errors, 'grading.bestOf')
+      : undefined;
   if (errors.length > 0)
     return { ok: false, errors: orderErrors(errors.map(([path, message]) => ({ path, message }))) };
 
@@ -150,6 +174,10 @@ export function toRequest(
         maxPoints,
         policy: form.policy,
         ...(form.policy === 'threshold' ? { thresholdPercent } : {}),
+        absent: form.absent,
+        scope: form.scope,
+        ...(bestOf !== undefined ? { bestOf } : {}),
+        autoPost: form.autoPost,
       }
     : { enabled: false };
   return {

@@ -20,7 +20,9 @@ import {
   toRequest,
   type ActivityForm,
   type FormErrors,
+  type AbsentPolicy,
   type GradingPolicy,
+  type GradingScope,
 } from './activity-form';
 
 interface Props {
@@ -35,6 +37,16 @@ const POLICIES = {
   proportional: 'deepLink.policy.proportional',
   threshold: 'deepLink.policy.threshold',
 } as const satisfies Record<GradingPolicy, string>;
+
+const ABSENT = {
+  zero: 'deepLink.absent.zero',
+  'not-graded': 'deepLink.absent.notGraded',
+} as const satisfies Record<AbsentPolicy, string>;
+
+const SCOPES = {
+  'per-session': 'deepLink.scope.perSession',
+  cumulative: 'deepLink.scope.cumulative',
+} as const satisfies Record<GradingScope, string>;
 
 const browserTimeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -306,6 +318,50 @@ export function DeepLinkingPage({ api, me }: Props) {
                   )}
                 </Field>
               )}
+              <Field id={fieldId('grading.absent')} label={t('deepLink.absent')} error={errors['grading.absent']}>
+                {(a11y) => (
+                  <select {...a11y} value={form.absent} onChange={text('absent')}>
+                    {Object.entries(ABSENT).map(([value, key]) => (
+                      <option key={value} value={value}>
+                        {t(key)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field id={fieldId('grading.scope')} label={t('deepLink.scope')} error={errors['grading.scope']}>
+                {(a11y) => (
+                  <select {...a11y} value={form.scope} onChange={text('scope')}>
+                    {Object.entries(SCOPES).map(([value, key]) => (
+                      <option key={value} value={value}>
+                        {t(key)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              {form.scope === 'cumulative' && (
+                <Field id={fieldId('grading.bestOf')} label={t('deepLink.bestOf')} error={errors['grading.bestOf']}>
+                  {(a11y) => (
+                    <input
+                      {...a11y}
+                      type="number"
+                      inputMode="numeric"
+                      min={1}
+                      max={1000}
+                      value={form.bestOf}
+                      onInput={text('bestOf')}
+                    />
+                  )}
+                </Field>
+              )}
+              <CheckField
+                id={fieldId('grading.autoPost')}
+                label={t('deepLink.autoPost')}
+                error={errors['grading.autoPost']}
+              >
+                {(a11y) => <input {...a11y} type="checkbox" checked={form.autoPost} onChange={check('autoPost')} />}
+              </CheckField>
             </>
           )}
         </fieldset>
