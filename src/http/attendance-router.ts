@@ -33,12 +33,13 @@ export interface AttendanceRouterDeps {
 export async function scopeOfLaunch(
   launch: LaunchSession,
   deps: Pick<AttendanceRouterDeps, 'activities' | 'roster'>,
-): Promise<AttendanceScope & { userKey: string; instructor: boolean }> {
+): Promise<AttendanceScope & { activityId?: string; userKey: string; instructor: boolean }> {
   const member = await memberFor(launch, deps.activities);
   return {
     roomKey: roomKeyOf(member.owner),
     owner: member.owner,
     settings: member.settings,
+    activityId: member.activityId,
     userKey: identityIn(member.owner, member.userId),
     instructor: member.role === 'instructor',
     // A launch from outside a course (an integrator's space) has no roster: who came is the list.

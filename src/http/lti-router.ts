@@ -7,7 +7,7 @@ import { toLaunchSession } from '../lti/launch/to-session.js';
 import type { LaunchStore } from '../lti/launch-store.js';
 import { LOGIN_MAX_AGE_MS, startLogin } from '../lti/login.js';
 import type { PlatformService } from '../lti/platform-store.js';
-import type { SessionStore } from '../lti/launch-session-store.js';
+import type { LaunchSession, SessionStore } from '../lti/launch-session-store.js';
 import type { ActivityStore } from '../rooms/activity-settings.js';
 import { asyncHandler } from './async-handler.js';
 import { activityAtLaunch } from '../lti/launch-member.js';
@@ -31,6 +31,11 @@ export interface LtiRouterDeps {
   extra?: RequestHandler[];
   /** Logins per client address (config `limits.ltiLogin`): each one stores a login record until it expires. */
   loginRateLimit: RateRule;
+  /**
+   * Told of each accepted launch once its session is stored, after the answer is on its way: work a launch
+   * sets off (the grade column of a teacher's class) never slows or fails the launch itself.
+   */
+  onLaunched?: (session: LaunchSession) => Promise<void>;
   logger?: Logger;
 }
 
@@ -102,6 +107,7 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
         );
         // The token travels in the fragment: never sent to a server, never in logs or Referer headers.
         res.set('cache-control', 'no-store').redirect(303, `/launch#token=${encodeURIComponent(token)}`);
+        deps.onLaunched?.(stored).catch((err: unknown) => req.log?.warn({ err }, 'after-launch work failed'));
       } catch (err) {
         sendErrorPage(req, res, err);
       }
