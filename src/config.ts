@@ -122,6 +122,18 @@ const schema = z
         settleSeconds: z.number().int().min(0).max(600),
       })
       .strict(),
+    /** Posting grades to the LMS (docs/attendance.md). */
+    grades: z
+      .object({
+        /** Waits after the 1st, 2nd, ... failed try (the last repeats); an LMS's Retry-After can lengthen one. */
+        retryDelaysSeconds: z.array(z.number().min(0).max(86_400)).min(1).max(20),
+        /** Tries before a score the LMS keeps failing is given up and shown as refused. */
+        maxAttempts: z.number().int().min(1).max(100),
+        /** Scores one tool process posts at once. */
+        concurrency: z.number().int().min(1).max(64),
+        pollSeconds: z.number().min(0.05).max(3600),
+      })
+      .strict(),
     /** The launcher's default look; a platform registration may override it. */
     branding: brandingSchema,
     /** What one client can make the tool do or store (per client address and tool process for the rates). */
@@ -161,6 +173,9 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   ATTENDANCE_LATE_GRACE_MINUTES: 'attendance.lateGraceMinutes',
   ATTENDANCE_LEFT_EARLY_GRACE_MINUTES: 'attendance.leftEarlyGraceMinutes',
   ATTENDANCE_SETTLE_SECONDS: 'attendance.settleSeconds',
+  GRADE_MAX_ATTEMPTS: 'grades.maxAttempts',
+  GRADE_CONCURRENCY: 'grades.concurrency',
+  GRADE_POLL_SECONDS: 'grades.pollSeconds',
   ADMIN_API_KEY: 'admin.apiKey',
   DEMO_ENABLED: 'demo.enabled',
   ROOM_TOKEN_TTL_SECONDS: 'rooms.tokenTtlSeconds',

@@ -171,6 +171,15 @@ export const ERROR_CODES = {
     status: 404,
     message: 'Nobody with that id is on the course roster or attended this live class.',
   },
+  GRADES_NOT_ENABLED: {
+    status: 409,
+    message: 'This live class does not grade attendance. Turn grading on when adding the class to the course.',
+  },
+  GRADES_UNAVAILABLE: {
+    status: 409,
+    message:
+      'The LMS does not let this tool post grades for this class. Ask your LMS admin to grant the tool the Assignment and Grade Services (see details.reason).',
+  },
   ATTENDANCE_NO_COURSE: {
     status: 409,
     message: 'This live class was not opened from a course, so it has no roster to take attendance against.',

@@ -1,4 +1,5 @@
 import { GRADING_DEFAULTS } from '../rooms/activity-settings.js';
+import type { QueuedScore } from './grade-jobs.js';
 import type { AttendanceScope, ClassAttendance, SessionTable } from './class-attendance.js';
 import { policyOf, previewScores, type GradingPolicy, type PreviewLine } from './grading-policy.js';
 
@@ -62,3 +63,20 @@ function sharesOf(tables: readonly SessionTable[], userKey: string): Record<stri
 /** The exact length (the summary's minutes are rounded for display). */
 const minutesOf = (t: SessionTable): number =>
   ((t.summary.endedAt ?? t.summary.startedAt).getTime() - t.summary.startedAt.getTime()) / 60_000;
+
+/** The scores a preview posts: learners with a score (a "not graded" learner gets none). */
+export function scoresOf(preview: GradePreview): Array<QueuedScore & { userKey: string }> {
+  return preview.lines.flatMap((l) =>
+    typeof l.score === 'number'
+      ? [
+          {
+            userKey: l.userKey,
+            userId: l.userId,
+            scoreGiven: l.score,
+            scoreMaximum: l.scoreMaximum,
+            comment: l.comment,
+          },
+        ]
+      : [],
+  );
+}

@@ -1,7 +1,8 @@
-import { Schema, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { OUTBOX_RETENTION_SECONDS, type OutboxItem, type OutboxStore } from '../integrations/webhook-outbox.js';
 import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { claimLease, holdsLease, leaseIndex, mongoLeaseDocs } from './leases.js';
 import { looseSchema, strip } from './models.js';
 
 export const OUTBOX_COLLECTION = 'integrator_webhook_outbox';
@@ -19,14 +20,8 @@ export function outboxIndexes(collection = OUTBOX_COLLECTION): IndexSpec[] {
       expireAfterSeconds: OUTBOX_RETENTION_SECONDS,
       expiryBucket: true,
     },
-    // Delivery leases (one per attempt, keyed `<id>:<attempt>`) outlive their item's attempts by far.
-    {
-      collection: `${collection}_leases`,
-      keys: { until: 1 },
-      name: 'until_ttl',
-      expireAfterSeconds: OUTBOX_RETENTION_SECONDS,
-      expiryBucket: true,
-    },
+    // Delivery leases, one per attempt (src/db/leases.ts).
+    leaseIndex(`${collection}_leases`, OUTBOX_RETENTION_SECONDS),
   ];
 }
 export const OUTBOX_INDEXES: readonly IndexSpec[] = outboxIndexes();
@@ -39,34 +34,8 @@ const toItem = (doc: OutboxItem & { _id?: unknown; __v?: unknown }): OutboxItem 
 export function createOutboxStore(connection: Connection, collection = OUTBOX_COLLECTION): OutboxStore {
   const name = collection === OUTBOX_COLLECTION ? 'IntegratorWebhookOutbox' : `IntegratorWebhookOutbox_${collection}`;
   const Outbox = connection.model(name, looseSchema(collection));
-  const Leases = connection.model(
-    `${name}Lease`,
-    new Schema(
-      { _id: String, item: String, leaseId: String, until: Date, expiryBucket: Number },
-      { collection: `${collection}_leases`, versionKey: false },
-    ),
-  );
-  const leaseKey = (id: string, attempt: number) => `${id}:${attempt}`;
+  const leases = mongoLeaseDocs(connection, `${name}Lease`, `${collection}_leases`, OUTBOX_RETENTION_SECONDS);
   const retained = (from: Date) => expiryFields(new Date(from.getTime() + OUTBOX_RETENTION_SECONDS * 1000));
-
-  /**
-   * A claim is an inserted lease for the item's next attempt: of two workers (in any process) exactly one
-   * inserts `<id>:<n>`. A lease still running means the item is taken; an expired one (a crashed worker)
-   * counts as a spent attempt, and the next attempt's lease is tried. Only the lease holder then writes
-   * the item (attempts, leaseId), so that update has one writer.
-   */
-  const claim = async (item: OutboxItem, now: Date, until: Date, leaseId: string): Promise<number | undefined> => {
-    for (let n = item.attempts + 1; ; n += 1) {
-      try {
-        await Leases.create({ _id: leaseKey(item.id, n), item: item.id, leaseId, until, ...retained(until) });
-        return n;
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-      }
-      const held = await Leases.findById(leaseKey(item.id, n)).lean<{ until: Date }>();
-      if (held && held.until > now) return undefined;
-    }
-  };
 
   return {
     async insert(item) {
@@ -85,7 +54,8 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
         .lean<OutboxItem[]>();
       for (const doc of due) {
         const item = toItem(doc);
-        const attempts = await claim(item, now, leaseUntil, leaseId);
+        // Only the lease holder then writes the item (attempts, leaseId), so that update has one writer.
+        const attempts = await claimLease(leases, item.id, item.attempts + 1, now, leaseUntil, leaseId);
         if (attempts === undefined) continue;
         await Outbox.updateOne({ id: item.id }, { $set: { attempts, leaseUntil, leaseId } });
         return { ...item, attempts, leaseUntil, leaseId };
@@ -104,8 +74,7 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
       };
       // Ours while our attempt's lease is the latest one (a later lease means it expired and was taken over).
       const item = await Outbox.findOne({ id }, { attempts: 1 }).lean<{ attempts: number }>();
-      const lease = item && (await Leases.findById(leaseKey(id, item.attempts)).lean<{ leaseId: string }>());
-      if (lease?.leaseId !== leaseId || (await Leases.exists({ _id: leaseKey(id, item!.attempts + 1) }))) return false;
+      if (!item || !(await holdsLease(leases, id, item.attempts, leaseId))) return false;
       await Outbox.updateOne({ id }, { $set: set });
       return true;
     },

@@ -70,6 +70,7 @@ const schema = new Schema<PlatformDoc>(
     roleMapping: { type: Schema.Types.Mixed, default: {} },
     frameOrigins: { type: [String], default: [] },
     branding: { type: Schema.Types.Mixed, default: {} },
+    tokenAudience: { type: String, default: undefined },
     deactivatedAt: { type: Date, default: undefined },
   },
   { collection: PLATFORM_COLLECTION, timestamps: true, minimize: false },
@@ -97,6 +98,7 @@ export function createPlatformService(
     roleMapping: readRoleMapping(doc.roleMapping),
     frameOrigins: [...(doc.frameOrigins ?? [])],
     branding: { ...doc.branding },
+    ...(doc.tokenAudience ? { tokenAudience: doc.tokenAudience } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
     ...(doc.deactivatedAt ? { deactivatedAt: doc.deactivatedAt } : {}),
@@ -184,6 +186,7 @@ export function createPlatformService(
         ...(input.roleMapping ? { roleMapping: storedRoleMapping(input.roleMapping) } : {}),
         ...(input.frameOrigins ? { frameOrigins: input.frameOrigins } : {}),
         ...(input.branding ? { branding: input.branding } : {}),
+        ...(input.tokenAudience !== undefined ? { tokenAudience: input.tokenAudience || null } : {}),
         ...(input.active !== undefined ? { active: input.active } : {}),
       };
       if (existing) {

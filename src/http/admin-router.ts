@@ -31,6 +31,8 @@ export const platformInputSchema = z
       .optional(),
     frameOrigins: z.array(httpUrl).max(20).optional(),
     branding: brandingSchema.optional(),
+    /** Brightspace: the audience its token endpoint expects (`https://api.brightspace.com/auth/token`). */
+    tokenAudience: z.union([z.literal(''), z.string().trim().min(1).max(2048)]).optional(),
   })
   .strict();
 

@@ -23,6 +23,12 @@ declare module 'ltijs' {
 
   export type LaunchCallback = (token: unknown, req: Request, res: Response, next: NextFunction) => unknown;
 
+  export interface PlatformInstance {
+    platformKid(): Promise<string>;
+    /** PEM (PKCS#1 or PKCS#8 RSA private key), decrypted. */
+    platformPrivateKey(): Promise<string | false>;
+  }
+
   export interface ProviderInstance {
     app: Express;
     setup(encryptionKey: string, database: DatabaseOptions, options?: ProviderOptions): ProviderInstance;
@@ -39,6 +45,8 @@ declare module 'ltijs' {
       authConfig: { method: 'JWK_SET' | 'JWK_KEY' | 'RSA_KEY'; key: string };
     }): Promise<unknown>;
     deletePlatform(url: string, clientId: string): Promise<true>;
+    /** The registered platform (false when none): its tool key pair is read through it. */
+    getPlatform(url: string, clientId: string): Promise<PlatformInstance | false>;
     DeepLinking: {
       createDeepLinkingMessage(
         idtoken: unknown,

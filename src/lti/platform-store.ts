@@ -13,6 +13,11 @@ export interface Platform extends LtiPlatformKeys {
   frameOrigins: string[];
   /** This school's look in the launcher, over the tool default (empty: the default). */
   branding: Branding;
+  /**
+   * The `aud` the LMS's token endpoint expects in our client assertion, when it is not the endpoint's URL
+   * (Brightspace: `https://api.brightspace.com/auth/token`).
+   */
+  tokenAudience?: string;
   /** When it was last deactivated (or removed): launch sessions opened before then stay revoked. */
   deactivatedAt?: Date;
   createdAt: Date;
@@ -27,6 +32,8 @@ export interface PlatformInput extends LtiPlatformKeys {
   frameOrigins?: string[];
   /** Replaces the platform's branding when given (`{}` clears it). */
   branding?: Branding;
+  /** Sets the token audience when given (`''` clears it: the token URL again). */
+  tokenAudience?: string;
 }
 
 /** Implemented in src/db/platform-store.ts. */

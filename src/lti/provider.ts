@@ -15,6 +15,11 @@ export interface LtiProvider {
   signDeepLinkingResponse(context: ServiceContext, contentItems: unknown[], message?: string): Promise<string>;
   /** Every page of the NRPS memberships of the launch's context. */
   getAllMembers(context: ServiceContext): Promise<unknown[]>;
+  /**
+   * The tool's private key for this platform (PEM) and its kid: grade passback signs its own client
+   * assertions, so it can name the audience a platform expects and see each token answer's status.
+   */
+  signingKey(issuer: string, clientId: string): Promise<{ kid: string; privateKeyPem: string } | undefined>;
   close(): Promise<void>;
 }
 
@@ -125,6 +130,12 @@ async function createProvider(options: LtiProviderOptions): Promise<LtiProvider>
     async getAllMembers(context) {
       const result = await lti.NamesAndRoles.getMembers(toIdToken(context), { pages: false, resourceLinkId: false });
       return result.members ?? [];
+    },
+    async signingKey(issuer, clientId) {
+      const platform = await lti.getPlatform(issuer, clientId);
+      if (!platform) return undefined;
+      const [kid, privateKeyPem] = await Promise.all([platform.platformKid(), platform.platformPrivateKey()]);
+      return kid && privateKeyPem ? { kid, privateKeyPem } : undefined;
     },
     async close() {
       await lti.close({ silent: true });

@@ -1,3 +1,4 @@
+import { prepareGradesOnLaunch } from '../attendance/grade-launch.js';
 import { createActivityQuotaStore, ACTIVITY_QUOTA_INDEXES } from '../db/activity-quota-store.js';
 import { ACTIVITY_INDEXES } from '../db/activity-store.js';
 import { createLaunchStore, LAUNCH_STORE_INDEXES } from '../db/launch-store.js';
@@ -48,6 +49,7 @@ export function ltiModule(s: Services, registration: ToolRegistration): ToolModu
           }),
           keysRouter: s.lti.keysRouter,
           loginRateLimit: config.limits.ltiLogin,
+          onLaunched: prepareGradesOnLaunch({ activities: s.activities, grades: s.grades }),
           logger,
           extra: [
             registrationRouter({

@@ -1,6 +1,11 @@
 import { livekitApiUrl, type AppConfig } from '../config.js';
 import { createActivityStore } from '../db/activity-store.js';
 import { createAttendanceStore } from '../db/attendance-store.js';
+import { createGradeJobStore } from '../db/grade-job-store.js';
+import { createGradeTargetStore } from '../db/grade-target-store.js';
+import { createLineItemStore } from '../db/line-item-store.js';
+import { createGradeSync } from '../attendance/grade-sync.js';
+import { createAgsClient } from '../lti/ags.js';
 import { createApiKeyStore } from '../db/api-key-store.js';
 import type { Database } from '../db/connection.js';
 import { createPlatformService } from '../db/platform-store.js';
@@ -61,6 +66,20 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     logger: logger.child({ module: 'roster' }),
   });
   const attendanceStore = createAttendanceStore(db.connection);
+  // Grades over LTI AGS: persisted jobs, posted by a worker the attendance module starts.
+  const grades = createGradeSync({
+    targets: createGradeTargetStore(db.connection),
+    jobs: createGradeJobStore(db.connection),
+    lineItemRefs: createLineItemStore(db.connection),
+    ags: createAgsClient({ lti, platforms }),
+    tuning: {
+      retryDelaysMs: config.grades.retryDelaysSeconds.map((s) => s * 1000),
+      maxAttempts: config.grades.maxAttempts,
+      concurrency: config.grades.concurrency,
+      pollMs: config.grades.pollSeconds * 1000,
+    },
+    logger,
+  });
   const rooms = createRoomService({
     store: roomStore,
     livekit,
@@ -85,6 +104,7 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     roomStore,
     rooms,
     attendanceStore,
+    grades,
     controls: createRoomControls({
       store: roomStore,
       audit: createAuditStore(db.connection),
