@@ -1,7 +1,8 @@
 import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { SCOPES, lineItemsUrl, paginate, params, parsePaging, type DemoContext } from './demo-context.js';
-import { DEMO_COURSE } from './demo-roster.js';
+import { ScoreFaults, faultsRouter } from './demo-ags-faults.js';
+import { DEMO_COURSE, ROSTER } from './demo-roster.js';
 import type { LineItem } from './demo-state.js';
 import { requireScope, type TokenStore } from './demo-token.js';
 
@@ -42,6 +43,9 @@ const scoreSchema = z
     path: ['scoreMaximum'],
   });
 
+/** Only the course's learners can be graded, as in a strict LMS (teachers, mentors, strangers cannot). */
+const LEARNERS: ReadonlySet<string> = new Set(ROSTER.filter((u) => u.role === 'student').map((u) => u.userId));
+
 const json = express.json({ type: ['application/json', 'application/*+json'], limit: '64kb' });
 
 function fail(res: Response, status: number, error: string, description: string | string[]): void {
@@ -61,8 +65,9 @@ const accepts =
     fail(res, 415, 'unsupported_media_type', `Content-Type must be ${types.join(' or ')}`);
   };
 
-export function agsRouter(ctx: DemoContext, tokens: TokenStore): Router {
+export function agsRouter(ctx: DemoContext, tokens: TokenStore, faults = new ScoreFaults()): Router {
   const router = Router();
+  router.use(faultsRouter(faults));
   const { state } = ctx;
   const base = lineItemsUrl(ctx, DEMO_COURSE.id);
   const toJson = (item: LineItem) => ({ ...item, id: `${base}/${item.id}` });
@@ -148,9 +153,10 @@ export function agsRouter(ctx: DemoContext, tokens: TokenStore): Router {
     const current = res.locals.lineItem as LineItem;
     const parsed = scoreSchema.safeParse(req.body);
     if (!parsed.success) return fail(res, 400, 'invalid_request', zodProblems(parsed.error));
-    if (!state.putScore(current.id, parsed.data)) {
-      return fail(res, 409, 'conflict', 'a score with a later timestamp is already recorded for this user');
-    }
+    if (faults.intercept(res)) return;
+    if (!LEARNERS.has(parsed.data.userId)) return faults.refuseNonLearner(res);
+    if (!state.putScore(current.id, parsed.data)) return faults.refuseStale(res);
+    faults.accepted(current.id, parsed.data.userId);
     const { userId, scoreGiven, scoreMaximum, gradingProgress } = parsed.data;
     ctx.logger.info({ lineItemId: current.id, userId, scoreGiven, scoreMaximum, gradingProgress }, 'grade posted');
     res.json({ resultUrl: `${base}/${current.id}/results/${encodeURIComponent(userId)}` });
