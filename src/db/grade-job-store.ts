@@ -12,9 +12,8 @@ export const GRADE_JOB_RETENTION_SECONDS = 400 * 24 * 60 * 60;
 
 export const GRADE_JOB_INDEXES: readonly IndexSpec[] = [
   { collection: JOBS, keys: { id: 1 }, name: 'id_unique', unique: true },
-  { collection: JOBS, keys: { lineItemKey: 1 }, name: 'line_item' },
+  { collection: JOBS, keys: { lineItemKey: 1, userId: 1 }, name: 'line_item_user' },
   { collection: JOBS, keys: { status: 1, nextAttemptAt: 1 }, name: 'status_due' },
-  { collection: JOBS, keys: { userId: 1 }, name: 'user' },
   {
     collection: JOBS,
     keys: { finishedAt: 1 },
@@ -49,7 +48,11 @@ export function createGradeJobStore(connection: Connection): GradeJobStore {
       return doc ? toJob(doc) : undefined;
     },
     async jobsOf(lineItemKey, userIds) {
-      // One indexed equality, filtered here: FerretDB scans for `$in`.
+      // The worker asks for one learner (before each post): two equalities, served by the index.
+      if (userIds.length === 1) {
+        return (await Jobs.find({ lineItemKey, userId: userIds[0] }).lean<GradeJob[]>()).map(toJob);
+      }
+      // A class's learners: one indexed equality, filtered here (FerretDB scans for `$in`).
       const wanted = new Set(userIds);
       const docs = await Jobs.find({ lineItemKey }).lean<GradeJob[]>();
       return docs.filter((d) => wanted.has(d.userId)).map(toJob);
