@@ -54,8 +54,8 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
   });
   const services = await createServices({ config, logger, db });
   const registration = loadToolRegistration();
-  const integrations = integrationsModule(services, webhookDelivery);
-  const attendance = attendanceModule(services);
+  const integrations = integrationsModule(services, webhookDelivery, () => attendance.attendance);
+  const attendance = attendanceModule(services, [(pending) => integrations.onAttendanceFinal(pending)]);
   const demo = config.demo.enabled ? await demoModule(services, registration) : undefined;
   const modules: ToolModule[] = [
     ltiModule(services, registration),

@@ -1,4 +1,4 @@
-import { Router, json, type RequestHandler } from 'express';
+import { Router, json, type Request, type RequestHandler } from 'express';
 import type { ApiKey, ApiKeyService } from '../integrations/api-keys.js';
 import type { SpaceService } from '../integrations/space-service.js';
 import {
@@ -40,6 +40,8 @@ export interface IntegratorRouterDeps {
   apiKeys: ApiKeyService;
   spaces: SpaceService;
   allowHttpWebhooks: boolean;
+  /** More /api/v1 routes behind the same key check (attendance). */
+  extra?: (currentKey: (req: Request) => ApiKey) => Router;
 }
 
 /** /api/v1: the integrator API (spaces, live sessions, room status), authorized by `x-api-key`. */
@@ -83,6 +85,7 @@ export function integratorRouter(deps: IntegratorRouterDeps): Router {
       res.json(roomStatusJson(space, session));
     }),
   );
+  if (deps.extra) router.use(deps.extra((req) => currentKey(req.apiKey)));
   // Anything else under /api/v1 is ours to refuse, not the launcher API's (which would ask for a Bearer).
   router.use(notFound);
   return router;

@@ -15,6 +15,8 @@ export const SPACE_EVENT_TYPES = [
   'session.ended',
   'participant.joined',
   'participant.left',
+  /** A session's attendance is final (docs/attendance.md): fetch it from `attendance.participants_url`. */
+  'attendance.ready',
 ] as const;
 export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number];
 
@@ -27,6 +29,7 @@ export interface WebhookPayload {
   room_id: string;
   session_id: string | null;
   participant?: { user_id: string; name: string; role: string | null };
+  attendance?: { ended_at: string | null; participants_count: number; participants_url: string };
 }
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed';
@@ -148,19 +151,28 @@ export function createWebhookEnqueuer(deps: WebhookEnqueuerDeps): (event: Tracke
     const space = await deps.spaces.find(owner.apiKeyId, owner.spaceId);
     if (!space || !wantsEvent(space.webhooks, event.type)) return;
     const payload = payloadFor(space, event);
-    const at = now();
-    const fresh = await deps.outbox.insert({
-      id: payload.id,
-      spaceRef: space.id,
-      type: event.type,
-      payload,
-      status: 'pending',
-      attempts: 0,
-      nextAttemptAt: at,
-      leaseUntil: new Date(0),
-      createdAt: at,
-    });
+    const fresh = await queueWebhook(deps.outbox, space, payload, now());
     log.debug({ eventId: payload.id, type: event.type, roomKey: event.room.key, duplicate: !fresh }, 'webhook queued');
     if (fresh) deps.onEnqueued?.();
   };
+}
+
+/** Stores the payload for delivery to the space; false when it was queued before (same event id). */
+export function queueWebhook(
+  outbox: Pick<OutboxStore, 'insert'>,
+  space: Pick<Space, 'id'>,
+  payload: WebhookPayload,
+  at: Date,
+): Promise<boolean> {
+  return outbox.insert({
+    id: payload.id,
+    spaceRef: space.id,
+    type: payload.type,
+    payload,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: at,
+    leaseUntil: new Date(0),
+    createdAt: at,
+  });
 }

@@ -8,7 +8,16 @@ import { createLinkSessions } from '../integrations/link-sessions.js';
 import { createSpaceJoins } from '../integrations/space-joins.js';
 import { createSpaceService } from '../integrations/space-service.js';
 import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../integrations/webhook-delivery.js';
-import { createWebhookEnqueuer } from '../integrations/webhook-outbox.js';
+import {
+  createWebhookEnqueuer,
+  outboxEventId,
+  queueWebhook,
+  wantsEvent,
+  type WebhookPayload,
+} from '../integrations/webhook-outbox.js';
+import type { PendingFinal } from '../attendance/attendance-store.js';
+import type { ClassAttendance } from '../attendance/class-attendance.js';
+import { integratorAttendanceRoutes, spaceScope } from '../http/integrator-attendance-routes.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
@@ -16,10 +25,19 @@ import type { Services } from './services.js';
 export interface IntegrationsModule extends ToolModule {
   /** Room facts become integrator webhooks: stored in the outbox before the SFU's webhook is acknowledged. */
   onEvent(event: TrackedEvent): Promise<void>;
+  /** A space room's session attendance is final: `attendance.ready` (queued once per session). */
+  onAttendanceFinal(pending: PendingFinal): Promise<void>;
 }
 
 /** The integrator API (`x-api-key`) under /api/v1, its join links under /space, and its webhook delivery. */
-export function integrationsModule(s: Services, tuning?: DeliveryTuning): IntegrationsModule {
+export function integrationsModule(
+  s: Services,
+  tuning?: DeliveryTuning,
+  /** The attendance module's computation, built after this module. */
+  attendance: () => ClassAttendance = () => {
+    throw new Error('attendance is not set up');
+  },
+): IntegrationsModule {
   const { config, logger, db, publicUrl } = s;
   const spaceStores = createSpaceStores(db.connection);
   const outbox = createOutboxStore(db.connection);
@@ -34,14 +52,47 @@ export function integrationsModule(s: Services, tuning?: DeliveryTuning): Integr
     publicUrl,
     linkTtlMs: config.spaces.joinLinkTtlMinutes * 60_000,
   });
+  const attendanceDeps = {
+    spaces: spaceStores.spaces,
+    roomStore: s.roomStore,
+    activities: s.activities,
+    store: s.attendanceStore,
+    attendance,
+  };
   return {
     name: 'integrations',
+    async onAttendanceFinal(pending) {
+      const room = await s.roomStore.get(pending.roomKey);
+      if (room?.owner.kind !== 'space') return;
+      const space = await spaceStores.spaces.find(room.owner.apiKeyId, room.owner.spaceId);
+      if (!space || !wantsEvent(space.webhooks, 'attendance.ready')) return;
+      const { table } = await attendance().session(await spaceScope(attendanceDeps, space), pending.sessionId);
+      const payload: WebhookPayload = {
+        id: outboxEventId(pending.sessionId, 'attendance.ready'),
+        type: 'attendance.ready',
+        created_at: new Date().toISOString(),
+        space_id: space.spaceId,
+        room_id: space.roomKey,
+        session_id: pending.sessionId,
+        attendance: {
+          ended_at: table.summary.endedAt?.toISOString() ?? null,
+          participants_count: [...table.learners, ...table.others].filter((e) => e.msPresent > 0).length,
+          participants_url: `${publicUrl}/api/v1/sessions/${pending.sessionId}/participants`,
+        },
+      };
+      if (await queueWebhook(outbox, space, payload, new Date())) worker?.kick();
+    },
     indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],
     onEvent: createWebhookEnqueuer({ spaces: spaceStores.spaces, outbox, onEnqueued: () => worker?.kick(), logger }),
     mounts: [
       {
         path: '/api/v1',
-        router: integratorRouter({ apiKeys: s.apiKeys, spaces, allowHttpWebhooks: config.env !== 'production' }),
+        router: integratorRouter({
+          apiKeys: s.apiKeys,
+          spaces,
+          allowHttpWebhooks: config.env !== 'production',
+          extra: (currentKey) => integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
+        }),
       },
       {
         path: '/space',

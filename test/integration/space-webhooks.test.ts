@@ -298,4 +298,69 @@ describe('integrator webhooks: session and participant events, signed, retried',
         .catch(() => undefined);
     }
   });
+
+  it('sends attendance.ready once the session is final, and serves its sessions and participants to the key', async () => {
+    const path = `/hooks/${randomUUID()}`;
+    const id = `space-${randomUUID().slice(0, 8)}`;
+    const webhooks = { url: `${receiver.url}${path}` };
+    const host = await launch({ id, user: { id: 'ext-host', name: 'Ada Host', leader: true }, webhooks }, 201);
+    const guest = await launch({ id, user: { id: 'ext-guest', name: 'Bo Guest' }, webhooks }, 200);
+    const a = await joinAs(host.client_url as string);
+    const b = await joinAs(guest.client_url as string);
+    await waitUntil(() => receiver.on(path, 'participant.joined').length >= 2, 10_000, 'both joined');
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await b.disconnect();
+    await a.disconnect();
+    await waitUntil(() => receiver.on(path, 'participant.left').length >= 2, 10_000, 'both left');
+    const sessionId = receiver.on(path, 'session.started')[0]?.payload.session_id as string;
+    await postLiveKit({
+      id: `EV_${randomUUID()}`,
+      event: 'room_finished',
+      createdAt: String(Math.floor(Date.now() / 1000)),
+      room: { name: host.room_id, sid: 'RM_att' },
+    });
+    await waitUntil(() => receiver.on(path, 'attendance.ready').length > 0, 20_000, 'attendance.ready');
+    const [ready] = receiver.on(path, 'attendance.ready') as [Received];
+    assertSigned(ready, host.webhook_secret as string);
+    assert.equal(ready.payload.session_id, sessionId);
+    assert.equal(ready.payload.attendance?.participants_count, 2);
+    const api = (url: string, key = apiKey.key) =>
+      fetch(url.replace(env.config.server.publicUrl, env.tool.url), { headers: { 'x-api-key': key } });
+
+    const people = await api(ready.payload.attendance!.participants_url);
+    assert.equal(people.status, 200);
+    const body = (await people.json()) as {
+      session: Record<string, unknown>;
+      participants: Array<Record<string, any>>;
+    };
+    assert.equal(body.session.final, true);
+    const byUser = new Map(body.participants.map((p) => [p.user_id, p]));
+    assert.equal(byUser.get(host.user_id)?.role, 'instructor');
+    assert.equal(byUser.get(guest.user_id)?.name, 'Bo Guest');
+    assert.ok(byUser.get(guest.user_id)?.minutes_present >= 0 && byUser.get(guest.user_id)?.joins === 1);
+    const filtered = await api(`${ready.payload.attendance!.participants_url}?role=instructor`);
+    assert.deepEqual(
+      ((await filtered.json()) as { participants: Array<{ user_id: string }> }).participants.map((p) => p.user_id),
+      [host.user_id],
+    );
+    assert.equal((await api(`${ready.payload.attendance!.participants_url}?joined_after=yesterday`)).status, 400);
+
+    const sessions = await api(`${env.tool.url}/api/v1/rooms/${host.room_id as string}/sessions?limit=1`);
+    assert.equal(sessions.status, 200);
+    const page = (await sessions.json()) as { sessions: Array<{ session_id: string }>; next_cursor: string | null };
+    assert.deepEqual(
+      page.sessions.map((x) => x.session_id),
+      [sessionId],
+    );
+
+    // Another key sees none of it.
+    const other = await fetch(`${env.tool.url}/api/admin/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'someone else' }),
+    });
+    const otherKey = ((await other.json()) as { key: string }).key;
+    assert.equal((await api(ready.payload.attendance!.participants_url, otherKey)).status, 404);
+    assert.equal((await api(`${env.tool.url}/api/v1/rooms/${host.room_id as string}/sessions`, otherKey)).status, 404);
+  });
 });

@@ -78,7 +78,7 @@ const room = (owner: RoomOwner = spaceOwner): RoomRecord => ({
   updatedAt: new Date(),
 });
 
-const tracked = (type: SpaceEventType, extra: Partial<TrackedEvent> = {}): TrackedEvent => ({
+const tracked = (type: TrackedEvent['type'], extra: Partial<TrackedEvent> = {}): TrackedEvent => ({
   type,
   sourceId: 'EV_1',
   room: room(),
