@@ -42,6 +42,9 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: EVENTS, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
   { collection: EVENTS, keys: { sessionId: 1, identity: 1, at: -1 }, name: 'session_identity_at' },
   { collection: FACTS, keys: { sessionId: 1 }, name: 'session' },
+  // Erasing one person (src/db/user-erasure.ts) finds their facts by identity.
+  { collection: EVENTS, keys: { identity: 1 }, name: 'identity' },
+  { collection: FACTS, keys: { identity: 1 }, name: 'identity' },
   { collection: DECISIONS, keys: { decisionId: 1 }, name: 'decisionId_unique', unique: true },
   // A wait is decided within a class; the fact only has to outlive the retries of that decision.
   {

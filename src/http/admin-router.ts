@@ -36,6 +36,13 @@ export const platformInputSchema = z
   })
   .strict();
 
+/** One person: an LMS user (registration id + LTI user id) or an integrator's user (API key id + user id). */
+export const erasePersonSchema = z.union([
+  z.object({ platformId: z.string().min(1).max(200), userId: z.string().min(1).max(512) }).strict(),
+  z.object({ apiKeyId: z.string().min(1).max(200), userId: z.string().min(1).max(512) }).strict(),
+]);
+export type ErasePersonInput = z.infer<typeof erasePersonSchema>;
+
 /** Branding mistakes get their own code: the admin fixes a colour or a logo address, not the registration. */
 function parsePlatformInput(body: unknown): z.infer<typeof platformInputSchema> {
   const branding = brandingSchema.optional().safeParse((body as { branding?: unknown } | null)?.branding);
@@ -66,10 +73,29 @@ export function adminAuth(apiKey: string): RequestHandler {
  * integrator API keys: POST/GET /api/admin/api-keys, DELETE /:id. Deleting a platform or key and deactivating
  * a platform end its launch sessions and empty its live rooms before answering.
  */
-export function adminRouter(deps: { apiKey: string; platforms: PlatformService; apiKeys?: ApiKeyService }): Router {
+export function adminRouter(deps: {
+  apiKey: string;
+  platforms: PlatformService;
+  apiKeys?: ApiKeyService;
+  /** Erases one person's data everywhere it is stored; answers counts per store. */
+  eraseUser?: (person: ErasePersonInput) => Promise<Record<string, number>>;
+}): Router {
   const router = Router();
   router.use(adminAuth(deps.apiKey), json({ limit: '32kb' }), refuseNul);
   if (deps.apiKeys) router.use(apiKeyAdminRoutes(deps.apiKeys));
+  const { eraseUser } = deps;
+  if (eraseUser) {
+    router.post(
+      '/erase-user',
+      asyncHandler(async (req, res) => {
+        const person = erasePersonSchema.parse(req.body);
+        const erased = await eraseUser(person);
+        // Counts only: who was erased is not kept anywhere, the log included.
+        req.log?.info({ erased }, 'user data erased');
+        res.json({ erased });
+      }),
+    );
+  }
 
   router.post(
     '/platforms',

@@ -137,4 +137,36 @@ describe('attendance of a class session', function () {
     const mine = await student.json('GET', '/attendance/me');
     assert.deepEqual(mine.sessions, []);
   });
+
+  it("erases one person's attendance on the admin's request; the others' stays", async () => {
+    const id = await activity();
+    const teacher = await launch('instructor', id);
+    await connect(teacher);
+    const [erased, kept] = await Promise.all([launch('student', id, learner(8)), launch('student', id, learner(9))]);
+    await connect(erased);
+    await connect(kept);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const list = await endAndSettle(teacher);
+    const sessionPath = `/attendance/sessions/${list.sessions[0]!.sessionId}`;
+    const me = await erased.json('GET', '/me');
+    const admin = (body: unknown) =>
+      fetch(`${fixture.env.tool.url}/api/admin/erase-user`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${fixture.env.config.admin.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const res = await admin({ platformId: me.platform.id, userId: learner(8) });
+    assert.equal(res.status, 200, await res.clone().text());
+    const { erased: counts } = (await res.json()) as { erased: Record<string, number> };
+    assert.ok(counts.participantEvents! >= 1, JSON.stringify(counts));
+    assert.ok(counts.launchSessions! >= 1, 'their launch sessions are gone');
+    assert.equal((await erased.request('GET', '/me')).status, 401, 'and so their session ended');
+    const table = await teacher.json<SessionAttendanceResponse>('GET', sessionPath);
+    const status = (n: number) => table.learners.find((e) => e.userId === learner(n))?.status;
+    assert.ok(!table.learners.some((e) => e.userId === learner(8) && e.status !== 'absent'), 'no time of theirs');
+    assert.notEqual(status(9), 'absent');
+    // Idempotent, and bad input is a clear 400.
+    assert.equal((await admin({ platformId: me.platform.id, userId: learner(8) })).status, 200);
+    assert.equal((await admin({ userId: learner(8) })).status, 400);
+  });
 });
