@@ -1,4 +1,15 @@
-import type { DeepLinkingRequest, DeepLinkingResponse, ErrorResponse, MeResponse } from './contract';
+import type {
+  AttendanceSessionsResponse,
+  DeepLinkingRequest,
+  DeepLinkingResponse,
+  ErrorResponse,
+  GradesResponse,
+  MeResponse,
+  PersonAttendanceResponse,
+  PostGradesRequest,
+  PostGradesResponse,
+  SessionAttendanceResponse,
+} from './contract';
 import type { JoinGrant, ParticipantAction, RoomAction, RoomStateResponse, WaitingAction } from './room-types';
 import { t } from '../i18n';
 
@@ -78,8 +89,61 @@ export class ApiClient {
     return this.request<void>('POST', `/api/room/waiting/${encodeURIComponent(identity)}/${action}`);
   }
 
+  /** The activity's class sessions, newest first (instructors). */
+  attendanceSessions(signal?: AbortSignal): Promise<AttendanceSessionsResponse> {
+    return this.request<AttendanceSessionsResponse>('GET', '/api/attendance/sessions', undefined, signal);
+  }
+
+  /** One session's table against the course roster; `refresh` reads the roster from the LMS again. */
+  sessionAttendance(sessionId: string, refresh = false, signal?: AbortSignal): Promise<SessionAttendanceResponse> {
+    const path = `/api/attendance/sessions/${encodeURIComponent(sessionId)}${refresh ? '?refresh=1' : ''}`;
+    return this.request<SessionAttendanceResponse>('GET', path, undefined, signal);
+  }
+
+  /** One person's sessions (instructors). */
+  personAttendance(userKey: string, signal?: AbortSignal): Promise<PersonAttendanceResponse> {
+    const path = `/api/attendance/people/${encodeURIComponent(userKey)}`;
+    return this.request<PersonAttendanceResponse>('GET', path, undefined, signal);
+  }
+
+  /** The launch user's own sessions (anyone). */
+  myAttendance(signal?: AbortSignal): Promise<PersonAttendanceResponse> {
+    return this.request<PersonAttendanceResponse>('GET', '/api/attendance/me', undefined, signal);
+  }
+
+  /** A session's attendance as CSV, with the file name the server gives it (Content-Disposition). */
+  async attendanceCsv(sessionId: string): Promise<{ blob: Blob; contentDisposition: string | null }> {
+    const path = `/api/attendance/sessions/${encodeURIComponent(sessionId)}/attendance.csv`;
+    const res = await this.send('GET', path, 'text/csv');
+    return { blob: await res.blob(), contentDisposition: res.headers.get('content-disposition') };
+  }
+
+  /** The grade preview and each learner's sync state (instructors). */
+  grades(signal?: AbortSignal): Promise<GradesResponse> {
+    return this.request<GradesResponse>('GET', '/api/grades', undefined, signal);
+  }
+
+  postGrades(body: PostGradesRequest): Promise<PostGradesResponse> {
+    return this.request<PostGradesResponse>('POST', '/api/grades/post', body);
+  }
+
   private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${this.token}` };
+    const res = await this.send(method, path, 'application/json', body, signal);
+    if (res.status === 204) return undefined as T;
+    const payload: unknown = await res.json().catch(() => undefined);
+    if (payload === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', t('common.badResponse'));
+    return payload as T;
+  }
+
+  /** The fetch itself: a successful response, or the failure as an ApiError (a 401 also to onUnauthorized). */
+  private async send(
+    method: string,
+    path: string,
+    accept: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept, authorization: `Bearer ${this.token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
@@ -95,12 +159,8 @@ export class ApiClient {
       if (signal?.aborted) throw err;
       throw new ApiError(0, 'NETWORK', t('common.network'));
     }
-    if (res.status === 204) return undefined as T;
+    if (res.ok) return res;
     const payload: unknown = await res.json().catch(() => undefined);
-    if (res.ok) {
-      if (payload === undefined) throw new ApiError(res.status, 'BAD_RESPONSE', t('common.badResponse'));
-      return payload as T;
-    }
     const error = (payload as Partial<ErrorResponse> | undefined)?.error;
     const apiError = new ApiError(
       res.status,

@@ -9,6 +9,7 @@ import { withParts } from '../components/with-parts';
 import { currentLocale, t } from '../i18n';
 import { formatSchedule, pickTimeZone } from '../time';
 import type * as RoomChunkModule from '../room/room-app';
+import { ViewSwitch, type View } from '../attendance/attendance-tab';
 import { describeRefusal, type Refusal } from './join-refusal';
 import { deviceIdOf, useMediaPreview } from '../media/use-media-preview';
 import { MediaPanel, type MediaChoice } from './pre-join/media-panel';
@@ -43,8 +44,10 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
   const cameraAllowed = canPublish && !me.activity?.settings.audioOnly;
   const [choice, setChoice] = useState<MediaChoice>({ microphone: true, camera: cameraAllowed });
   const [handedOff, setHandedOff] = useState(false);
-  // The preview runs on the pre-join page only: joining, the waiting room or a new window stop its tracks.
-  const previewing = canPublish && stage.kind === 'prejoin' && !handedOff;
+  const [view, setView] = useState<View>('class');
+  // The preview runs on the pre-join page only: joining, the waiting room, a new window or the attendance
+  // tab stop its tracks.
+  const previewing = canPublish && stage.kind === 'prejoin' && !handedOff && view === 'class';
   const preview = useMediaPreview({
     camera: previewing && cameraAllowed && choice.camera,
     microphone: previewing && choice.microphone,
@@ -108,7 +111,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
   }
 
   return (
-    <PreJoinDetails me={me} timeZone={timeZone} locale={locale}>
+    <PreJoinDetails me={me} api={api} timeZone={timeZone} locale={locale} view={view} onView={setView}>
       {canPublish && (
         <MediaPanel
           preview={preview}
@@ -152,25 +155,41 @@ function isGrant(value: unknown): value is JoinGrant {
 
 interface DetailsProps {
   me: MeResponse;
+  api: ApiClient;
+  view: View;
+  onView: (view: View) => void;
   timeZone: string;
   locale: string;
   children: ComponentChildren;
 }
 
-/** The class, its schedule, and who you are. */
-function PreJoinDetails({ me, timeZone, locale, children }: DetailsProps) {
+/** The class, its schedule, and who you are; beside it, the tab with the class's attendance. */
+function PreJoinDetails({ me, api, view, onView, timeZone, locale, children }: DetailsProps) {
   const settings = me.activity?.settings;
   const title = settings?.title ?? me.resourceLink?.title ?? t('common.appName');
   useDocumentTitle(title);
-  const schedule = settings?.startAt
-    ? formatSchedule(settings.startAt, settings.durationMinutes, timeZone, locale)
-    : undefined;
-
   return (
-    <main>
+    <main class={view === 'attendance' ? 'wide' : undefined}>
       <BrandLogo me={me} />
       <p class="eyebrow">{me.context?.title ?? me.platform.name}</p>
       <h1>{title}</h1>
+      <ViewSwitch api={api} me={me} view={view} onView={onView}>
+        <ClassDetails me={me} timeZone={timeZone} locale={locale}>
+          {children}
+        </ClassDetails>
+      </ViewSwitch>
+    </main>
+  );
+}
+
+/** The class tab: its schedule and who you are, then the media check and Join (the children). */
+function ClassDetails({ me, timeZone, locale, children }: Omit<DetailsProps, 'api' | 'view' | 'onView'>) {
+  const settings = me.activity?.settings;
+  const schedule = settings?.startAt
+    ? formatSchedule(settings.startAt, settings.durationMinutes, timeZone, locale)
+    : undefined;
+  return (
+    <>
       {settings?.description && <p class="description">{settings.description}</p>}
       <dl class="facts">
         <dt>{t('prejoin.when')}</dt>
@@ -190,6 +209,6 @@ function PreJoinDetails({ me, timeZone, locale, children }: DetailsProps) {
         {withParts(t('prejoin.joiningAs'), { role: <strong>{t(ROLE_TEXT[me.user.role])}</strong> })}
       </p>
       {children}
-    </main>
+    </>
   );
 }

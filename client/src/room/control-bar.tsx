@@ -6,7 +6,7 @@ import type { Layout } from './layout';
 import type { ParticipantModel } from './participant-model';
 import { mayPublish, type RoomConnection, type Source } from './room-connection';
 
-export type SidePanel = 'people' | 'chat';
+export type SidePanel = 'people' | 'chat' | 'attendance';
 
 interface Props {
   conn: RoomConnection;
@@ -153,6 +153,7 @@ export function ControlBar(props: Props) {
       </button>
       {panelButton('people', t('controls.people'))}
       {panelButton('chat', unreadChat > 0 ? t('controls.chat.unread', { count: unreadChat }) : t('controls.chat'))}
+      {panelButton('attendance', t(role === 'instructor' ? 'views.attendance' : 'views.myAttendance'))}
       {audioBlocked && (
         <button type="button" class="control" onClick={() => void conn.startAudio()}>
           {t('controls.playAudio')}

@@ -1,6 +1,7 @@
 import { ConnectionState } from 'livekit-client';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
+import { AttendancePanel, attendanceLabel } from '../attendance/attendance-tab';
 import type { MeResponse } from '../api/contract';
 import { WAITING_TOPIC, type JoinGrant, type WaitingMessage } from '../api/room-types';
 import { useDocumentTitle } from '../components/use-document-title';
@@ -127,7 +128,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   const participants = conn.state === ConnectionState.Disconnected && !end ? [] : participantsOf(conn.room);
   announcer.observe(participants);
 
-  if (end) return <EndScreen reason={end.reason} detail={end.detail} onRejoin={onRejoin} />;
+  if (end) return <EndScreen reason={end.reason} detail={end.detail} onRejoin={onRejoin} api={api} me={me} />;
   const local = participants.find((p) => p.isLocal);
   // Our own rejoin (after LiveKit gave up) connects afresh: to the user it is still "reconnecting".
   const reconnecting =
@@ -176,7 +177,12 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
             </p>
           )}
         </section>
-        <aside class="side-panel" hidden={!panel} aria-label={t('room.side.label')}>
+        <aside
+          class="side-panel"
+          hidden={!panel}
+          data-panel={panel}
+          aria-label={panel === 'attendance' ? attendanceLabel(me) : t('room.side.label')}
+        >
           {panel === 'people' &&
             (isLeader ? (
               <LeaderPanel
@@ -196,6 +202,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
             ) : (
               <PeopleList participants={participants} />
             ))}
+          {panel === 'attendance' && <AttendancePanel api={api} me={me} />}
           <ChatPanel
             chat={chat}
             visible={panel === 'chat'}

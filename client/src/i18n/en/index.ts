@@ -1,6 +1,7 @@
+import { attendance } from './attendance';
 import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
 import { room } from './room';
 
-export const en = { ...common, ...pages, ...room, ...chat };
+export const en = { ...common, ...pages, ...room, ...chat, ...attendance };

@@ -1,7 +1,8 @@
 import type { Catalog } from '..';
+import { attendance } from './attendance';
 import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
 import { room } from './room';
 
-export const es: Catalog = { ...common, ...pages, ...room, ...chat };
+export const es: Catalog = { ...common, ...pages, ...room, ...chat, ...attendance };
