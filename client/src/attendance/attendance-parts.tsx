@@ -21,10 +21,12 @@ export function ScreenHeading({ id, focus, children }: { id: string; focus: bool
   );
 }
 
-/** "Loading…", or the failure with a Try again button. */
+/** "Loading…" the first time, or the failure with a Try again button. */
 export function LoadNotice<T>({ loaded, onRetry }: { loaded: Loaded<T>; onRetry: () => void }) {
   if (loaded.state === 'loaded') return null;
-  if (loaded.state === 'loading') return <p class="hint">{t('attendance.loading')}</p>;
+  // A reload keeps the table it had: no "Loading…" flashing under it on every poll.
+  if (loaded.state === 'loading')
+    return loaded.data === undefined ? <p class="hint">{t('attendance.loading')}</p> : null;
   return (
     <div class="notice" role="alert">
       <p>{t('attendance.failed', { reason: loaded.message })}</p>

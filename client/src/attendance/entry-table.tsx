@@ -5,6 +5,9 @@ import { ariaSortOf, DEFAULT_SORT, nextSort, sortEntries, type Sort, type SortCo
 import { EntryCells, OffRosterBadge, TableBox } from './attendance-parts';
 import { roleText, type Clock } from './attendance-text';
 
+/** Right-aligned, like their cells, so the header sits over the digits. */
+const NUMERIC: ReadonlySet<SortColumn> = new Set(['minutes', 'percent', 'joins']);
+
 const COLUMNS: ReadonlyArray<[SortColumn, MessageKey]> = [
   ['name', 'attendance.col.name'],
   ['status', 'attendance.col.status'],
@@ -38,7 +41,13 @@ export function EntryTable({ caption, entries, clock, showRole = false, onPerson
             {COLUMNS.map(([column, label]) => {
               const direction = ariaSortOf(sort, column);
               return (
-                <th key={column} scope="col" aria-sort={direction} data-column={column}>
+                <th
+                  key={column}
+                  scope="col"
+                  class={NUMERIC.has(column) ? 'num' : undefined}
+                  aria-sort={direction}
+                  data-column={column}
+                >
                   <button type="button" class="sort" onClick={() => setSort(nextSort(sort, column))}>
                     {t(label)}
                     <span class="sort-mark" aria-hidden="true">

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
 import type { GradeLine } from '../api/contract';
 import { t, tp } from '../i18n';
@@ -14,7 +14,7 @@ import {
   syncText,
   type Clock,
 } from './attendance-text';
-import { useLoad } from './use-load';
+import { useLoad, usePoll } from './use-load';
 
 /** How often the preview is read again while a grade is on its way to the LMS. */
 const POLL_MS = 3_000;
@@ -28,13 +28,9 @@ export function GradesPanel({ api, clock }: { api: ApiClient; clock: Clock }) {
   const [posting, setPosting] = useState<string>();
   const [outcome, setOutcome] = useState<Outcome>();
   const grades = loaded.data;
-  const polling = grades !== undefined && loaded.state !== 'failed' && inFlight(grades.lines);
+  const polling = grades !== undefined && inFlight(grades.lines);
 
-  useEffect(() => {
-    if (!polling || loaded.state === 'loading') return;
-    const timer = setTimeout(reload, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [polling, loaded]);
+  usePoll(polling, loaded, reload, POLL_MS);
 
   if (!grades) {
     return loaded.state === 'failed' ? (
@@ -86,16 +82,6 @@ export function GradesPanel({ api, clock }: { api: ApiClient; clock: Clock }) {
             </div>
           )}
           {loaded.state === 'failed' && <LoadNotice loaded={loaded} onRetry={reload} />}
-          {grades.lines.length === 0 ? (
-            <p>{t('grades.empty')}</p>
-          ) : (
-            <GradeTable
-              lines={grades.lines}
-              clock={clock}
-              canRetry={canPost && !posting}
-              onRetry={(line) => void post(line.userKey, [line.userKey])}
-            />
-          )}
           {grades.canPost && (
             <div class="attendance-actions grade-actions">
               <div class="field check">
@@ -124,6 +110,16 @@ export function GradesPanel({ api, clock }: { api: ApiClient; clock: Clock }) {
             {outcome?.kind === 'status' && <p class="notice">{outcome.text}</p>}
           </div>
           <div role="alert">{outcome?.kind === 'error' && <p class="field-error">{outcome.text}</p>}</div>
+          {grades.lines.length === 0 ? (
+            <p>{t('grades.empty')}</p>
+          ) : (
+            <GradeTable
+              lines={grades.lines}
+              clock={clock}
+              canRetry={canPost && !posting}
+              onRetry={(line) => void post(line.userKey, [line.userKey])}
+            />
+          )}
         </>
       )}
     </section>
@@ -147,9 +143,15 @@ function GradeTable({ lines, clock, canRetry, onRetry }: TableProps) {
         <thead>
           <tr>
             <th scope="col">{t('grades.col.name')}</th>
-            <th scope="col">{t('grades.col.score')}</th>
-            <th scope="col">{t('grades.col.minutes')}</th>
-            <th scope="col">{t('grades.col.percent')}</th>
+            <th scope="col" class="num">
+              {t('grades.col.score')}
+            </th>
+            <th scope="col" class="num">
+              {t('grades.col.minutes')}
+            </th>
+            <th scope="col" class="num">
+              {t('grades.col.percent')}
+            </th>
             <th scope="col">{t('grades.col.comment')}</th>
             <th scope="col">{t('grades.col.sync')}</th>
             {anyRefused && <th scope="col">{t('grades.col.action')}</th>}

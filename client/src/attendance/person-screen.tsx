@@ -54,9 +54,15 @@ export function PersonScreen({ fetcher, loadKey, clock, name, mine, focus, back,
                   <th scope="col">{t('attendance.col.status')}</th>
                   <th scope="col">{t('attendance.col.firstJoin')}</th>
                   <th scope="col">{t('attendance.col.lastLeave')}</th>
-                  <th scope="col">{t('attendance.col.minutes')}</th>
-                  <th scope="col">{t('attendance.col.percent')}</th>
-                  <th scope="col">{t('attendance.col.joins')}</th>
+                  <th scope="col" class="num">
+                    {t('attendance.col.minutes')}
+                  </th>
+                  <th scope="col" class="num">
+                    {t('attendance.col.percent')}
+                  </th>
+                  <th scope="col" class="num">
+                    {t('attendance.col.joins')}
+                  </th>
                 </tr>
               </thead>
               <tbody>

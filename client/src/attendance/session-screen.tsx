@@ -8,7 +8,8 @@ import { EntryTable } from './entry-table';
 import { fileNameOf } from './file-name';
 import { saveFile } from './save-file';
 import { RecordState } from './sessions-list';
-import { useLoad } from './use-load';
+import { SETTLE_POLL_MS, settling } from './settling';
+import { useLoad, usePoll } from './use-load';
 
 interface Props {
   api: ApiClient;
@@ -30,6 +31,8 @@ export function SessionScreen({ api, clock, session, onBack, onPerson }: Props) 
   const [note, setNote] = useState<Note>();
   const data = fresh ?? loaded.data;
   const summary = data?.session ?? session;
+  // A refreshed roster came with its own answer; polling goes on from the first one.
+  usePoll(!fresh && settling(summary), loaded, reload, SETTLE_POLL_MS);
 
   const run = async (kind: 'refresh' | 'csv', action: () => Promise<string>) => {
     if (busy) return;

@@ -3,7 +3,8 @@ import type { AttendanceSessionSummary } from '../api/contract';
 import { t } from '../i18n';
 import { LoadNotice, ScreenHeading, TableBox } from './attendance-parts';
 import { minutesText, sessionTimeText, type Clock } from './attendance-text';
-import { useLoad } from './use-load';
+import { SETTLE_POLL_MS, settling } from './settling';
+import { useLoad, usePoll } from './use-load';
 
 interface Props {
   api: ApiClient;
@@ -19,6 +20,7 @@ const newestFirst = (sessions: readonly AttendanceSessionSummary[]) =>
 export function SessionsList({ api, clock, focus, onOpen }: Props) {
   const { loaded, reload } = useLoad((signal) => api.attendanceSessions(signal), 'sessions');
   const sessions = loaded.data ? newestFirst(loaded.data.sessions) : [];
+  usePoll(sessions.some(settling), loaded, reload, SETTLE_POLL_MS);
   const caption = t('attendance.sessions.caption');
   return (
     <section class="attendance-section" aria-labelledby="attendance-sessions-heading">
@@ -35,8 +37,12 @@ export function SessionsList({ api, clock, focus, onOpen }: Props) {
               <thead>
                 <tr>
                   <th scope="col">{t('attendance.col.session')}</th>
-                  <th scope="col">{t('attendance.col.duration')}</th>
-                  <th scope="col">{t('attendance.col.attended')}</th>
+                  <th scope="col" class="num">
+                    {t('attendance.col.duration')}
+                  </th>
+                  <th scope="col" class="num">
+                    {t('attendance.col.attended')}
+                  </th>
                   <th scope="col">{t('attendance.col.record')}</th>
                 </tr>
               </thead>

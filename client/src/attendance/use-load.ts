@@ -27,3 +27,12 @@ export function useLoad<T>(fetcher: (signal: AbortSignal) => Promise<T>, key: st
   }, [key, round]);
   return { loaded, reload: () => setRound((r) => r + 1) };
 }
+
+/** Loads again `ms` after each answer while `active` (say, while a record is still being completed). */
+export function usePoll<T>(active: boolean, loaded: Loaded<T>, reload: () => void, ms: number): void {
+  useEffect(() => {
+    if (!active || loaded.state !== 'loaded') return;
+    const timer = setTimeout(reload, ms);
+    return () => clearTimeout(timer);
+  }, [active, loaded]);
+}
