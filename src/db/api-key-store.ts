@@ -19,6 +19,11 @@ interface ApiKeyDoc {
 }
 
 const TOUCH_INTERVAL_MS = 60_000;
+/**
+ * When each key was last used, apart from the key: on FerretDB two concurrent updates of one document
+ * lose one, and a use racing a revocation must never undo the revocation. One writer per use, last wins.
+ */
+const USAGE = 'integrator_api_key_usage';
 
 export function createApiKeyStore(connection: Connection): ApiKeyStore {
   const Keys = connection.model<ApiKeyDoc>(
@@ -35,13 +40,23 @@ export function createApiKeyStore(connection: Connection): ApiKeyStore {
       { collection: COLLECTION },
     ),
   );
-  const toApiKey = (d: ApiKeyDoc): ApiKey => ({
+  const Usage = connection.model<{ _id: string; lastUsedAt: Date }>(
+    'IntegratorApiKeyUsage',
+    new Schema({ _id: String, lastUsedAt: Date }, { collection: USAGE, versionKey: false }),
+  );
+  const touchedAt = new Map<string, number>();
+  const toApiKey = (d: ApiKeyDoc, used?: Date): ApiKey => ({
     id: d.keyId,
     name: d.name,
     createdAt: d.createdAt,
-    ...(d.lastUsedAt ? { lastUsedAt: d.lastUsedAt } : {}),
+    // Keys used before usage moved to its own collection still carry it on the key.
+    ...((used ?? d.lastUsedAt) ? { lastUsedAt: (used ?? d.lastUsedAt) as Date } : {}),
     ...(d.revokedAt ? { revokedAt: d.revokedAt } : {}),
   });
+  const withUsage = async (docs: ApiKeyDoc[]): Promise<ApiKey[]> => {
+    const usage = await Promise.all(docs.map((d) => Usage.findById(d.keyId).lean<{ lastUsedAt: Date }>()));
+    return docs.map((d, i) => toApiKey(d, usage[i]?.lastUsedAt));
+  };
 
   return {
     async create({ id, keyHash, name, createdAt }) {
@@ -49,11 +64,11 @@ export function createApiKeyStore(connection: Connection): ApiKeyStore {
       return toApiKey(doc.toObject());
     },
     async list() {
-      return (await Keys.find().sort({ createdAt: 1 }).lean<ApiKeyDoc[]>()).map(toApiKey);
+      return withUsage(await Keys.find().sort({ createdAt: 1 }).lean<ApiKeyDoc[]>());
     },
     async get(id) {
       const doc = await Keys.findOne({ keyId: id }).lean<ApiKeyDoc>();
-      return doc ? toApiKey(doc) : undefined;
+      return doc ? (await withUsage([doc]))[0] : undefined;
     },
     async revoke(id, at) {
       const doc = await Keys.findOne({ keyId: id }).lean<ApiKeyDoc>();
@@ -66,10 +81,10 @@ export function createApiKeyStore(connection: Connection): ApiKeyStore {
       return doc ? toApiKey(doc) : undefined;
     },
     async touch(id, at) {
-      await Keys.updateOne(
-        { keyId: id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: new Date(at.getTime() - TOUCH_INTERVAL_MS) } }] },
-        { $set: { lastUsedAt: at } },
-      );
+      // At most once a minute per key and process: a busy integrator does not write on every request.
+      if (at.getTime() - (touchedAt.get(id) ?? 0) < TOUCH_INTERVAL_MS) return;
+      touchedAt.set(id, at.getTime());
+      await Usage.updateOne({ _id: id }, { $set: { lastUsedAt: at } }, { upsert: true });
     },
   };
 }
