@@ -67,6 +67,12 @@ describe('attendance and grades in the launcher (headless Chromium, real LiveKit
       // In the room the records are a panel away, for students too.
       await marie.getByRole('button', { name: 'My attendance' }).click();
       await marie.getByRole('heading', { name: 'My attendance' }).waitFor();
+      await teacher.getByRole('button', { name: 'Attendance', exact: true }).click();
+      const running = teacher.locator('.side-panel .sessions-table tbody tr');
+      await running.locator('[data-final="false"]').waitFor();
+      await assertNoPageScrollX(teacher, 'the room with its attendance panel');
+      await saveScreenshot(teacher, 'attendance-in-room');
+      await teacher.getByRole('button', { name: 'People', exact: true }).click();
 
       await teacher.getByRole('button', { name: 'End class for everyone' }).click();
       await teacher.getByRole('button', { name: 'End the class', exact: true }).click();
