@@ -120,6 +120,8 @@ const schema = z
         leftEarlyGraceMinutes: z.number().int().min(0).max(240),
         /** How long after a session ends its attendance is made final (trailing leave webhooks). */
         settleSeconds: z.number().int().min(0).max(600),
+        /** Joins, leaves, class sessions and their attendance records are purged this long after their date. */
+        retentionDays: z.number().int().min(1).max(3650),
       })
       .strict(),
     /** Posting grades to the LMS (docs/attendance.md). */
@@ -173,6 +175,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   ATTENDANCE_LATE_GRACE_MINUTES: 'attendance.lateGraceMinutes',
   ATTENDANCE_LEFT_EARLY_GRACE_MINUTES: 'attendance.leftEarlyGraceMinutes',
   ATTENDANCE_SETTLE_SECONDS: 'attendance.settleSeconds',
+  ATTENDANCE_RETENTION_DAYS: 'attendance.retentionDays',
   GRADE_MAX_ATTEMPTS: 'grades.maxAttempts',
   GRADE_CONCURRENCY: 'grades.concurrency',
   GRADE_POLL_SECONDS: 'grades.pollSeconds',

@@ -4,6 +4,7 @@ import type { AttendanceFact, SfuSnapshot } from '../attendance/attendance.js';
 import type { ClassSessionInfo } from '../rooms/room-store.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 import { looseSchema, modelOf, strip } from './models.js';
+import { retentionOf, type Retention } from './retention.js';
 // Written by the room store; attendance only reads them (same model names, so one model per connection).
 import { EVENTS, SESSIONS } from './room-store.js';
 
@@ -16,6 +17,11 @@ export const ATTENDANCE_INDEXES: readonly IndexSpec[] = [
   { collection: SNAPSHOTS, keys: { sessionId: 1 }, name: 'session' },
 ];
 
+/** Snapshots and final markers expire with their session's facts (attendance.retentionDays). */
+export function attendanceRetentionIndexes(retention: Retention): IndexSpec[] {
+  return [retention.index(SNAPSHOTS, 'at'), retention.index(FINALS, 'at')];
+}
+
 interface SnapshotDoc {
   _id: string;
   sessionId: string;
@@ -23,7 +29,11 @@ interface SnapshotDoc {
   present: Array<{ identity: string; name: string; joinedAt?: Date }>;
 }
 
-export function createAttendanceStore(connection: Connection): AttendanceStore {
+export function createAttendanceStore(
+  connection: Connection,
+  options: { retentionDays?: number } = {},
+): AttendanceStore {
+  const retention = retentionOf(options.retentionDays);
   const model = (collection: string, name: string) => modelOf(connection, name, () => looseSchema(collection));
   const Sessions = model(SESSIONS, 'ClassSession');
   const Events = model(EVENTS, 'ParticipantEvent');
@@ -45,8 +55,10 @@ export function createAttendanceStore(connection: Connection): AttendanceStore {
       throw err;
     }
   };
-  const info = (doc: ClassSessionInfo & { peakParticipants?: unknown; present?: unknown }): ClassSessionInfo => {
-    const { peakParticipants: _p, present: _present, ...rest } = strip(doc);
+  const info = (
+    doc: ClassSessionInfo & { peakParticipants?: unknown; present?: unknown; expiryBucket?: unknown },
+  ): ClassSessionInfo => {
+    const { peakParticipants: _p, present: _present, expiryBucket: _b, ...rest } = strip(doc);
     return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null)) as unknown as ClassSessionInfo;
   };
 
@@ -62,8 +74,8 @@ export function createAttendanceStore(connection: Connection): AttendanceStore {
     async factsOf(sessionId) {
       const docs = await Events.find({ sessionId }).lean<AttendanceFact[]>();
       return docs.map((d) => {
-        const fact = strip(d) as AttendanceFact & { roomKey?: string };
-        const { roomKey: _room, ...rest } = fact;
+        const fact = strip(d) as AttendanceFact & { roomKey?: string; expiryBucket?: number };
+        const { roomKey: _room, expiryBucket: _b, ...rest } = fact;
         return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== null)) as unknown as AttendanceFact;
       });
     },
@@ -74,6 +86,7 @@ export function createAttendanceStore(connection: Connection): AttendanceStore {
           sessionId,
           at: snapshot.at,
           present: snapshot.present.map((p) => ({ ...p })),
+          ...retention.fields(snapshot.at),
         }),
       );
     },
@@ -101,7 +114,7 @@ export function createAttendanceStore(connection: Connection): AttendanceStore {
     async clearPending(sessionId) {
       await Pending.deleteOne({ _id: sessionId });
     },
-    markFinal: (sessionId, at) => insertOnce(() => Finals.create({ _id: sessionId, at })),
+    markFinal: (sessionId, at) => insertOnce(() => Finals.create({ _id: sessionId, at, ...retention.fields(at) })),
     async finalAt(sessionId) {
       return (await Finals.findById(sessionId).lean<{ at: Date }>())?.at;
     },

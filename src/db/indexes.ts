@@ -67,8 +67,22 @@ async function createIndex(connection: Connection, spec: IndexSpec): Promise<voi
   const options: Record<string, unknown> = { name: spec.name };
   if (spec.unique) options.unique = true;
   if (spec.expireAfterSeconds !== undefined) options.expireAfterSeconds = spec.expireAfterSeconds;
-  await connection.collection(spec.collection).createIndex(spec.keys, options);
+  try {
+    await connection.collection(spec.collection).createIndex(spec.keys, options);
+  } catch (err) {
+    // A configured retention changed (attendance.retentionDays): MongoDB refuses the index with its old TTL
+    // as a conflict, and collMod changes the TTL in place instead of rebuilding the index.
+    if (spec.expireAfterSeconds === undefined || (err as { code?: unknown }).code !== INDEX_OPTIONS_CONFLICT) {
+      throw err;
+    }
+    await connection.db?.command({
+      collMod: spec.collection,
+      index: { name: spec.name, expireAfterSeconds: spec.expireAfterSeconds },
+    });
+  }
 }
+
+const INDEX_OPTIONS_CONFLICT = 85;
 
 const PROBE_COLLECTION = '_capability_probe';
 

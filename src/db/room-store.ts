@@ -18,13 +18,14 @@ import { expiryFields } from './expiry.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 import { looseSchema, modelOf, strip } from './models.js';
 import { createReadCache } from './read-cache.js';
+import { retentionOf, type Retention } from './retention.js';
 import { queuedPerRoom } from './room-write-queue.js';
 
 const ROOMS = 'rooms';
 export const SESSIONS = 'room_sessions';
 export const EVENTS = 'participant_events';
 /** Leader actions and class session markers, insert-only, `_id` their natural id (see room-facts.ts). */
-const FACTS = 'room_control_facts';
+export const FACTS = 'room_control_facts';
 /** One insert-only fact per decided wait, keyed by room, identity and waitingSince: the first decision wins. */
 const DECISIONS = 'waiting_decisions';
 const DECISION_KEEP_SECONDS = 7 * 86400;
@@ -55,6 +56,16 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
     expiryBucket: true,
   },
 ];
+
+/**
+ * Attendance retention (attendance.retentionDays): class sessions, joins and leaves, and the control facts
+ * of sessions expire this long after their date; each insert below writes its expiry bucket. A room's
+ * `ended` fact goes too (MongoDB's TTL knows no exceptions), so a room ended and then unused for that long
+ * reads as never opened.
+ */
+export function roomRetentionIndexes(retention: Retention): IndexSpec[] {
+  return [retention.index(SESSIONS, 'startedAt'), retention.index(EVENTS, 'at'), retention.index(FACTS, 'at')];
+}
 
 const ownerKeyOf = (owner: RoomOwner | OwnerRef): string =>
   owner.kind === 'space' ? `space/${owner.apiKeyId}` : `lti/${owner.platformId}`;
@@ -92,7 +103,13 @@ const toRoom = (doc: StoredRoom): RoomRecord => {
   };
 };
 
-export function createRoomStore(connection: Connection): RoomStore {
+export interface RoomStoreOptions {
+  /** Days a session's facts are kept (attendance.retentionDays). */
+  retentionDays?: number;
+}
+
+export function createRoomStore(connection: Connection, options: RoomStoreOptions = {}): RoomStore {
+  const retention = retentionOf(options.retentionDays);
   const mixed = (collection: string, name: string) => modelOf(connection, name, () => looseSchema(collection));
   const Rooms = mixed(ROOMS, 'RoomRecord');
   const Sessions = mixed(SESSIONS, 'ClassSession');
@@ -143,7 +160,7 @@ export function createRoomStore(connection: Connection): RoomStore {
   const insert = async (facts: readonly ControlFact[]): Promise<void> => {
     for (const fact of facts) {
       try {
-        await Facts.create(toDoc(fact));
+        await Facts.create({ ...toDoc(fact), ...retention.fields(fact.at) });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
@@ -151,12 +168,15 @@ export function createRoomStore(connection: Connection): RoomStore {
   };
   const sessionInfo = async (sessionId: string | undefined): Promise<ClassSessionInfo | undefined> => {
     if (!sessionId) return undefined;
-    const doc = await Sessions.findOne({ sessionId }, { peakParticipants: 0, present: 0 }).lean<ClassSessionInfo>();
+    const doc = await Sessions.findOne(
+      { sessionId },
+      { peakParticipants: 0, present: 0, expiryBucket: 0 },
+    ).lean<ClassSessionInfo>();
     return doc ? strip(doc) : undefined;
   };
   const session = async (sessionId: string | undefined): Promise<ClassSession | undefined> => {
     if (!sessionId) return undefined;
-    const doc = await Sessions.findOne({ sessionId }).lean<ClassSession>();
+    const doc = await Sessions.findOne({ sessionId }, { expiryBucket: 0 }).lean<ClassSession>();
     if (!doc) return undefined;
     const events = await Events.find({ sessionId }, { identity: 1, kind: 1, at: 1 }).lean<ParticipantEvent[]>();
     return { ...strip(doc), ...presenceOf(events, doc.endedAt) };
@@ -239,7 +259,15 @@ export function createRoomStore(connection: Connection): RoomStore {
       // instances): the unique sessionId makes the first insert win and every other opener adopt it.
       const sessionId = view.next;
       try {
-        await Sessions.create({ sessionId, roomKey: key, livekitSid, startedAt: at, peakParticipants: 0, present: [] });
+        await Sessions.create({
+          sessionId,
+          roomKey: key,
+          livekitSid,
+          startedAt: at,
+          peakParticipants: 0,
+          present: [],
+          ...retention.fields(at),
+        });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
@@ -265,7 +293,7 @@ export function createRoomStore(connection: Connection): RoomStore {
     latestClassSession: async (key) => sessionInfo(await latestSessionId(key)),
     async recordParticipant(event) {
       try {
-        await Events.create(event);
+        await Events.create({ ...event, ...retention.fields(event.at) });
       } catch (err) {
         if (isDuplicateKey(err)) return false;
         throw err;
@@ -275,7 +303,9 @@ export function createRoomStore(connection: Connection): RoomStore {
       return true;
     },
     async participantEvents(roomKey) {
-      return (await Events.find({ roomKey }).sort({ at: 1 }).lean<ParticipantEvent[]>()).map(strip);
+      return (await Events.find({ roomKey }, { expiryBucket: 0 }).sort({ at: 1 }).lean<ParticipantEvent[]>()).map(
+        strip,
+      );
     },
   });
 }
@@ -283,8 +313,8 @@ export function createRoomStore(connection: Connection): RoomStore {
 /** Stored with `_id` as the fact's natural id, so the unique index every collection has dedupes it. */
 type FactDoc = Omit<ControlFact, 'id'> & { _id: string };
 const toDoc = ({ id, ...rest }: ControlFact): FactDoc => ({ _id: id, ...rest });
-const fromDoc = ({ _id, ...rest }: FactDoc & { __v?: unknown }): ControlFact => {
-  const { __v, ...fact } = rest;
+const fromDoc = ({ _id, ...rest }: FactDoc & { __v?: unknown; expiryBucket?: unknown }): ControlFact => {
+  const { __v, expiryBucket: _bucket, ...fact } = rest;
   return { id: _id, ...fact };
 };
 

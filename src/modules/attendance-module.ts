@@ -3,9 +3,11 @@ import { createClassAttendance, type ClassAttendance } from '../attendance/class
 import { createFinalizer } from '../attendance/finalizer.js';
 import { gradePreview, scoresOf } from '../attendance/grade-preview.js';
 import type { GradeTarget } from '../attendance/grade-target.js';
-import { ATTENDANCE_INDEXES } from '../db/attendance-store.js';
+import { ATTENDANCE_INDEXES, attendanceRetentionIndexes } from '../db/attendance-store.js';
 import { GRADE_JOB_INDEXES } from '../db/grade-job-store.js';
 import { LINE_ITEM_INDEXES } from '../db/line-item-store.js';
+import { retentionOf } from '../db/retention.js';
+import { roomRetentionIndexes } from '../db/room-store.js';
 import { attendanceRouter } from '../http/attendance-router.js';
 import { gradesRouter } from '../http/grades-router.js';
 import type { RosterRequest } from '../lti/roster.js';
@@ -70,7 +72,14 @@ export function attendanceModule(
   const shared = { sessions: s.sessions, activities: s.activities, roster: s.roster, attendance };
   return {
     name: 'attendance',
-    indexes: [...ATTENDANCE_INDEXES, ...GRADE_JOB_INDEXES, ...LINE_ITEM_INDEXES],
+    indexes: [
+      ...ATTENDANCE_INDEXES,
+      // The purge of old attendance (attendance.retentionDays) is the attendance module's, wherever it is stored.
+      ...attendanceRetentionIndexes(retentionOf(a.retentionDays)),
+      ...roomRetentionIndexes(retentionOf(a.retentionDays)),
+      ...GRADE_JOB_INDEXES,
+      ...LINE_ITEM_INDEXES,
+    ],
     attendance,
     onEvent: (event) => finalizer.onEvent(event),
     mounts: [

@@ -41,7 +41,8 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     requestTimeoutMs: config.livekit.requestTimeoutMs,
   });
   const lti = await setupLtiProvider({ encryptionKey: config.lti.encryptionKey, mongoUri: config.mongo.uri, logger });
-  const roomStore = createRoomStore(db.connection);
+  const { retentionDays } = config.attendance;
+  const roomStore = createRoomStore(db.connection, { retentionDays });
   // A revoked key or a removed/deactivated platform: its sessions end (checked per request), its rooms empty.
   const evictOwner = createRoomEviction({ store: roomStore, livekit, logger });
   const platforms = createPlatformService(
@@ -65,7 +66,7 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     cacheMs: config.lti.rosterCacheMinutes * 60_000,
     logger: logger.child({ module: 'roster' }),
   });
-  const attendanceStore = createAttendanceStore(db.connection);
+  const attendanceStore = createAttendanceStore(db.connection, { retentionDays });
   // Grades over LTI AGS: persisted jobs, posted by a worker the attendance module starts.
   const grades = createGradeSync({
     targets: createGradeTargetStore(db.connection),
