@@ -203,13 +203,15 @@ describe('integrator webhooks: session and participant events, signed, retried',
     await postLiveKit(finished);
     await postLiveKit({ ...finished, id: `EV_${randomUUID()}` }); // a second room_finished for the same session
     await waitUntil(() => receiver.on(path, 'session.ended').length > 0, 10_000, 'session.ended');
+    // The session's attendance becomes final a moment later (attendance.settleSeconds): once, too.
+    await waitUntil(() => receiver.on(path, 'attendance.ready').length > 0, 20_000, 'attendance.ready');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.deepEqual(
       receiver
         .on(path)
         .map((r) => r.payload.type)
         .sort(), // parallel lanes: order is not guaranteed
-      ['participant.joined', 'session.ended', 'session.started'],
+      ['attendance.ready', 'participant.joined', 'session.ended', 'session.started'],
     );
     const joinedPayload = receiver.on(path, 'participant.joined')[0]?.payload;
     assert.equal(joinedPayload?.id, eventId);
