@@ -7,6 +7,9 @@ const AUDIT = 'room_audit';
 
 export const AUDIT_INDEXES: readonly IndexSpec[] = [
   { collection: AUDIT, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
+  // Erasing one person (src/db/user-erasure.ts) finds their entries by identity, as actor or as target.
+  { collection: AUDIT, keys: { actor: 1 }, name: 'actor' },
+  { collection: AUDIT, keys: { target: 1 }, name: 'target' },
 ];
 
 export function createAuditStore(connection: Connection): AuditStore {

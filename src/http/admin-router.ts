@@ -77,8 +77,8 @@ export function adminRouter(deps: {
   apiKey: string;
   platforms: PlatformService;
   apiKeys?: ApiKeyService;
-  /** Erases one person's data everywhere it is stored; answers counts per store. */
-  eraseUser?: (person: ErasePersonInput) => Promise<Record<string, number>>;
+  /** Erases one person's data everywhere it is stored; answers counts per store and the erasure's record id. */
+  eraseUser?: (person: ErasePersonInput) => Promise<{ erased: Record<string, number>; erasureId: string }>;
 }): Router {
   const router = Router();
   router.use(adminAuth(deps.apiKey), json({ limit: '32kb' }), refuseNul);
@@ -89,10 +89,10 @@ export function adminRouter(deps: {
       '/erase-user',
       asyncHandler(async (req, res) => {
         const person = erasePersonSchema.parse(req.body);
-        const erased = await eraseUser(person);
-        // Counts only: who was erased is not kept anywhere, the log included.
-        req.log?.info({ erased }, 'user data erased');
-        res.json({ erased });
+        const { erased, erasureId } = await eraseUser(person);
+        // Counts only: who was erased is kept nowhere as given, the log included (the record keeps a digest).
+        req.log?.info({ erased, erasureId }, 'user data erased');
+        res.json({ erased, erasureId });
       }),
     );
   }

@@ -20,12 +20,12 @@ export function adminModule(s: Services): ToolModule {
               'platformId' in person
                 ? { kind: 'lti', platformId: person.platformId }
                 : { kind: 'space', apiKeyId: person.apiKeyId };
-            const erased = await eraseUser(
+            const { erasureId, ...erased } = await eraseUser(
               s.db.connection,
               { namespace: namespaceOf(ref), userId: person.userId, identity: identityIn(ref, person.userId) },
               (id) => s.sessions.revoke(id),
             );
-            return { ...erased };
+            return { erased: { ...erased }, erasureId };
           },
         }),
       },

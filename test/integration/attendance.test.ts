@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import mongoose from 'mongoose';
 import type { AttendanceSessionsResponse, SessionAttendanceResponse } from '../../src/http/contract.js';
 import { CSV_COLUMNS } from '../../src/attendance/attendance-csv.js';
+import { erasureSubject } from '../../src/db/user-erasure.js';
 import { LaunchedUser, useSfuFixture, waitUntil } from '../support/room-client.js';
 
 /**
@@ -143,8 +144,11 @@ describe('attendance of a class session', function () {
     const teacher = await launch('instructor', id);
     await connect(teacher);
     const [erased, kept] = await Promise.all([launch('student', id, learner(8)), launch('student', id, learner(9))]);
-    await connect(erased);
+    const { grant } = await connect(erased);
     await connect(kept);
+    // A leader action on them: the room audit names them as its target.
+    const mute = await teacher.request('POST', `/room/participants/${grant.identity}/mute-audio`);
+    assert.equal(mute.status, 204, await mute.text());
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const list = await endAndSettle(teacher);
     const sessionPath = `/attendance/sessions/${list.sessions[0]!.sessionId}`;
@@ -157,16 +161,35 @@ describe('attendance of a class session', function () {
       });
     const res = await admin({ platformId: me.platform.id, userId: learner(8) });
     assert.equal(res.status, 200, await res.clone().text());
-    const { erased: counts } = (await res.json()) as { erased: Record<string, number> };
+    const { erased: counts, erasureId } = (await res.json()) as { erased: Record<string, number>; erasureId: string };
     assert.ok(counts.participantEvents! >= 1, JSON.stringify(counts));
     assert.ok(counts.launchSessions! >= 1, 'their launch sessions are gone');
+    assert.ok(counts.rosters! >= 1, 'dropped from the cached course roster');
+    assert.ok(counts.auditEntries! >= 1, 'anonymised in the room audit');
+    const db = await mongoose.createConnection(fixture.env.stack.mongoUri, { autoIndex: false }).asPromise();
+    try {
+      assert.equal(await db.collection('participant_events').countDocuments({ identity: grant.identity }), 0);
+      assert.equal(await db.collection('room_audit').countDocuments({ target: grant.identity }), 0);
+      const record = await db.collection('user_erasures').findOne({ _id: erasureId as never });
+      assert.equal(record?.subject, erasureSubject(grant.identity), 'who was erased, as a digest');
+      assert.ok(!JSON.stringify(record).includes(learner(8)), 'the record does not keep the user id');
+    } finally {
+      await db.close();
+    }
     assert.equal((await erased.request('GET', '/me')).status, 401, 'and so their session ended');
     const table = await teacher.json<SessionAttendanceResponse>('GET', sessionPath);
     const status = (n: number) => table.learners.find((e) => e.userId === learner(n))?.status;
     assert.ok(!table.learners.some((e) => e.userId === learner(8) && e.status !== 'absent'), 'no time of theirs');
     assert.notEqual(status(9), 'absent');
     // Idempotent, and bad input is a clear 400.
-    assert.equal((await admin({ platformId: me.platform.id, userId: learner(8) })).status, 200);
+    const again = await admin({ platformId: me.platform.id, userId: learner(8) });
+    assert.equal(again.status, 200);
+    const { erased: none } = (await again.json()) as { erased: Record<string, number> };
+    assert.deepEqual(
+      Object.entries(none).filter(([, n]) => n > 0),
+      [],
+      'nothing left to erase',
+    );
     assert.equal((await admin({ userId: learner(8) })).status, 400);
   });
 });
