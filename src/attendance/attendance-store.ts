@@ -13,8 +13,8 @@ export interface PendingFinal {
  * events); what attendance adds is insert-only: the SFU's list at the end, and the "final" marker.
  */
 export interface AttendanceStore {
-  /** The room's class sessions, newest first, at most `limit`. */
-  sessionsOf(roomKey: string, limit: number): Promise<ClassSessionInfo[]>;
+  /** The room's class sessions, newest first, at most `limit` (every one without it: paging reads them all). */
+  sessionsOf(roomKey: string, limit?: number): Promise<ClassSessionInfo[]>;
   session(sessionId: string): Promise<ClassSessionInfo | undefined>;
   /** Every join and leave recorded for the session. */
   factsOf(sessionId: string): Promise<AttendanceFact[]>;

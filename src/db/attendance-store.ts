@@ -64,7 +64,11 @@ export function createAttendanceStore(
 
   return {
     async sessionsOf(roomKey, limit) {
-      const docs = await Sessions.find({ roomKey }).sort({ startedAt: -1 }).limit(limit).lean<ClassSessionInfo[]>();
+      // Limit 0 is none. One indexed equality; FerretDB sorts the room's sessions after reading them.
+      const docs = await Sessions.find({ roomKey })
+        .sort({ startedAt: -1 })
+        .limit(limit ?? 0)
+        .lean<ClassSessionInfo[]>();
       return docs.map(info);
     },
     async session(sessionId) {

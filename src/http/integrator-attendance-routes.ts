@@ -1,10 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AttendanceScope, ClassAttendance, Entry, SessionSummary } from '../attendance/class-attendance.js';
-import { percentOf } from '../attendance/attendance-csv.js';
+import type { AttendanceScope, ClassAttendance } from '../attendance/class-attendance.js';
 import type { AttendanceStore } from '../attendance/attendance-store.js';
+import { decodeCursor, encodeCursor, pageOf } from '../attendance/session-page.js';
 import { AppError } from '../errors.js';
 import type { ApiKey } from '../integrations/api-keys.js';
+import { participantJson, sessionJson } from '../integrations/attendance-wire.js';
 import type { Space, SpaceStore } from '../integrations/space-store.js';
 import type { ActivityStore } from '../rooms/activity-settings.js';
 import { namespaceOf } from '../rooms/room-owner.js';
@@ -14,10 +15,7 @@ import { asyncHandler } from './async-handler.js';
 const pageQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z
-      .string()
-      .regex(/^o\d{1,4}$/, 'not a cursor this API gave')
-      .optional(),
+    cursor: z.string().min(1).max(200).optional(),
   })
   .strict();
 const participantsQuery = z
@@ -32,9 +30,9 @@ const sessionIdParam = z.string().regex(/^ses_[\w-]{1,64}$/);
 
 export interface IntegratorAttendanceDeps {
   spaces: Pick<SpaceStore, 'findByRoomKeys'>;
-  roomStore: Pick<RoomStore, 'get'>;
+  roomStore: Pick<RoomStore, 'get' | 'currentClassSession'>;
   activities: Pick<ActivityStore, 'find'>;
-  store: Pick<AttendanceStore, 'session'>;
+  store: Pick<AttendanceStore, 'session' | 'sessionsOf'>;
   /** Read when a request comes (the attendance module is built after the integrations module). */
   attendance: () => ClassAttendance;
   currentKey: (req: Request) => ApiKey;
@@ -72,14 +70,29 @@ export function integratorAttendanceRoutes(deps: IntegratorAttendanceDeps): Rout
       const query = pageQuery.parse(req.query);
       const space = await own(key, String(req.params.roomId));
       if (!space) throw new AppError('SPACE_ROOM_NOT_FOUND');
-      const { tables } = await deps.attendance().sessions(await spaceScope(deps, space));
-      const from = query.cursor ? Number(query.cursor.slice(1)) : 0;
-      const page = tables.slice(from, from + query.limit);
-      const next = from + query.limit < tables.length ? `o${from + query.limit}` : null;
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      if (query.cursor !== undefined && !after) {
+        throw new AppError('VALIDATION_FAILED', {
+          details: { fields: [{ path: 'cursor', message: 'not a cursor this API gave' }] },
+        });
+      }
+      const scope = await spaceScope(deps, space);
+      // Every session of the room is listed (one indexed read), but only the page's are computed.
+      const { page, next } = pageOf(await deps.store.sessionsOf(space.roomKey), query.limit, after);
+      const attendance = deps.attendance();
+      const roster = attendance.rosterOf(scope, await scope.roster());
+      const tables = await Promise.all(page.map((s) => attendance.tables(scope, s, roster)));
+      const open = page.some((s) => !s.endedAt) ? await deps.roomStore.currentClassSession(space.roomKey) : undefined;
       res.json({
         room_id: space.roomKey,
-        sessions: page.map((t) => sessionJson(t.summary, [...t.learners, ...t.others])),
-        next_cursor: next,
+        sessions: tables.map((t) =>
+          sessionJson(
+            t,
+            [...t.learners, ...t.others],
+            open?.sessionId === t.summary.sessionId ? open.present.length : undefined,
+          ),
+        ),
+        next_cursor: next ? encodeCursor(next) : null,
       });
     }),
   );
@@ -104,40 +117,16 @@ export function integratorAttendanceRoutes(deps: IntegratorAttendanceDeps): Rout
           (after === undefined || (e.firstJoin !== undefined && e.firstJoin.getTime() >= after)) &&
           (before === undefined || (e.firstJoin !== undefined && e.firstJoin.getTime() <= before)),
       );
+      const open = table.summary.endedAt ? undefined : await deps.roomStore.currentClassSession(space.roomKey);
       res.json({
-        session: sessionJson(table.summary, [...table.learners, ...table.others]),
+        session: sessionJson(
+          table,
+          [...table.learners, ...table.others],
+          open?.sessionId === session.sessionId ? open.present.length : undefined,
+        ),
         participants: people.map(participantJson),
       });
     }),
   );
   return router;
-}
-
-export function sessionJson(s: SessionSummary, people: readonly Entry[]) {
-  return {
-    session_id: s.sessionId,
-    started_at: s.startedAt.toISOString(),
-    ended_at: s.endedAt?.toISOString() ?? null,
-    duration_minutes: s.minutes,
-    final: s.final,
-    participants_count: people.filter((e) => e.msPresent > 0).length,
-  };
-}
-
-function participantJson(e: Entry) {
-  return {
-    user_id: e.userKey,
-    name: e.name,
-    role: e.role ?? null,
-    status: e.status,
-    first_join: e.firstJoin?.toISOString() ?? null,
-    last_leave: e.lastLeave?.toISOString() ?? null,
-    minutes_present: e.minutesPresent,
-    percent_of_session: percentOf(e.shareOfSession),
-    joins: e.joins,
-    late: e.late,
-    left_early: e.leftEarly,
-    inferred: e.inferred,
-    intervals: e.intervals.map((i) => ({ from: i.from.toISOString(), to: i.to.toISOString() })),
-  };
 }

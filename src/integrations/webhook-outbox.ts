@@ -29,7 +29,22 @@ export interface WebhookPayload {
   room_id: string;
   session_id: string | null;
   participant?: { user_id: string; name: string; role: string | null };
-  attendance?: { ended_at: string | null; participants_count: number; participants_url: string };
+  /** `attendance.ready` only (attendance-wire.ts). */
+  attendance?: AttendanceReady;
+}
+
+/** A final session's attendance in counts; who came is at `participants_url` (GET, with the space's key). */
+export interface AttendanceReady {
+  started_at: string;
+  ended_at: string | null;
+  duration_minutes: number;
+  participants_count: number;
+  peak_participants: number;
+  by_role: { instructor: number; participant: number; observer: number };
+  late_count: number;
+  left_early_count: number;
+  inferred_count: number;
+  participants_url: string;
 }
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed';

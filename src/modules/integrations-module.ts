@@ -8,13 +8,8 @@ import { createLinkSessions } from '../integrations/link-sessions.js';
 import { createSpaceJoins } from '../integrations/space-joins.js';
 import { createSpaceService } from '../integrations/space-service.js';
 import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../integrations/webhook-delivery.js';
-import {
-  createWebhookEnqueuer,
-  outboxEventId,
-  queueWebhook,
-  wantsEvent,
-  type WebhookPayload,
-} from '../integrations/webhook-outbox.js';
+import { attendanceReadyPayload } from '../integrations/attendance-wire.js';
+import { createWebhookEnqueuer, queueWebhook, wantsEvent } from '../integrations/webhook-outbox.js';
 import type { PendingFinal } from '../attendance/attendance-store.js';
 import type { ClassAttendance } from '../attendance/class-attendance.js';
 import { integratorAttendanceRoutes, spaceScope } from '../http/integrator-attendance-routes.js';
@@ -67,19 +62,8 @@ export function integrationsModule(
       const space = await spaceStores.spaces.find(room.owner.apiKeyId, room.owner.spaceId);
       if (!space || !wantsEvent(space.webhooks, 'attendance.ready')) return;
       const { table } = await attendance().session(await spaceScope(attendanceDeps, space), pending.sessionId);
-      const payload: WebhookPayload = {
-        id: outboxEventId(pending.sessionId, 'attendance.ready'),
-        type: 'attendance.ready',
-        created_at: new Date().toISOString(),
-        space_id: space.spaceId,
-        room_id: space.roomKey,
-        session_id: pending.sessionId,
-        attendance: {
-          ended_at: table.summary.endedAt?.toISOString() ?? null,
-          participants_count: [...table.learners, ...table.others].filter((e) => e.msPresent > 0).length,
-          participants_url: `${publicUrl}/api/v1/sessions/${pending.sessionId}/participants`,
-        },
-      };
+      const url = `${publicUrl}/api/v1/sessions/${pending.sessionId}/participants`;
+      const payload = attendanceReadyPayload(space, table, url, new Date());
       if (await queueWebhook(outbox, space, payload, new Date())) worker?.kick();
     },
     indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],

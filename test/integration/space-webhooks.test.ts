@@ -326,6 +326,8 @@ describe('integrator webhooks: session and participant events, signed, retried',
     assertSigned(ready, host.webhook_secret as string);
     assert.equal(ready.payload.session_id, sessionId);
     assert.equal(ready.payload.attendance?.participants_count, 2);
+    assert.deepEqual(ready.payload.attendance?.by_role, { instructor: 1, participant: 1, observer: 0 });
+    assert.equal(ready.payload.attendance?.peak_participants, 2);
     const api = (url: string, key = apiKey.key) =>
       fetch(url.replace(env.config.server.publicUrl, env.tool.url), { headers: { 'x-api-key': key } });
 
@@ -349,11 +351,19 @@ describe('integrator webhooks: session and participant events, signed, retried',
 
     const sessions = await api(`${env.tool.url}/api/v1/rooms/${host.room_id as string}/sessions?limit=1`);
     assert.equal(sessions.status, 200);
-    const page = (await sessions.json()) as { sessions: Array<{ session_id: string }>; next_cursor: string | null };
+    const page = (await sessions.json()) as {
+      sessions: Array<{ session_id: string; current_peer_count: number | null; peak_participants: number }>;
+      next_cursor: string | null;
+    };
     assert.deepEqual(
       page.sessions.map((x) => x.session_id),
       [sessionId],
     );
+    assert.equal(page.sessions[0]?.current_peer_count, null, 'an ended session has no live count');
+    assert.equal(page.sessions[0]?.peak_participants, 2);
+    assert.equal(page.next_cursor, null, 'the room has had one session');
+    const badCursor = await api(`${env.tool.url}/api/v1/rooms/${host.room_id as string}/sessions?cursor=o20`);
+    assert.equal(badCursor.status, 400);
 
     // Another key sees none of it.
     const other = await fetch(`${env.tool.url}/api/admin/api-keys`, {
