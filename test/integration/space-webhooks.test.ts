@@ -374,5 +374,24 @@ describe('integrator webhooks: session and participant events, signed, retried',
     const otherKey = ((await other.json()) as { key: string }).key;
     assert.equal((await api(ready.payload.attendance!.participants_url, otherKey)).status, 404);
     assert.equal((await api(`${env.tool.url}/api/v1/rooms/${host.room_id as string}/sessions`, otherKey)).status, 404);
+
+    // The operator erases the guest (an integrator's user, by the user.id they were launched with).
+    const erase = await fetch(`${env.tool.url}/api/admin/erase-user`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKeyId: apiKey.id, userId: 'ext-guest' }),
+    });
+    assert.equal(erase.status, 200, await erase.clone().text());
+    const { erased } = (await erase.json()) as { erased: Record<string, number> };
+    assert.ok(erased.participantEvents! >= 2 && erased.webhookItems! >= 2, JSON.stringify(erased));
+    assert.ok(erased.joinLinks! >= 1 && erased.launchSessions! >= 1, JSON.stringify(erased));
+    const after = (await (await api(ready.payload.attendance!.participants_url)).json()) as {
+      participants: Array<{ user_id: string }>;
+    };
+    assert.deepEqual(
+      after.participants.map((p) => p.user_id),
+      [host.user_id],
+      'only the host is left',
+    );
   });
 });
