@@ -191,5 +191,8 @@ describe('attendance of a class session', function () {
       'nothing left to erase',
     );
     assert.equal((await admin({ userId: learner(8) })).status, 400);
+    // The course still enrols them: read the roster from the LMS again, so later suites see all 22 learners.
+    const refreshed = await teacher.json<SessionAttendanceResponse>('GET', `${sessionPath}?refresh=1`);
+    assert.equal(refreshed.learners.length, 22);
   });
 });
