@@ -5,7 +5,7 @@ import { identityIn, type RoomOwner } from '../rooms/room-owner.js';
 import type { ClassSessionInfo } from '../rooms/room-store.js';
 import { attendanceOf, type AttendanceOptions, type AttendedSession } from './attendance.js';
 import type { AttendanceStore } from './attendance-store.js';
-import { withRoster, type AttendanceRow } from './roster.js';
+import { absent, withRoster, type AttendanceRow } from './roster.js';
 
 /** A course's people as the LMS (or, without NRPS, the launches) told us. */
 export interface CourseRoster {
@@ -180,17 +180,5 @@ export function createClassAttendance(deps: ClassAttendanceDeps) {
 export type ClassAttendance = ReturnType<typeof createClassAttendance>;
 
 function absentEntry(person: { userKey: string; userId?: string; name: string; role?: Role }): Entry {
-  return {
-    ...person,
-    intervals: [],
-    msPresent: 0,
-    minutesPresent: 0,
-    shareOfSession: 0,
-    joins: 0,
-    late: false,
-    leftEarly: false,
-    status: 'absent',
-    inferred: false,
-    onRoster: false,
-  };
+  return { ...absent(person), ...person, onRoster: false };
 }

@@ -42,11 +42,12 @@ export function withRoster(
   };
 }
 
-function absent(m: RosterMember): AttendanceRecord {
+/** The record of someone with no time in the session. */
+export function absent(m: { userKey: string; name: string; role?: Role }): AttendanceRecord {
   return {
     userKey: m.userKey,
     name: m.name,
-    role: m.role,
+    ...(m.role ? { role: m.role } : {}),
     intervals: [],
     msPresent: 0,
     minutesPresent: 0,
