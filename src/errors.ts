@@ -166,6 +166,10 @@ export const ERROR_CODES = {
   ROOM_IN_WAITING_ROOM: { status: 409, message: 'You are in the waiting room. A teacher will let you in.' },
   ROOM_WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
   ROOM_PARTICIPANT_UNKNOWN: { status: 403, message: 'That person is not in your live class.' },
+  ROOM_WAITING_NONE: {
+    status: 409,
+    message: 'Nobody you asked to admit is still waiting: they were let in, declined or left meanwhile.',
+  },
   ATTENDANCE_SESSION_NOT_FOUND: { status: 404, message: 'This live class has no class session with that id.' },
   ATTENDANCE_PERSON_NOT_FOUND: {
     status: 404,

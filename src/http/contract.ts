@@ -58,6 +58,16 @@ export interface RoomStateResponse extends RoomStatus {
 }
 
 export type { ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-controls.js';
+
+/** POST /api/room/waiting/admit-all: the people the instructor saw waiting (their queue's identities). */
+export interface AdmitAllRequest {
+  identities: string[];
+}
+
+/** Whom the call admitted; 409 ROOM_WAITING_NONE when none of them was still waiting. */
+export interface AdmitAllResponse {
+  admitted: string[];
+}
 /** The LiveKit room metadata (JSON) the tool writes: `{ title, locked, audioOnly, chatEnabled }`. */
 export type { RoomMetadata } from '../rooms/room-metadata.js';
 /** The track sources of leader mutes and publish permissions. */

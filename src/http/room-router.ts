@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { SessionStore } from '../lti/launch-session-store.js';
 import type { ActivityStore } from '../rooms/activity-settings.js';
-import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS, type RoomControls } from '../rooms/room-controls.js';
+import {
+  ADMIT_ALL_MAX,
+  PARTICIPANT_ACTIONS,
+  ROOM_ACTIONS,
+  WAITING_ACTIONS,
+  type RoomControls,
+} from '../rooms/room-controls.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import { asyncHandler } from './async-handler.js';
@@ -14,9 +20,14 @@ import { roomKeyOf } from '../rooms/room-owner.js';
 import { currentLaunch, sessionAuth } from './session-auth.js';
 import { rateLimiter, type RateRule } from './rate-limit.js';
 import type { Logger } from '../log.js';
+import type { AdmitAllResponse } from './contract.js';
 
 const identity = z.string().regex(/^[a-z]-[0-9a-f]{8,64}$/, 'not a participant identity');
 const handSchema = z.object({ raised: z.boolean() }).strict();
+/** "Admit all" names the people the instructor saw waiting (their queue), never "whoever waits by now". */
+const admitAllSchema = z.object({ identities: z.array(identity).min(1).max(ADMIT_ALL_MAX) }).strict();
+/** Room for ADMIT_ALL_MAX identities of up to 66 characters (every other body stays within 4 kB). */
+const ADMIT_ALL_BODY = '96kb';
 const params = <T extends z.ZodRawShape>(shape: T, req: Request) => {
   const parsed = z.object(shape).safeParse(req.params);
   if (!parsed.success) throw new AppError('NOT_FOUND', { details: { path: req.path } });
@@ -37,7 +48,10 @@ export interface RoomRouterDeps {
 /** /api/room: join tokens for everyone, leader controls for instructors (all behind the launch token). */
 export function roomRouter(deps: RoomRouterDeps): Router {
   const router = Router();
-  router.use(sessionAuth(deps.sessions), json({ limit: '4kb' }), refuseNul);
+  router.use(sessionAuth(deps.sessions));
+  // Parsed here, the body is skipped by the 4 kB parser below (body-parser reads a request once).
+  router.use('/waiting/admit-all', json({ limit: ADMIT_ALL_BODY }));
+  router.use(json({ limit: '4kb' }), refuseNul);
   // Per launch session rather than per address: a whole class often shares one school network address.
   router.use(
     rateLimiter({
@@ -84,6 +98,15 @@ export function roomRouter(deps: RoomRouterDeps): Router {
       const p = params({ identity, action: z.enum(PARTICIPANT_ACTIONS) }, req);
       await deps.controls.participant(await member(req), p.identity, p.action);
       res.status(204).end();
+    }),
+  );
+
+  router.post(
+    '/waiting/admit-all',
+    asyncHandler(async (req, res) => {
+      const { identities } = admitAllSchema.parse(req.body ?? {});
+      const admitted = await deps.controls.admitAll(await member(req), identities);
+      res.set('cache-control', 'no-store').json({ admitted } satisfies AdmitAllResponse);
     }),
   );
 

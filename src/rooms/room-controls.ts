@@ -20,6 +20,8 @@ export const PARTICIPANT_ACTIONS = [
 ] as const;
 export const ROOM_ACTIONS = ['lock', 'unlock', 'mute-all', 'chat-off', 'chat-on', 'end'] as const;
 export const WAITING_ACTIONS = ['admit', 'deny'] as const;
+/** The most people one "Admit all" lets in: the largest class an activity allows (activity-settings.ts). */
+export const ADMIT_ALL_MAX = 1000;
 
 export type ParticipantAction = (typeof PARTICIPANT_ACTIONS)[number];
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
@@ -181,6 +183,31 @@ export function createRoomControls(deps: ControlDeps) {
         .catch(ignoreGone);
       await deps.rooms.notifyInstructors(room.key);
       await audit(room, actor, `waiting-${action}`, identity);
+    },
+
+    /**
+     * "Admit all": admits the waiting people the instructor saw (`identities`, from their queue), so someone
+     * who knocks while the click is on its way is not let in unseen. Each one is decided and audited like a
+     * single admit (two instructors deciding at once still get one decision each); one push tells all the
+     * admitted, one queue update the instructors. Answers whom this call admitted.
+     */
+    async admitAll(actor: Member, identities: readonly string[]): Promise<string[]> {
+      const room = await leaderRoom(actor);
+      const pending = [...new Set(identities)].filter((id) => room.controls[id]?.waiting === 'pending');
+      if (pending.length === 0) throw new AppError('ROOM_WAITING_NONE');
+      const admitted: string[] = [];
+      for (const identity of pending) {
+        const decision = await deps.store.decideWaiting(room.key, identity, 'admitted');
+        if (decision === 'admitted') admitted.push(identity);
+        await audit(room, actor, 'waiting-admit', identity);
+      }
+      if (admitted.length > 0) {
+        await deps.livekit
+          .sendData(lobbyName(room.key), { type: 'admitted' }, { topic: WAITING_TOPIC, to: admitted })
+          .catch(ignoreGone);
+      }
+      await deps.rooms.notifyInstructors(room.key);
+      return admitted;
     },
   };
 }
