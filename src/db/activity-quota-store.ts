@@ -1,7 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { ActivityQuotaStore } from '../rooms/activity-quota.js';
 import { expiryBucketPath, expiryFields } from './expiry.js';
-import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { insertOnce, type IndexSpec } from './indexes.js';
 
 const COLLECTION = 'deep_linking_slots';
 
@@ -33,14 +33,7 @@ export function createActivityQuotaStore(connection: Connection): ActivityQuotaS
   );
   return {
     count: (launchId) => Slots.countDocuments({ launchId }),
-    async claim(launchId, n, expiresAt) {
-      try {
-        await Slots.create({ key: `${launchId}:${n}`, launchId, expiresAt, ...expiryFields(expiresAt) });
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
-    },
+    claim: (launchId, n, expiresAt) =>
+      insertOnce(() => Slots.create({ key: `${launchId}:${n}`, launchId, expiresAt, ...expiryFields(expiresAt) })),
   };
 }

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type { AttendanceStore, PendingFinal } from '../attendance/attendance-store.js';
 import type { AttendanceFact, SfuSnapshot } from '../attendance/attendance.js';
 import type { ClassSessionInfo } from '../rooms/room-store.js';
-import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { insertOnce, type IndexSpec } from './indexes.js';
 import { looseSchema, modelOf, strip } from './models.js';
 import { retentionOf, type Retention } from './retention.js';
 // Written by the room store; attendance only reads them (same model names, so one model per connection).
@@ -46,15 +46,6 @@ export function createAttendanceStore(
   const Pending = modelOf<PendingFinal & { _id: string }>(connection, 'AttendancePending', () =>
     looseSchema(PENDING, { _id: String }),
   );
-  const insertOnce = async (create: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await create();
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
-  };
   const info = (
     doc: ClassSessionInfo & { peakParticipants?: unknown; present?: unknown; expiryBucket?: unknown },
   ): ClassSessionInfo => {

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { GradeJob, GradeJobStore } from '../attendance/grade-jobs.js';
 import { expiryFields } from './expiry.js';
-import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { insertOnce, type IndexSpec } from './indexes.js';
 import { claimLease, holdsLease, leaseIndex, mongoLeaseDocs } from './leases.js';
 import { looseSchema, modelOf, strip } from './models.js';
 
@@ -34,15 +34,7 @@ export function createGradeJobStore(connection: Connection): GradeJobStore {
   const retained = (from: Date) => expiryFields(new Date(from.getTime() + GRADE_JOB_RETENTION_SECONDS * 1000));
 
   return {
-    async insert(job) {
-      try {
-        await Jobs.create(job);
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
-    },
+    insert: (job) => insertOnce(() => Jobs.create(job)),
     async get(id) {
       const doc = await Jobs.findOne({ id }).lean<GradeJob>();
       return doc ? toJob(doc) : undefined;

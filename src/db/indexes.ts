@@ -100,3 +100,14 @@ export async function detectTtlSupport(connection: Connection): Promise<boolean>
 
 /** A unique index refused the insert: another writer got there first (the atomic step our stores rest on). */
 export const isDuplicateKey = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 11000;
+
+/** Runs an insert of a unique key: true when it stored the document, false when that key was already there. */
+export async function insertOnce(create: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await create();
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}

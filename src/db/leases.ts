@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { expiryFields } from './expiry.js';
-import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { insertOnce, type IndexSpec } from './indexes.js';
 import { modelOf } from './models.js';
 
 /**
@@ -80,15 +80,10 @@ export function mongoLeaseDocs(
       ),
   );
   return {
-    async insert(doc) {
-      try {
-        await Leases.create({ ...doc, ...expiryFields(new Date(doc.until.getTime() + retentionSeconds * 1000)) });
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
-    },
+    insert: (doc) =>
+      insertOnce(() =>
+        Leases.create({ ...doc, ...expiryFields(new Date(doc.until.getTime() + retentionSeconds * 1000)) }),
+      ),
     async find(id) {
       return (await Leases.findById(id).lean<LeaseDoc>()) ?? undefined;
     },

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { LineItemRef, LineItemRefStore } from '../attendance/line-item.js';
 import { expiryFields } from './expiry.js';
-import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { insertOnce, type IndexSpec } from './indexes.js';
 import { looseSchema, modelOf, strip } from './models.js';
 
 const REFS = 'grade_line_items';
@@ -31,15 +31,6 @@ export function createLineItemStore(connection: Connection): LineItemRefStore {
     'GradeLineItemCreation',
     () => looseSchema(CREATIONS, { _id: String }),
   );
-  const insert = async (create: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await create();
-      return true;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
-  };
   const toRef = (doc: LineItemRef & { _id?: unknown }): LineItemRef => strip(doc);
 
   return {
@@ -48,7 +39,7 @@ export function createLineItemStore(connection: Connection): LineItemRefStore {
       return doc ? toRef(doc) : undefined;
     },
     async put(ref) {
-      if (await insert(() => Refs.create({ _id: ref.key, ...ref }))) return ref;
+      if (await insertOnce(() => Refs.create({ _id: ref.key, ...ref }))) return ref;
       const kept = await Refs.findById(ref.key).lean<LineItemRef & { _id: string }>();
       return kept ? toRef(kept) : ref;
     },
@@ -66,7 +57,7 @@ export function createLineItemStore(connection: Connection): LineItemRefStore {
           until,
           ...expiryFields(new Date(until.getTime() + CREATION_KEEP_SECONDS * 1000)),
         };
-        if (await insert(() => Creations.create(doc))) return true;
+        if (await insertOnce(() => Creations.create(doc))) return true;
         const held = await Creations.findById(id).lean<{ holder: string; until: Date }>();
         if (held && held.until > now) return held.holder === holder;
       }

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { OUTBOX_RETENTION_SECONDS, type OutboxItem, type OutboxStore } from '../integrations/webhook-outbox.js';
 import { expiryFields } from './expiry.js';
-import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { insertOnce, type IndexSpec } from './indexes.js';
 import { claimLease, holdsLease, leaseIndex, mongoLeaseDocs } from './leases.js';
 import { looseSchema, strip } from './models.js';
 
@@ -38,15 +38,7 @@ export function createOutboxStore(connection: Connection, collection = OUTBOX_CO
   const retained = (from: Date) => expiryFields(new Date(from.getTime() + OUTBOX_RETENTION_SECONDS * 1000));
 
   return {
-    async insert(item) {
-      try {
-        await Outbox.create(item);
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
-    },
+    insert: (item) => insertOnce(() => Outbox.create(item)),
     async claimDue(now, leaseUntil, leaseId) {
       const due = await Outbox.find({ status: 'pending', nextAttemptAt: { $lte: now }, leaseUntil: { $lte: now } })
         .sort({ nextAttemptAt: 1 })

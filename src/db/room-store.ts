@@ -207,6 +207,8 @@ export function createRoomStore(connection: Connection, options: RoomStoreOption
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
+      // A miss read before the insert (a racing launch's) must not be shared with the read after it.
+      roomDocs.delete(input.key);
       return room(input.key);
     },
     async get(key) {

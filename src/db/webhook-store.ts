@@ -1,7 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { WebhookStore } from '../livekit/webhook-store.js';
 import { expiryBucketPath, expiryFields } from './expiry.js';
-import { isDuplicateKey, type IndexSpec } from './indexes.js';
+import { insertOnce, type IndexSpec } from './indexes.js';
 import { modelOf } from './models.js';
 
 const WEBHOOKS = 'livekit_webhooks';
@@ -34,18 +34,14 @@ export function createWebhookStore(connection: Connection): WebhookStore {
       return (await Webhooks.exists({ webhookId: id })) !== null;
     },
     async mark(id, event, at) {
-      try {
-        await Webhooks.create({
+      return insertOnce(() =>
+        Webhooks.create({
           webhookId: id,
           event,
           receivedAt: at,
           ...expiryFields(new Date(at.getTime() + KEEP_SECONDS * 1000)),
-        });
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
+        }),
+      );
     },
   };
 }

@@ -128,7 +128,16 @@ async function createProvider(options: LtiProviderOptions): Promise<LtiProvider>
     signDeepLinkingResponse: (context, contentItems, message) =>
       lti.DeepLinking.createDeepLinkingMessage(toIdToken(context), contentItems, message ? { message } : undefined),
     async getAllMembers(context) {
-      const result = await lti.NamesAndRoles.getMembers(toIdToken(context), { pages: false, resourceLinkId: false });
+      const get = () => lti.NamesAndRoles.getMembers(toIdToken(context), { pages: false, resourceLinkId: false });
+      let result: Awaited<ReturnType<typeof get>>;
+      try {
+        result = await get();
+      } catch (err) {
+        // ltijs stores the LMS's access token by a unique insert: when two first calls race (two processes,
+        // two rosters of one LMS), the slower fails with a duplicate key although the token is now stored.
+        if (!isDuplicateKeyError(err)) throw err;
+        result = await get();
+      }
       return result.members ?? [];
     },
     async signingKey(issuer, clientId) {
@@ -156,3 +165,8 @@ function toIdToken(c: ServiceContext) {
     },
   };
 }
+
+const isDuplicateKeyError = (err: unknown): boolean => {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === 11000 || (typeof e?.message === 'string' && e.message.includes('E11000'));
+};

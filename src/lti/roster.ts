@@ -52,6 +52,15 @@ export function createRosterService(deps: RosterDeps): RosterService {
       members: await deps.launches.launchersOf(session.platformId, contextId, at),
     };
   };
+  /** Course rosters being read from the LMS now: callers asking at once share one NRPS walk. */
+  const reading = new Map<string, Promise<Roster>>();
+  const readOnce = (key: string, read: () => Promise<Roster>): Promise<Roster> => {
+    const inFlight = reading.get(key);
+    if (inFlight) return inFlight;
+    const started = read().finally(() => reading.delete(key));
+    reading.set(key, started);
+    return started;
+  };
   return {
     async getRoster(session, options = {}) {
       const contextId = session.context?.id;
@@ -65,29 +74,33 @@ export function createRosterService(deps: RosterDeps): RosterService {
           return { source: 'nrps', fetchedAt: cached.fetchedAt, members: cached.members };
         }
       }
-      const platform = await deps.platforms.get(session.platformId);
-      if (!platform) throw new AppError('PLATFORM_NOT_FOUND');
-      const fetchedAt = now();
-      let raw: unknown[];
-      try {
-        raw = await deps.lti.getAllMembers({
-          issuer: session.issuer,
-          clientId: session.clientId,
-          deploymentId: session.deploymentId,
-          userId: session.user.id,
-          namesRoles: { context_memberships_url: url },
-        });
-      } catch (err) {
-        // An LMS that advertises NRPS but refuses it (scope not granted, service off): who launched is
-        // the best roster left. Not cached: the next call asks the LMS again.
-        deps.logger.warn({ err, platformId: session.platformId, contextId }, 'NRPS failed, roster from launches');
-        return fromLaunches(session, contextId);
-      }
-      const members = raw.flatMap((m) => toMember(m, platform.roleMapping));
-      await deps.store.put({ platformId: session.platformId, contextId, fetchedAt, members });
-      return { source: 'nrps', fetchedAt, members };
+      return readOnce(`${session.platformId}\n${contextId}`, () => fromLms(session, url, contextId));
     },
   };
+
+  async function fromLms(session: RosterRequest, url: string, contextId: string): Promise<Roster> {
+    const platform = await deps.platforms.get(session.platformId);
+    if (!platform) throw new AppError('PLATFORM_NOT_FOUND');
+    const fetchedAt = now();
+    let raw: unknown[];
+    try {
+      raw = await deps.lti.getAllMembers({
+        issuer: session.issuer,
+        clientId: session.clientId,
+        deploymentId: session.deploymentId,
+        userId: session.user.id,
+        namesRoles: { context_memberships_url: url },
+      });
+    } catch (err) {
+      // An LMS that advertises NRPS but refuses it (scope not granted, service off): who launched is
+      // the best roster left. Not cached: the next call asks the LMS again.
+      deps.logger.warn({ err, platformId: session.platformId, contextId }, 'NRPS failed, roster from launches');
+      return fromLaunches(session, contextId);
+    }
+    const members = raw.flatMap((m) => toMember(m, platform.roleMapping));
+    await deps.store.put({ platformId: session.platformId, contextId, fetchedAt, members });
+    return { source: 'nrps', fetchedAt, members };
+  }
 }
 
 function toMember(raw: unknown, options: Parameters<typeof mapLtiRoles>[1]): CourseMember[] {

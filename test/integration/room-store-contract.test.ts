@@ -100,6 +100,16 @@ for (const [name, open] of backends) {
       assert.equal((await store.get(key))?.state, 'created');
     });
 
+    it('gives every racing first launch the room, while reads of the missing room are in flight', async () => {
+      const fresh = `contract-${randomUUID()}`;
+      const owner = { kind: 'lti', platformId: 'p', deploymentId: 'd', resourceLinkId: fresh } as const;
+      const reads = Array.from({ length: 4 }, () => b.store.get(fresh));
+      const rooms = await Promise.all(Array.from({ length: 4 }, () => b.store.ensure({ key: fresh, owner })));
+      assert.deepEqual(new Set(rooms.map((r) => r.key)), new Set([fresh]));
+      await Promise.all(reads);
+      assert.equal((await b.store.get(fresh))?.key, fresh);
+    });
+
     it('walks past a stale session hint', async () => {
       const { store } = b;
       const first = await store.openClassSession(key, undefined, new Date());

@@ -110,6 +110,31 @@ describe('course roster through NRPS', function () {
     await roster.getRoster(session, { refresh: true });
   });
 
+  it('answers racing refreshes, here and in a second process, with the LMS roster, walking it once per process', async () => {
+    const session = await launch({ role: 'instructor' });
+    // No stored LMS token: the racing first calls of both processes all ask the LMS for one.
+    await db.connection.collection('accesstokens').deleteMany({});
+    const second = createRosterService({
+      lti,
+      platforms: createPlatformService(db.connection, lti),
+      store,
+      launches: sessions,
+      cacheMs: 0,
+      logger: createLogger('silent'),
+    });
+    const raced = await requestsDuring(() =>
+      Promise.all([
+        ...[1, 2, 3].map(() => roster.getRoster(session, { refresh: true })),
+        second.getRoster(session, { refresh: true }),
+      ]),
+    );
+    assert.deepEqual(
+      raced.value.map((r) => [r.source, r.members.length]),
+      Array.from({ length: 4 }, () => ['nrps', 25]),
+    );
+    assert.equal(raced.requests, 2 * PAGES, 'one walk of the pages per process');
+  });
+
   it('falls back to who launched into the course when the launch offers no NRPS', async () => {
     const userId = `roster-no-nrps-${randomBytes(4).toString('hex')}`;
     const session = await launch({ role: 'student', user: userId, nrps: 'off' });
