@@ -10,6 +10,7 @@ const load = (path: string): Promise<unknown> => import(new URL(`../../client/sr
 type Vars = Record<string, string | number>;
 type Catalog = Record<string, string>;
 interface ApiErrorLike {
+  status: number;
   code: string;
   message: string;
   details?: Record<string, unknown>;
@@ -37,7 +38,7 @@ const { describeRefusal } = (await load('pages/join-refusal.ts')) as {
     error: ApiErrorLike,
     timeZone: string,
     locale: string | undefined,
-  ): { message: string; retry: boolean };
+  ): { message: string; retry: string; serverFault: boolean };
 };
 const { pickLocale } = (await load('time.ts')) as { pickLocale(locale: string | undefined): string | undefined };
 
@@ -138,6 +139,7 @@ describe('client message catalogs', () => {
 
     it('join refusals, with the opening time in the given locale', async () => {
       const error = (code: string, details?: Record<string, unknown>): ApiErrorLike => ({
+        status: 409,
         code,
         message: 'server',
         details,
@@ -156,7 +158,8 @@ describe('client message catalogs', () => {
       );
       assert.deepEqual(describeRefusal(error('ROOM_WAITING_DENIED'), 'UTC', 'es'), {
         message: 'Tu docente rechazó tu solicitud para unirte a esta clase.',
-        retry: false,
+        retry: 'none',
+        serverFault: false,
       });
     });
   });

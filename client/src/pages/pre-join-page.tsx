@@ -11,6 +11,7 @@ import { formatSchedule, pickTimeZone } from '../time';
 import type * as RoomChunkModule from '../room/room-app';
 import { ViewSwitch, type View } from '../attendance/attendance-tab';
 import { describeRefusal, type Refusal } from './join-refusal';
+import { JoinStatus } from './pre-join/join-status';
 import { deviceIdOf, useMediaPreview } from '../media/use-media-preview';
 import { MediaPanel, type MediaChoice } from './pre-join/media-panel';
 
@@ -32,14 +33,15 @@ type Stage =
   | { kind: 'room'; grant: JoinGrant; chunk: RoomChunk }
   | { kind: 'waiting'; lobby: JoinGrant; chunk: RoomChunk };
 
-/** Retry ROOM_WAITING_FOR_INSTRUCTOR on its own, so students need not keep clicking. */
-const AUTO_RETRY_MS = 10_000;
-
 /** A resource link launch: the class, its schedule and who you are, then the Join button. */
 export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: ApiClient; launchToken?: string }) {
   const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
   const [pending, setPending] = useState(false);
   const [refusal, setRefusal] = useState<Refusal & { code: string }>();
+  // Refusals in a row (server faults back off with it), when the page asks again, and the user's clicks.
+  const failures = useRef(0);
+  const [nextTryAt, setNextTryAt] = useState<number>();
+  const [clicks, setClicks] = useState(0);
   const canPublish = mayPublishAtJoin(me);
   const cameraAllowed = canPublish && !me.activity?.settings.audioOnly;
   const [choice, setChoice] = useState<MediaChoice>({ microphone: true, camera: cameraAllowed });
@@ -73,7 +75,6 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
   };
   const timeZone = pickTimeZone(me.timezone, browserTimeZone());
   const locale = currentLocale();
-  const statusRef = useRef<HTMLDivElement>(null);
 
   const join = async () => {
     if (pending) return;
@@ -81,26 +82,37 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
     const chunk = loadRoomChunk();
     try {
       const grant = await api.roomToken();
+      failures.current = 0;
       setRefusal(undefined);
       setStage({ kind: 'room', grant, chunk: await chunk });
     } catch (err) {
+      failures.current++;
       if (isApiError(err) && err.code === 'ROOM_IN_WAITING_ROOM' && isGrant(err.details?.lobby)) {
+        failures.current = 0;
         setStage({ kind: 'waiting', lobby: err.details.lobby, chunk: await chunk });
       } else if (isApiError(err)) {
-        setRefusal({ ...describeRefusal(err, timeZone, locale), code: err.code });
+        const next = { ...describeRefusal(err, timeZone, locale, failures.current), code: err.code };
+        setRefusal(next);
+        setNextTryAt(next.retryInMs === undefined ? undefined : Date.now() + next.retryInMs);
       } else {
-        setRefusal({ message: t('prejoin.loadFailed'), retry: true, code: 'UNKNOWN' });
+        // The room chunk failed to load (a deploy replaced it, or the network dropped): a click may help.
+        setRefusal({ message: t('prejoin.loadFailed'), retry: 'manual', serverFault: false, code: 'UNKNOWN' });
       }
     } finally {
       setPending(false);
     }
   };
+  const joinNow = useRef(join);
+  joinNow.current = join;
 
+  // The page asks again by itself (waiting for the teacher, a server fault, a full class...), but not once
+  // the class went to a new window: joining here too would close it there.
+  const retryIn = stage.kind === 'prejoin' && !handedOff && refusal?.retry === 'auto' ? nextTryAt : undefined;
   useEffect(() => {
-    if (stage.kind !== 'prejoin' || refusal?.code !== 'ROOM_WAITING_FOR_INSTRUCTOR') return;
-    const timer = setTimeout(() => void join(), AUTO_RETRY_MS);
+    if (retryIn === undefined) return;
+    const timer = setTimeout(() => void joinNow.current(), Math.max(0, retryIn - Date.now()));
     return () => clearTimeout(timer);
-  });
+  }, [retryIn]);
 
   const back = () => setStage({ kind: 'prejoin' });
   if (stage.kind === 'room') {
@@ -126,18 +138,17 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
           {t('prejoin.handedOff')}
         </p>
       )}
-      <div class="actions">
-        <button type="button" onClick={() => void join()} aria-disabled={pending ? 'true' : undefined}>
-          {t(pending ? 'prejoin.joining' : refusal?.retry ? 'common.tryAgain' : 'prejoin.join')}
-        </button>
-      </div>
-      <div ref={statusRef} role="status" aria-live="polite">
-        {refusal && (
-          <p class="notice" data-code={refusal.code}>
-            {refusal.message}
-          </p>
-        )}
-      </div>
+      <JoinStatus
+        // Once the class went to a new window the page stops asking by itself; a click may still join here.
+        refusal={handedOff && refusal?.retry === 'auto' ? { ...refusal, retry: 'manual' } : refusal}
+        nextTryAt={retryIn}
+        pending={pending}
+        attempt={clicks}
+        onJoin={() => {
+          setClicks((n) => n + 1);
+          void join();
+        }}
+      />
     </PreJoinDetails>
   );
 }

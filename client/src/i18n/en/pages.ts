@@ -50,6 +50,12 @@ export const pages = {
   'prejoin.join': 'Join the class',
   'prejoin.joining': 'Joining…',
   'prejoin.loadFailed': 'The class could not be loaded. Try again.',
+  // In place of the Join button while the page asks again by itself.
+  'prejoin.waitingForTeacher': 'Waiting for your teacher',
+  /** {seconds}: whole seconds until the next attempt. */
+  'prejoin.retryingIn': 'We keep trying. Next try in {seconds} s.',
+  'prejoin.retryingNow': 'Trying again now…',
+  'prejoin.retryingLater': 'This page lets you in by itself when the class opens.',
   'prejoin.handedOff':
     'The class is open in a new window. You can close this one, or join here without camera and microphone.',
 
@@ -98,9 +104,13 @@ export const pages = {
   'refusal.notOpenUntil': 'This class is not open yet. You can join from {when}.',
   'refusal.removed': 'Your teacher removed you from this class for the rest of the session.',
   'refusal.locked': 'Your teacher has locked this class: nobody else can join right now.',
-  'refusal.waitingForInstructor': 'The class starts when your teacher joins. This page tries again by itself.',
+  'refusal.waitingForInstructor':
+    'The class opens when your teacher joins. Stay on this page: it lets you in by itself as soon as they do.',
   'refusal.denied': 'Your teacher declined your request to join this class.',
-  'refusal.full': 'This class is full. Try again when someone leaves.',
+  'refusal.full': 'This class is full. This page lets you in by itself when a place frees up.',
+  // Faults of the tool's servers, never of the user: worded without product names.
+  'refusal.serverDown': 'The class server is not answering; we keep trying.',
+  'refusal.unreachable': 'The class server cannot be reached from here. Check your connection; we keep trying.',
 
   // The waiting room.
   'waiting.title': 'Waiting room',

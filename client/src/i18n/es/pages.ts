@@ -44,6 +44,10 @@ export const pages: Record<keyof typeof en, string> = {
   'prejoin.join': 'Unirme a la clase',
   'prejoin.joining': 'Uniéndote…',
   'prejoin.loadFailed': 'No se pudo cargar la clase. Inténtalo de nuevo.',
+  'prejoin.waitingForTeacher': 'Esperando a tu docente',
+  'prejoin.retryingIn': 'Seguimos intentándolo. Próximo intento en {seconds} s.',
+  'prejoin.retryingNow': 'Intentándolo de nuevo…',
+  'prejoin.retryingLater': 'Esta página te dejará entrar por sí sola cuando la clase abra.',
   'prejoin.handedOff':
     'La clase está abierta en una ventana nueva. Puedes cerrar esta o unirte desde aquí sin cámara ni micrófono.',
 
@@ -89,9 +93,12 @@ export const pages: Record<keyof typeof en, string> = {
   'refusal.removed': 'Tu docente te sacó de esta clase por el resto de la sesión.',
   'refusal.locked': 'Tu docente cerró el acceso a esta clase: por ahora nadie más puede unirse.',
   'refusal.waitingForInstructor':
-    'La clase empieza cuando tu docente se una. Esta página lo intentará de nuevo por sí sola.',
+    'La clase se abre cuando tu docente se une. Quédate en esta página: te dejará entrar por sí sola en cuanto llegue.',
   'refusal.denied': 'Tu docente rechazó tu solicitud para unirte a esta clase.',
-  'refusal.full': 'Esta clase está llena. Inténtalo de nuevo cuando alguien salga.',
+  'refusal.full': 'Esta clase está llena. Esta página te dejará entrar por sí sola cuando se libere un lugar.',
+  'refusal.serverDown': 'El servidor de la clase no responde; seguimos intentándolo.',
+  'refusal.unreachable':
+    'No se puede llegar al servidor de la clase desde aquí. Revisa tu conexión; seguimos intentándolo.',
 
   'waiting.title': 'Sala de espera',
   'waiting.declinedTitle': 'Solicitud rechazada',
