@@ -2,6 +2,7 @@ import { attendance } from './attendance';
 import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
+import { people } from './people';
 import { room } from './room';
 
-export const en = { ...common, ...pages, ...room, ...chat, ...attendance };
+export const en = { ...common, ...pages, ...room, ...chat, ...attendance, ...people };
