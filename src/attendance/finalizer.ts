@@ -1,3 +1,4 @@
+import { createPoller } from '../jobs/poller.js';
 import type { Logger } from '../log.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
 import type { AttendanceStore, PendingFinal } from './attendance-store.js';
@@ -38,9 +39,7 @@ export function createFinalizer(deps: FinalizerDeps): Finalizer {
   const log = deps.logger.child({ module: 'attendance' });
   const now = deps.now ?? (() => new Date());
   const settleMs = deps.settleMs ?? DEFAULT_SETTLE_MS;
-  let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
-  let stopped = true;
 
   const finalize = async (p: PendingFinal): Promise<void> => {
     if (!(await deps.store.finalAt(p.sessionId))) {
@@ -72,20 +71,11 @@ export function createFinalizer(deps: FinalizerDeps): Finalizer {
       return done;
     })());
 
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      runOnce()
-        .catch((err: unknown) => log.warn({ err }, 'attendance finalizer pass failed'))
-        .finally(() => schedule(deps.pollMs ?? 5_000));
-    }, ms);
-    timer.unref();
-  };
+  const poller = createPoller(runOnce, { pollMs: deps.pollMs ?? 5_000, log, what: 'attendance finalizer' });
 
   const ended = async (p: PendingFinal) => {
     await deps.store.markPending(p);
-    schedule(settleMs);
+    poller.kick(settleMs);
   };
 
   return {
@@ -94,13 +84,9 @@ export function createFinalizer(deps: FinalizerDeps): Finalizer {
       await ended({ sessionId: event.sessionId, roomKey: event.room.key, endedAt: event.at });
     },
     ended,
-    start() {
-      stopped = false;
-      schedule(0);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
+    start: () => poller.start(),
+    stop: async () => {
+      await poller.stop();
       await running;
     },
     runOnce,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createPoller } from '../jobs/poller.js';
 import type { Logger } from '../log.js';
 import { latestByUser, type GradeJob, type GradeJobStore, type JobOutcome } from './grade-jobs.js';
 import { classifyAnswer, reasonOf, retryDelayMs } from './grade-outcome.js';
@@ -44,7 +45,6 @@ export function createGradeWorker(deps: GradeWorkerDeps): GradeWorker {
   const now = deps.now ?? (() => new Date());
   const leaseMs = deps.leaseMs ?? 2 * 60_000;
   const worker = randomBytes(6).toString('hex');
-  let timer: NodeJS.Timeout | undefined;
   let stopped = true;
   let inFlight = 0;
   const running = new Set<Promise<void>>();
@@ -190,32 +190,19 @@ export function createGradeWorker(deps: GradeWorkerDeps): GradeWorker {
 
   let filling: Promise<number> | undefined;
   const tick = () => (filling ??= fill().finally(() => (filling = undefined)));
-
+  const poller = createPoller(tick, { pollMs: deps.pollMs, log, what: 'grade worker' });
   const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      tick()
-        .catch((err: unknown) => log.warn({ err }, 'grade worker pass failed'))
-        .finally(() => {
-          if (!stopped) {
-            clearTimeout(timer);
-            timer = setTimeout(() => schedule(0), deps.pollMs);
-            timer.unref();
-          }
-        });
-    }, ms);
-    timer.unref();
+    if (!stopped) poller.kick(ms);
   };
 
   return {
     start() {
       stopped = false;
-      schedule(0);
+      poller.start();
     },
     async stop() {
       stopped = true;
-      clearTimeout(timer);
+      await poller.stop();
       await filling;
       await Promise.all(running);
     },

@@ -2,6 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 import type { AuditEntry, AuditStore } from '../rooms/audit-store.js';
 import type { IndexSpec } from './indexes.js';
 import { modelOf } from './models.js';
+import { retentionOf, type Retention } from './retention.js';
 
 const AUDIT = 'room_audit';
 
@@ -12,22 +13,36 @@ export const AUDIT_INDEXES: readonly IndexSpec[] = [
   { collection: AUDIT, keys: { target: 1 }, name: 'target' },
 ];
 
-export function createAuditStore(connection: Connection): AuditStore {
-  const Audit = modelOf<AuditEntry>(
+/** Entries name who acted on whom in a class: they go with that class's attendance (attendance.retentionDays). */
+export const auditRetentionIndexes = (retention: Retention): IndexSpec[] => [retention.index(AUDIT, 'at')];
+
+export function createAuditStore(connection: Connection, options: { retentionDays?: number } = {}): AuditStore {
+  const retention = retentionOf(options.retentionDays);
+  const Audit = modelOf<AuditEntry & { expiryBucket: number }>(
     connection,
     'RoomAudit',
     () =>
-      new Schema<AuditEntry>(
-        { roomKey: String, sessionId: String, actor: String, action: String, target: String, at: Date },
+      new Schema<AuditEntry & { expiryBucket: number }>(
+        {
+          roomKey: String,
+          sessionId: String,
+          actor: String,
+          action: String,
+          target: String,
+          at: Date,
+          expiryBucket: Number,
+        },
         { collection: AUDIT, id: false },
       ),
   );
   return {
     async append(entry) {
-      await Audit.create(entry);
+      await Audit.create({ ...entry, ...retention.fields(entry.at) });
     },
     async log(roomKey) {
-      const docs = await Audit.find({ roomKey }, { _id: 0, __v: 0 }).sort({ at: 1 }).lean<AuditEntry[]>();
+      const docs = await Audit.find({ roomKey }, { _id: 0, __v: 0, expiryBucket: 0 })
+        .sort({ at: 1 })
+        .lean<AuditEntry[]>();
       return docs.map(({ roomKey, sessionId, actor, action, target, at }) => ({
         roomKey,
         actor,

@@ -4,6 +4,7 @@ import { createFinalizer } from '../attendance/finalizer.js';
 import { gradePreview, scoresOf } from '../attendance/grade-preview.js';
 import type { GradeTarget } from '../attendance/grade-target.js';
 import { ATTENDANCE_INDEXES, attendanceRetentionIndexes } from '../db/attendance-store.js';
+import { auditRetentionIndexes } from '../db/audit-store.js';
 import { GRADE_JOB_INDEXES } from '../db/grade-job-store.js';
 import { LINE_ITEM_INDEXES } from '../db/line-item-store.js';
 import { retentionOf } from '../db/retention.js';
@@ -77,6 +78,7 @@ export function attendanceModule(
       // The purge of old attendance (attendance.retentionDays) is the attendance module's, wherever it is stored.
       ...attendanceRetentionIndexes(retentionOf(a.retentionDays)),
       ...roomRetentionIndexes(retentionOf(a.retentionDays)),
+      ...auditRetentionIndexes(retentionOf(a.retentionDays)),
       ...GRADE_JOB_INDEXES,
       ...LINE_ITEM_INDEXES,
     ],

@@ -108,7 +108,7 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     grades,
     controls: createRoomControls({
       store: roomStore,
-      audit: createAuditStore(db.connection),
+      audit: createAuditStore(db.connection, { retentionDays }),
       livekit,
       rooms,
       // Who the SFU still lists when a teacher ends the class counts as there until the end.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createAttendanceStore, attendanceRetentionIndexes } from '../../src/db/attendance-store.js';
+import { auditRetentionIndexes, createAuditStore } from '../../src/db/audit-store.js';
 import { startCleanupJob } from '../../src/db/cleanup-job.js';
 import type { Database } from '../../src/db/connection.js';
 import { ensureIndexes } from '../../src/db/indexes.js';
@@ -23,8 +24,12 @@ describe('attendance retention', function () {
   });
   after(() => db?.close());
 
-  it("purges a session's joins, leaves, control facts, SFU list and final marker by their bucket; old documents once", async () => {
-    const specs = [...roomRetentionIndexes(retention), ...attendanceRetentionIndexes(retention)];
+  it("purges a session's joins, leaves, control facts, SFU list, final marker and audit by their bucket; old documents once", async () => {
+    const specs = [
+      ...roomRetentionIndexes(retention),
+      ...attendanceRetentionIndexes(retention),
+      ...auditRetentionIndexes(retention),
+    ];
     const result = await ensureIndexes(db.connection, specs, logger);
     if (result.ttlSupported) {
       // Real MongoDB (MONGODB_URI given): the TTL indexes do the purging.
@@ -40,6 +45,7 @@ describe('attendance retention', function () {
         'attendance_finals.at:86400:true',
         'attendance_snapshots.at:86400:true',
         'participant_events.at:86400:true',
+        'room_audit.at:86400:true',
         'room_control_facts.at:86400:true',
         'room_sessions.startedAt:86400:true',
       ],
@@ -47,6 +53,7 @@ describe('attendance retention', function () {
 
     const rooms = createRoomStore(db.connection, { retentionDays: 1 });
     const attendance = createAttendanceStore(db.connection, { retentionDays: 1 });
+    const audit = createAuditStore(db.connection, { retentionDays: 1 });
     const t0 = Date.now();
     const run = randomUUID().slice(0, 8);
     /** A class at `at`: opened, one join, a leader action, ended, the SFU's list, made final. */
@@ -66,6 +73,7 @@ describe('attendance retention', function () {
         at,
       });
       await rooms.change(key, { kind: 'muted', identity, source: 'microphone', value: true }, at);
+      await audit.append({ roomKey: key, sessionId, actor: `t-${run}`, action: 'mute', target: identity, at });
       await rooms.closeClassSession(key, new Date(at.getTime() + 10_000));
       await attendance.saveSnapshot(sessionId, { at, present: [{ identity, name: 'Ada' }] });
       await attendance.markFinal(sessionId, at);
@@ -90,9 +98,10 @@ describe('attendance retention', function () {
       controls: await db.connection.collection(FACTS).countDocuments({ sessionId }),
       snapshot: (await attendance.snapshotOf(sessionId)) !== undefined,
       final: (await attendance.finalAt(sessionId)) !== undefined,
+      audit: await db.connection.collection('room_audit').countDocuments({ sessionId }),
     });
-    const all = { session: true, facts: 1, controls: 3, snapshot: true, final: true };
-    const none = { session: false, facts: 0, controls: 0, snapshot: false, final: false };
+    const all = { session: true, facts: 1, controls: 3, snapshot: true, final: true, audit: 1 };
+    const none = { session: false, facts: 0, controls: 0, snapshot: false, final: false, audit: 0 };
     assert.deepEqual(await stored(old), all, 'opened, muted and closed are its control facts');
 
     const job = startCleanupJob(db.connection, result.expiryRules, 60_000, logger);
