@@ -177,6 +177,8 @@ export async function openSeat(
   demoUrl: string,
   role: 'instructor' | 'student',
   user: string,
+  /** The demo course's activity to launch (its id, from "Activity to launch"); the first one otherwise. */
+  activity?: string,
 ): Promise<Seat> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 2000 } });
   context.setDefaultTimeout(30_000);
@@ -200,6 +202,7 @@ export async function openSeat(
   });
   try {
     await page.goto(demoUrl);
+    if (activity) await page.getByLabel('Activity to launch').selectOption(activity);
     await page.getByRole('form', { name: 'Join an activity' }).evaluate((form, id) => {
       const input = form.ownerDocument.createElement('input');
       Object.assign(input, { type: 'hidden', name: 'user', value: id });

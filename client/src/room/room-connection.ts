@@ -30,6 +30,11 @@ export interface RoomConnectionEvents {
   data: (message: unknown, topic: string | undefined, from: string | undefined) => void;
   /** The connection is over and will not come back by itself. */
   disconnected: (reason: EndReason) => void;
+  /**
+   * Our own rejoin is under way (LiveKit's reconnection gave up): attempt n, and when the next one starts
+   * (Date.now() time), or undefined once rejoined. The connection state says Reconnecting meanwhile.
+   */
+  rejoining: (next: { attempt: number; at: number } | undefined) => void;
   /** Browser autoplay blocked audio: the page must offer a button that calls startAudio(). */
   audioBlocked: (blocked: boolean) => void;
 }
@@ -53,7 +58,13 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** Ask for a new token this long before the current one expires. */
 const RENEW_BEFORE_MS = 60_000;
 const MIN_RENEW_DELAY_MS = 5_000;
-const MAX_REJOINS = 3;
+/** Our own rejoins after LiveKit's reconnection gave up: 1, 2, 5, then every 10 s, for as long as it takes. */
+const REJOIN_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
+
+/** How long to wait before rejoin attempt `attempt` (the first is 1). */
+export function rejoinDelayMs(attempt: number): number {
+  return REJOIN_DELAYS_MS[Math.min(Math.max(attempt, 1), REJOIN_DELAYS_MS.length) - 1] ?? 10_000;
+}
 
 /**
  * ICE configuration for a LiveKit URL: none at all for a loopback SFU (a STUN server is unreachable there
@@ -111,7 +122,8 @@ type Listeners = { [K in keyof RoomConnectionEvents]: Set<RoomConnectionEvents[K
 
 /**
  * Owns the livekit-client Room for one join: connects with the grant the server gave, renews the token
- * before it expires, rejoins with a fresh token when LiveKit's own reconnection gives up, and turns the
+ * before it expires, rejoins with a fresh token when LiveKit's own reconnection gives up (backing off, with
+ * no limit: an SFU down for minutes is rejoined when it is back), and turns the
  * Room's many events into the few the UI needs.
  */
 export class RoomConnection {
@@ -119,7 +131,12 @@ export class RoomConnection {
   private grant: JoinGrant;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
-  private rejoins = 0;
+  /** leave() was called: a rejoin under way stops. */
+  private leaving = false;
+  private connectedOnce = false;
+  private rejoinRunning = false;
+  /** Ends the wait between rejoin attempts early (leave()). */
+  private wake: (() => void) | undefined;
   /** The devices in use; a switch in the room replaces the pre-join choice for later captures too. */
   private readonly devices: { camera?: string | undefined; microphone?: string | undefined };
   private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false, screen_share: false };
@@ -129,6 +146,7 @@ export class RoomConnection {
     data: new Set(),
     disconnected: new Set(),
     audioBlocked: new Set(),
+    rejoining: new Set(),
   };
 
   constructor(
@@ -159,8 +177,10 @@ export class RoomConnection {
     return this.grant.identity;
   }
 
+  /** The Room's state, except that our own rejoin reads as Reconnecting throughout (never Disconnected). */
   get state(): ConnectionState {
-    return this.room.state;
+    const state = this.room.state;
+    return this.rejoinRunning && state !== ConnectionState.Connected ? ConnectionState.Reconnecting : state;
   }
 
   async connect(): Promise<void> {
@@ -168,13 +188,18 @@ export class RoomConnection {
     const rtcConfig = rtcConfigFor(this.grant.url);
     if (rtcConfig) options.rtcConfig = rtcConfig;
     await this.room.connect(this.grant.url, this.grant.token, options);
+    this.connectedOnce = true;
     this.scheduleRenewal();
     this.emit('participantsChanged');
   }
 
-  /** Leaves the room; emits `disconnected('left')`. */
+  /** Leaves the room, or stops a rejoin under way; emits `disconnected('left')`. */
   async leave(): Promise<void> {
+    this.leaving = true;
+    this.wake?.();
     await this.room.disconnect();
+    // Between rejoin attempts there is no connection to close, so no Disconnected event either.
+    if (this.rejoinRunning) this.close('left');
   }
 
   /** Turns a source on or off; answers whether it is on afterwards. */
@@ -264,7 +289,11 @@ export class RoomConnection {
       if (participant === room.localParticipant) void this.restoreWanted();
       changed();
     });
-    room.on(RoomEvent.ConnectionStateChanged, (state) => this.emit('connectionState', state));
+    room.on(RoomEvent.ConnectionStateChanged, (state) => {
+      // Between and during our own rejoin attempts the user sees one state: reconnecting, until connected.
+      const shown = this.rejoinRunning && state !== ConnectionState.Connected ? ConnectionState.Reconnecting : state;
+      this.emit('connectionState', shown);
+    });
     room.on(RoomEvent.AudioPlaybackStatusChanged, () => this.emit('audioBlocked', !room.canPlaybackAudio));
     room.on(RoomEvent.DataReceived, (payload, participant, _kind, topic, _encryption, stampedIdentity) => {
       // The identity the SFU stamped, not just the participant object: data can arrive before this client
@@ -294,26 +323,55 @@ export class RoomConnection {
   }
 
   private async onDisconnected(reason: DisconnectReason | undefined): Promise<void> {
+    // A failed attempt of our own rejoin also ends in Disconnected: the loop below handles it.
+    if (this.rejoinRunning) return;
     const end = reason === undefined ? undefined : END_REASONS[reason];
     const fetchGrant = this.options.fetchGrant;
-    if (end || this.closed || !fetchGrant) return this.close(end ?? (this.closed ? 'left' : 'lost'));
-    // LiveKit's own reconnection gave up (network gone, SFU restarted): rejoin with a fresh token.
-    while (this.rejoins < MAX_REJOINS) {
-      this.rejoins++;
-      this.emit('connectionState', ConnectionState.Reconnecting);
-      try {
-        this.grant = await fetchGrant();
-        await this.connect();
-        this.rejoins = 0;
-        await this.restoreWanted();
-        return;
-      } catch (err) {
-        const refused = this.options.endReasonOf?.(err);
-        if (refused) return this.close(refused);
-        await new Promise((resolve) => setTimeout(resolve, 1000 * this.rejoins));
-      }
+    if (end || this.closed || this.leaving || !fetchGrant) {
+      return this.close(end ?? (this.closed || this.leaving ? 'left' : 'lost'));
     }
-    this.close('lost');
+    // The first connect failed: connect()'s caller hears it from the rejected promise.
+    if (!this.connectedOnce) return;
+    await this.rejoin(fetchGrant);
+  }
+
+  /**
+   * LiveKit's own reconnection gave up (network gone, SFU restarted or down for minutes): rejoin with a
+   * fresh token, backing off, for as long as it takes, until the tool refuses (class ended, removed,
+   * locked) or the user leaves. A fresh token also recreates the room on a restarted SFU.
+   */
+  private async rejoin(fetchGrant: () => Promise<JoinGrant>): Promise<void> {
+    this.rejoinRunning = true;
+    try {
+      for (let attempt = 1; !this.closed && !this.leaving; attempt++) {
+        this.emit('connectionState', ConnectionState.Reconnecting);
+        try {
+          this.grant = await fetchGrant();
+          if (this.leaving) break;
+          await this.connect();
+          this.emit('rejoining', undefined);
+          await this.restoreWanted();
+          return;
+        } catch (err) {
+          const refused = this.options.endReasonOf?.(err);
+          if (refused) return this.close(refused);
+          if (this.leaving) break;
+          const delay = rejoinDelayMs(attempt);
+          this.emit('rejoining', { attempt, at: Date.now() + delay });
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, delay);
+            this.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wake = undefined;
+        }
+      }
+      this.close('left');
+    } finally {
+      this.rejoinRunning = false;
+    }
   }
 
   private close(reason: EndReason): void {

@@ -1,7 +1,7 @@
 /** The live room, control bar, people list and leader panel. */
 export const room = {
   'room.defaultTitle': 'Live class',
-  'room.reconnecting': 'Reconnecting…',
+  'room.reconnecting': 'Reconnecting… we keep trying.',
   'room.joining': 'Joining the class…',
   'room.noAnswer': 'The live class server did not answer. Your teacher or admin can check it.',
   'room.startFailed.mic': "Your microphone could not be started. Check the browser's permission.",

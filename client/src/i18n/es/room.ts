@@ -2,7 +2,7 @@ import type { room as en } from '../en/room';
 
 export const room: Record<keyof typeof en, string> = {
   'room.defaultTitle': 'Clase en vivo',
-  'room.reconnecting': 'Reconectando…',
+  'room.reconnecting': 'Reconectando… seguimos intentándolo.',
   'room.joining': 'Entrando a la clase…',
   'room.noAnswer': 'El servidor de la clase en vivo no respondió. Tu docente o administrador puede revisarlo.',
   'room.startFailed.mic': 'No se pudo activar tu micrófono. Revisa el permiso del navegador.',
