@@ -80,9 +80,8 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
       await teacher.getByRole('button', { name: 'End class for everyone' }).click();
       await teacher.getByRole('dialog', { name: 'End the class for everyone?' }).waitFor();
       await teacher.getByRole('button', { name: 'End the class', exact: true }).click();
-      for (const page of [teacher, student]) {
-        await page.getByRole('heading', { level: 1, name: 'The class has ended' }).waitFor();
-      }
+      await teacher.getByRole('heading', { level: 1, name: 'You ended the class' }).waitFor();
+      await student.getByRole('heading', { level: 1, name: 'The class has ended' }).waitFor();
       await saveScreenshot(student, 'room-ended');
 
       // A new launch is refused in a plain sentence until a teacher reopens the class.

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Role, MeResponse } from '../api/contract';
 import { isApiError, type ApiClient } from '../api/client';
 import type { JoinGrant } from '../api/room-types';
@@ -12,6 +12,7 @@ import type * as RoomChunkModule from '../room/room-app';
 import { ViewSwitch, type View } from '../attendance/attendance-tab';
 import { describeRefusal, type Refusal } from './join-refusal';
 import { JoinStatus } from './pre-join/join-status';
+import { forgetEndedHere, noticingEnd } from '../room/class-end';
 import { deviceIdOf, useMediaPreview } from '../media/use-media-preview';
 import { MediaPanel, type MediaChoice } from './pre-join/media-panel';
 
@@ -83,6 +84,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
     try {
       const grant = await api.roomToken();
       failures.current = 0;
+      forgetEndedHere();
       setRefusal(undefined);
       setStage({ kind: 'room', grant, chunk: await chunk });
     } catch (err) {
@@ -114,9 +116,13 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
     return () => clearTimeout(timer);
   }, [retryIn]);
 
+  // The room's API notes an end for everyone sent from this page, for its end screen ("You ended the class").
+  const roomApi = useMemo(() => noticingEnd(api), [api]);
   const back = () => setStage({ kind: 'prejoin' });
   if (stage.kind === 'room') {
-    return <stage.chunk.RoomPage api={api} me={me} grant={stage.grant} media={mediaAtJoin.current} onRejoin={back} />;
+    return (
+      <stage.chunk.RoomPage api={roomApi} me={me} grant={stage.grant} media={mediaAtJoin.current} onRejoin={back} />
+    );
   }
   if (stage.kind === 'waiting') {
     return <stage.chunk.WaitingPage lobby={stage.lobby} onAdmitted={() => void join()} onBack={back} />;

@@ -122,7 +122,20 @@ export const pages = {
 
   // What the room turns into when the connection is over.
   'end.ended.title': 'The class has ended',
-  'end.ended.body': 'Your teacher ended the class for everyone.',
+  'end.ended.body': 'Your teacher ended the class.',
+  // The instructor who ended it, and another instructor in the same class.
+  'end.ended.byYouTitle': 'You ended the class',
+  'end.ended.byColleague': 'Another teacher ended the class for everyone.',
+  'end.summary.loading': 'Counting who attended…',
+  'end.summary.underMinute': 'It lasted less than a minute.',
+  'end.summary.minutes.one': 'It lasted {count} minute.',
+  'end.summary.minutes.other': 'It lasted {count} minutes.',
+  /** {learners}: the course's students on the roster. */
+  'end.summary.attendedOf.one': '{count} of {learners} students attended.',
+  'end.summary.attendedOf.other': '{count} of {learners} students attended.',
+  'end.summary.attended.one': '{count} student attended.',
+  'end.summary.attended.other': '{count} students attended.',
+  'end.summary.unavailable': 'How long it lasted and who attended are in the Attendance tab.',
   'end.removed.title': 'You were removed',
   'end.removed.body': 'Your teacher removed you from this class for the rest of the session.',
   'end.duplicate.title': 'You joined from another window',
@@ -135,6 +148,14 @@ export const pages = {
   'end.locked.body':
     'Your connection dropped and the teacher locked the class meanwhile, so you could not get back in. Ask your teacher to unlock it, then join again.',
   'end.joinAgain': 'Join again',
+
+  // A teacher pressing Leave (leave-dialog.tsx).
+  'leave.title': 'Leave the class?',
+  'leave.body': 'The class goes on without you, and you can join again. Or end it now for everyone.',
+  'leave.cancel': 'Stay',
+  'leave.leave': 'Leave',
+  'leave.endForEveryone': 'End for everyone',
+  'leave.ending': 'Ending…',
 
   // Deep linking: "Add a live class".
   'deepLink.title': 'Add a live class',

@@ -108,7 +108,18 @@ export const pages: Record<keyof typeof en, string> = {
   'waiting.leave': 'Salir de la sala de espera',
 
   'end.ended.title': 'La clase terminó',
-  'end.ended.body': 'Tu docente terminó la clase para todos.',
+  'end.ended.body': 'Tu docente terminó la clase.',
+  'end.ended.byYouTitle': 'Terminaste la clase',
+  'end.ended.byColleague': 'Otro docente terminó la clase para todos.',
+  'end.summary.loading': 'Contando quién asistió…',
+  'end.summary.underMinute': 'Duró menos de un minuto.',
+  'end.summary.minutes.one': 'Duró {count} minuto.',
+  'end.summary.minutes.other': 'Duró {count} minutos.',
+  'end.summary.attendedOf.one': 'Asistió {count} de {learners} estudiantes.',
+  'end.summary.attendedOf.other': 'Asistieron {count} de {learners} estudiantes.',
+  'end.summary.attended.one': 'Asistió {count} estudiante.',
+  'end.summary.attended.other': 'Asistieron {count} estudiantes.',
+  'end.summary.unavailable': 'La duración y quién asistió están en la pestaña Asistencia.',
   'end.removed.title': 'Te sacaron de la clase',
   'end.removed.body': 'Tu docente te sacó de esta clase por el resto de la sesión.',
   'end.duplicate.title': 'Te uniste desde otra ventana',
@@ -121,6 +132,13 @@ export const pages: Record<keyof typeof en, string> = {
   'end.locked.body':
     'Tu conexión se cortó y mientras tanto el docente bloqueó la clase, así que no pudiste volver a entrar. Pídele a tu docente que la desbloquee y vuelve a unirte.',
   'end.joinAgain': 'Volver a unirme',
+
+  'leave.title': '¿Salir de la clase?',
+  'leave.body': 'La clase sigue sin ti y puedes volver a unirte. O termínala ahora para todos.',
+  'leave.cancel': 'Quedarme',
+  'leave.leave': 'Salir',
+  'leave.endForEveryone': 'Terminar para todos',
+  'leave.ending': 'Terminando…',
 
   'deepLink.title': 'Agregar una clase en vivo',
   'deepLink.intro': 'La clase aparecerá en {course} en {platform}.',
