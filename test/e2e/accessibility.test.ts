@@ -103,7 +103,8 @@ describe('accessibility (axe-core, headless Chromium)', function () {
         }
         await student.getByRole('button', { name: 'Raise hand' }).click();
         await teacher.getByRole('button', { name: `Lower hand of Demo a11y-student-room-${scheme}` }).waitFor();
-        await teacher.getByRole('button', { name: `Mute mic of Demo a11y-student-room-${scheme}` }).click();
+        await teacher.getByRole('button', { name: `Actions for Demo a11y-student-room-${scheme}` }).click();
+        await teacher.getByRole('menuitem', { name: `Mute mic of Demo a11y-student-room-${scheme}` }).click();
         await student.locator('[data-control="microphone"][data-blocked="true"]').waitFor();
         await check(student, `room-student-${scheme}`);
         await check(teacher, `room-leader-${scheme}`);

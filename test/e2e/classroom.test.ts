@@ -90,7 +90,8 @@ describe('classroom in the demo LMS (headless Chromium, real LiveKit, own stack 
       );
 
       // The instructor mutes student 2's microphone from the leader panel: student 2's control is blocked.
-      await teacher.tool.getByRole('button', { name: 'Mute mic of Demo classroom-student-2' }).click();
+      await teacher.tool.getByRole('button', { name: 'Actions for Demo classroom-student-2' }).click();
+      await teacher.tool.getByRole('menuitem', { name: 'Mute mic of Demo classroom-student-2' }).click();
       await student2.tool.locator('[data-control="microphone"][data-blocked="true"]').waitFor();
       assert.equal(await student1.tool.locator('[data-control="microphone"][data-blocked="true"]').count(), 0);
       await teacher.tool.locator(`.tile[data-identity="${student2.identity}"] [data-state="mic-off"]`).waitFor();

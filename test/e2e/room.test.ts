@@ -67,12 +67,15 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
       await teacher.locator('.leader-panel').screenshot({ path: path.join(screenshotDir(), 'room-leader-panel.png') });
 
       // The teacher mutes the student's microphone; the student's button says so and stays off.
-      await teacher.getByRole('button', { name: 'Mute mic of Demo e2e-student-1' }).click();
+      await teacher.getByRole('button', { name: 'Actions for Demo e2e-student-1' }).click();
+      await teacher.getByRole('menuitem', { name: 'Mute mic of Demo e2e-student-1' }).click();
       const micBlocked = student.locator('[data-control="microphone"][data-blocked="true"]');
       await micBlocked.waitFor();
       assert.equal(await micBlocked.innerText(), 'Mic muted by the teacher');
       assert.equal(await micBlocked.getAttribute('aria-disabled'), 'true');
-      await teacher.getByRole('button', { name: 'Allow mic for Demo e2e-student-1' }).waitFor();
+      await teacher.getByRole('button', { name: 'Actions for Demo e2e-student-1' }).click();
+      await teacher.getByRole('menuitem', { name: 'Allow mic for Demo e2e-student-1' }).waitFor();
+      await teacher.keyboard.press('Escape');
       await studentTile.locator('[data-state="mic-off"]').waitFor();
       await saveScreenshot(student, 'room-student-muted');
 

@@ -1,4 +1,6 @@
 import type {
+  AdmitAllRequest,
+  AdmitAllResponse,
   AttendanceSessionsResponse,
   DeepLinkingRequest,
   DeepLinkingResponse,
@@ -87,6 +89,13 @@ export class ApiClient {
 
   waitingAction(identity: string, action: WaitingAction): Promise<void> {
     return this.request<void>('POST', `/api/room/waiting/${encodeURIComponent(identity)}/${action}`);
+  }
+
+  /** Admits the waiting people the instructor saw; answers whom it admitted (409 ROOM_WAITING_NONE: nobody). */
+  admitAll(identities: string[]): Promise<AdmitAllResponse> {
+    return this.request<AdmitAllResponse>('POST', '/api/room/waiting/admit-all', {
+      identities,
+    } satisfies AdmitAllRequest);
   }
 
   /** The activity's class sessions, newest first (instructors). */

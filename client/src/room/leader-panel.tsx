@@ -3,7 +3,9 @@ import { isApiError, type ApiClient } from '../api/client';
 import type { ParticipantAction, RoomAction, WaitingAction, WaitingEntry } from '../api/room-types';
 import { t, tp, type MessageKey } from '../i18n';
 import { handQueue, roleLabel, type ParticipantModel } from './participant-model';
-import { PersonRow } from './people-list';
+import { PeopleRows, PersonRow } from './people-list';
+import { PersonMenu } from './person-menu';
+import { RemoveDialog } from './remove-dialog';
 
 interface Props {
   api: ApiClient;
@@ -38,12 +40,15 @@ const ACTION_TEXT: Record<ParticipantAction, { short: MessageKey; long: MessageK
 export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, webinar, onDone }: Props) {
   const [pending, setPending] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string>();
+  const [note, setNote] = useState<string>();
+  const [removing, setRemoving] = useState<ParticipantModel>();
   const dialog = useRef<HTMLDialogElement>(null);
 
   const call = async (key: string, request: () => Promise<void>, after?: () => void) => {
     if (pending.has(key)) return;
     setPending((p) => new Set(p).add(key));
     setError(undefined);
+    setNote(undefined);
     try {
       await request();
       after?.();
@@ -70,6 +75,16 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
       () => onDone({ kind: 'waiting', identity }),
     );
 
+  // Only those the instructor sees: someone who knocks while the click is on its way stays in the queue.
+  const admitAll = () => {
+    const identities = waiting.map((w) => w.identity);
+    return call('waiting:all', async () => {
+      const { admitted } = await api.admitAll(identities);
+      if (admitted.length < identities.length) setNote(t('people.admitAll.partial'));
+      for (const identity of identities) onDone({ kind: 'waiting', identity });
+    });
+  };
+
   const others = participants.filter((p) => !p.isLocal);
   const queue = handQueue(others);
   const actionsFor = (p: ParticipantModel): ParticipantAction[] => {
@@ -83,11 +98,27 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
     list.push('remove');
     return list;
   };
+  const act = (p: ParticipantModel, action: ParticipantAction) =>
+    void call(`${p.identity}:${action}`, () => api.participantAction(p.identity, action));
+  const menuFor = (p: ParticipantModel) => (
+    <PersonMenu
+      label={t('people.menu.button', { name: p.name })}
+      items={actionsFor(p).map((action) => ({
+        key: action,
+        label: t(ACTION_TEXT[action].short),
+        ariaLabel: t(ACTION_TEXT[action].long, { name: p.name }),
+        danger: action === 'remove',
+        disabled: pending.has(`${p.identity}:${action}`),
+        // Remove is asked first; everything else can be undone from the same menu.
+        onSelect: () => (action === 'remove' ? setRemoving(p) : act(p, action)),
+      }))}
+    />
+  );
   const actionButton = (p: ParticipantModel, action: ParticipantAction) => (
     <PendingButton
       key={action}
       pending={pending.has(`${p.identity}:${action}`)}
-      onClick={() => void call(`${p.identity}:${action}`, () => api.participantAction(p.identity, action))}
+      onClick={() => act(p, action)}
       label={t(ACTION_TEXT[action].short)}
       aria-label={t(ACTION_TEXT[action].long, { name: p.name })}
       class={action === 'remove' ? 'danger' : 'secondary'}
@@ -99,6 +130,7 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
     <section class="leader-panel" aria-labelledby="leader-heading">
       <h2 id="leader-heading">{t('leader.heading')}</h2>
       <div role="alert">{error && <p class="field-error">{error}</p>}</div>
+      <div role="status">{note && <p class="hint">{note}</p>}</div>
       <div class="room-actions">
         <PendingButton
           pending={pending.has('room:lock') || pending.has('room:unlock')}
@@ -147,11 +179,22 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
         </div>
       </dialog>
 
-      <h3>{t('leader.waiting.heading', { count: waiting.length })}</h3>
+      <div class="section-head">
+        <h3>{t('leader.waiting.heading', { count: waiting.length })}</h3>
+        {waiting.length > 1 && (
+          <PendingButton
+            pending={pending.has('waiting:all')}
+            onClick={() => void admitAll()}
+            label={t('people.admitAll')}
+            aria-label={tp('people.admitAll.of', waiting.length)}
+            data-action="admit-all"
+          />
+        )}
+      </div>
       {waiting.length === 0 ? (
         <p class="hint">{t('leader.waiting.empty')}</p>
       ) : (
-        <ul class="people">
+        <ul class="people people-compact">
           {waiting.map((w) => (
             <li key={w.identity} data-waiting={w.identity}>
               <span class="person">
@@ -178,7 +221,7 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
       {queue.length > 0 && (
         <>
           <h3>{t('leader.hands.heading', { count: queue.length })}</h3>
-          <ol class="people hands">
+          <ol class="people people-compact hands">
             {queue.map((p, i) => (
               <PersonRow key={p.identity} model={p} handPosition={i + 1}>
                 {actionButton(p, 'lower-hand')}
@@ -189,14 +232,19 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
       )}
 
       <h3>{tp('leader.people.heading', others.length)}</h3>
-      {others.length === 0 && <p class="hint">{t('leader.people.empty')}</p>}
-      <ul class="people">
-        {others.map((p) => (
-          <PersonRow key={p.identity} model={p} handPosition={queue.indexOf(p) + 1 || undefined}>
-            {actionsFor(p).map((action) => actionButton(p, action))}
-          </PersonRow>
-        ))}
-      </ul>
+      {others.length === 0 ? (
+        <p class="hint">{t('leader.people.empty')}</p>
+      ) : (
+        <PeopleRows people={others} actions={menuFor} />
+      )}
+      <RemoveDialog
+        person={removing}
+        onCancel={() => setRemoving(undefined)}
+        onConfirm={(p) => {
+          setRemoving(undefined);
+          act(p, 'remove');
+        }}
+      />
     </section>
   );
 }

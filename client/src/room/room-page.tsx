@@ -11,6 +11,7 @@ import { ChatPanel, useChat } from './chat';
 import { ControlBar, type SidePanel } from './control-bar';
 import { EndScreen } from './end-screen';
 import type { Layout } from './layout';
+import { KnockToast } from './knock-toast';
 import { LeaderPanel, useLeaderState } from './leader-panel';
 import { handQueue, participantsOf, type ParticipantModel } from './participant-model';
 import { PeopleList } from './people-list';
@@ -65,7 +66,8 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   const [audioBlocked, setAudioBlocked] = useState(false);
   const [publishError, setPublishError] = useState<string>();
   const isLeader = me.user.role === 'instructor';
-  const leader = useLeaderState(api, isLeader);
+  // Read (again) once connected: a knock between the first read and joining the SFU would miss both.
+  const leader = useLeaderState(api, isLeader && connState === ConnectionState.Connected);
   const announcer = useAnnouncer();
   const [layout, setLayout] = useState<Layout>('gallery');
   // Teachers start with their controls open, students with the chat; a narrow frame starts with neither.
@@ -150,6 +152,14 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
         {announcer.message}
       </div>
       <AudioRenderer participants={participants} />
+      {isLeader && (
+        <KnockToast
+          api={api}
+          waiting={leader.waiting}
+          peopleOpen={panel === 'people'}
+          onAdmitted={(identity) => leader.setWaiting((w) => w.filter((x) => x.identity !== identity))}
+        />
+      )}
       <div class="room-main">
         <section class="stage" aria-label={t('room.stage.label')}>
           <h1 ref={heading} tabIndex={-1} class="visually-hidden">

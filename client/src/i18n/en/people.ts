@@ -10,6 +10,7 @@ export const people = {
   /** Says how many rows the search left, for screen readers. */
   'people.shown.one': '{count} person shown',
   'people.shown.other': '{count} people shown',
+  'people.state.cameraOff': 'camera off',
   'people.speaking': 'Speaking',
   'people.menu.button': 'Actions for {name}',
   'people.admitAll': 'Admit all',
@@ -21,7 +22,6 @@ export const people = {
   'people.remove.cancel': 'Cancel',
   'people.remove.confirm': 'Remove',
   'people.remove.confirm.of': 'Remove {name}',
-  'people.knock.label': 'Waiting room',
   'people.knock.waiting': '{name} is waiting to join.',
   'people.knock.more.one': '{count} more is waiting.',
   'people.knock.more.other': '{count} more are waiting.',
