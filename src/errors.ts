@@ -14,6 +14,11 @@ export const ERROR_CODES = {
     message:
       "The tool's administrator removed or turned off the connection you opened this live class through. Ask your LMS admin (or the site that sent you) for help.",
   },
+  SESSION_RELOAD_INVALID: {
+    status: 401,
+    message:
+      'This page cannot be reopened (its reload token is unknown, expired or already used). Open the activity again from your course.',
+  },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This address does not accept that method.' },

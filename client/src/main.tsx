@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { setLocale } from './i18n';
-import { takeLaunchToken } from './launch-token';
+import { keepReloadToken, takeLaunchToken, takeReloadToken } from './launch-token';
 import { Launcher } from './pages/launcher';
 import { PlaceholderPage } from './pages/placeholder-page';
 import './styles.css';
@@ -13,7 +13,10 @@ async function start(): Promise<void> {
   // Client-side routes; the server answers both paths with index.html. The token leaves the address bar
   // before anything is awaited.
   const launch = location.pathname === '/launch';
-  const token = launch ? takeLaunchToken() : undefined;
+  const fresh = launch ? takeLaunchToken() : undefined;
+  // No token in the address: a reload of the frame, which its reload token (if any) brings back.
+  const token = launch ? (fresh ?? (await takeReloadToken())) : undefined;
+  if (token) keepReloadToken(token);
   // The browser's language until a launch says otherwise (the launcher switches once /api/me answers).
   await setLocale(navigator.language).catch(() => setLocale('en'));
   render(launch ? <Launcher token={token} /> : <PlaceholderPage />, app);

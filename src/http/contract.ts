@@ -32,6 +32,21 @@ export interface MeResponse {
   sessionExpiresAt: string;
 }
 
+/**
+ * POST /api/session/reload-token (bearer): a single-use token that reopens this launch after a reload of the
+ * frame; the launcher keeps it in the frame's sessionStorage and asks for a new one before it expires.
+ */
+export interface ReloadTokenResponse {
+  reloadToken: string;
+  expiresAt: string;
+}
+
+/** POST /api/session/reload `{ reloadToken }` (no bearer): a bearer token of the same launch. */
+export interface ReloadExchangeResponse {
+  token: string;
+  sessionExpiresAt: string;
+}
+
 export type DeepLinkingRequest = ActivitySettingsInput;
 
 export interface DeepLinkingResponse {

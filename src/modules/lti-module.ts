@@ -4,17 +4,24 @@ import { ACTIVITY_INDEXES } from '../db/activity-store.js';
 import { createLaunchStore, LAUNCH_STORE_INDEXES } from '../db/launch-store.js';
 import { SESSION_INDEXES } from '../db/launch-session-store.js';
 import { PLATFORM_INDEXES } from '../db/platform-store.js';
+import { createReloadTokenStore, RELOAD_TOKEN_INDEXES } from '../db/reload-token-store.js';
 import { ROSTER_INDEXES } from '../db/roster-store.js';
 import { apiRouter } from '../http/api-router.js';
 import { ltiRouter } from '../http/lti-router.js';
 import { registrationRouter } from '../http/registration-router.js';
+import { sessionReloadRouter } from '../http/session-reload-router.js';
 import { createJwksCache } from '../lti/jwks-cache.js';
+import { createReloadTokens } from '../lti/reload-tokens.js';
+import { randomToken, sha256 } from '../lti/tokens.js';
 import { LTIJS_EXPIRING_COLLECTIONS } from '../lti/provider.js';
 import type { ToolRegistration } from '../lti/registration.js';
 import { createActivityQuota } from '../rooms/activity-quota.js';
 import { roomStatusOf } from '../rooms/room-status.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
+
+/** A reload token lasts this long; the launcher asks for a new one well before (client/src/launch-token.ts). */
+const RELOAD_TOKEN_TTL_MS = 5 * 60_000;
 
 /** LTI 1.3: login, launch, keys and dynamic registration under /lti; the launcher's own API under /api. */
 export function ltiModule(s: Services, registration: ToolRegistration): ToolModule {
@@ -26,6 +33,7 @@ export function ltiModule(s: Services, registration: ToolRegistration): ToolModu
       ...PLATFORM_INDEXES,
       ...LAUNCH_STORE_INDEXES,
       ...SESSION_INDEXES,
+      ...RELOAD_TOKEN_INDEXES,
       ...ROSTER_INDEXES,
       ...ACTIVITY_INDEXES,
       ...ACTIVITY_QUOTA_INDEXES,
@@ -62,6 +70,20 @@ export function ltiModule(s: Services, registration: ToolRegistration): ToolModu
               logger,
             }),
           ],
+        }),
+      },
+      {
+        // Before /api, whose routes all need the bearer token: the exchange after a reload has none.
+        path: '/api/session',
+        router: sessionReloadRouter({
+          sessions: s.sessions,
+          reloadTokens: createReloadTokens({
+            store: createReloadTokenStore(db.connection),
+            sessions: s.sessions,
+            ttlMs: RELOAD_TOKEN_TTL_MS,
+            randomToken: () => randomToken(32),
+            hash: sha256,
+          }),
         }),
       },
       {
