@@ -125,7 +125,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
     );
   }
   if (stage.kind === 'waiting') {
-    return <stage.chunk.WaitingPage lobby={stage.lobby} onAdmitted={() => void join()} onBack={back} />;
+    return <stage.chunk.WaitingPage lobby={stage.lobby} api={api} onAdmitted={() => void join()} onBack={back} />;
   }
 
   return (

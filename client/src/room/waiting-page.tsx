@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { isApiError, type ApiClient } from '../api/client';
 import type { JoinGrant } from '../api/room-types';
 import { WAITING_TOPIC, type WaitingMessage } from '../api/room-types';
 import { useDocumentTitle } from '../components/use-document-title';
@@ -7,13 +8,15 @@ import { RoomConnection } from './room-connection';
 
 interface Props {
   lobby: JoinGrant;
+  /** Asks once, after the lobby connects, whether the teacher already answered (see below). */
+  api?: ApiClient;
   /** The teacher let you in: ask for a room token again. */
   onAdmitted: () => void;
   onBack: () => void;
 }
 
 /** The waiting room: a silent lobby connection where the tool pushes the teacher's answer. */
-export function WaitingPage({ lobby, onAdmitted, onBack }: Props) {
+export function WaitingPage({ lobby, api, onAdmitted, onBack }: Props) {
   const [state, setState] = useState<'connecting' | 'waiting' | 'denied' | 'failed'>('connecting');
   useDocumentTitle(t(state === 'denied' ? 'waiting.declinedTitle' : 'waiting.title'));
   const admitted = useRef(onAdmitted);
@@ -29,7 +32,17 @@ export function WaitingPage({ lobby, onAdmitted, onBack }: Props) {
       else if (type === 'denied') setState('denied');
     });
     conn.connect().then(
-      () => setState((s) => (s === 'connecting' ? 'waiting' : s)),
+      async () => {
+        setState((s) => (s === 'connecting' ? 'waiting' : s));
+        // A teacher who answered while this page was still connecting (Admit all, a toast's Admit) was
+        // pushed to nobody: ask once. Still waiting is a refusal again, with nothing to do.
+        const answer = await api?.roomToken().then(
+          () => 'admitted' as const,
+          (err: unknown) => (isApiError(err) && err.code === 'ROOM_WAITING_DENIED' ? 'denied' : undefined),
+        );
+        if (answer === 'admitted') admitted.current();
+        else if (answer === 'denied') setState('denied');
+      },
       () => setState('failed'),
     );
     // One lobby connection per lobby token.
