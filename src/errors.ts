@@ -29,10 +29,14 @@ export const ERROR_CODES = {
   },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is starting or shutting down. Try again in a moment.' },
   DB_UNAVAILABLE: { status: 503, message: 'The database is not reachable.' },
-  LIVEKIT_UNAVAILABLE: { status: 503, message: 'The media server (LiveKit) is not reachable.' },
+  // Shown to teachers and students (a leader action that failed): no product names.
+  LIVEKIT_UNAVAILABLE: {
+    status: 503,
+    message: 'The class server is not answering. Try again in a moment; if it lasts, tell your LMS admin.',
+  },
   LIVEKIT_UNAUTHORIZED: {
     status: 502,
-    message: 'The media server rejected our credentials; the operator must check the LiveKit API key.',
+    message: "The media server rejected the tool's credentials; the operator must check its API key and secret.",
   },
   LIVEKIT_WEBHOOK_UNAUTHORIZED: {
     status: 401,
