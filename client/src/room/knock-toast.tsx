@@ -30,6 +30,13 @@ export function KnockToast({ api, waiting, peopleOpen, onAdmitted }: Props) {
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   const [held, setHeld] = useState(false);
+  /** Where the focus was before it entered the toast: it goes back there when the toast's buttons go. */
+  const returnTo = useRef<HTMLElement | null>(null);
+  const region = useRef<HTMLDivElement>(null);
+  const giveFocusBack = () => {
+    if (region.current?.contains(document.activeElement)) returnTo.current?.focus();
+    setHeld(false);
+  };
 
   useEffect(() => {
     const arrived = newKnocks(before.current, waiting);
@@ -66,6 +73,7 @@ export function KnockToast({ api, waiting, peopleOpen, onAdmitted }: Props) {
     try {
       await api.waitingAction(entry.identity, 'admit');
       onAdmitted(entry.identity);
+      giveFocusBack();
       setKnock(undefined);
       setDone(t('people.knock.admitted', { name: entry.name }));
     } catch (err) {
@@ -83,10 +91,18 @@ export function KnockToast({ api, waiting, peopleOpen, onAdmitted }: Props) {
       role="status"
       onMouseEnter={() => setHeld(true)}
       onMouseLeave={() => setHeld(false)}
-      onFocusIn={() => setHeld(true)}
+      ref={region}
+      onFocusIn={(event) => {
+        const from = event.relatedTarget as HTMLElement | null;
+        if (!region.current?.contains(from)) returnTo.current = from;
+        setHeld(true);
+      }}
       onFocusOut={() => setHeld(false)}
       onKeyDown={(event) => {
-        if (event.key === 'Escape' && knock) setKnock(undefined);
+        if (event.key === 'Escape' && knock) {
+          giveFocusBack();
+          setKnock(undefined);
+        }
       }}
     >
       {knock && (
@@ -112,8 +128,8 @@ export function KnockToast({ api, waiting, peopleOpen, onAdmitted }: Props) {
               aria-label={t('people.knock.dismiss')}
               title={t('people.knock.dismiss')}
               onClick={() => {
+                giveFocusBack();
                 setKnock(undefined);
-                setHeld(false);
               }}
             >
               <span aria-hidden="true">×</span>

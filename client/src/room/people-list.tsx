@@ -38,7 +38,9 @@ export function PersonRow({
       class={model.speaking ? 'person-row speaking' : 'person-row'}
     >
       <span class="person">
-        <span class="person-name">{nameOf(model)}</span>{' '}
+        <span class="person-name" title={nameOf(model)}>
+          {nameOf(model)}
+        </span>{' '}
         <span class={`badge role-${model.role}`}>{roleLabel(model.role)}</span>
         {model.handRaised && (
           <span class="badge hand-badge">
