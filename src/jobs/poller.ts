@@ -20,25 +20,19 @@ export function createPoller(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = true;
-  let again = false;
 
   const schedule = (ms: number) => {
     if (stopped) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      // Two passes never overlap: a kick that comes due during one runs right after it.
-      if (running) {
-        again = true;
-        return;
-      }
+      // Two passes never overlap: a kick that comes due during one is served by it, or by the next poll.
+      if (running) return;
       running = pass()
         .catch((err: unknown) => options.log.warn({ err }, `${options.what} pass failed`))
         .finally(() => {
           running = undefined;
-          const next = again ? 0 : options.pollMs;
-          again = false;
-          if (timer === undefined) schedule(next);
+          if (timer === undefined) schedule(options.pollMs);
         });
     }, ms);
     timer.unref();

@@ -183,7 +183,9 @@ describe('grade jobs against a strict LMS', function () {
     const target = await gradedClass(`Stale ${Date.now()}`);
     await sync.queue(target, [score(7, 10), score(8, 10)], { unreleased: false });
     await until(sync, target, [learner(7), learner(8)], (s) => s === 'posted');
-    // A process whose clock runs an hour behind: its timestamps are older than the stored ones.
+    // A process whose clock runs an hour behind: its timestamps are older than the stored ones. The first
+    // process stops, so the late one is sure to post these (otherwise either may claim them).
+    await sync.stop();
     const behind = await instance({ clockOffsetMs: -3_600_000 });
     behind.start();
     await behind.queue(target, [score(7, 5)], { unreleased: false });
