@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
+import { formatViolations, seriousViolations } from '../support/axe.js';
 import { saveScreenshot } from '../support/browser.js';
 import { useRoomPages } from '../support/room-pages.js';
 
@@ -55,6 +56,11 @@ describe('role-aware end screens (headless Chromium, real LiveKit)', function ()
       await summary.getByText(/It lasted (less than a minute|\d+ minutes?)\./).waitFor({ timeout: 20_000 });
       assert.match(await summary.innerText(), /\b1 of \d+ students attended\./);
       await saveScreenshot(teacher, 'end-screen-teacher');
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await teacher.emulateMedia({ colorScheme });
+        const violations = await seriousViolations(teacher);
+        assert.deepEqual(violations, [], `teacher's end screen, ${colorScheme}:\n${formatViolations(violations)}`);
+      }
 
       await coTeacher.getByRole('heading', { level: 1, name: 'The class has ended' }).waitFor();
       await coTeacher.getByText('Another teacher ended the class for everyone.').waitFor();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { killLiveKit, restartLiveKit } from '../../src/dev/stack/livekit.js';
 import { clientBuildDir } from '../../src/paths.js';
+import { formatViolations, seriousViolations } from '../support/axe.js';
 import { launchBrowser, saveScreenshot, screenshotDir } from '../support/browser.js';
 import { startDedicatedEnvironment, type DedicatedEnvironment } from '../support/dedicated-environment.js';
 import { waitUntil } from '../support/room-client.js';
@@ -79,6 +80,16 @@ describe('SFU outages and waiting for the teacher (headless Chromium, real LiveK
     }
   }
 
+  /** No serious axe violation in the tool's frame, in light and in dark. */
+  async function assertAccessible(s: Seat, state: string): Promise<void> {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await s.page.emulateMedia({ colorScheme });
+      const violations = await seriousViolations(s.frame);
+      assert.deepEqual(violations, [], `${state}, ${colorScheme}:\n${formatViolations(violations)}`);
+    }
+    await s.page.emulateMedia({ colorScheme: 'light' });
+  }
+
   /** SIGKILL, as a crash: no leave messages, the sockets simply close. */
   async function stopSfu(): Promise<number> {
     const running = env.stack.livekitServer;
@@ -123,6 +134,7 @@ describe('SFU outages and waiting for the teacher (headless Chromium, real LiveK
     assert.doesNotMatch(fault.text, /livekit|media server/i);
     assert.ok(fault.focused, 'the answer takes the focus, so it is read out and scrolled into view');
     await saveScreenshot(student.page, 'outage-prejoin-server-down');
+    await assertAccessible(student, 'server down');
 
     // The SFU is back, the teacher is not there yet: the page now says it waits for the teacher, by itself.
     await startSfu();
@@ -135,6 +147,7 @@ describe('SFU outages and waiting for the teacher (headless Chromium, real LiveK
     const frame = await student.page.locator('iframe[name="tool-frame"]').boundingBox();
     assert.ok(box && frame && box.y < frame.y + frame.height, 'the message is inside the frame, not below it');
     await saveScreenshot(student.page, 'outage-prejoin-waiting-for-teacher');
+    await assertAccessible(student, 'waiting for the teacher');
 
     // The teacher joins: the student's page joins by itself, without a click.
     const teacher = await seat('instructor', 'outage-late-teacher', activity);
