@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { formatViolations, seriousViolations } from '../support/axe.js';
-import { saveScreenshot } from '../support/browser.js';
+import { inPage, saveScreenshot } from '../support/browser.js';
 import { useRoomPages } from '../support/room-pages.js';
 
 /** Who ended the class, as each person is told; a class of its own (other suites end the demo's first). */
@@ -70,6 +70,47 @@ describe('role-aware end screens (headless Chromium, real LiveKit)', function ()
       assert.equal(await student.getByText(/for everyone/).count(), 0);
       assert.equal(await student.getByTestId('class-summary').count(), 0, 'students get no class summary');
       await saveScreenshot(student, 'end-screen-student');
+    });
+  });
+
+  it("a teacher's Leave asks: Stay keeps the class, Leave leaves it running, End for everyone ends it", async () => {
+    const activity = await addClass('Leave dialog class');
+    const teacher = await joined('instructor', 'leave-teacher', activity);
+    const student = await joined('student', 'demo-student-03', activity);
+    await room.withFailureShots([teacher, student], async () => {
+      const leave = teacher.getByRole('button', { name: 'Leave the class' });
+      const dialog = teacher.getByRole('dialog', { name: 'Leave the class?' });
+      // Stay (and Escape): back in the class.
+      await leave.click();
+      await dialog.waitFor();
+      await teacher.waitForFunction(inPage(`document.activeElement?.textContent === 'Leave'`), undefined, {
+        timeout: 5000,
+      });
+      await saveScreenshot(teacher, 'leave-dialog');
+      await teacher.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      await leave.click();
+      await dialog.getByRole('button', { name: 'Stay' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await teacher.locator('main.room[data-connection="connected"]').waitFor();
+
+      // Leave: the teacher is out, the class goes on for the student; the teacher joins again.
+      await leave.click();
+      await dialog.getByRole('button', { name: 'Leave', exact: true }).click();
+      await teacher.getByRole('heading', { level: 1, name: 'You left the class' }).waitFor();
+      // (Under load a page may be reconnecting for a moment: wait for connected, never an end screen.)
+      await student.locator('main.room[data-connection="connected"]').waitFor();
+      assert.equal(await student.locator('main[data-end]').count(), 0, 'the class goes on');
+      await teacher.getByRole('button', { name: 'Join again' }).click();
+      await teacher.locator('.join-status button').click();
+      await teacher.locator('main.room[data-connection="connected"]').waitFor({ timeout: 30_000 });
+
+      // End for everyone: the teacher is told they ended it, the student that their teacher did.
+      await leave.click();
+      await dialog.getByRole('button', { name: 'End for everyone' }).click();
+      await teacher.getByRole('heading', { level: 1, name: 'You ended the class' }).waitFor();
+      await student.getByRole('heading', { level: 1, name: 'The class has ended' }).waitFor();
+      await student.getByText('Your teacher ended the class.', { exact: true }).waitFor();
     });
   });
 
