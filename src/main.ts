@@ -122,6 +122,10 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
+    // Idle keep-alive sockets outlive the clients' own idea of them (undici ~4 s, proxies 60 s): a server that
+    // closes first races a request sent on the closing socket, which the client sees as ECONNRESET.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once('listening', () => resolve(server));
     server.once('error', reject);
   });

@@ -71,7 +71,8 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
       await teacher.getByRole('menuitem', { name: 'Mute mic of Demo e2e-student-1' }).click();
       const micBlocked = student.locator('[data-control="microphone"][data-blocked="true"]');
       await micBlocked.waitFor();
-      assert.equal(await micBlocked.innerText(), 'Mic muted by the teacher');
+      assert.equal(await micBlocked.getAttribute('aria-label'), 'Mic muted by the teacher');
+      await student.getByText('Your teacher muted your microphone. They can allow it again.').waitFor();
       assert.equal(await micBlocked.getAttribute('aria-disabled'), 'true');
       await teacher.getByRole('button', { name: 'Actions for Demo e2e-student-1' }).click();
       await teacher.getByRole('menuitem', { name: 'Allow mic for Demo e2e-student-1' }).waitFor();

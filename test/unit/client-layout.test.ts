@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { featuredOf, galleryOrder, pageOf, pageSizeFor, type StagePerson } from '../../client/src/room/layout.js';
+import {
+  featuredOf,
+  galleryOrder,
+  gridFor,
+  pageOf,
+  pageSizeFor,
+  stripFor,
+  type StagePerson,
+} from '../../client/src/room/layout.js';
 
 const person = (identity: string, o: Partial<StagePerson> = {}): StagePerson => ({
   identity,
@@ -11,18 +19,46 @@ const person = (identity: string, o: Partial<StagePerson> = {}): StagePerson => 
 const ids = (people: StagePerson[]) => people.map((p) => p.identity);
 
 describe('room layout (client)', () => {
-  describe('pageSizeFor', () => {
-    it('fits 4:3 tiles of at least 224 px into the stage', () => {
-      assert.equal(pageSizeFor(1280, 700), 15); // 5 columns of 249 px → 187 px high → 3 rows
-      assert.equal(pageSizeFor(700, 450), 6); // 3 columns of 228 px → 171 px high → 2 rows
+  describe('gridFor', () => {
+    it('fills the stage row by row, rows as even as can be, the worst cell closest to 4:3', () => {
+      assert.deepEqual(gridFor(7, 752, 620).perRow, [3, 2, 2]);
+      assert.deepEqual(gridFor(2, 752, 620).perRow, [1, 1]);
+      assert.deepEqual(gridFor(2, 1084, 560).perRow, [2]);
+      assert.deepEqual(gridFor(25, 1084, 560).perRow, [5, 5, 5, 5, 5]);
+      assert.deepEqual(gridFor(4, 374, 700).perRow, [1, 1, 1, 1]);
     });
-    it('never goes below 4 tiles or above 25', () => {
-      assert.equal(pageSizeFor(300, 200), 4);
+    it('sizes the cells from both width and height, gaps between', () => {
+      const g = gridFor(4, 808, 608);
+      assert.deepEqual([g.perRow, g.widths, g.tileHeight], [[2, 2], [400, 400], 300]);
+      assert.deepEqual(gridFor(3, 808, 608).widths, [400, 808]);
+    });
+    it('is whole for one person and for a stage not measured yet', () => {
+      assert.deepEqual(gridFor(1, 1000, 600).perRow, [1]);
+      assert.deepEqual(gridFor(3, 0, 0).perRow, [3]);
+    });
+  });
+
+  describe('pageSizeFor', () => {
+    it('shows up to 5 × 5 on a desktop frame, fewer where tiles would get too small', () => {
+      assert.equal(pageSizeFor(1084, 560), 25);
+      assert.equal(pageSizeFor(784, 380), 20);
+      assert.equal(pageSizeFor(374, 700), 18);
+    });
+    it('never goes above 25, nor below 1', () => {
       assert.equal(pageSizeFor(4000, 4000), 25);
+      assert.equal(pageSizeFor(120, 90), 1);
     });
     it('uses a sensible default before the stage is measured', () => {
-      assert.equal(pageSizeFor(0, 0), 8);
-      assert.equal(pageSizeFor(Number.NaN, 500), 8);
+      assert.equal(pageSizeFor(0, 0), 9);
+      assert.equal(pageSizeFor(Number.NaN, 500), 9);
+    });
+  });
+
+  describe('stripFor', () => {
+    it('keeps a fifth of the stage for a strip of 16:9 tiles, 72 to 120 px high', () => {
+      assert.deepEqual(stripFor(1084, 560), { height: 112, count: 5 });
+      assert.deepEqual(stripFor(374, 300), { height: 72, count: 2 });
+      assert.equal(stripFor(2000, 1000).height, 120);
     });
   });
 

@@ -1,8 +1,12 @@
-import { useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ActivitySettings, Role } from '../api/contract';
 import { t, type MessageKey } from '../i18n';
+import { chatBadgeText, peopleBadgeText, type BadgeCounts } from './badges';
 import { DeviceSettings } from './device-settings';
-import type { Layout } from './layout';
+import { Icon, type ICONS } from './icons';
+import type { Layout, SelfView } from './layout';
+import { MenuButton, type MenuEntry } from './menu-button';
 import type { ParticipantModel } from './participant-model';
 import { mayPublish, type RoomConnection, type Source } from './room-connection';
 
@@ -16,11 +20,15 @@ interface Props {
   audioBlocked: boolean;
   layout: Layout;
   onLayout: (layout: Layout) => void;
+  selfView: SelfView;
+  onSelfView: (view: SelfView) => void;
   panel: SidePanel | undefined;
   onPanel: (panel: SidePanel) => void;
-  unreadChat: number;
+  badges: BadgeCounts;
   /** The own place in the raised-hands queue (1 = next), when the hand is up. */
   handPosition: number | undefined;
+  /** Leave pressed: a teacher is asked whether to end the class for everyone; others just leave. */
+  onLeave: () => void;
 }
 
 const SOURCE_TEXT: Record<Source, { on: MessageKey; off: MessageKey; failed: MessageKey }> = {
@@ -31,15 +39,56 @@ const SOURCE_TEXT: Record<Source, { on: MessageKey; off: MessageKey; failed: Mes
 
 const canShareScreen = () => typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
+/** One control as the bar shows it (icon and short label) and as the More menu lists it (its full name). */
+interface Control {
+  key: string;
+  icon: keyof typeof ICONS;
+  short: string;
+  /** The accessible name and the menu's text: it starts with the short label (WCAG 2.5.3, label in name). */
+  name: string;
+  /** The tooltip: what pressing it does. */
+  hint: string;
+  pressed?: boolean;
+  badge?: number;
+  /** Says what the badge counts, for screen readers. */
+  badgeText?: string;
+  blocked?: boolean;
+  busy?: boolean;
+  onSelect: () => void;
+}
+
+/** Width of one bar button (icon over a short label) and of Leave, gaps included (room.css), to know how many fit before More. */
+const SLOTS = { wide: { slot: 72, leave: 96 }, narrow: { slot: 62, leave: 84 } };
+/** Below this bar width the buttons are narrower (a phone). */
+const NARROW_BAR = 480;
+
+function useWidth() {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setWidth(el.clientWidth);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
+
 /**
- * Mic, camera, screen, hand, layout, people, chat and leave. A source the role never gets is not shown; a
- * source the teacher took away stays visible, marked "muted by the teacher", and cannot be turned on.
+ * One bar at the bottom of the room that never scrolls away: mic, camera, screen, hand, chat and people
+ * as icons with short labels, in that order of importance; what does not fit goes into More, with the
+ * layout, self view, devices and attendance. A source the role never gets is not shown; one the teacher
+ * took away stays, marked "muted by the teacher", and cannot be turned on.
  */
 export function ControlBar(props: Props) {
-  const { conn, me, role, settings, audioBlocked, layout, panel, unreadChat, handPosition } = props;
+  const { conn, me, role, settings, audioBlocked, layout, selfView, panel, badges, handPosition } = props;
   const [pending, setPending] = useState<string>();
   const [error, setError] = useState<string>();
   const [devicesOpen, setDevicesOpen] = useState(false);
+  const { ref, width } = useWidth();
 
   const run = async (key: string, action: () => Promise<unknown>, failure: string) => {
     if (pending) return;
@@ -60,110 +109,197 @@ export function ControlBar(props: Props) {
   const expects = (source: Source) =>
     role !== 'observer' && !webinarAudience && !(source === 'camera' && settings?.audioOnly);
 
-  const sourceButton = (source: Source, on: boolean, blocked: boolean) => {
-    if (blocked) {
-      return (
-        <button
-          type="button"
-          class="control blocked"
-          data-control={source}
-          data-blocked="true"
-          aria-disabled="true"
-          aria-describedby={`${source}-blocked-note`}
-        >
-          {t(source === 'camera' ? 'controls.camera.blocked' : 'controls.mic.blocked')}
-        </button>
-      );
-    }
-    const text = SOURCE_TEXT[source];
-    return (
-      <button
-        type="button"
-        class="control"
-        data-control={source}
-        aria-pressed={on ? 'true' : 'false'}
-        aria-disabled={pending ? 'true' : undefined}
-        onClick={() => void run(source, () => conn.toggle(source), t(text.failed))}
-      >
-        {t(on ? text.off : text.on)}
-      </button>
-    );
+  const source = (key: 'microphone' | 'camera', short: MessageKey, on: boolean, blocked: boolean): Control => {
+    const text = SOURCE_TEXT[key];
+    const [onIcon, offIcon] = key === 'camera' ? (['camera', 'cameraOff'] as const) : (['mic', 'micOff'] as const);
+    const hint = blocked
+      ? t(key === 'camera' ? 'controls.camera.blocked' : 'controls.mic.blocked')
+      : t(on ? text.off : text.on);
+    return {
+      key,
+      icon: on && !blocked ? onIcon : offIcon,
+      short: t(short),
+      // On/off is aria-pressed; muted by the teacher is said in full ("Mic muted by the teacher").
+      name: blocked ? hint : t(short),
+      hint,
+      pressed: on,
+      blocked,
+      busy: Boolean(pending),
+      onSelect: () => void (blocked ? undefined : run(key, () => conn.toggle(key), t(text.failed))),
+    };
   };
 
   const sharing = conn.isEnabled('screen_share');
-  const panelButton = (which: SidePanel, label: string) => (
-    <button
-      type="button"
-      class="control"
-      data-control={which}
-      aria-pressed={panel === which ? 'true' : 'false'}
-      onClick={() => props.onPanel(which)}
-    >
-      {label}
-    </button>
-  );
+  const panelControl = (which: SidePanel, icon: keyof typeof ICONS, short: string): Control => ({
+    key: which,
+    icon,
+    short,
+    name: short,
+    hint: short,
+    pressed: panel === which,
+    onSelect: () => props.onPanel(which),
+  });
+
+  // In order of importance: the first ones stay on a narrow bar.
+  const controls: Control[] = [
+    ...(expects('microphone') ? [source('microphone', 'controls.short.mic', me.micOn, me.micBlocked)] : []),
+    ...(expects('camera') ? [source('camera', 'controls.short.camera', me.cameraOn, me.cameraBlocked)] : []),
+    ...(role === 'instructor' && mayPublish(me.participant, 'screen_share') && canShareScreen()
+      ? [
+          {
+            key: 'screen',
+            icon: 'screen' as const,
+            short: t(sharing ? 'controls.short.stopScreen' : 'controls.short.screen'),
+            name: t(sharing ? SOURCE_TEXT.screen_share.off : SOURCE_TEXT.screen_share.on),
+            hint: t(sharing ? SOURCE_TEXT.screen_share.off : SOURCE_TEXT.screen_share.on),
+            pressed: sharing,
+            busy: Boolean(pending),
+            onSelect: () =>
+              void run('screen_share', () => conn.toggle('screen_share'), t(SOURCE_TEXT.screen_share.failed)),
+          },
+        ]
+      : []),
+    ...(role !== 'observer'
+      ? [
+          {
+            key: 'hand',
+            icon: 'hand' as const,
+            short: t(me.handRaised ? 'controls.short.lowerHand' : 'controls.short.raiseHand'),
+            name: t(me.handRaised ? 'controls.hand.lower' : 'controls.hand.raise'),
+            hint: t(me.handRaised ? 'controls.hand.lower' : 'controls.hand.raise'),
+            pressed: me.handRaised,
+            busy: Boolean(pending),
+            onSelect: () => void run('hand', () => conn.setHandRaised(!me.handRaised), t('controls.hand.failed')),
+          },
+        ]
+      : []),
+    {
+      ...panelControl('chat', 'chat', t('controls.chat')),
+      badge: badges.unreadChat,
+      badgeText: chatBadgeText(badges) || undefined,
+    },
+    {
+      ...panelControl('people', 'people', t('controls.people')),
+      badge: badges.waiting + badges.hands,
+      badgeText: peopleBadgeText(badges) || undefined,
+    },
+  ];
+  const { slot, leave } = width < NARROW_BAR ? SLOTS.narrow : SLOTS.wide;
+  const fits = width > 0 ? Math.max(1, Math.floor((width - leave - slot) / slot)) : controls.length;
+  const onBar = controls.slice(0, fits);
+  const overflow = controls.slice(fits);
+
+  const more: MenuEntry[] = [
+    ...overflow.map((c) => ({
+      key: c.key,
+      label: c.badgeText ? `${c.name} (${c.badgeText})` : c.name,
+      badge: c.badge,
+      disabled: c.blocked,
+      onSelect: c.onSelect,
+    })),
+    {
+      key: 'layout-gallery',
+      label: t('controls.layout.gallery'),
+      checked: layout === 'gallery',
+      onSelect: () => props.onLayout('gallery'),
+    },
+    {
+      key: 'layout-speaker',
+      label: t('controls.layout.speaker'),
+      checked: layout === 'speaker',
+      onSelect: () => props.onLayout('speaker'),
+    },
+    ...(['tile', 'corner', 'hidden'] as const).map((view) => ({
+      key: `self-${view}`,
+      label: t(`controls.self.${view}`),
+      checked: selfView === view,
+      onSelect: () => props.onSelfView(view),
+    })),
+    { key: 'devices', label: t('controls.devices'), onSelect: () => setDevicesOpen(true) },
+    {
+      key: 'attendance',
+      label: t(role === 'instructor' ? 'views.attendance' : 'views.myAttendance'),
+      onSelect: () => props.onPanel('attendance'),
+    },
+  ];
+  const hiddenBadges = overflow.reduce((sum, c) => sum + (c.badge ?? 0), 0);
+
+  const notes = [
+    me.handRaised && handPosition !== undefined && role !== 'instructor' ? (
+      <p class="hint" key="hand">
+        {t('controls.hand.position', { position: handPosition })}
+      </p>
+    ) : null,
+    me.micBlocked && expects('microphone') ? (
+      <p id="microphone-blocked-note" class="hint" key="mic">
+        {t('controls.mic.blockedNote')}
+      </p>
+    ) : null,
+    me.cameraBlocked && expects('camera') ? (
+      <p id="camera-blocked-note" class="hint" key="camera">
+        {t('controls.camera.blockedNote')}
+      </p>
+    ) : null,
+    webinarAudience ? (
+      <p class="hint" key="audience">
+        {t('controls.audience')}
+      </p>
+    ) : null,
+    error ? (
+      <p class="field-error" role="alert" key="error">
+        {error}
+      </p>
+    ) : null,
+  ].filter(Boolean);
 
   return (
-    <div class="control-bar" role="toolbar" aria-label={t('controls.label')}>
-      {expects('microphone') && sourceButton('microphone', me.micOn, me.micBlocked)}
-      {expects('camera') && sourceButton('camera', me.cameraOn, me.cameraBlocked)}
-      {role === 'instructor' && mayPublish(me.participant, 'screen_share') && canShareScreen() && (
+    <div class="controls">
+      {(notes.length > 0 || audioBlocked) && (
+        <div class="control-notes">
+          {audioBlocked && (
+            <button type="button" class="control-audio" onClick={() => void conn.startAudio()}>
+              <Icon name="volume" size={18} />
+              {t('controls.playAudio')}
+            </button>
+          )}
+          {notes}
+        </div>
+      )}
+      <div ref={ref} class="control-bar" role="toolbar" aria-label={t('controls.label')}>
+        <div class="control-group">
+          {onBar.map((c) => (
+            <BarButton key={c.key} control={c} />
+          ))}
+          <MenuButton
+            label={hiddenBadges > 0 ? t('controls.more.badge', { count: hiddenBadges }) : t('controls.more')}
+            entries={more}
+            placement="above"
+            class="control"
+            dataControl="more"
+          >
+            <Icon name="more" size={22} />
+            <span class="control-label">{t('controls.more')}</span>
+            {hiddenBadges > 0 && (
+              <span class="count" aria-hidden="true">
+                {hiddenBadges}
+              </span>
+            )}
+          </MenuButton>
+        </div>
         <button
           type="button"
-          class="control"
-          data-control="screen"
-          aria-pressed={sharing ? 'true' : 'false'}
-          aria-disabled={pending ? 'true' : undefined}
-          onClick={() =>
-            void run('screen_share', () => conn.toggle('screen_share'), t(SOURCE_TEXT.screen_share.failed))
-          }
+          class="control leave"
+          data-control="leave"
+          aria-label={t('controls.leave')}
+          title={t('controls.leave')}
+          onClick={props.onLeave}
         >
-          {t(sharing ? SOURCE_TEXT.screen_share.off : SOURCE_TEXT.screen_share.on)}
+          <Icon name="leave" size={22} />
+          <span class="control-label">{t('controls.short.leave')}</span>
         </button>
-      )}
-      {role !== 'observer' && (
-        <button
-          type="button"
-          class="control"
-          data-control="hand"
-          aria-pressed={me.handRaised ? 'true' : 'false'}
-          aria-disabled={pending ? 'true' : undefined}
-          onClick={() => void run('hand', () => conn.setHandRaised(!me.handRaised), t('controls.hand.failed'))}
-        >
-          {t(me.handRaised ? 'controls.hand.lower' : 'controls.hand.raise')}
-        </button>
-      )}
-      <button
-        type="button"
-        class="control secondary"
-        data-control="layout"
-        onClick={() => props.onLayout(layout === 'gallery' ? 'speaker' : 'gallery')}
-      >
-        {t(layout === 'gallery' ? 'controls.layout.speaker' : 'controls.layout.gallery')}
-      </button>
-      <button
-        type="button"
-        class="control secondary"
-        data-control="devices"
-        aria-expanded={devicesOpen ? 'true' : 'false'}
-        aria-controls="device-settings"
-        onClick={() => setDevicesOpen((open) => !open)}
-      >
-        {t('controls.devices')}
-      </button>
-      {panelButton('people', t('controls.people'))}
-      {panelButton('chat', unreadChat > 0 ? t('controls.chat.unread', { count: unreadChat }) : t('controls.chat'))}
-      {panelButton('attendance', t(role === 'instructor' ? 'views.attendance' : 'views.myAttendance'))}
-      {audioBlocked && (
-        <button type="button" class="control" onClick={() => void conn.startAudio()}>
-          {t('controls.playAudio')}
-        </button>
-      )}
-      <button type="button" class="control leave" onClick={() => void conn.leave()}>
-        {t('controls.leave')}
-      </button>
+      </div>
       {devicesOpen && (
-        <div id="device-settings" class="device-settings-wrap">
+        <DevicesOverlay onClose={() => setDevicesOpen(false)}>
           <DeviceSettings
             conn={conn}
             kinds={[
@@ -172,27 +308,72 @@ export function ControlBar(props: Props) {
               'audiooutput' as const,
             ]}
           />
-        </div>
+        </DevicesOverlay>
       )}
-      {me.handRaised && handPosition !== undefined && role !== 'instructor' && (
-        <p class="hint">{t('controls.hand.position', { position: handPosition })}</p>
+    </div>
+  );
+}
+
+function BarButton({ control: c }: { control: Control }) {
+  const badgeId = c.badgeText ? `${c.key}-badge` : undefined;
+  const noteId = c.blocked ? `${c.key}-blocked-note` : undefined;
+  return (
+    <button
+      type="button"
+      class={`control${c.blocked ? ' blocked' : ''}`}
+      data-control={c.key}
+      data-blocked={c.blocked ? 'true' : undefined}
+      aria-label={c.name === c.short ? undefined : c.name}
+      title={c.hint}
+      aria-pressed={c.blocked ? undefined : c.pressed ? 'true' : 'false'}
+      aria-disabled={c.blocked || c.busy ? 'true' : undefined}
+      aria-describedby={[noteId, badgeId].filter(Boolean).join(' ') || undefined}
+      onClick={c.onSelect}
+    >
+      <Icon name={c.icon} size={22} />
+      <span class="control-label">{c.short}</span>
+      {c.badge ? (
+        <span class="count" aria-hidden="true">
+          {c.badge}
+        </span>
+      ) : null}
+      {badgeId && (
+        <span id={badgeId} class="visually-hidden">
+          {c.badgeText}
+        </span>
       )}
-      {me.micBlocked && expects('microphone') && (
-        <p id="microphone-blocked-note" class="hint">
-          {t('controls.mic.blockedNote')}
-        </p>
-      )}
-      {me.cameraBlocked && expects('camera') && (
-        <p id="camera-blocked-note" class="hint">
-          {t('controls.camera.blockedNote')}
-        </p>
-      )}
-      {webinarAudience && <p class="hint">{t('controls.audience')}</p>}
-      {error && (
-        <p class="field-error" role="alert">
-          {error}
-        </p>
-      )}
+    </button>
+  );
+}
+
+/** The device pickers over the room, sized to the frame; Escape or Done closes them. */
+function DevicesOverlay({ onClose, children }: { onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    // Back to where the user was (the More button) when the overlay goes.
+    const opener = document.activeElement as HTMLElement | null;
+    ref.current?.querySelector<HTMLElement>('select, button')?.focus();
+    return () => opener?.focus();
+  }, []);
+  return (
+    <div
+      ref={ref}
+      class="overlay-panel devices-overlay"
+      role="dialog"
+      aria-label={t('controls.devices')}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onClose();
+        }
+      }}
+    >
+      {children}
+      <div class="actions">
+        <button type="button" class="secondary" onClick={onClose}>
+          {t('controls.done')}
+        </button>
+      </div>
     </div>
   );
 }

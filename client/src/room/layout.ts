@@ -14,21 +14,73 @@ export interface StagePerson {
   screenTrack?: unknown;
 }
 
-const MIN_TILE_WIDTH = 224;
 const GAP = 8;
 const MAX_COLUMNS = 5;
-const MIN_PAGE = 4;
 const MAX_PAGE = 25;
+/** Smallest tile a face is still recognisable in; phones get a little less than desktops. */
+const MIN_TILE = { width: 140, height: 84 };
+const MIN_TILE_NARROW = { width: 108, height: 96 };
+const NARROW = 600;
+/** Cameras send 4:3 or 16:9; cells near 4:3 crop least either way. */
+const IDEAL_ASPECT = 4 / 3;
 /** Someone who spoke this recently is kept on the first page of a crowded gallery. */
 const RECENT_SPEAKER_MS = 30_000;
 
-/** Tiles (4:3) that fit in a `width` × `height` stage without scrolling; never fewer than 4 or more than 25. */
+export interface Grid {
+  /** Tiles in each row, top first: as even as can be, fuller rows first (7 → 3, 2, 2). */
+  perRow: number[];
+  /** The cells fill the stage: each row shares the width; the video is cropped to its cell. */
+  tileHeight: number;
+  /** Each row's tile width, in px. */
+  widths: number[];
+}
+
+/** `count` tiles in `rows` rows, as even as can be, fuller rows first. */
+const spread = (count: number, rows: number): number[] =>
+  Array.from({ length: rows }, (_, i) => Math.floor(count / rows) + (i < count % rows ? 1 : 0));
+
+/**
+ * How `count` tiles fill a `width` × `height` stage: of the row counts that keep rows to at most 5 tiles,
+ * the one whose worst cell is closest to 4:3, so the least of any camera is cropped.
+ */
+export function gridFor(count: number, width: number, height: number): Grid {
+  const n = Math.max(1, count);
+  let best: (Grid & { score: number }) | undefined;
+  for (let rows = Math.ceil(n / MAX_COLUMNS); rows <= n; rows += 1) {
+    const perRow = spread(n, rows);
+    const tileHeight = (height - GAP * (rows - 1)) / rows;
+    const widths = perRow.map((k) => (width - GAP * (k - 1)) / k);
+    if (tileHeight <= 0 || widths.some((w) => w <= 0)) break;
+    const score = Math.max(...widths.map((w) => Math.abs(Math.log(w / tileHeight / IDEAL_ASPECT))));
+    if (!best || score < best.score) best = { perRow, tileHeight, widths, score };
+  }
+  if (!best) return { perRow: [n], tileHeight: Math.max(0, height), widths: [Math.max(0, width / n)] };
+  const { score: _score, ...grid } = best;
+  return grid;
+}
+
+/** The most tiles (up to 5 × 5) a page of the gallery shows on this stage, each at least the smallest size. */
 export function pageSizeFor(width: number, height: number): number {
-  if (!(width > 0) || !(height > 0)) return MIN_PAGE * 2;
-  const columns = Math.min(MAX_COLUMNS, Math.max(1, Math.floor((width + GAP) / (MIN_TILE_WIDTH + GAP))));
-  const tileHeight = ((width - GAP * (columns - 1)) / columns) * 0.75;
-  const rows = Math.max(1, Math.floor((height + GAP) / (tileHeight + GAP)));
-  return Math.min(MAX_PAGE, Math.max(MIN_PAGE, columns * rows));
+  if (!(width > 0) || !(height > 0)) return 9;
+  const min = width < NARROW ? MIN_TILE_NARROW : MIN_TILE;
+  for (let n = MAX_PAGE; n > 1; n -= 1) {
+    const g = gridFor(n, width, height);
+    if (Math.min(...g.widths) >= min.width && g.tileHeight >= min.height) return n;
+  }
+  return 1;
+}
+
+export interface Strip {
+  /** Tiles that fit in the strip under the featured tile. */
+  count: number;
+  height: number;
+}
+
+/** Speaker and presentation views: a strip of small tiles below the large one, a fifth of the stage high. */
+export function stripFor(width: number, height: number): Strip {
+  const stripHeight = Math.round(Math.min(120, Math.max(72, height * 0.2)));
+  const tileWidth = (stripHeight * 16) / 9;
+  return { height: stripHeight, count: Math.max(1, Math.floor((width + GAP) / (tileWidth + GAP))) };
 }
 
 /**
@@ -71,3 +123,6 @@ export function featuredOf<T extends StagePerson>(people: T[]): T | undefined {
   const spoke = others.filter((p) => p.lastSpokeAt > 0).sort((a, b) => b.lastSpokeAt - a.lastSpokeAt)[0];
   return spoke ?? others.find((p) => p.role === 'instructor') ?? others[0] ?? people[0];
 }
+
+/** Where your own camera goes: a tile like everyone's, a small picture in the stage's corner, or nowhere. */
+export type SelfView = 'tile' | 'corner' | 'hidden';

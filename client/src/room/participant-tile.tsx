@@ -30,7 +30,16 @@ export const displayName = (model: ParticipantModel): string =>
   model.isLocal ? t('room.you', { name: model.name }) : model.name;
 
 /** One person: video (or their initials), name, role, and mic, hand, speaking and connection state. */
-export function ParticipantTile({ model, featured = false }: { model: ParticipantModel; featured?: boolean }) {
+export function ParticipantTile({
+  model,
+  featured = false,
+  width,
+}: {
+  model: ParticipantModel;
+  featured?: boolean;
+  /** The cell's width in the gallery (px), which sizes it with the row's other tiles. */
+  width?: number;
+}) {
   const videoRef = useAttach(model.videoTrack);
   const label = displayName(model);
   return (
@@ -39,6 +48,7 @@ export function ParticipantTile({ model, featured = false }: { model: Participan
       data-identity={model.identity}
       data-local={model.isLocal ? 'true' : undefined}
       aria-label={[label, roleLabel(model.role), ...describeState(model)].join(', ')}
+      style={width ? { width: `${width}px` } : undefined}
     >
       {model.videoTrack ? (
         <video ref={videoRef} autoPlay playsInline muted aria-hidden="true" />

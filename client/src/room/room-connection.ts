@@ -78,6 +78,14 @@ export function rtcConfigFor(livekitUrl: string): RTCConfiguration | undefined {
   }
 }
 
+/**
+ * Warms the way to the SFU before Join (livekit-client's prepareConnection: a HEAD request to its http(s)
+ * URL, which readies DNS, TCP and TLS, and LiveKit Cloud's region pick); never fails.
+ */
+export async function prepareConnection(url: string, token: string): Promise<void> {
+  await new Room().prepareConnection(url, token).catch(() => undefined);
+}
+
 const END_REASONS: Partial<Record<DisconnectReason, EndReason>> = {
   [DisconnectReason.ROOM_DELETED]: 'ended',
   [DisconnectReason.ROOM_CLOSED]: 'ended',

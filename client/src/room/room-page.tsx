@@ -1,4 +1,4 @@
-import { ConnectionState } from 'livekit-client';
+import { ConnectionState, Track } from 'livekit-client';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
 import { AttendancePanel, attendanceLabel } from '../attendance/attendance-tab';
@@ -10,13 +10,16 @@ import { AudioRenderer } from './audio-renderer';
 import { ChatPanel, useChat } from './chat';
 import { ControlBar, type SidePanel } from './control-bar';
 import { EndScreen } from './end-screen';
-import type { Layout } from './layout';
+import type { Layout, SelfView } from './layout';
 import { KnockToast } from './knock-toast';
+import { LeaveDialog } from './leave-dialog';
 import { LeaderPanel, useLeaderState } from './leader-panel';
 import { handQueue, participantsOf, type ParticipantModel } from './participant-model';
 import { PeopleList } from './people-list';
 import { RoomConnection, type EndReason } from './room-connection';
+import { SpeakingMeter } from './speaking';
 import { Stage } from './stage';
+import { badgeCounts } from './badges';
 import './room.css';
 
 /** Wide enough for the tiles and the side panel next to each other. */
@@ -70,6 +73,10 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   const leader = useLeaderState(api, isLeader && connState === ConnectionState.Connected);
   const announcer = useAnnouncer();
   const [layout, setLayout] = useState<Layout>('gallery');
+  const [selfView, setSelfView] = useState<SelfView>('tile');
+  const [leaving, setLeaving] = useState(false);
+  const meter = useMemo(() => new SpeakingMeter(() => setVersion((v) => v + 1)), []);
+  useEffect(() => () => meter.close(), [meter]);
   // Teachers start with their controls open, students with the chat; a narrow frame starts with neither.
   const [panel, setPanel] = useState<SidePanel | undefined>(() =>
     window.matchMedia(WIDE).matches ? (isLeader ? 'people' : 'chat') : undefined,
@@ -127,7 +134,10 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
     };
   }, [conn]);
 
-  const participants = conn.state === ConnectionState.Disconnected && !end ? [] : participantsOf(conn.room);
+  const participants = withMeter(
+    conn.state === ConnectionState.Disconnected && !end ? [] : participantsOf(conn.room),
+    meter,
+  );
   announcer.observe(participants);
 
   if (end) return <EndScreen reason={end.reason} detail={end.detail} onRejoin={onRejoin} api={api} me={me} />;
@@ -165,22 +175,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
           <h1 ref={heading} tabIndex={-1} class="visually-hidden">
             {settings?.title ?? t('room.defaultTitle')}
           </h1>
-          <Stage participants={participants} layout={layout} />
-          {local && (
-            <ControlBar
-              conn={conn}
-              me={local}
-              role={me.user.role}
-              settings={settings}
-              audioBlocked={audioBlocked}
-              layout={layout}
-              onLayout={setLayout}
-              panel={panel}
-              onPanel={togglePanel}
-              unreadChat={panel === 'chat' ? 0 : chat.unread}
-              handPosition={local.handRaised ? queue.indexOf(local) + 1 : undefined}
-            />
-          )}
+          <Stage participants={participants} layout={layout} selfView={selfView} />
           {publishError && (
             <p class="field-error" role="alert">
               {publishError}
@@ -193,6 +188,11 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
           data-panel={panel}
           aria-label={panel === 'attendance' ? attendanceLabel(me) : t('room.side.label')}
         >
+          {panel && (
+            <button type="button" class="secondary panel-close" onClick={() => setPanel(undefined)}>
+              {t('room.side.close')}
+            </button>
+          )}
           {panel === 'people' &&
             (isLeader ? (
               <LeaderPanel
@@ -223,6 +223,38 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
           />
         </aside>
       </div>
+      {local && (
+        <ControlBar
+          conn={conn}
+          me={local}
+          role={me.user.role}
+          settings={settings}
+          audioBlocked={audioBlocked}
+          layout={layout}
+          onLayout={setLayout}
+          selfView={selfView}
+          onSelfView={setSelfView}
+          panel={panel}
+          onPanel={togglePanel}
+          badges={badgeCounts({
+            waiting: leader.waiting,
+            participants,
+            unreadChat: chat.unread,
+            chatOpen: panel === 'chat',
+            isLeader,
+          })}
+          handPosition={local.handRaised ? queue.indexOf(local) + 1 : undefined}
+          onLeave={() => (isLeader ? setLeaving(true) : void conn.leave())}
+        />
+      )}
+      {isLeader && (
+        <LeaveDialog
+          open={leaving}
+          onCancel={() => setLeaving(false)}
+          onLeave={() => void conn.leave()}
+          onEndForEveryone={() => api.roomAction('end')}
+        />
+      )}
     </main>
   );
 }
@@ -250,4 +282,24 @@ function useAnnouncer() {
     if (news.length > 0) queueMicrotask(() => setMessage(news.join(' ')));
   };
   return { message, observe };
+}
+
+/**
+ * The participants with this browser's own speaking meter folded in (see speaking.ts): it meters each
+ * microphone that is on, and a person speaks while the SFU or the meter says so.
+ */
+function withMeter(participants: ParticipantModel[], meter: SpeakingMeter): ParticipantModel[] {
+  const tracks = new Map<string, MediaStreamTrack>();
+  for (const p of participants) {
+    const track = p.micOn
+      ? p.participant.getTrackPublication(Track.Source.Microphone)?.track?.mediaStreamTrack
+      : undefined;
+    if (track) tracks.set(p.identity, track);
+  }
+  meter.watch(tracks);
+  return participants.map((p) => {
+    const heard = meter.speaking(p.identity);
+    if (!heard) return p;
+    return { ...p, speaking: true, lastSpokeAt: Math.max(p.lastSpokeAt, meter.lastLoudAt(p.identity)) };
+  });
 }

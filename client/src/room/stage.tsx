@@ -1,33 +1,30 @@
 import { Track, type RemoteTrackPublication } from 'livekit-client';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { featuredOf, galleryOrder, pageOf, pageSizeFor, type Layout } from './layout';
+import { Icon } from './icons';
+import { featuredOf, galleryOrder, gridFor, pageOf, pageSizeFor, stripFor, type Layout, type SelfView } from './layout';
 import type { ParticipantModel } from './participant-model';
 import { ParticipantTile, ScreenTile } from './participant-tile';
 
-/** Room for the control bar below the tiles when sizing pages to the frame. */
-const CONTROLS_HEIGHT = 120;
-const STRIP_TILE_WIDTH = 168;
+/** Height kept for the pager when the people do not fit on one page. */
+const PAGER_HEIGHT = 40;
+const GAP = 8;
 
-/** The stage's usable size, remeasured when the frame or the side panel changes it. */
+/** The stage's own box: it is sized by the room's grid (everything but the banner and the control bar). */
 function useStageSize() {
   const ref = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     const measure = () => {
-      const top = el.getBoundingClientRect().top + window.scrollY;
-      setSize({ width: el.clientWidth, height: Math.max(240, window.innerHeight - top - CONTROLS_HEIGHT) });
+      const next = { width: el.clientWidth, height: el.clientHeight };
+      setSize((s) => (s.width === next.width && s.height === next.height ? s : next));
     };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(el);
-    window.addEventListener('resize', measure);
-    return () => {
-      observer.disconnect();
-      window.removeEventListener('resize', measure);
-    };
+    return () => observer.disconnect();
   }, []);
   return { ref, size };
 }
@@ -47,51 +44,95 @@ function useOnlyVisibleVideo(participants: ParticipantModel[], visible: Set<stri
   });
 }
 
+interface Props {
+  participants: ParticipantModel[];
+  layout: Layout;
+  selfView: SelfView;
+}
+
 /**
- * Gallery (pages of tiles sized to the frame) or speaker view (one large tile and a strip). A shared
- * screen always takes the large spot. Only the current page's tiles are rendered, and the video of everyone
- * else is paused at the SFU, so a large class costs no more bandwidth than one page of it.
+ * Gallery (pages of tiles that fill the stage, up to 5 × 5) or speaker view (one large tile over a strip).
+ * A shared screen always takes the large spot, except for the one sharing it, who sees that they share.
+ * Only the current page's tiles are rendered, and everyone else's video is paused at the SFU, so a large
+ * class costs no more bandwidth than one page of it.
  */
-export function Stage({ participants, layout }: { participants: ParticipantModel[]; layout: Layout }) {
+export function Stage({ participants, layout, selfView }: Props) {
   const { ref, size } = useStageSize();
   const [page, setPage] = useState(0);
-  const sharing = participants.find((p) => p.screenTrack);
+  const local = participants.find((p) => p.isLocal);
+  const sharing = participants.find((p) => p.screenTrack && !p.isLocal) ?? participants.find((p) => p.screenTrack);
   const featured = sharing ?? (layout === 'speaker' && participants.length > 1 ? featuredOf(participants) : undefined);
+  const inTiles = (p: ParticipantModel) => !(p.isLocal && selfView !== 'tile') && (sharing ? true : p !== featured);
+  const people = participants.filter(inTiles);
 
-  let tiles: ParticipantModel[];
-  let pageSize: number;
+  let body;
+  let current;
   if (featured) {
-    tiles = sharing ? participants : participants.filter((p) => p !== featured);
-    pageSize = Math.max(2, Math.floor(size.width / STRIP_TILE_WIDTH) || 4);
+    const strip = stripFor(size.width, size.height);
+    current = pageOf(people, strip.count, page);
+    const withPager = current.pages > 1;
+    const mainHeight = Math.max(
+      0,
+      size.height - (people.length > 0 ? strip.height + GAP : 0) - (withPager ? PAGER_HEIGHT : 0),
+    );
+    body = (
+      <>
+        <div class="featured-slot" style={{ height: `${mainHeight}px` }}>
+          {sharing ? (
+            sharing.isLocal ? (
+              <SharingNotice />
+            ) : (
+              <ScreenTile model={sharing} />
+            )
+          ) : (
+            <ul class="featured-list">
+              <ParticipantTile model={featured} featured />
+            </ul>
+          )}
+        </div>
+        {people.length > 0 && (
+          <ul class="strip" style={{ height: `${strip.height}px` }}>
+            {current.items.map((p) => (
+              <ParticipantTile key={p.identity} model={p} />
+            ))}
+          </ul>
+        )}
+      </>
+    );
   } else {
-    pageSize = pageSizeFor(size.width, size.height);
-    tiles = galleryOrder(participants, pageSize, Date.now());
+    let height = size.height;
+    let pageSize = pageSizeFor(size.width, height);
+    if (people.length > pageSize) {
+      height -= PAGER_HEIGHT;
+      pageSize = pageSizeFor(size.width, height);
+    }
+    const ordered = galleryOrder(people, pageSize, Date.now());
+    current = pageOf(ordered, pageSize, page);
+    const grid = gridFor(current.items.length, size.width, height);
+    const widths = grid.perRow.flatMap((k, row) => Array<number>(k).fill(Math.floor(grid.widths[row] ?? 0)));
+    body =
+      current.items.length > 0 ? (
+        <ul
+          class="grid"
+          style={{ '--tile-h': `${Math.floor(grid.tileHeight)}px`, height: `${height}px` }}
+          data-rows={grid.perRow.join(',')}
+        >
+          {current.items.map((p, i) => (
+            <ParticipantTile key={p.identity} model={p} width={widths[i]} />
+          ))}
+        </ul>
+      ) : (
+        <p class="stage-empty">{t('room.stage.alone')}</p>
+      );
   }
-  const current = pageOf(tiles, pageSize, page);
+
   const onScreen = new Set(current.items.map((p) => p.identity));
   if (featured && !sharing) onScreen.add(featured.identity);
   useOnlyVisibleVideo(participants, onScreen);
 
   return (
-    <div
-      ref={ref}
-      class={`stage-view${featured ? ' with-featured' : ''}`}
-      data-layout={featured ? 'speaker' : 'gallery'}
-    >
-      {sharing ? (
-        <ScreenTile model={sharing} />
-      ) : (
-        featured && (
-          <ul class="featured-slot">
-            <ParticipantTile model={featured} featured />
-          </ul>
-        )
-      )}
-      <ul class={featured ? 'strip' : 'grid'}>
-        {current.items.map((p) => (
-          <ParticipantTile key={p.identity} model={p} />
-        ))}
-      </ul>
+    <div ref={ref} class="stage-view" data-layout={featured ? 'speaker' : 'gallery'}>
+      {body}
       {current.pages > 1 && (
         <nav class="pager" aria-label={t('room.pager.label')}>
           <button
@@ -113,6 +154,21 @@ export function Stage({ participants, layout }: { participants: ParticipantModel
           </button>
         </nav>
       )}
+      {local && selfView === 'corner' && (
+        <ul class="self-corner">
+          <ParticipantTile model={local} />
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** What the one sharing sees in the large spot: not their own screen mirrored back, but that they share. */
+function SharingNotice() {
+  return (
+    <div class="tile sharing-notice" role="status">
+      <Icon name="screen" size={40} />
+      <p>{t('room.screen.youAreSharing')}</p>
     </div>
   );
 }

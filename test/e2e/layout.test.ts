@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { AudioFrame, AudioSource, LocalAudioTrack, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import type { Browser } from 'playwright-core';
+import { screenshotDir, startBrowserTest } from '../support/browser.js';
+import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
+import { joinClass, openSeat, type Seat } from '../support/room-pages.js';
+import type { TestEnvironment } from '../support/test-tool.js';
+
+/** The three frames the classroom is tried in: two LMS iframes and a phone as the LMS apps open tools. */
+const SIZES = [
+  { name: 'iframe-1100x700', page: { width: 1280, height: 900 }, frame: { width: 1100, height: 700 } },
+  { name: 'iframe-800x500', page: { width: 1000, height: 700 }, frame: { width: 800, height: 500 } },
+  { name: 'phone-390x844', page: { width: 390, height: 844 }, frame: { width: 390, height: 844 } },
+] as const;
+
+interface Measure {
+  viewport: { width: number; height: number };
+  bar: { top: number; bottom: number; left: number; right: number };
+  /** Share of the stage's box the tiles cover. */
+  fill: number;
+  tiles: number;
+  pages: string | null;
+}
+
+/** Runs in the tool's frame: where the control bar is, and how much of the stage the tiles cover. */
+const MEASURE = `(() => {
+  const box = (el) => el.getBoundingClientRect();
+  const bar = box(document.querySelector('.control-bar'));
+  const stage = box(document.querySelector('.stage-view'));
+  const tiles = [...document.querySelectorAll('.stage-view .tile')].filter((t) => !t.closest('.self-corner'));
+  const covered = tiles.reduce((sum, t) => { const r = box(t); return sum + r.width * r.height; }, 0);
+  return {
+    viewport: { width: innerWidth, height: innerHeight },
+    bar: { top: bar.top, bottom: bar.bottom, left: bar.left, right: bar.right },
+    fill: covered / (stage.width * stage.height),
+    tiles: tiles.length,
+    pages: document.querySelector('.pager span')?.textContent ?? null,
+  };
+})()`;
+
+/** A native-SDK participant publishing a tone on its microphone (what the speaking ring must show). */
+async function publishTone(p: TestParticipant): Promise<() => void> {
+  const rate = 48_000;
+  const source = new AudioSource(rate, 1);
+  const track = LocalAudioTrack.createAudioTrack('microphone', source);
+  await p.room.localParticipant!.publishTrack(
+    track,
+    new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }),
+  );
+  const samples = rate / 100;
+  let phase = 0;
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      const data = new Int16Array(samples);
+      for (let i = 0; i < samples; i += 1) data[i] = Math.round(8000 * Math.sin((phase += (2 * Math.PI * 440) / rate)));
+      await source.captureFrame(new AudioFrame(data, rate, 1, samples));
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
+}
+
+describe('classroom layout at three sizes (headless Chromium in the demo LMS, real LiveKit, native publishers)', function () {
+  this.timeout(300_000);
+  let env: TestEnvironment;
+  let browser: Browser;
+  let teacher: Seat | undefined;
+  const crowd: TestParticipant[] = [];
+  const stops: Array<() => void> = [];
+
+  before(async () => {
+    [env, browser] = await startBrowserTest();
+  });
+  after(async () => {
+    for (const stop of stops) stop();
+    await Promise.all(crowd.map((p) => p.disconnect()));
+    await teacher?.context.close();
+    await browser?.close();
+  });
+
+  /** Sizes the teacher's page and the LMS iframe, and measures the room inside it. */
+  async function measureAt(size: (typeof SIZES)[number]): Promise<Measure> {
+    const seat = teacher as Seat;
+    await seat.page.setViewportSize(size.page);
+    const full = size.page.width === size.frame.width;
+    const style = full
+      ? { position: 'fixed', inset: '0', width: '100vw', height: '100vh', border: '0', zIndex: '10' }
+      : { position: 'static', width: `${size.frame.width}px`, height: `${size.frame.height}px` };
+    await seat.page.evaluate(
+      `Object.assign(document.querySelector('iframe[name="tool-frame"]').style, ${JSON.stringify(style)})`,
+    );
+    let last: Measure | undefined;
+    // The stage remeasures on resize: wait until the frame has its size and the tiles have settled.
+    await waitUntil(
+      async () => {
+        last = (await seat.frame.evaluate(MEASURE)) as Measure;
+        return Math.abs(last.viewport.width - size.frame.width) < 2 && last.fill > 0;
+      },
+      10_000,
+      `the room at ${size.name}`,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    return (await seat.frame.evaluate(MEASURE)) as Measure;
+  }
+
+  async function checkSizes(count: number): Promise<void> {
+    for (const size of SIZES) {
+      const m = await measureAt(size);
+      const where = `${count} people at ${size.name}`;
+      assert.ok(
+        m.bar.top >= 0 && m.bar.bottom <= m.viewport.height + 0.5,
+        `${where}: control bar inside (${JSON.stringify(m.bar)})`,
+      );
+      assert.ok(m.bar.left >= 0 && m.bar.right <= m.viewport.width + 0.5, `${where}: control bar within the width`);
+      assert.ok(m.fill >= 0.8, `${where}: tiles cover ${(m.fill * 100).toFixed(0)}% of the stage`);
+      // The tool's frame alone, as test-results/docs-layout-*.png: the source of docs/screenshots/layout-*.
+      await teacher!.page
+        .locator('iframe[name="tool-frame"]')
+        .screenshot({ path: path.join(screenshotDir(), `docs-layout-${count}-${size.name}.png`) });
+    }
+  }
+
+  async function addNative(activity: string, n: number): Promise<void> {
+    for (let i = 0; i < n; i += 1) {
+      const user = await LaunchedUser.launch(
+        env.tool.url,
+        'student',
+        activity,
+        `layout-${process.pid}-${crowd.length + 1}`,
+      );
+      const p = await TestParticipant.connect(await user.joinGrant());
+      crowd.push(p);
+      await p.publishCamera();
+    }
+  }
+
+  /** At the first size, where a class of 25 fits on one page beside the open panel. */
+  async function waitForTiles(n: number): Promise<void> {
+    await measureAt(SIZES[0]);
+    const tiles = teacher!.tool.locator('.stage-view .tile[data-identity]');
+    await waitUntil(async () => (await tiles.count()) === n, 60_000, `${n} tiles`);
+  }
+
+  it('fills the stage and keeps the controls in the frame with 2, 7 and 25 people; the speaking ring lights', async () => {
+    const activity = await LaunchedUser.createActivity(env.tool.url, { title: 'Layout', maxParticipants: 40 });
+    assert.ok(env.tool.demoUrl, 'the test tool serves the demo LMS');
+    teacher = await openSeat(browser, env.tool.demoUrl, 'instructor', `layout-teacher-${process.pid}`, activity);
+    await joinClass(teacher);
+
+    await addNative(activity, 1);
+    stops.push(await publishTone(crowd[0] as TestParticipant));
+    await waitForTiles(2);
+    // The native participant's tone and the teacher's own (fake) microphone both light their rings.
+    const speaking = teacher.tool.locator('.tile.speaking[data-identity]');
+    await teacher.tool
+      .locator(`.tile.speaking[data-identity="${crowd[0]!.room.localParticipant!.identity}"]`)
+      .waitFor({ timeout: 15_000 });
+    await teacher.tool.locator('.tile.speaking[data-local="true"]').waitFor({ timeout: 15_000 });
+    assert.ok((await speaking.count()) >= 2);
+    await checkSizes(2);
+
+    await addNative(activity, 5);
+    await waitForTiles(7);
+    await checkSizes(7);
+
+    await addNative(activity, 18);
+    await waitForTiles(25);
+    await checkSizes(25);
+  });
+});
