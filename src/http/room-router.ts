@@ -71,6 +71,16 @@ export function roomRouter(deps: RoomRouterDeps): Router {
     }),
   );
 
+  // The pre-join page's early token: 204 where Join itself must ask (a refusal, a knock, a reopen, an empty room).
+  router.post(
+    '/token/prepare',
+    asyncHandler(async (req, res) => {
+      const grant = await deps.rooms.prepare(await member(req));
+      if (grant) res.set('cache-control', 'no-store').json(grant);
+      else res.status(204).end();
+    }),
+  );
+
   router.get(
     '/',
     asyncHandler(async (req, res) => {

@@ -149,6 +149,39 @@ export function createRoomService(deps: RoomServiceDeps) {
       }));
   };
 
+  /** join() and prepare(): `prepare` answers undefined wherever join() would refuse or change something. */
+  async function decideAndMint(m: Member, prepare: boolean): Promise<JoinGrant | undefined> {
+    let room = await ensureRoom(m);
+    const identity = identityIn(m.owner, m.userId);
+    const present = await participantsOf(room.key);
+    const decision = decideJoin({
+      role: m.role,
+      settings: m.settings,
+      room,
+      control: room.controls[identity],
+      instructorPresent: present.some((p) => roleOf(p) === 'instructor'),
+      participantCount: present.filter((p) => p.identity !== identity).length,
+      now: now(),
+    });
+    if (prepare && (!decision.ok || decision.reopen || present.length === 0)) return undefined;
+    if (!decision.ok) {
+      const { ok: _ok, code, ...details } = decision;
+      if (code === 'ROOM_IN_WAITING_ROOM') {
+        const lobby = await waitInLobby(room, m, identity);
+        throw new AppError(code, { details: { lobby } });
+      }
+      throw new AppError(code, { details });
+    }
+    if (decision.reopen) {
+      room = await deps.store.change(room.key, { kind: 'ended', value: false }, now());
+      log.info({ roomKey: room.key }, 'room reopened by an instructor');
+    }
+    // Someone is in the SFU room (prepare), so it exists: creating it again would be a no-op.
+    if (!prepare) await ensureSfuRoom(room, m.settings);
+    const grants = grantsFor(m.role, m.settings, room, room.controls[identity]);
+    return mint(room.key, identity, m, { role: m.role }, grants);
+  }
+
   return {
     waitingQueue,
     notifyInstructors,
@@ -157,33 +190,17 @@ export function createRoomService(deps: RoomServiceDeps) {
 
     /** A short-lived join token, or a refusal with a stable code (ROOM_IN_WAITING_ROOM carries a lobby token). */
     async join(m: Member): Promise<JoinGrant> {
-      let room = await ensureRoom(m);
-      const identity = identityIn(m.owner, m.userId);
-      const present = await participantsOf(room.key);
-      const decision = decideJoin({
-        role: m.role,
-        settings: m.settings,
-        room,
-        control: room.controls[identity],
-        instructorPresent: present.some((p) => roleOf(p) === 'instructor'),
-        participantCount: present.filter((p) => p.identity !== identity).length,
-        now: now(),
-      });
-      if (!decision.ok) {
-        const { ok: _ok, code, ...details } = decision;
-        if (code === 'ROOM_IN_WAITING_ROOM') {
-          const lobby = await waitInLobby(room, m, identity);
-          throw new AppError(code, { details: { lobby } });
-        }
-        throw new AppError(code, { details });
-      }
-      if (decision.reopen) {
-        room = await deps.store.change(room.key, { kind: 'ended', value: false }, now());
-        log.info({ roomKey: room.key }, 'room reopened by an instructor');
-      }
-      await ensureSfuRoom(room, m.settings);
-      const grants = grantsFor(m.role, m.settings, room, room.controls[identity]);
-      return mint(room.key, identity, m, { role: m.role }, grants);
+      return (await decideAndMint(m, false)) as JoinGrant;
+    },
+
+    /**
+     * The pre-join page's early token, asked before the click so that Join connects at once: the same
+     * decision and grants as join(), but only where joining changes nothing on its own. Undefined (ask
+     * again on Join) when join() would refuse, knock in the waiting room, reopen an ended room, or create
+     * the SFU room (nobody is in it: creating it opens a class session).
+     */
+    prepare(m: Member): Promise<JoinGrant | undefined> {
+      return decideAndMint(m, true);
     },
 
     /**

@@ -71,6 +71,31 @@ describe('room service (fakes)', () => {
     assert.ok((await f.rooms.join(student)).token);
   });
 
+  it('prepares an early token only where joining would change nothing: someone there, no refusal, knock or reopen', async () => {
+    const f = fakeRooms({ joinBeforeInstructor: false });
+    const teacher = f.member('instructor', 'teacher');
+    const student = f.member('participant', 'student');
+    assert.equal(await f.rooms.prepare(teacher), undefined, 'an empty room: creating it would open a session');
+    assert.equal(f.livekit.rooms.has(f.roomKey), false);
+    assert.equal(await f.rooms.prepare(student), undefined, 'waiting for the instructor');
+    await f.connect(teacher);
+    const early = await f.rooms.prepare(student);
+    assert.equal(early?.room, f.roomKey);
+    const earlyGrants = f.livekit.tokens.at(-1)?.grants;
+    await f.rooms.join(student);
+    assert.deepEqual(earlyGrants, f.livekit.tokens.at(-1)?.grants, 'the same grants as Join');
+    await f.store.change(f.roomKey, { kind: 'locked', value: true });
+    assert.equal(await f.rooms.prepare(student), undefined, 'locked');
+    await f.store.change(f.roomKey, { kind: 'ended', value: true });
+    assert.equal(await f.rooms.prepare(f.member('instructor', 'other-teacher')), undefined, 'would reopen');
+    assert.equal((await f.store.get(f.roomKey))?.state, 'ended');
+
+    const w = fakeRooms({ waitingRoom: true });
+    await w.connect(w.member('instructor', 'teacher'));
+    assert.equal(await w.rooms.prepare(w.member('participant', 'student')), undefined, 'would knock');
+    assert.deepEqual(await w.rooms.waitingQueue(w.roomKey), []);
+  });
+
   it('raises and lowers the own hand through the tool (the time on the tool clock)', async () => {
     const f = fakeRooms();
     const student = f.member('participant', 'student');

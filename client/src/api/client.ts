@@ -70,6 +70,14 @@ export class ApiClient {
     return this.request<JoinGrant>('POST', '/api/room/token');
   }
 
+  /**
+   * An early join token for the pre-join page, or undefined where only Join may ask (it would be refused,
+   * knock, reopen the class or start it): POST /api/room/token/prepare.
+   */
+  async prepareRoomToken(): Promise<JoinGrant | undefined> {
+    return (await this.request<JoinGrant | undefined>('POST', '/api/room/token/prepare')) ?? undefined;
+  }
+
   roomState(signal?: AbortSignal): Promise<RoomStateResponse> {
     return this.request<RoomStateResponse>('GET', '/api/room', undefined, signal);
   }

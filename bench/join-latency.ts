@@ -1,0 +1,285 @@
+/**
+ * `npm run bench`: join latency, Join click -> first remote video frame presented, of our launcher beside a
+ * bare livekit-client page on the same SFU, in one run.
+ *
+ * The real stack and the tool in this process (the test environment, client from dist/client: the bench
+ * chain builds it first), one headless Chromium with fake camera and microphone, and a teacher in the room:
+ * a native @livekit/rtc-node participant publishing a 320x240 camera at 30 frames a second. Then ROUNDS
+ * rounds, each one of ours and one bare, the order flipping each round, each in a fresh browser context:
+ * - ours: a student launched through the demo LMS (the whole OIDC trip) lands on the pre-join page; once
+ *   Join is there and the camera preview plays, the student looks at it for DWELL_MS and clicks "Join the
+ *   class";
+ * - bare: a page served by the bench (bench/lib/bare-join, livekit-client bundled by vite from
+ *   node_modules) gets a token minted beforehand with livekit-server-sdk, waits the same DWELL_MS after
+ *   loading and, on its button's click, connects with the launcher's Room options.
+ * Both time in the page, from the click event to the first requestVideoFrameCallback of the teacher's
+ * <video>, and both then publish camera and microphone. Medians and the ratio ours/bare go to
+ * bench/results/join-latency.json (`BENCH_LABEL` names the run there).
+ */
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { AccessToken } from 'livekit-server-sdk';
+import {
+  LocalVideoTrack,
+  Room,
+  TrackPublishOptions,
+  TrackSource,
+  VideoBufferType,
+  VideoFrame,
+  VideoSource,
+} from '@livekit/rtc-node';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { createLiveKitGateway } from '../src/livekit/livekit-gateway.js';
+import { projectRoot } from '../src/paths.js';
+import { inPage, launchBrowser } from '../test/support/browser.js';
+import { LaunchedUser } from '../test/support/room-client.js';
+import { stopTestEnvironment, useTestEnvironment, type TestEnvironment } from '../test/support/test-tool.js';
+import { percentile } from './lib/load.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const WARMUP = 2;
+/** How long the user looks at the page before clicking (both sides). */
+const DWELL_MS = Number(process.env.BENCH_DWELL_MS ?? 2000);
+const FRAME_TIMEOUT_MS = 20_000;
+
+/** Our page: notes the click on Join and the first frame of a remote tile's <video>. */
+const OURS_PROBE = `(() => {
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button') : null;
+    if (button && button.textContent.includes('Join the class') && !window.__joinClickAt) {
+      window.__joinClickAt = performance.now();
+    }
+  }, true);
+  const watched = new WeakSet();
+  new MutationObserver(() => {
+    for (const video of document.querySelectorAll('.tile[data-identity]:not([data-local="true"]) video')) {
+      if (watched.has(video)) continue;
+      watched.add(video);
+      video.requestVideoFrameCallback(() => {
+        window.__firstRemoteFrameAt ??= performance.now();
+      });
+    }
+  }).observe(document, { subtree: true, childList: true });
+})()`;
+
+interface Sample {
+  ms: number;
+  /** Ours: whether the join token and the room chunk were requested only after the click. */
+  tokenAfterClick?: boolean;
+  chunkAfterClick?: boolean;
+}
+
+/** A teacher in the room without a browser: a 320x240 camera at 30 frames a second, a moving grey. */
+async function startPublisher(grant: { url: string; token: string }) {
+  const room = new Room();
+  await room.connect(grant.url, grant.token, { autoSubscribe: false, dynacast: false });
+  const [width, height] = [320, 240];
+  const source = new VideoSource(width, height);
+  const track = LocalVideoTrack.createVideoTrack('camera', source);
+  await room.localParticipant!.publishTrack(
+    track,
+    new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: false }),
+  );
+  const pixels = new Uint8Array(width * height * 4);
+  let n = 0;
+  const timer = setInterval(() => {
+    pixels.fill(40 + (n++ % 150));
+    source.captureFrame(new VideoFrame(pixels, width, height, VideoBufferType.RGBA));
+  }, 33);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await room.disconnect();
+    },
+  };
+}
+
+/** Builds the bare page (livekit-client from node_modules) and serves it on loopback. */
+async function serveBarePage(outDir: string) {
+  const root = fileURLToPath(new URL('./lib/bare-join/', import.meta.url));
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 1000 },
+  });
+  const app = express();
+  app.use(express.static(outDir));
+  const listener = app.listen(0, '127.0.0.1');
+  await new Promise((r) => listener.once('listening', r));
+  return { url: `http://127.0.0.1:${(listener.address() as AddressInfo).port}/`, close: () => listener.close() };
+}
+
+async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
+  context.setDefaultTimeout(30_000);
+  return context;
+}
+
+const frameTimes = (page: Page) =>
+  page.waitForFunction(
+    inPage('window.__firstRemoteFrameAt !== undefined && window.__joinClickAt !== undefined'),
+    null,
+    {
+      timeout: FRAME_TIMEOUT_MS,
+    },
+  );
+
+async function ours(browser: Browser, demoUrl: string, user: string): Promise<Sample> {
+  const context = await newContext(browser);
+  try {
+    await context.addInitScript(OURS_PROBE);
+    const page = await context.newPage();
+    await page.goto(`${demoUrl}/platform/launch?role=student&user=${user}`);
+    const join = page.getByRole('button', { name: 'Join the class' });
+    await join.waitFor();
+    await page.waitForFunction(
+      inPage(`(() => { const v = document.querySelector('video.preview-video'); return !!v && v.videoWidth > 0; })()`),
+    );
+    await page.waitForTimeout(DWELL_MS);
+    await join.click();
+    await frameTimes(page);
+    return await page.evaluate(`(() => {
+      const click = window.__joinClickAt;
+      const resources = performance.getEntriesByType('resource');
+      const started = (re) => resources.filter((r) => re.test(r.name)).map((r) => r.startTime);
+      const token = started(/\\/api\\/room\\/token$/);
+      const chunk = started(/\\/assets\\/room-app-[^/]*\\.js$/);
+      return {
+        ms: window.__firstRemoteFrameAt - click,
+        tokenAfterClick: token.length > 0 && Math.min(...token) >= click,
+        chunkAfterClick: chunk.length > 0 && Math.min(...chunk) >= click,
+      };
+    })()`);
+  } finally {
+    await context.close();
+  }
+}
+
+async function bare(browser: Browser, pageUrl: string, grant: { url: string; token: string }): Promise<Sample> {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(pageUrl);
+    await page.waitForFunction(inPage(`!document.getElementById('join').disabled`));
+    await page.evaluate((g) => Object.assign(globalThis, { __grant: g }), grant);
+    await page.waitForTimeout(DWELL_MS);
+    await page.click('#join');
+    await frameTimes(page);
+    return { ms: (await page.evaluate('window.__firstRemoteFrameAt - window.__joinClickAt')) as number };
+  } finally {
+    await context.close();
+  }
+}
+
+function summary(samples: Sample[]) {
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const round = (n: number) => Number(n.toFixed(1));
+  return {
+    medianMs: round(percentile(ms, 50)),
+    p25Ms: round(percentile(ms, 25)),
+    p75Ms: round(percentile(ms, 75)),
+    minMs: round(ms[0] as number),
+    maxMs: round(ms[ms.length - 1] as number),
+    samplesMs: samples.map((s) => round(s.ms)),
+  };
+}
+
+async function main(): Promise<void> {
+  let env: TestEnvironment | undefined;
+  let browser: Browser | undefined;
+  let publisher: Awaited<ReturnType<typeof startPublisher>> | undefined;
+  let barePage: Awaited<ReturnType<typeof serveBarePage>> | undefined;
+  try {
+    [env, browser] = await Promise.all([useTestEnvironment(), launchBrowser()]);
+    const demoUrl = env.tool.demoUrl as string;
+    const { apiKey, apiSecret } = env.stack.livekit;
+    const gateway = createLiveKitGateway({
+      apiUrl: env.stack.livekit.url.replace(/^ws/, 'http'),
+      apiKey,
+      apiSecret,
+      requestTimeoutMs: 5000,
+    });
+    barePage = await serveBarePage(path.join(env.workDir, 'bare-join'));
+    const teacher = await LaunchedUser.launch(env.tool.url, 'instructor');
+    const teacherGrant = await teacher.joinGrant();
+    publisher = await startPublisher(teacherGrant);
+    const room = teacherGrant.room;
+
+    const bareGrant = async (i: number) => {
+      const at = new AccessToken(apiKey, apiSecret, { identity: `bare-${i}`, name: 'Bare page', ttl: 600 });
+      at.addGrant({ roomJoin: true, room, canPublish: true, canSubscribe: true, canPublishData: true });
+      return { url: teacherGrant.url, token: await at.toJwt() };
+    };
+    /** Everyone but the teacher leaves, so that each round joins the same room of two. */
+    const clearRoom = async () => {
+      for (let i = 0; i < 50; i += 1) {
+        const others = (await gateway.listParticipants(room)).filter((p) => p.identity !== teacherGrant.identity);
+        if (others.length === 0) return;
+        await Promise.all(others.map((p) => gateway.removeParticipant(room, p.identity).catch(() => undefined)));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    const samples: { ours: Sample[]; bare: Sample[] } = { ours: [], bare: [] };
+    for (let r = 0; r < WARMUP + ROUNDS; r += 1) {
+      const order = r % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const);
+      for (const kind of order) {
+        const sample =
+          kind === 'ours'
+            ? await ours(browser, demoUrl, `bench-join-${r}`)
+            : await bare(browser, barePage.url, await bareGrant(r));
+        await clearRoom();
+        if (r >= WARMUP) samples[kind].push(sample);
+        console.log(`round ${r + 1}${r < WARMUP ? ' (warm-up)' : ''} ${kind}: ${JSON.stringify(sample)}`);
+      }
+    }
+
+    const o = summary(samples.ours);
+    const b = summary(samples.bare);
+    const result = {
+      benchmark: 'join-latency-vs-bare-livekit-client',
+      label: process.env.BENCH_LABEL,
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, load: os.loadavg().map((n) => Number(n.toFixed(2))), node: process.version },
+      measure: 'Join click event -> first requestVideoFrameCallback of the remote camera <video>, in the page',
+      rounds: ROUNDS,
+      warmupRounds: WARMUP,
+      dwellMs: DWELL_MS,
+      publisher: '@livekit/rtc-node, 320x240 camera at 30 fps, no simulcast',
+      ours: {
+        ...o,
+        tokenRequestedAfterClick: samples.ours.filter((s) => s.tokenAfterClick).length,
+        roomChunkRequestedAfterClick: samples.ours.filter((s) => s.chunkAfterClick).length,
+      },
+      bareLivekitClient: b,
+      ratioOfMedians: Number((o.medianMs / b.medianMs).toFixed(2)),
+      target: 'ratio of medians <= 1.15',
+      withinTarget: o.medianMs / b.medianMs <= 1.15,
+    };
+    writeFileSync(
+      path.join(projectRoot(), 'bench', 'results', 'join-latency.json'),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await publisher?.stop().catch(() => undefined);
+    barePage?.close();
+    await browser?.close();
+    await stopTestEnvironment();
+  }
+}
+
+// The native SDK's handles keep the process alive after the room is left: exit once done.
+void main().then(
+  () => process.exit(),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
