@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { AudioFrame, AudioSource, LocalAudioTrack, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
 import type { Browser } from 'playwright-core';
+import { assertNoSeriousViolations } from '../support/axe.js';
 import { screenshotDir, startBrowserTest } from '../support/browser.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import { joinClass, openSeat, type Seat } from '../support/room-pages.js';
@@ -92,6 +93,8 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
     await seat.page.evaluate(
       `Object.assign(document.querySelector('iframe[name="tool-frame"]').style, ${JSON.stringify(style)})`,
     );
+    // The whole frame on screen, as someone in the course page would scroll to it (clicks need it).
+    await seat.page.locator('iframe[name="tool-frame"]').scrollIntoViewIfNeeded();
     let last: Measure | undefined;
     // The stage remeasures on resize: wait until the frame has its size and the tiles have settled.
     await waitUntil(
@@ -106,7 +109,7 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
     return (await seat.frame.evaluate(MEASURE)) as Measure;
   }
 
-  async function checkSizes(count: number): Promise<void> {
+  async function checkSizes(count: number, { axe = false } = {}): Promise<void> {
     for (const size of SIZES) {
       const m = await measureAt(size);
       const where = `${count} people at ${size.name}`;
@@ -116,6 +119,13 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
       );
       assert.ok(m.bar.left >= 0 && m.bar.right <= m.viewport.width + 0.5, `${where}: control bar within the width`);
       assert.ok(m.fill >= 0.8, `${where}: tiles cover ${(m.fill * 100).toFixed(0)}% of the stage`);
+      if (axe) {
+        for (const colorScheme of ['light', 'dark'] as const) {
+          await teacher!.page.emulateMedia({ colorScheme });
+          await assertNoSeriousViolations(teacher!.frame, `${where}, ${colorScheme}`);
+        }
+        await teacher!.page.emulateMedia({ colorScheme: 'light' });
+      }
       // The tool's frame alone, as test-results/docs-layout-*.png: the source of docs/screenshots/layout-*.
       await teacher!.page
         .locator('iframe[name="tool-frame"]')
@@ -160,11 +170,24 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
       .waitFor({ timeout: 15_000 });
     await teacher.tool.locator('.tile.speaking[data-local="true"]').waitFor({ timeout: 15_000 });
     assert.ok((await speaking.count()) >= 2);
+    // Reactions: a student's shows on their tile; the teacher's own from the React menu, on theirs.
+    const student = crowd[0] as TestParticipant;
+    await student.room.localParticipant!.publishData(
+      new TextEncoder().encode(JSON.stringify({ type: 'reaction', key: 'clap' })),
+      { reliable: true, topic: 'reaction' },
+    );
+    await teacher.tool
+      .locator(`.tile[data-identity="${student.room.localParticipant!.identity}"] .reaction[data-reaction="clap"]`)
+      .waitFor({ timeout: 10_000 });
+    await teacher.tool.getByRole('button', { name: 'React' }).click();
+    await teacher.tool.getByRole('menuitem', { name: /thumbs up/ }).click();
+    await teacher.tool.locator('.tile[data-local="true"] .reaction[data-reaction="thumbs-up"]').waitFor();
     await checkSizes(2);
 
     await addNative(activity, 5);
     await waitForTiles(7);
-    await checkSizes(7);
+    // axe at each size in both themes, with a class on screen (once: it is slow beside live media).
+    await checkSizes(7, { axe: true });
 
     await addNative(activity, 18);
     await waitForTiles(25);

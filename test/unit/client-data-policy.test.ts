@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { CHAT_TOPIC } from '../../client/src/room/chat/chat-model.js';
 import { DATA_SENDERS, mayAct, type DataSender } from '../../client/src/room/data-policy.js';
+import { REACTION_TOPIC } from '../../client/src/room/reaction-model.js';
 import { WAITING_TOPIC } from '../../src/rooms/room-service.js';
 
 const tool: DataSender = {};
@@ -30,7 +31,7 @@ describe('client data policy: who may send each topic the launcher acts on', () 
     it(`${expected ? 'acts on' : 'ignores'} ${name}`, () => assert.equal(mayAct(topic, sender), expected));
   }
 
-  it("lists exactly the topics the launcher handles, under the server's and the chat's names", () => {
-    assert.deepEqual(Object.keys(DATA_SENDERS).sort(), [CHAT_TOPIC, WAITING_TOPIC].sort());
+  it("lists exactly the topics the launcher handles, under the server's, the chat's and the reactions' names", () => {
+    assert.deepEqual(Object.keys(DATA_SENDERS).sort(), [CHAT_TOPIC, REACTION_TOPIC, WAITING_TOPIC].sort());
   });
 });

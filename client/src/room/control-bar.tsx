@@ -8,6 +8,7 @@ import { Icon, type ICONS } from './icons';
 import type { Layout, SelfView } from './layout';
 import { MenuButton, type MenuEntry } from './menu-button';
 import type { ParticipantModel } from './participant-model';
+import { REACTIONS, type ReactionKey } from './reaction-model';
 import { mayPublish, type RoomConnection, type Source } from './room-connection';
 
 export type SidePanel = 'people' | 'chat' | 'attendance';
@@ -29,6 +30,8 @@ interface Props {
   handPosition: number | undefined;
   /** Leave pressed: a teacher is asked whether to end the class for everyone; others just leave. */
   onLeave: () => void;
+  /** Sends a reaction (everyone sees it on your tile for a few seconds). */
+  onReact: (key: ReactionKey) => Promise<void>;
 }
 
 const SOURCE_TEXT: Record<Source, { on: MessageKey; off: MessageKey; failed: MessageKey }> = {
@@ -185,7 +188,8 @@ export function ControlBar(props: Props) {
     },
   ];
   const { slot, leave } = width < NARROW_BAR ? SLOTS.narrow : SLOTS.wide;
-  const fits = width > 0 ? Math.max(1, Math.floor((width - leave - slot) / slot)) : controls.length;
+  const fixed = role !== 'observer' ? 2 : 1; // More, and React
+  const fits = width > 0 ? Math.max(1, Math.floor((width - leave - fixed * slot) / slot)) : controls.length;
   const onBar = controls.slice(0, fits);
   const overflow = controls.slice(fits);
 
@@ -223,6 +227,13 @@ export function ControlBar(props: Props) {
     },
   ];
   const hiddenBadges = overflow.reduce((sum, c) => sum + (c.badge ?? 0), 0);
+  // Reactions are data messages: the SFU refuses them where it refuses chat (observers, chat switched off).
+  const mayReact = role !== 'observer' && me.participant.permissions?.canPublishData !== false;
+  const reactionEntries: MenuEntry[] = (Object.keys(REACTIONS) as ReactionKey[]).map((key) => ({
+    key: `react-${key}`,
+    label: `${REACTIONS[key].emoji} ${t(REACTIONS[key].name)}`,
+    onSelect: () => void props.onReact(key).catch(() => setError(t('controls.react.failed'))),
+  }));
 
   const notes = [
     me.handRaised && handPosition !== undefined && role !== 'instructor' ? (
@@ -232,7 +243,18 @@ export function ControlBar(props: Props) {
     ) : null,
     me.micBlocked && expects('microphone') ? (
       <p id="microphone-blocked-note" class="hint" key="mic">
-        {t('controls.mic.blockedNote')}
+        {t('controls.mic.blockedNote')}{' '}
+        {/* Asking to speak is a raised hand: the teacher sees it in the queue and allows the mic from there. */}
+        {!me.handRaised && (
+          <button
+            type="button"
+            class="secondary"
+            data-control="ask-to-speak"
+            onClick={() => void run('hand', () => conn.setHandRaised(true), t('controls.hand.failed'))}
+          >
+            {t('controls.askToSpeak')}
+          </button>
+        )}
       </p>
     ) : null,
     me.cameraBlocked && expects('camera') ? (
@@ -270,6 +292,18 @@ export function ControlBar(props: Props) {
           {onBar.map((c) => (
             <BarButton key={c.key} control={c} />
           ))}
+          {mayReact && (
+            <MenuButton
+              label={t('controls.react')}
+              entries={reactionEntries}
+              placement="above"
+              class="control"
+              dataControl="react"
+            >
+              <Icon name="react" size={22} />
+              <span class="control-label">{t('controls.react')}</span>
+            </MenuButton>
+          )}
           <MenuButton
             label={hiddenBadges > 0 ? t('controls.more.badge', { count: hiddenBadges }) : t('controls.more')}
             entries={more}

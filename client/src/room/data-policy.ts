@@ -24,6 +24,7 @@ export interface DataSender {
 export const DATA_SENDERS: Readonly<Record<string, 'tool' | readonly SenderRole[]>> = {
   'waiting-room': 'tool',
   chat: ['instructor', 'participant'],
+  reaction: ['instructor', 'participant'],
 };
 
 /** Whether the launcher may act on a message of `topic` from `sender`. */

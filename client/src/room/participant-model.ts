@@ -9,6 +9,7 @@ import {
 import type { Role } from '../api/contract';
 import { t } from '../i18n';
 import { handRaisedAt, roleOf } from './participant-role';
+import type { ReactionKey } from './reaction-model';
 import { mayPublish } from './room-connection';
 
 export { roleOf };
@@ -39,6 +40,8 @@ export interface ParticipantModel {
   audioTrack?: AudioTrack;
   screenTrack?: VideoTrack;
   screenAudioTrack?: AudioTrack;
+  /** A reaction this person sent in the last seconds (reactions.ts), shown on their tile. */
+  reaction?: ReactionKey;
 }
 
 const QUALITY: Record<ConnectionQuality, Quality> = {

@@ -3,6 +3,7 @@ import type { AudioTrack, VideoTrack } from 'livekit-client';
 import { t } from '../i18n';
 import { Icon, QualityBars } from './icons';
 import { roleLabel, type ParticipantModel } from './participant-model';
+import { REACTIONS } from './reaction-model';
 
 /** Attaches a track to the element while both exist; attached video is what adaptive stream subscribes to. */
 export function useAttach(track: VideoTrack | AudioTrack | undefined) {
@@ -56,6 +57,11 @@ export function ParticipantTile({
         <div class="avatar" aria-hidden="true">
           {initials(model.name)}
         </div>
+      )}
+      {model.reaction && (
+        <span class="reaction" aria-hidden="true" data-reaction={model.reaction}>
+          {REACTIONS[model.reaction].emoji}
+        </span>
       )}
       <div class="tile-caption" aria-hidden="true">
         <span class="tile-name">{label}</span>

@@ -17,6 +17,7 @@ import { LeaderPanel, useLeaderState } from './leader-panel';
 import { handQueue, participantsOf, type ParticipantModel } from './participant-model';
 import { PeopleList } from './people-list';
 import { RoomConnection, type EndReason } from './room-connection';
+import { REACTIONS, useReactions } from './reactions';
 import { SpeakingMeter } from './speaking';
 import { Stage } from './stage';
 import { badgeCounts } from './badges';
@@ -82,6 +83,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
     window.matchMedia(WIDE).matches ? (isLeader ? 'people' : 'chat') : undefined,
   );
   const chat = useChat(conn, { visible: panel === 'chat' });
+  const reactions = useReactions(conn);
   useDocumentTitle(me.activity?.settings.title ?? t('room.defaultTitle'));
   // The Join button is gone: move focus to the room's heading so keyboard users start at the top.
   const heading = useRef<HTMLHeadingElement>(null);
@@ -137,7 +139,10 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   const participants = withMeter(
     conn.state === ConnectionState.Disconnected && !end ? [] : participantsOf(conn.room),
     meter,
-  );
+  ).map((p) => {
+    const reaction = reactions.shown.get(p.identity);
+    return reaction ? { ...p, reaction: reaction.key } : p;
+  });
   announcer.observe(participants);
 
   if (end) return <EndScreen reason={end.reason} detail={end.detail} onRejoin={onRejoin} api={api} me={me} />;
@@ -245,6 +250,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
           })}
           handPosition={local.handRaised ? queue.indexOf(local) + 1 : undefined}
           onLeave={() => (isLeader ? setLeaving(true) : void conn.leave())}
+          onReact={(key) => reactions.send(key)}
         />
       )}
       {isLeader && (
@@ -260,7 +266,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
 }
 
 /**
- * A polite live region's text: who joined or left, whose hand went up. Compares each render's participants
+ * A polite live region's text: who joined or left, whose hand went up, who reacted. Compares each render's participants
  * with the previous ones; the first render (the people already there) is not announced.
  */
 function useAnnouncer() {
@@ -276,6 +282,8 @@ function useAnnouncer() {
       if (!was && !p.isLocal) news.push(t('room.announce.joined', { name: p.name }));
       else if (was && p.handRaised && !was.handRaised)
         news.push(p.isLocal ? t('room.announce.youRaisedHand') : t('room.announce.raisedHand', { name: p.name }));
+      if (was && p.reaction && p.reaction !== was.reaction && !p.isLocal)
+        news.push(t('room.announce.reacted', { name: p.name, reaction: t(REACTIONS[p.reaction].name) }));
     }
     for (const [identity, p] of before)
       if (!previous.current.has(identity)) news.push(t('room.announce.left', { name: p.name }));
