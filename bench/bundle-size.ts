@@ -2,7 +2,7 @@
  * `npm run bench`: how much JavaScript the launcher downloads before its first page, and what loads later.
  * Builds nothing: reads the production build in dist/client (`npm run build:client` runs first in the
  * bench chain). The initial JS is the entry script(s) and modulepreloads named in dist/client/index.html;
- * every other .js chunk is lazy (the room, with livekit-client, loads only on Join).
+ * every other .js chunk is lazy (the room, with livekit-client, loads once the pre-join page is open).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -8,13 +8,13 @@ import { useDocumentTitle } from '../components/use-document-title';
 import { withParts } from '../components/with-parts';
 import { currentLocale, t } from '../i18n';
 import { formatSchedule, pickTimeZone } from '../time';
-import type * as RoomChunkModule from '../room/room-app';
 import { ViewSwitch, type View } from '../attendance/attendance-tab';
 import { describeRefusal, type Refusal } from './join-refusal';
 import { JoinStatus } from './pre-join/join-status';
 import { forgetEndedHere, noticingEnd } from '../room/class-end';
 import { deviceIdOf, useMediaPreview } from '../media/use-media-preview';
 import { MediaPanel, type MediaChoice } from './pre-join/media-panel';
+import { JoinPreparation, loadRoomChunk, type RoomChunk } from './pre-join/join-preparation';
 
 const ROLE_TEXT = {
   instructor: 'prejoin.role.instructor',
@@ -23,11 +23,6 @@ const ROLE_TEXT = {
 } as const satisfies Record<Role, string>;
 
 const browserTimeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone;
-
-/** The room UI and livekit-client, loaded only when someone joins (the pre-join bundle stays small). */
-type RoomChunk = typeof RoomChunkModule;
-let roomChunk: Promise<RoomChunk> | undefined;
-const loadRoomChunk = (): Promise<RoomChunk> => (roomChunk ??= import('../room/room-app'));
 
 type Stage =
   | { kind: 'prejoin' }
@@ -76,17 +71,30 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
   };
   const timeZone = pickTimeZone(me.timezone, browserTimeZone());
   const locale = currentLocale();
+  // While the page is open: the room chunk, an early join grant and a warm way to the SFU (Join is quicker).
+  const preparation = useMemo(() => new JoinPreparation(api), [api]);
+  const preparing = stage.kind === 'prejoin' && !handedOff;
+  useEffect(() => {
+    if (!preparing) return;
+    preparation.start();
+    return () => preparation.stop();
+  }, [preparation, preparing]);
 
   const join = async () => {
     if (pending) return;
     setPending(true);
     const chunk = loadRoomChunk();
     try {
-      const grant = await api.roomToken();
+      // The early grant when it is fresh; otherwise the server decides now (and says why it refuses).
+      const grant = preparation.take() ?? (await api.roomToken());
       failures.current = 0;
       forgetEndedHere();
       setRefusal(undefined);
-      setStage({ kind: 'room', grant, chunk: await chunk });
+      const loaded = await chunk;
+      // Signalling and ICE start now, beside the room page's first render (the page takes the Room over).
+      const { cameraDeviceId: camera, microphoneDeviceId: microphone } = mediaAtJoin.current;
+      loaded.connectEarly(grant, { camera, microphone });
+      setStage({ kind: 'room', grant, chunk: loaded });
     } catch (err) {
       failures.current++;
       if (isApiError(err) && err.code === 'ROOM_IN_WAITING_ROOM' && isGrant(err.details?.lobby)) {

@@ -86,6 +86,50 @@ export async function prepareConnection(url: string, token: string): Promise<voi
   await new Room().prepareConnection(url, token).catch(() => undefined);
 }
 
+type Devices = { camera?: string | undefined; microphone?: string | undefined };
+
+/** The launcher's Room: adaptive stream and dynacast, capturing from the devices chosen on the pre-join page. */
+const newRoom = (devices: Devices): Room =>
+  new Room({
+    adaptiveStream: true,
+    dynacast: true,
+    ...(devices.camera ? { videoCaptureDefaults: { deviceId: devices.camera } } : {}),
+    ...(devices.microphone ? { audioCaptureDefaults: { deviceId: devices.microphone } } : {}),
+  });
+
+function connectOptions(url: string): RoomConnectOptions {
+  const options: RoomConnectOptions = {};
+  const rtcConfig = rtcConfigFor(url);
+  if (rtcConfig) options.rtcConfig = rtcConfig;
+  return options;
+}
+
+/** Connections begun on the Join click, by grant, until the RoomConnection for that grant takes them over. */
+const early = new WeakMap<
+  JoinGrant,
+  { room: Room; connecting: Promise<void>; abandon: ReturnType<typeof setTimeout> }
+>();
+/** An early connection nobody took over by then (the room page never came) is closed. */
+const ABANDON_EARLY_MS = 10_000;
+
+/**
+ * Starts connecting to the SFU on the Join click, so that signalling and ICE overlap the room page's first
+ * render: the RoomConnection made next for the same grant object takes this Room over, and its connect()
+ * waits for this attempt instead of starting one.
+ */
+export function connectEarly(grant: JoinGrant, devices: Devices = {}): void {
+  if (early.has(grant)) return;
+  const room = newRoom(devices);
+  const connecting = room.connect(grant.url, grant.token, connectOptions(grant.url));
+  connecting.catch(() => undefined);
+  const abandon = setTimeout(() => {
+    if (early.get(grant)?.room !== room) return;
+    early.delete(grant);
+    void room.disconnect();
+  }, ABANDON_EARLY_MS);
+  early.set(grant, { room, connecting, abandon });
+}
+
 const END_REASONS: Partial<Record<DisconnectReason, EndReason>> = {
   [DisconnectReason.ROOM_DELETED]: 'ended',
   [DisconnectReason.ROOM_CLOSED]: 'ended',
@@ -146,7 +190,9 @@ export class RoomConnection {
   /** Ends the wait between rejoin attempts early (leave()). */
   private wake: (() => void) | undefined;
   /** The devices in use; a switch in the room replaces the pre-join choice for later captures too. */
-  private readonly devices: { camera?: string | undefined; microphone?: string | undefined };
+  private readonly devices: Devices;
+  /** The attempt connectEarly() began for this grant, which the first connect() waits for. */
+  private earlyConnect: Promise<void> | undefined;
   private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false, screen_share: false };
   private readonly listeners: Listeners = {
     connectionState: new Set(),
@@ -162,13 +208,14 @@ export class RoomConnection {
     private readonly options: RoomConnectionOptions,
   ) {
     this.grant = grant;
-    const devices = (this.devices = { ...options.devices });
-    this.room = new Room({
-      adaptiveStream: true,
-      dynacast: true,
-      ...(devices.camera ? { videoCaptureDefaults: { deviceId: devices.camera } } : {}),
-      ...(devices.microphone ? { audioCaptureDefaults: { deviceId: devices.microphone } } : {}),
-    });
+    this.devices = { ...options.devices };
+    const begun = early.get(grant);
+    if (begun) {
+      early.delete(grant);
+      clearTimeout(begun.abandon);
+      this.earlyConnect = begun.connecting;
+    }
+    this.room = begun?.room ?? newRoom(this.devices);
     this.wire();
   }
 
@@ -192,12 +239,17 @@ export class RoomConnection {
   }
 
   async connect(): Promise<void> {
-    const options: RoomConnectOptions = {};
-    const rtcConfig = rtcConfigFor(this.grant.url);
-    if (rtcConfig) options.rtcConfig = rtcConfig;
-    await this.room.connect(this.grant.url, this.grant.token, options);
+    const begun = this.earlyConnect;
+    this.earlyConnect = undefined;
+    if (begun) await begun;
+    else await this.room.connect(this.grant.url, this.grant.token, connectOptions(this.grant.url));
     this.connectedOnce = true;
     this.scheduleRenewal();
+    if (begun) {
+      // Begun before anyone listened to this connection: say where it stands now.
+      this.emit('connectionState', this.state);
+      if (!this.room.canPlaybackAudio) this.emit('audioBlocked', true);
+    }
     this.emit('participantsChanged');
   }
 
