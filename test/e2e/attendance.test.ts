@@ -65,9 +65,12 @@ describe('attendance and grades in the launcher (headless Chromium, real LiveKit
       await sleep(3_000);
 
       // In the room the records are a panel away, for students too.
-      await marie.getByRole('button', { name: 'My attendance' }).click();
+      // In the control bar's More menu.
+      await marie.getByRole('button', { name: 'More', exact: true }).click();
+      await marie.getByRole('menuitem', { name: 'My attendance' }).click();
       await marie.getByRole('heading', { name: 'My attendance' }).waitFor();
-      await teacher.getByRole('button', { name: 'Attendance', exact: true }).click();
+      await teacher.getByRole('button', { name: 'More', exact: true }).click();
+      await teacher.getByRole('menuitem', { name: 'Attendance', exact: true }).click();
       const running = teacher.locator('.side-panel .sessions-table tbody tr');
       await running.locator('[data-final="false"]').waitFor();
       await assertNoPageScrollX(teacher, 'the room with its attendance panel');

@@ -4,8 +4,7 @@ import type { ParticipantAction, RoomAction, WaitingAction, WaitingEntry } from 
 import { t, tp, type MessageKey } from '../i18n';
 import { handQueue, roleLabel, type ParticipantModel } from './participant-model';
 import { PeopleRows, PersonRow } from './people-list';
-import { Icon } from './icons';
-import { MenuButton } from './menu-button';
+import { PersonMenu } from './person-menu';
 import { RemoveDialog } from './remove-dialog';
 
 interface Props {
@@ -102,9 +101,9 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
   const act = (p: ParticipantModel, action: ParticipantAction) =>
     void call(`${p.identity}:${action}`, () => api.participantAction(p.identity, action));
   const menuFor = (p: ParticipantModel) => (
-    <MenuButton
+    <PersonMenu
       label={t('people.menu.button', { name: p.name })}
-      entries={actionsFor(p).map((action) => ({
+      items={actionsFor(p).map((action) => ({
         key: action,
         label: t(ACTION_TEXT[action].short),
         ariaLabel: t(ACTION_TEXT[action].long, { name: p.name }),
@@ -113,9 +112,7 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
         // Remove is asked first; everything else can be undone from the same menu.
         onSelect: () => (action === 'remove' ? setRemoving(p) : act(p, action)),
       }))}
-    >
-      <Icon name="moreVert" size={18} />
-    </MenuButton>
+    />
   );
   const actionButton = (p: ParticipantModel, action: ParticipantAction) => (
     <PendingButton

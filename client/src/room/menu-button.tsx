@@ -52,7 +52,13 @@ export function MenuButton({ label, children, entries, placement = 'below', data
   };
   const close = (refocus: boolean) => {
     setOpen(false);
-    if (refocus) button.current?.focus();
+    if (!refocus) return;
+    button.current?.focus();
+    // Again once the menu is gone: a re-render of the row meanwhile (the room re-renders many times a
+    // second) must not leave the focus on the removed menu.
+    requestAnimationFrame(() => {
+      if (!button.current?.contains(document.activeElement)) button.current?.focus();
+    });
   };
   const onMenuKey = (event: KeyboardEvent) => {
     // From the current entry, not this render's: two quick presses arrive before a re-render.

@@ -82,6 +82,16 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   const [panel, setPanel] = useState<SidePanel | undefined>(() =>
     window.matchMedia(WIDE).matches ? (isLeader ? 'people' : 'chat') : undefined,
   );
+  // The frame narrowing (a phone turned, an LMS column shrinking) closes the panel rather than let it
+  // suddenly cover the stage; it opens again over the stage when asked for.
+  useEffect(() => {
+    const wide = window.matchMedia(WIDE);
+    const changed = () => {
+      if (!wide.matches) setPanel(undefined);
+    };
+    wide.addEventListener('change', changed);
+    return () => wide.removeEventListener('change', changed);
+  }, []);
   const chat = useChat(conn, { visible: panel === 'chat' });
   const reactions = useReactions(conn);
   useDocumentTitle(me.activity?.settings.title ?? t('room.defaultTitle'));
