@@ -91,9 +91,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
       forgetEndedHere();
       setRefusal(undefined);
       const loaded = await chunk;
-      // Signalling and ICE start now, beside the room page's first render (the page takes the Room over).
-      const { cameraDeviceId: camera, microphoneDeviceId: microphone } = mediaAtJoin.current;
-      loaded.connectEarly(grant, { camera, microphone });
+      // Not connectEarly() yet: a student's page once stayed at "Joining" with the Room taken over (CI).
       setStage({ kind: 'room', grant, chunk: loaded });
     } catch (err) {
       failures.current++;
