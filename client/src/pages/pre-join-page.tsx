@@ -91,7 +91,6 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
       forgetEndedHere();
       setRefusal(undefined);
       const loaded = await chunk;
-      // Not connectEarly() yet: a student's page once stayed at "Joining" with the Room taken over (CI).
       setStage({ kind: 'room', grant, chunk: loaded });
     } catch (err) {
       failures.current++;

@@ -1,9 +1,9 @@
-import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ActivitySettings, Role } from '../api/contract';
 import { t, type MessageKey } from '../i18n';
 import { chatBadgeText, peopleBadgeText, type BadgeCounts } from './badges';
 import { DeviceSettings } from './device-settings';
+import { DevicesOverlay } from './devices-overlay';
 import { Icon, type ICONS } from './icons';
 import type { Layout, SelfView } from './layout';
 import { MenuButton, type MenuEntry } from './menu-button';
@@ -377,37 +377,5 @@ function BarButton({ control: c }: { control: Control }) {
         </span>
       )}
     </button>
-  );
-}
-
-/** The device pickers over the room, sized to the frame; Escape or Done closes them. */
-function DevicesOverlay({ onClose, children }: { onClose: () => void; children: ComponentChildren }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useLayoutEffect(() => {
-    // Back to where the user was (the More button) when the overlay goes.
-    const opener = document.activeElement as HTMLElement | null;
-    ref.current?.querySelector<HTMLElement>('select, button')?.focus();
-    return () => opener?.focus();
-  }, []);
-  return (
-    <div
-      ref={ref}
-      class="overlay-panel devices-overlay"
-      role="dialog"
-      aria-label={t('controls.devices')}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          onClose();
-        }
-      }}
-    >
-      {children}
-      <div class="actions">
-        <button type="button" class="secondary" onClick={onClose}>
-          {t('controls.done')}
-        </button>
-      </div>
-    </div>
   );
 }

@@ -1,4 +1,4 @@
 /** The room chunk: livekit-client and the in-room UI, loaded by the pre-join page while it is open. */
-export { connectEarly, prepareConnection } from './room-connection';
+export { prepareConnection } from './room-connection';
 export { RoomPage } from './room-page';
 export { WaitingPage } from './waiting-page';

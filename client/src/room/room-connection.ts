@@ -104,32 +104,6 @@ function connectOptions(url: string): RoomConnectOptions {
   return options;
 }
 
-/** Connections begun on the Join click, by grant, until the RoomConnection for that grant takes them over. */
-const early = new WeakMap<
-  JoinGrant,
-  { room: Room; connecting: Promise<void>; abandon: ReturnType<typeof setTimeout> }
->();
-/** An early connection nobody took over by then (the room page never came) is closed. */
-const ABANDON_EARLY_MS = 10_000;
-
-/**
- * Starts connecting to the SFU on the Join click, so that signalling and ICE overlap the room page's first
- * render: the RoomConnection made next for the same grant object takes this Room over, and its connect()
- * waits for this attempt instead of starting one.
- */
-export function connectEarly(grant: JoinGrant, devices: Devices = {}): void {
-  if (early.has(grant)) return;
-  const room = newRoom(devices);
-  const connecting = room.connect(grant.url, grant.token, connectOptions(grant.url));
-  connecting.catch(() => undefined);
-  const abandon = setTimeout(() => {
-    if (early.get(grant)?.room !== room) return;
-    early.delete(grant);
-    void room.disconnect();
-  }, ABANDON_EARLY_MS);
-  early.set(grant, { room, connecting, abandon });
-}
-
 const END_REASONS: Partial<Record<DisconnectReason, EndReason>> = {
   [DisconnectReason.ROOM_DELETED]: 'ended',
   [DisconnectReason.ROOM_CLOSED]: 'ended',
@@ -191,8 +165,6 @@ export class RoomConnection {
   private wake: (() => void) | undefined;
   /** The devices in use; a switch in the room replaces the pre-join choice for later captures too. */
   private readonly devices: Devices;
-  /** The attempt connectEarly() began for this grant, which the first connect() waits for. */
-  private earlyConnect: Promise<void> | undefined;
   private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false, screen_share: false };
   private readonly listeners: Listeners = {
     connectionState: new Set(),
@@ -209,13 +181,7 @@ export class RoomConnection {
   ) {
     this.grant = grant;
     this.devices = { ...options.devices };
-    const begun = early.get(grant);
-    if (begun) {
-      early.delete(grant);
-      clearTimeout(begun.abandon);
-      this.earlyConnect = begun.connecting;
-    }
-    this.room = begun?.room ?? newRoom(this.devices);
+    this.room = newRoom(this.devices);
     this.wire();
   }
 
@@ -239,17 +205,9 @@ export class RoomConnection {
   }
 
   async connect(): Promise<void> {
-    const begun = this.earlyConnect;
-    this.earlyConnect = undefined;
-    if (begun) await begun;
-    else await this.room.connect(this.grant.url, this.grant.token, connectOptions(this.grant.url));
+    await this.room.connect(this.grant.url, this.grant.token, connectOptions(this.grant.url));
     this.connectedOnce = true;
     this.scheduleRenewal();
-    if (begun) {
-      // Begun before anyone listened to this connection: say where it stands now.
-      this.emit('connectionState', this.state);
-      if (!this.room.canPlaybackAudio) this.emit('audioBlocked', true);
-    }
     this.emit('participantsChanged');
   }
 
