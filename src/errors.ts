@@ -166,7 +166,10 @@ export const ERROR_CODES = {
   ROOM_ENDED: { status: 409, message: 'This live class has ended. It opens again when your teacher restarts it.' },
   ROOM_NOT_OPEN: { status: 403, message: 'This live class is not open yet.' },
   ROOM_LOCKED: { status: 403, message: 'The teacher has locked this live class: nobody else can join right now.' },
-  ROOM_FULL: { status: 409, message: 'This live class is full.' },
+  ROOM_FULL: {
+    status: 409,
+    message: 'This live class is full. You are in line (details.position) and get a seat as one frees up.',
+  },
   ROOM_PARTICIPANT_REMOVED: {
     status: 403,
     message: 'A teacher removed you from this live class for the rest of the session.',

@@ -1,6 +1,7 @@
 import { AUDIT_INDEXES } from '../db/audit-store.js';
 import { ROOM_INDEXES } from '../db/room-store.js';
 import { createWebhookStore, WEBHOOK_INDEXES } from '../db/webhook-store.js';
+import { WAITLIST_INDEXES } from '../db/waitlist-store.js';
 import { hooksRouter } from '../http/hooks-router.js';
 import { roomRouter } from '../http/room-router.js';
 import { createWebhookVerifier } from '../livekit/webhooks.js';
@@ -15,7 +16,7 @@ export function roomsModule(s: Services, onEvent: (event: TrackedEvent) => Promi
   const { apiKey, apiSecret } = s.config.livekit;
   return {
     name: 'rooms',
-    indexes: [...ROOM_INDEXES, ...WEBHOOK_INDEXES, ...AUDIT_INDEXES],
+    indexes: [...ROOM_INDEXES, ...WEBHOOK_INDEXES, ...AUDIT_INDEXES, ...WAITLIST_INDEXES],
     readiness: [{ name: 'livekit', check: () => s.livekit.ping() }],
     mounts: [
       {

@@ -22,6 +22,7 @@ import { createRosterService } from '../lti/roster.js';
 import { createRoomControls } from '../rooms/room-controls.js';
 import { createRoomEviction } from '../rooms/room-eviction.js';
 import { createRoomService } from '../rooms/room-service.js';
+import { createWaitlistStore } from '../db/waitlist-store.js';
 
 export interface ServiceContext {
   config: Readonly<AppConfig>;
@@ -83,6 +84,7 @@ export async function createServices({ config, logger, db }: ServiceContext) {
   });
   const rooms = createRoomService({
     store: roomStore,
+    waitlist: createWaitlistStore(db.connection),
     livekit,
     livekitUrl: config.livekit.url,
     tokenTtlSeconds: config.rooms.tokenTtlSeconds,

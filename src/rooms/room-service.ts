@@ -7,6 +7,7 @@ import { decideJoin } from './join-policy.js';
 import { identityIn, roomKeyOf, type RoomOwner } from './room-owner.js';
 import { roomMetadata } from './room-metadata.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
+import { seatFor, type WaitlistStore } from './waitlist.js';
 
 /** The person asking, as plain data from their launch. */
 export interface Member {
@@ -30,6 +31,8 @@ export interface JoinGrant {
 
 export interface RoomServiceDeps {
   store: RoomStore;
+  /** The line for a full class (waitlist.ts). */
+  waitlist: WaitlistStore;
   livekit: LiveKitGateway;
   /** The LiveKit URL browsers connect to. */
   livekitUrl: string;
@@ -149,6 +152,44 @@ export function createRoomService(deps: RoomServiceDeps) {
       }));
   };
 
+  /**
+   * A participant's seat in a class that is full or has a line (waitlist.ts): throws ROOM_FULL with their
+   * place in line (entering it, unless `prepare`), or says whether the seat came from the line.
+   */
+  const takeSeat = async (
+    roomKey: string,
+    m: Member,
+    identity: string,
+    present: readonly ParticipantInfo[],
+    full: boolean,
+    prepare: boolean,
+  ): Promise<boolean> => {
+    const at = now();
+    const entries = await deps.waitlist.entries(roomKey);
+    if (entries.length === 0 && !full) return false;
+    const connected = new Set(present.map((p) => p.identity));
+    const seat = seatFor({
+      entries,
+      present: connected,
+      identity,
+      maxParticipants: m.settings.maxParticipants,
+      now: at,
+    });
+    const gone = entries.filter((e) => connected.has(e.identity)).map((e) => e.identity);
+    void deps.waitlist
+      .remove(roomKey, gone)
+      .catch((err: unknown) => log.warn({ err, roomKey }, 'waitlist sweep failed'));
+    if (seat.admit && !full) {
+      if (seat.fromLine && !prepare) await deps.waitlist.admitted(roomKey, identity, at);
+      return seat.fromLine;
+    }
+    if (prepare) return true;
+    // Someone connected beyond capacity (the limit was lowered) is refused a new token but not queued.
+    if (!connected.has(identity)) await deps.waitlist.enter(roomKey, { identity, name: m.name }, at);
+    const position = seat.admit ? 1 : seat.position;
+    throw new AppError('ROOM_FULL', { details: { maxParticipants: m.settings.maxParticipants, position } });
+  };
+
   /** join() and prepare(): `prepare` answers undefined wherever join() would refuse or change something. */
   async function decideAndMint(m: Member, prepare: boolean): Promise<JoinGrant | undefined> {
     let room = await ensureRoom(m);
@@ -164,6 +205,10 @@ export function createRoomService(deps: RoomServiceDeps) {
       now: now(),
     });
     if (prepare && (!decision.ok || decision.reopen || present.length === 0)) return undefined;
+    if (m.role !== 'instructor' && (decision.ok || decision.code === 'ROOM_FULL')) {
+      const fromLine = await takeSeat(room.key, m, identity, present, !decision.ok, prepare);
+      if (prepare && fromLine) return undefined;
+    }
     if (!decision.ok) {
       const { ok: _ok, code, ...details } = decision;
       if (code === 'ROOM_IN_WAITING_ROOM') {

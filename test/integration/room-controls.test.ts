@@ -173,7 +173,11 @@ describe('leader controls: enforced by the real SFU on connected participants', 
     await connect(await newStudent(id));
 
     const third = await newStudent(id);
-    assert.deepEqual(await tokenRefusal(third), { status: 409, code: 'ROOM_FULL', details: { maxParticipants: 2 } });
+    assert.deepEqual(await tokenRefusal(third), {
+      status: 409,
+      code: 'ROOM_FULL',
+      details: { maxParticipants: 2, position: 1 },
+    });
     assert.ok((await first.joinGrant()).token, 'a connected participant can still get a token to reconnect');
     assert.ok((await teacher.joinGrant()).token, 'instructors are never refused for capacity');
   });

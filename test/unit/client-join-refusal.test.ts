@@ -49,6 +49,12 @@ describe('join refusals on the pre-join page', () => {
     ['ended', error(409, 'ROOM_ENDED'), { retry: 'auto', serverFault: false }, /has ended/],
     ['locked', error(403, 'ROOM_LOCKED'), { retry: 'auto', serverFault: false }, /locked/],
     ['full', error(409, 'ROOM_FULL'), { retry: 'auto', serverFault: false }, /full/],
+    [
+      'in line for a seat',
+      error(409, 'ROOM_FULL', { maxParticipants: 30, position: 3 }),
+      { retry: 'auto', serverFault: false },
+      /number 3 in line/,
+    ],
     ['removed', error(403, 'ROOM_PARTICIPANT_REMOVED'), { retry: 'none', serverFault: false }, /removed you/],
     ['denied', error(403, 'ROOM_WAITING_DENIED'), { retry: 'none', serverFault: false }, /declined/],
     [

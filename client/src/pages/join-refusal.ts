@@ -75,6 +75,11 @@ export function describeRefusal(
       serverFault: true,
     };
   }
+  if (error.code === 'ROOM_FULL' && typeof error.details?.position === 'number') {
+    // In line for a seat (src/rooms/waitlist.ts): the page keeps its place by asking often.
+    const message = t('refusal.fullInLine', { position: String(error.details.position) });
+    return { message, retry: 'auto', retryInMs: WAITING_RETRY_MS, serverFault: false };
+  }
   const known = SENTENCES.get(error.code);
   if (known) {
     const refusal: Refusal = { message: t(known.key), retry: known.retry, serverFault: false };

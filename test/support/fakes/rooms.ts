@@ -8,6 +8,7 @@ import { createRoomService, type Member } from '../../../src/rooms/room-service.
 import { createSessionTracker, type TrackedEvent } from '../../../src/rooms/session-tracker.js';
 import { FakeLiveKit } from './livekit-gateway.js';
 import { MemoryAuditStore, MemoryRoomStore, MemoryWebhookStore } from './room-store.js';
+import { MemoryWaitlistStore } from './waitlist-store.js';
 
 /**
  * The rooms module on fakes: the room service, leader controls and session tracker over an in-memory
@@ -21,8 +22,17 @@ export function fakeRooms(settings: Partial<ActivitySettings> = {}) {
   const audit = new MemoryAuditStore();
   const webhooks = new MemoryWebhookStore();
   const livekit = new FakeLiveKit();
+  const waitlist = new MemoryWaitlistStore();
   const events: TrackedEvent[] = [];
-  const rooms = createRoomService({ store, livekit, livekitUrl: 'ws://sfu.test', tokenTtlSeconds: 300, logger, now });
+  const rooms = createRoomService({
+    store,
+    waitlist,
+    livekit,
+    livekitUrl: 'ws://sfu.test',
+    tokenTtlSeconds: 300,
+    logger,
+    now,
+  });
   const controls = createRoomControls({ store, audit, livekit, rooms, now });
   const tracker = createSessionTracker({ store, webhooks, livekit, logger, onEvent: async (e) => void events.push(e) });
   const owner: RoomOwner = { kind: 'lti', platformId: 'p1', deploymentId: 'd1', resourceLinkId: 'link-1' };
@@ -64,6 +74,7 @@ export function fakeRooms(settings: Partial<ActivitySettings> = {}) {
 
   return {
     store,
+    waitlist,
     audit,
     webhooks,
     livekit,

@@ -108,6 +108,8 @@ export const pages = {
     'The class opens when your teacher joins. Stay on this page: it lets you in by itself as soon as they do.',
   'refusal.denied': 'Your teacher declined your request to join this class.',
   'refusal.full': 'This class is full. This page lets you in by itself when a place frees up.',
+  'refusal.fullInLine':
+    'This class is full. You are number {position} in line: this page lets you in by itself when a place frees up. Keep it open to keep your place.',
   // Faults of the tool's servers, never of the user: worded without product names.
   'refusal.serverDown': 'The class server is not answering; we keep trying.',
   'refusal.unreachable': 'The class server cannot be reached from here. Check your connection; we keep trying.',

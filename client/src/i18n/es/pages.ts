@@ -96,6 +96,8 @@ export const pages: Record<keyof typeof en, string> = {
     'La clase se abre cuando tu docente se une. Quédate en esta página: te dejará entrar por sí sola en cuanto llegue.',
   'refusal.denied': 'Tu docente rechazó tu solicitud para unirte a esta clase.',
   'refusal.full': 'Esta clase está llena. Esta página te dejará entrar por sí sola cuando se libere un lugar.',
+  'refusal.fullInLine':
+    'Esta clase está llena. Eres el número {position} de la fila: esta página te dejará entrar por sí sola cuando se libere un lugar. Déjala abierta para no perder tu lugar.',
   'refusal.serverDown': 'El servidor de la clase no responde; seguimos intentándolo.',
   'refusal.unreachable':
     'No se puede llegar al servidor de la clase desde aquí. Revisa tu conexión; seguimos intentándolo.',
