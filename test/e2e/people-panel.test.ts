@@ -46,12 +46,28 @@ describe('people panel (headless Chromium, real LiveKit)', function () {
       const panel = teacher.locator('.leader-panel');
       await panel.waitFor();
 
-      // A knock while the teacher looks elsewhere (People closed): a toast with an inline Admit.
+      // The knock's sound is two Web Audio notes: counted here by the oscillators the page starts.
+      await teacher.evaluate(
+        inPage(`(() => {
+          window.notes = 0;
+          const create = AudioContext.prototype.createOscillator;
+          AudioContext.prototype.createOscillator = function () { window.notes += 1; return create.call(this); };
+        })()`),
+      );
+      const notes = () => teacher.evaluate(inPage('window.notes')) as Promise<number>;
+
+      // A knock while the teacher looks elsewhere (People closed): a toast with an inline Admit, and a sound.
       await teacher.locator('[data-control="people"]').click();
       await panel.waitFor({ state: 'detached' });
       await knock(early);
       const toast = teacher.getByRole('status').filter({ hasText: `${name(users.early)} is waiting to join.` });
       await toast.waitFor();
+      assert.equal(await notes(), 2, 'the knock sounded');
+      // The teacher turns the sound off: later knocks are silent (kept in this browser).
+      const sound = toast.getByRole('button', { name: 'Sound' });
+      assert.equal(await sound.getAttribute('aria-pressed'), 'true');
+      await sound.click();
+      assert.equal(await sound.getAttribute('aria-pressed'), 'false');
       await axe(teacher, 'knock toast');
       await saveScreenshot(teacher, 'people-knock-toast');
       await toast.getByRole('button', { name: `Admit ${name(users.early)}` }).click();
@@ -66,6 +82,7 @@ describe('people panel (headless Chromium, real LiveKit)', function () {
       await knock(first);
       await knock(second);
       await panel.getByRole('heading', { name: 'Waiting room (2)' }).waitFor();
+      assert.equal(await notes(), 2, 'no sound once turned off');
       assert.equal(await teacher.locator('.knock-toast .knock-body').count(), 0, 'no toast with People open');
       await panel.getByRole('button', { name: 'Admit all: 2 people' }).click();
       await Promise.all([inRoom(first), inRoom(second)]);

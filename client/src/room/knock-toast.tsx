@@ -3,6 +3,7 @@ import { isApiError, type ApiClient } from '../api/client';
 import type { WaitingEntry } from '../api/room-types';
 import { t, tp } from '../i18n';
 import { newKnocks } from './badges';
+import { knockSoundOn, playKnock, setKnockSound } from './chime';
 import './people.css';
 
 /** How long a knock stays on screen, unless the pointer or the focus is on it. */
@@ -30,6 +31,7 @@ export function KnockToast({ api, waiting, peopleOpen, onAdmitted }: Props) {
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   const [held, setHeld] = useState(false);
+  const [sound, setSound] = useState(knockSoundOn);
   /** Where the focus was before it entered the toast: it goes back there when the toast's buttons go. */
   const returnTo = useRef<HTMLElement | null>(null);
   const region = useRef<HTMLDivElement>(null);
@@ -41,6 +43,8 @@ export function KnockToast({ api, waiting, peopleOpen, onAdmitted }: Props) {
   useEffect(() => {
     const arrived = newKnocks(before.current, waiting);
     before.current = waiting;
+    // Heard with any panel open: the teacher may be looking at the class, not at the list.
+    if (arrived.length > 0) playKnock();
     if (peopleOpen) {
       setKnock(undefined);
       setDone(undefined);
@@ -121,6 +125,18 @@ export function KnockToast({ api, waiting, peopleOpen, onAdmitted }: Props) {
               onClick={() => void admit(knock)}
             >
               {t('people.knock.admit')}
+            </button>
+            <button
+              type="button"
+              class="secondary"
+              aria-pressed={sound ? 'true' : 'false'}
+              title={t('people.knock.sound')}
+              onClick={() => {
+                setKnockSound(!sound);
+                setSound(!sound);
+              }}
+            >
+              {t('people.knock.sound')}
             </button>
             <button
               type="button"

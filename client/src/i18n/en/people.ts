@@ -27,6 +27,7 @@ export const people = {
   'people.knock.more.other': '{count} more are waiting.',
   'people.knock.admit': 'Admit',
   'people.knock.admit.of': 'Admit {name}',
+  'people.knock.sound': 'Sound',
   'people.knock.dismiss': 'Dismiss',
   'people.knock.admitted': '{name} was let in.',
   /** Badge words for the control bar (badges.ts): each count, in one accessible description. */

@@ -28,6 +28,7 @@ export const people: Record<keyof typeof en, string> = {
   'people.knock.more.other': 'Esperan {count} personas más.',
   'people.knock.admit': 'Admitir',
   'people.knock.admit.of': 'Admitir a {name}',
+  'people.knock.sound': 'Sonido',
   'people.knock.dismiss': 'Cerrar',
   'people.knock.admitted': '{name} ya ha entrado.',
   'people.badge.waiting.one': '{count} en espera',
