@@ -37,6 +37,7 @@ import * as prettier from 'prettier';
 import { build } from 'vite';
 import { createLiveKitGateway } from '../src/livekit/livekit-gateway.js';
 import { projectRoot } from '../src/paths.js';
+import { runBench } from './lib/run.js';
 import { inPage, launchBrowser } from '../test/support/browser.js';
 import { LaunchedUser } from '../test/support/room-client.js';
 import { stopTestEnvironment, useTestEnvironment, type TestEnvironment } from '../test/support/test-tool.js';
@@ -277,10 +278,4 @@ async function main(): Promise<void> {
 }
 
 // The native SDK's handles keep the process alive after the room is left: exit once done.
-void main().then(
-  () => process.exit(),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -12,16 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { projectRoot } from '../src/paths.js';
+import { runBench } from './lib/run.js';
 import { launchBrowser } from '../test/support/browser.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../test/support/room-client.js';
-import { joinClass, openSeat, type Seat } from '../test/support/room-pages.js';
+import { FRAME_SIZES, joinClass, openSeat, sizeFrame, type FrameSize, type Seat } from '../test/support/room-pages.js';
 import { stopTestEnvironment, useTestEnvironment, type TestEnvironment } from '../test/support/test-tool.js';
 
-const SIZES = [
-  { page: { width: 1280, height: 900 }, frame: { width: 1100, height: 700 } },
-  { page: { width: 1000, height: 700 }, frame: { width: 800, height: 500 } },
-  { page: { width: 390, height: 844 }, frame: { width: 390, height: 844 } },
-] as const;
+const SIZES = FRAME_SIZES;
 const ROUNDS = Number(process.env.BENCH_LAYOUT_ROUNDS ?? 3);
 
 /** Installed in the tool's frame: every long task from now on. */
@@ -33,17 +30,8 @@ const OBSERVE = `(() => {
   return true;
 })()`;
 
-async function resize(seat: Seat, size: (typeof SIZES)[number]): Promise<void> {
-  await seat.page.setViewportSize(size.page);
-  const full = size.page.width === size.frame.width;
-  const style = full
-    ? { position: 'fixed', inset: '0', width: '100vw', height: '100vh', border: '0', zIndex: '10' }
-    : { position: 'static', width: `${size.frame.width}px`, height: `${size.frame.height}px` };
-  await seat.page.evaluate(
-    `Object.assign(document.querySelector('iframe[name="tool-frame"]').style, ${JSON.stringify(style)})`,
-  );
-  // The whole frame on screen, as someone in the course page would scroll to it (clicks need it).
-  await seat.page.locator('iframe[name="tool-frame"]').scrollIntoViewIfNeeded();
+async function resize(seat: Seat, size: FrameSize): Promise<void> {
+  await sizeFrame(seat, size);
   await waitUntil(
     async () => Math.abs(((await seat.frame.evaluate('innerWidth')) as number) - size.frame.width) < 2,
     10_000,
@@ -139,10 +127,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -15,6 +15,7 @@ import { AccessToken } from 'livekit-server-sdk';
 import { createRoomStore } from '../src/db/room-store.js';
 import { createLiveKitGateway } from '../src/livekit/livekit-gateway.js';
 import { projectRoot } from '../src/paths.js';
+import { runBench } from './lib/run.js';
 import { grantsFor } from '../src/rooms/grants.js';
 import { percentile, runLoad } from './lib/load.js';
 import { LaunchedUser, TestParticipant, type Grant } from '../test/support/room-client.js';
@@ -202,10 +203,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -5,15 +5,10 @@ import type { Browser } from 'playwright-core';
 import { assertNoSeriousViolations } from '../support/axe.js';
 import { screenshotDir, startBrowserTest } from '../support/browser.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
-import { joinClass, openSeat, type Seat } from '../support/room-pages.js';
+import { FRAME_SIZES, joinClass, openSeat, sizeFrame, type Seat } from '../support/room-pages.js';
 import type { TestEnvironment } from '../support/test-tool.js';
 
-/** The three frames the classroom is tried in: two LMS iframes and a phone as the LMS apps open tools. */
-const SIZES = [
-  { name: 'iframe-1100x700', page: { width: 1280, height: 900 }, frame: { width: 1100, height: 700 } },
-  { name: 'iframe-800x500', page: { width: 1000, height: 700 }, frame: { width: 800, height: 500 } },
-  { name: 'phone-390x844', page: { width: 390, height: 844 }, frame: { width: 390, height: 844 } },
-] as const;
+const SIZES = FRAME_SIZES;
 
 interface Measure {
   viewport: { width: number; height: number };
@@ -85,16 +80,7 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
   /** Sizes the teacher's page and the LMS iframe, and measures the room inside it. */
   async function measureAt(size: (typeof SIZES)[number]): Promise<Measure> {
     const seat = teacher as Seat;
-    await seat.page.setViewportSize(size.page);
-    const full = size.page.width === size.frame.width;
-    const style = full
-      ? { position: 'fixed', inset: '0', width: '100vw', height: '100vh', border: '0', zIndex: '10' }
-      : { position: 'static', width: `${size.frame.width}px`, height: `${size.frame.height}px` };
-    await seat.page.evaluate(
-      `Object.assign(document.querySelector('iframe[name="tool-frame"]').style, ${JSON.stringify(style)})`,
-    );
-    // The whole frame on screen, as someone in the course page would scroll to it (clicks need it).
-    await seat.page.locator('iframe[name="tool-frame"]').scrollIntoViewIfNeeded();
+    await sizeFrame(seat, size);
     let last: Measure | undefined;
     // The stage remeasures on resize: wait until the frame has its size and the tiles have settled.
     await waitUntil(

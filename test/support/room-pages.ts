@@ -257,3 +257,25 @@ export function writeTimeline(name: string, data: unknown): void {
   mkdirSync(screenshotDir(), { recursive: true });
   writeFileSync(path.join(screenshotDir(), `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
 }
+
+/** The three frames the classroom is tried in: two LMS iframes and a phone as the LMS apps open tools. */
+export const FRAME_SIZES = [
+  { name: 'iframe-1100x700', page: { width: 1280, height: 900 }, frame: { width: 1100, height: 700 } },
+  { name: 'iframe-800x500', page: { width: 1000, height: 700 }, frame: { width: 800, height: 500 } },
+  { name: 'phone-390x844', page: { width: 390, height: 844 }, frame: { width: 390, height: 844 } },
+] as const;
+export type FrameSize = (typeof FRAME_SIZES)[number];
+
+/** Sizes the course page and the tool's iframe in it (the phone: the frame fills the page), frame on screen. */
+export async function sizeFrame(seat: Seat, size: FrameSize): Promise<void> {
+  await seat.page.setViewportSize(size.page);
+  const full = size.page.width === size.frame.width;
+  const style = full
+    ? { position: 'fixed', inset: '0', width: '100vw', height: '100vh', border: '0', zIndex: '10' }
+    : { position: 'static', width: `${size.frame.width}px`, height: `${size.frame.height}px` };
+  await seat.page.evaluate(
+    `Object.assign(document.querySelector('iframe[name="tool-frame"]').style, ${JSON.stringify(style)})`,
+  );
+  // The whole frame on screen, as someone in the course page would scroll to it (clicks need it).
+  await seat.page.locator('iframe[name="tool-frame"]').scrollIntoViewIfNeeded();
+}

@@ -26,11 +26,10 @@ export function setKnockSound(on: boolean): void {
 export function playKnock(): void {
   if (!knockSoundOn()) return;
   try {
-    context ??= new AudioContext();
-    if (context.state === 'suspended') void context.resume();
-    const start = context.currentTime;
+    const ctx = (context ??= new AudioContext());
+    if (ctx.state === 'suspended') void ctx.resume();
+    const start = ctx.currentTime;
     NOTES_HZ.forEach((hz, i) => {
-      const ctx = context as AudioContext;
       const note = ctx.createOscillator();
       const gain = ctx.createGain();
       const at = start + i * 0.16;
