@@ -39,6 +39,8 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: ROOMS, keys: { platformId: 1 }, name: 'platform' },
   { collection: SESSIONS, keys: { sessionId: 1 }, name: 'sessionId_unique', unique: true },
   { collection: SESSIONS, keys: { roomKey: 1, startedAt: -1 }, name: 'room_started' },
+  // The session sweeper lists the sessions not ended (src/rooms/session-sweeper.ts).
+  { collection: SESSIONS, keys: { endedAt: 1 }, name: 'ended' },
   { collection: EVENTS, keys: { eventId: 1 }, name: 'eventId_unique', unique: true },
   { collection: EVENTS, keys: { roomKey: 1, at: 1 }, name: 'room_at' },
   { collection: EVENTS, keys: { sessionId: 1, identity: 1, at: -1 }, name: 'session_identity_at' },
@@ -293,6 +295,13 @@ export function createRoomStore(connection: Connection, options: RoomStoreOption
     },
     currentClassSession: async (key) => session(await latestSessionId(key)),
     latestClassSession: async (key) => sessionInfo(await latestSessionId(key)),
+    async openClassSessions(limit) {
+      const docs = await Sessions.find({ endedAt: null }, { peakParticipants: 0, present: 0, expiryBucket: 0 })
+        .sort({ startedAt: 1 })
+        .limit(limit)
+        .lean<ClassSessionInfo[]>();
+      return docs.map(strip);
+    },
     async recordParticipant(event) {
       try {
         await Events.create({ ...event, ...retention.fields(event.at) });

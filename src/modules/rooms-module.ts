@@ -5,6 +5,7 @@ import { WAITLIST_INDEXES } from '../db/waitlist-store.js';
 import { hooksRouter } from '../http/hooks-router.js';
 import { roomRouter } from '../http/room-router.js';
 import { createWebhookVerifier } from '../livekit/webhooks.js';
+import { createSessionSweeper } from '../rooms/session-sweeper.js';
 import { createSessionTracker, type TrackedEvent } from '../rooms/session-tracker.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
@@ -13,9 +14,13 @@ import type { Services } from './services.js';
 export function roomsModule(s: Services, onEvent: (event: TrackedEvent) => Promise<void>): ToolModule {
   const webhooks = createWebhookStore(s.db.connection);
   const tracker = createSessionTracker({ store: s.roomStore, webhooks, livekit: s.livekit, logger: s.logger, onEvent });
+  // LiveKit does not guarantee webhook delivery: a session whose room_finished was lost is closed by asking the SFU.
+  const sweeper = createSessionSweeper({ store: s.roomStore, livekit: s.livekit, logger: s.logger, onEvent });
   const { apiKey, apiSecret } = s.config.livekit;
   return {
     name: 'rooms',
+    start: () => sweeper.start(),
+    stop: () => sweeper.stop(),
     indexes: [...ROOM_INDEXES, ...WEBHOOK_INDEXES, ...AUDIT_INDEXES, ...WAITLIST_INDEXES],
     readiness: [{ name: 'livekit', check: () => s.livekit.ping() }],
     mounts: [

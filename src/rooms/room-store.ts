@@ -96,6 +96,8 @@ export interface RoomStore {
   currentClassSession(key: string): Promise<ClassSession | undefined>;
   /** The room's latest class session without reading who is present (see ClassSessionInfo). */
   latestClassSession(key: string): Promise<ClassSessionInfo | undefined>;
+  /** Class sessions not ended yet, oldest first, at most `limit` (the session sweeper's list). */
+  openClassSessions(limit: number): Promise<ClassSessionInfo[]>;
   /** Records a join/leave once per webhook event id (presence and peak are derived from these). */
   recordParticipant(event: ParticipantEvent): Promise<boolean>;
   participantEvents(roomKey: string): Promise<ParticipantEvent[]>;

@@ -123,6 +123,19 @@ for (const [name, open] of backends) {
       assert.equal((await store.openClassSession(key, undefined, new Date())).sessionId, second.sessionId);
     });
 
+    it('lists a session as open until it closes', async () => {
+      const { store } = b;
+      const openOf = async () => (await store.openClassSessions(10_000)).filter((s) => s.roomKey === key);
+      assert.deepEqual(await openOf(), []);
+      const s = await store.openClassSession(key, 'RM_1', new Date());
+      assert.deepEqual(
+        (await openOf()).map((o) => [o.sessionId, o.endedAt]),
+        [[s.sessionId, undefined]],
+      );
+      await store.closeClassSession(key, new Date());
+      assert.deepEqual(await openOf(), []);
+    });
+
     it('records a join once per event id and derives presence', async () => {
       const { store } = b;
       const s = await store.openClassSession(key, undefined, new Date());

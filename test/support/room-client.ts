@@ -201,7 +201,7 @@ export function useSfuFixture(studentPrefix: string) {
     return [env, gateway, store];
   };
 
-  const launch = (role: DemoRole, id: string, user?: string) =>
+  const launch = (role: DemoRole, id?: string, user?: string) =>
     LaunchedUser.launch(started()[0].tool.url, role, id, user);
   /** A distinct demo learner (the demo makes up unknown user ids). */
   const newStudent = (id: string) => launch('student', id, `${studentPrefix}-${process.pid}-${++users}`);

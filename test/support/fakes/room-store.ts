@@ -106,6 +106,14 @@ export class MemoryRoomStore implements RoomStore {
     return this.info(this.latestId(key));
   }
 
+  async openClassSessions(limit: number): Promise<ClassSessionInfo[]> {
+    return [...this.sessions.values()]
+      .filter((s) => !s.endedAt)
+      .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
+      .slice(0, limit)
+      .map(copy);
+  }
+
   private latestId(key: string): string | undefined {
     let sessionId = this.rooms.get(key)?.currentSessionId;
     while (this.sessions.has(successorId(key, sessionId))) sessionId = successorId(key, sessionId);
