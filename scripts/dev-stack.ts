@@ -76,8 +76,14 @@ async function main(): Promise<void> {
     ferretDbPort,
     livekitKey: { apiKey: secrets.livekitApiKey, apiSecret: secrets.livekitApiSecret },
     webhookUrl: `http://127.0.0.1:${toolPort}/hooks/livekit`,
+    recording: recordingMode(process.env.LIVECLASS_RECORDING),
     progress: say,
   }).catch((err: unknown) => fail(String(err instanceof Error ? err.message : err)));
+  say(
+    stack.recording.enabled
+      ? `recording: on (LiveKit Egress; files in ${stack.recording.outputDir})`
+      : `recording: off, ${stack.recording.reason} (LIVECLASS_RECORDING=auto|required|off)`,
+  );
 
   const env: NodeJS.ProcessEnv = {
     LIVEKIT_API_KEY: secrets.livekitApiKey,
@@ -128,3 +134,9 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+function recordingMode(value: string | undefined): 'auto' | 'required' | 'off' {
+  if (value === undefined || value === '') return 'auto';
+  if (value === 'auto' || value === 'required' || value === 'off') return value;
+  return fail(`LIVECLASS_RECORDING must be auto, required or off (got "${value}")`, 78);
+}

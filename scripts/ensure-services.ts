@@ -1,17 +1,22 @@
 /**
- * Builds the pinned livekit-server and ferretdb once (cached outside the repo) and checks the PostgreSQL
- * binaries npm installed, so test timeouts never include a Go build.
+ * Builds the pinned livekit-server, ferretdb and (when GStreamer and Redis are installed) LiveKit Egress
+ * once, cached outside the repo, and checks the PostgreSQL binaries npm installed, so test timeouts never
+ * include a Go build.
  */
 import { ensureFerretDb, ensureLiveKitServer, ensurePostgres } from '../src/dev/stack/binaries.js';
+import { ensureEgress, recordingUnavailable } from '../src/dev/stack/recorder-binaries.js';
 
 const started = Date.now();
 const say = (message: string): void => void process.stdout.write(`• ${message}\n`);
-const [ferretdb, livekit, postgres] = await Promise.all([
+const noRecording = await recordingUnavailable();
+const [ferretdb, livekit, postgres, egress] = await Promise.all([
   ensureFerretDb(say),
   ensureLiveKitServer(say),
   ensurePostgres(),
+  noRecording ? Promise.resolve(undefined) : ensureEgress(say),
 ]);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 say(
   `services ready in ${seconds}s: ${livekit.path}, ${ferretdb.path}, PostgreSQL ${postgres.version} (${postgres.postgres})`,
 );
+say(egress ? `recording: LiveKit Egress at ${egress.path}` : `recording: off, ${noRecording}`);

@@ -158,7 +158,8 @@ export function toParticipant(p: LkParticipant): ParticipantInfo {
 }
 
 /** Translates SDK failures into our codes; the SDK message stays in `cause` for logs, never for clients. */
-async function call<T>(operation: () => Promise<T>): Promise<T> {
+/** Runs an SDK call, its errors translated into our codes. */
+export async function call<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (err) {

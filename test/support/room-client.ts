@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import {
+  AudioFrame,
   AudioSource,
   LocalAudioTrack,
   LocalVideoTrack,
@@ -104,6 +105,7 @@ export class TestParticipant {
   readonly data: Array<{ topic?: string; payload: unknown; from?: string }> = [];
   disconnected = false;
   private frames: ReturnType<typeof setInterval> | undefined;
+  private tone: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
     this.room.on(
@@ -129,10 +131,23 @@ export class TestParticipant {
     return p;
   }
 
-  /** Publishes a silent microphone track; rejects when the SFU does not allow the source. */
-  async publishMicrophone(): Promise<string> {
-    const source = new AudioSource(48_000, 1);
+  /**
+   * Publishes a microphone track, silent unless `tone` (a 440 Hz sine fed every 10 ms, for recordings that
+   * must not be silent); rejects when the SFU does not allow the source.
+   */
+  async publishMicrophone(options: { tone?: boolean } = {}): Promise<string> {
+    const rate = 48_000;
+    const source = new AudioSource(rate, 1);
     const track = LocalAudioTrack.createAudioTrack('microphone', source);
+    if (options.tone) {
+      const samples = rate / 100;
+      let t = 0;
+      this.tone = setInterval(() => {
+        const data = new Int16Array(samples);
+        for (let i = 0; i < samples; i++, t++) data[i] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * t) / rate));
+        void source.captureFrame(new AudioFrame(data, rate, 1, samples)).catch(() => undefined);
+      }, 10);
+    }
     return this.publish(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
   }
 
@@ -163,6 +178,7 @@ export class TestParticipant {
 
   async disconnect(): Promise<void> {
     clearInterval(this.frames);
+    clearInterval(this.tone);
     if (!this.disconnected) await this.room.disconnect().catch(() => undefined);
   }
 }

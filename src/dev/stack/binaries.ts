@@ -38,7 +38,7 @@ export interface BinaryResult {
   built: boolean;
 }
 
-type Progress = (message: string) => void;
+export type Progress = (message: string) => void;
 
 export async function ensureLiveKitServer(progress: Progress = () => {}): Promise<BinaryResult> {
   if (process.env.LIVEKIT_SERVER_BIN) return { path: process.env.LIVEKIT_SERVER_BIN, built: false };
@@ -160,7 +160,7 @@ function restoreLibrarySymlinks(packageDir: string): void {
   }
 }
 
-async function requireGo(): Promise<void> {
+export async function requireGo(): Promise<void> {
   try {
     await run('go', ['version']);
   } catch {
@@ -171,7 +171,7 @@ async function requireGo(): Promise<void> {
 }
 
 /** Rename into place so a half-written binary is never picked up by a later run. */
-function install(built: string, target: string): void {
+export function install(built: string, target: string): void {
   mkdirSync(path.dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}.tmp`;
   cpSync(built, temp);
@@ -180,7 +180,7 @@ function install(built: string, target: string): void {
 }
 
 /** Files in the Go module cache are read-only. */
-function chmodTree(dir: string): void {
+export function chmodTree(dir: string): void {
   chmodSync(dir, 0o755);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);

@@ -23,6 +23,8 @@ export interface LiveKitOptions {
   apiSecret?: string;
   /** Where LiveKit posts webhooks (the tool's /hooks/livekit). */
   webhookUrl?: string;
+  /** The Redis that connects the SFU to Egress (recording); none without recording. */
+  redisAddress?: string;
   progress?: (message: string) => void;
 }
 
@@ -36,6 +38,7 @@ export function liveKitConfigYaml(o: {
   apiKey: string;
   apiSecret: string;
   webhookUrl?: string;
+  redisAddress?: string;
 }): string {
   const lines = [
     `port: ${o.port}`,
@@ -57,6 +60,7 @@ export function liveKitConfigYaml(o: {
     'logging:',
     '  level: info',
   ];
+  if (o.redisAddress) lines.push('redis:', `  address: ${o.redisAddress}`);
   if (o.webhookUrl) lines.push('webhook:', `  api_key: ${o.apiKey}`, '  urls:', `    - ${o.webhookUrl}`);
   return `${lines.join('\n')}\n`;
 }
@@ -69,9 +73,20 @@ export async function startLiveKit(options: LiveKitOptions): Promise<LiveKitServ
   const apiKey = options.apiKey ?? `dev${randomBytes(6).toString('hex')}`;
   const apiSecret = options.apiSecret ?? randomBytes(32).toString('hex');
   const configFile = path.join(options.workDir, 'livekit.yaml');
-  writeFileSync(configFile, liveKitConfigYaml({ port, udpPort, apiKey, apiSecret, webhookUrl: options.webhookUrl }), {
-    mode: 0o600,
-  });
+  writeFileSync(
+    configFile,
+    liveKitConfigYaml({
+      port,
+      udpPort,
+      apiKey,
+      apiSecret,
+      webhookUrl: options.webhookUrl,
+      redisAddress: options.redisAddress,
+    }),
+    {
+      mode: 0o600,
+    },
+  );
 
   const child = await spawnLiveKit(binary.path, configFile, options.workDir, port);
   return service(`ws://127.0.0.1:${port}`, apiKey, apiSecret, configFile, child);

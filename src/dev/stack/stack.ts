@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { startEgress, type EgressService } from './egress.js';
 import { startFerretDb, type MongoWireService } from './ferretdb.js';
 import { startLiveKit, type LiveKitService } from './livekit.js';
 import { allowSearchByOthers, startPostgres, type PostgresService } from './postgres.js';
+import { recordingUnavailable } from './recorder-binaries.js';
+import { startRedis, type RedisService } from './redis.js';
 
 export interface StackOptions {
   /**
@@ -18,8 +21,17 @@ export interface StackOptions {
   /** Stable LiveKit credentials (npm start keeps them across runs). */
   livekitKey?: { apiKey: string; apiSecret: string };
   webhookUrl?: string;
+  /**
+   * Recording (Redis between the SFU and LiveKit Egress): 'auto' starts it when this machine has what it
+   * needs and says why not otherwise, 'required' fails without it, off (the default) starts neither.
+   * Never with an external SFU: its operator runs its Egress.
+   */
+  recording?: 'auto' | 'required' | 'off';
   progress?: (message: string) => void;
 }
+
+/** Whether this stack records, and if not, why (said by npm start and the tool's readiness). */
+export type RecordingState = { enabled: true; outputDir: string } | { enabled: false; reason: string };
 
 export interface Stack {
   mongoUri: string;
@@ -29,6 +41,9 @@ export interface Stack {
   postgres?: PostgresService;
   /** Present when this stack started livekit-server itself. */
   livekitServer?: LiveKitService;
+  redis?: RedisService;
+  egress?: EgressService;
+  recording: RecordingState;
   /** Environment variables that point the tool at these services. */
   toolEnv(): Record<string, string>;
   stop(): Promise<void>;
@@ -41,6 +56,8 @@ export interface Stack {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const env = options.env ?? process.env;
   const external = externalLiveKit(env);
+  let recording = await recordingPlan(options, !!external);
+  const redis = recording.enabled ? await startRedis({ workDir: path.join(options.workDir, 'redis') }) : undefined;
   const [store, lk] = await Promise.allSettled([
     env.MONGODB_URI ? Promise.resolve(undefined) : startStore(options),
     external
@@ -49,12 +66,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           workDir: path.join(options.workDir, 'livekit'),
           port: options.livekitPort,
           webhookUrl: options.webhookUrl,
+          redisAddress: redis?.address,
           progress: options.progress,
           ...options.livekitKey,
         }),
   ]);
   if (store.status === 'rejected' || lk.status === 'rejected') {
     await Promise.all([store, lk].map((r) => (r.status === 'fulfilled' ? r.value?.stop() : undefined)));
+    await redis?.stop();
     throw store.status === 'rejected' ? store.reason : (lk as PromiseRejectedResult).reason;
   }
   const { ferretdb, postgres } = store.value ?? {};
@@ -66,12 +85,34 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     apiSecret: livekitServer!.apiSecret,
   };
 
+  let egress: EgressService | undefined;
+  if (recording.enabled) {
+    try {
+      egress = await startEgress({
+        workDir: path.join(options.workDir, 'egress'),
+        outputDir: recording.outputDir,
+        livekit,
+        redisAddress: (redis as RedisService).address,
+        progress: options.progress,
+      });
+    } catch (err) {
+      if (options.recording === 'required') {
+        await Promise.all([livekitServer?.stop(), store.value?.stop(), redis?.stop()]);
+        throw err;
+      }
+      recording = { enabled: false, reason: `LiveKit Egress did not start: ${(err as Error).message}` };
+    }
+  }
+
   const stack: Stack = {
     mongoUri,
     livekit,
     ferretdb,
     postgres,
     livekitServer,
+    redis,
+    egress,
+    recording,
     toolEnv: () => ({
       MONGODB_URI: mongoUri,
       LIVEKIT_URL: livekit.url,
@@ -81,11 +122,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async stop() {
       // Read the fields, not the locals: a test may replace a service it restarted. PostgreSQL last:
       // FerretDB's connections to it are gone by then.
+      await stack.egress?.stop();
       await Promise.all([stack.livekitServer?.stop(), stack.ferretdb?.stop()]);
-      await stack.postgres?.stop();
+      await Promise.all([stack.postgres?.stop(), stack.redis?.stop()]);
     },
   };
   return stack;
+}
+
+async function recordingPlan(options: StackOptions, externalSfu: boolean): Promise<RecordingState> {
+  const wanted = options.recording ?? 'off';
+  const reason =
+    wanted === 'off'
+      ? 'recording is off for this stack'
+      : externalSfu
+        ? 'the SFU is external (LIVEKIT_URL): its operator runs its Egress'
+        : await recordingUnavailable();
+  if (reason === undefined) return { enabled: true, outputDir: path.join(options.workDir, 'recordings') };
+  if (wanted === 'required') throw new Error(`Recording is required but unavailable: ${reason}`);
+  return { enabled: false, reason };
 }
 
 interface Store {

@@ -1,0 +1,79 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Progress } from './binaries.js';
+import { startProcess, type ManagedProcess } from './child-process.js';
+import { freeTcpPort } from './ports.js';
+import { ensureEgress } from './recorder-binaries.js';
+
+export interface EgressService {
+  /** Where recordings are written (the tool's recording directory). */
+  outputDir: string;
+  process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export interface EgressOptions {
+  workDir: string;
+  outputDir: string;
+  livekit: { url: string; apiKey: string; apiSecret: string };
+  redisAddress: string;
+  progress?: Progress;
+}
+
+/**
+ * LiveKit Egress's config for one loopback SFU. Its CPU costs are scaled to a small machine: the defaults
+ * (4 cores for a room composite) would refuse every composite on 2 cores; production sets its own.
+ */
+export function egressConfigYaml(o: {
+  livekit: EgressOptions['livekit'];
+  redisAddress: string;
+  healthPort: number;
+  templatePort: number;
+}): string {
+  return [
+    `api_key: ${o.livekit.apiKey}`,
+    `api_secret: ${o.livekit.apiSecret}`,
+    `ws_url: ${o.livekit.url}`,
+    'insecure: true',
+    'redis:',
+    `  address: ${o.redisAddress}`,
+    `health_port: ${o.healthPort}`,
+    `template_port: ${o.templatePort}`,
+    'logging:',
+    '  level: info',
+    'cpu_cost:',
+    '  max_cpu_utilization: 0.95',
+    '  room_composite_cpu_cost: 0.5',
+    '  audio_room_composite_cpu_cost: 0.2',
+    '  web_cpu_cost: 0.5',
+    '  audio_web_cpu_cost: 0.2',
+    '  participant_cpu_cost: 0.2',
+    '  track_composite_cpu_cost: 0.1',
+    '  track_cpu_cost: 0.05',
+    '',
+  ].join('\n');
+}
+
+/** Starts Egress on the SFU's Redis; ready once its health port answers with its status. */
+export async function startEgress(options: EgressOptions): Promise<EgressService> {
+  const binary = await ensureEgress(options.progress);
+  mkdirSync(options.workDir, { recursive: true });
+  mkdirSync(options.outputDir, { recursive: true });
+  const healthPort = await freeTcpPort();
+  const templatePort = await freeTcpPort();
+  const configFile = path.join(options.workDir, 'egress.yaml');
+  writeFileSync(configFile, egressConfigYaml({ ...options, healthPort, templatePort }), { mode: 0o600 });
+  const child = await startProcess({
+    name: 'egress',
+    command: binary.path,
+    args: ['--config', configFile],
+    // Each recording runs as `egress run-handler` in a process of its own, looked up on PATH by that name,
+    // with `/` as its working directory (so every output path is absolute).
+    env: { ...process.env, PATH: `${path.dirname(binary.path)}${path.delimiter}${process.env.PATH ?? ''}` },
+    logFile: path.join(options.workDir, 'egress.log'),
+    readyTimeoutMs: 30_000,
+    ready: async () => (await fetch(`http://127.0.0.1:${healthPort}/`).catch(() => undefined))?.ok === true,
+    stopGraceMs: 10_000,
+  });
+  return { outputDir: options.outputDir, process: child, stop: () => child.stop() };
+}

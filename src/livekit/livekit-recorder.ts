@@ -1,0 +1,71 @@
+import {
+  AudioCodec,
+  EgressClient,
+  EgressStatus,
+  EncodedFileOutput,
+  EncodedFileType,
+  EncodingOptions,
+  VideoCodec,
+  type EgressInfo,
+} from 'livekit-server-sdk';
+import { call } from './livekit-gateway.js';
+import type { RecorderGateway, RecordingInfo, RecordingStatus } from './recorder.js';
+
+export interface LiveKitRecorderOptions {
+  apiUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  requestTimeoutMs: number;
+}
+
+const STATUS: Record<EgressStatus, RecordingStatus> = {
+  [EgressStatus.EGRESS_STARTING]: 'starting',
+  [EgressStatus.EGRESS_ACTIVE]: 'active',
+  [EgressStatus.EGRESS_ENDING]: 'ending',
+  [EgressStatus.EGRESS_COMPLETE]: 'complete',
+  [EgressStatus.EGRESS_FAILED]: 'failed',
+  [EgressStatus.EGRESS_ABORTED]: 'aborted',
+  [EgressStatus.EGRESS_LIMIT_REACHED]: 'limit_reached',
+};
+
+/** H.264 video and Opus audio in MP4: what plays in browsers and what these machines can encode. */
+const ENCODING = new EncodingOptions({ audioCodec: AudioCodec.OPUS, videoCodec: VideoCodec.H264_MAIN });
+
+export function createLiveKitRecorder(options: LiveKitRecorderOptions): RecorderGateway {
+  const client = new EgressClient(options.apiUrl, options.apiKey, options.apiSecret, {
+    requestTimeout: Math.max(1, Math.ceil(options.requestTimeoutMs / 1000)),
+  });
+  return {
+    recordParticipant: (room, identity, filepath) =>
+      call(async () =>
+        toInfo(
+          await client.startParticipantEgress(
+            room,
+            identity,
+            { file: new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath }) },
+            { encodingOptions: ENCODING },
+          ),
+        ),
+      ),
+    stop: (egressId) => call(async () => toInfo(await client.stopEgress(egressId))),
+    list: (room) => call(async () => (await client.listEgress(room ? { roomName: room } : {})).map(toInfo)),
+  };
+}
+
+const fromNs = (ns: bigint | undefined): Date | undefined => (ns ? new Date(Number(ns / 1_000_000n)) : undefined);
+
+function toInfo(e: EgressInfo): RecordingInfo {
+  return {
+    egressId: e.egressId,
+    room: e.roomName,
+    status: STATUS[e.status] ?? 'failed',
+    startedAt: fromNs(e.startedAt),
+    endedAt: fromNs(e.endedAt),
+    ...(e.error ? { error: e.error } : {}),
+    files: e.fileResults.map((f) => ({
+      path: f.filename,
+      durationMs: Number(f.duration / 1_000_000n),
+      sizeBytes: Number(f.size),
+    })),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * What the rest of the tool knows about LiveKit Egress (the recorder): plain data in and out. Only
+ * src/livekit/ imports livekit-server-sdk.
+ */
+export type RecordingStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted' | 'limit_reached';
+
+export interface RecordingInfo {
+  egressId: string;
+  room: string;
+  status: RecordingStatus;
+  startedAt?: Date;
+  endedAt?: Date;
+  /** Set once Egress reports the failure. */
+  error?: string;
+  files: Array<{ path: string; durationMs: number; sizeBytes: number }>;
+}
+
+export interface RecorderGateway {
+  /**
+   * Records one participant's camera and microphone to an MP4 file at `filepath` (absolute: Egress works
+   * from `/`). Audio is Opus: there is no AAC encoder on these machines.
+   */
+  recordParticipant(room: string, identity: string, filepath: string): Promise<RecordingInfo>;
+  stop(egressId: string): Promise<RecordingInfo>;
+  list(room?: string): Promise<RecordingInfo[]>;
+}
