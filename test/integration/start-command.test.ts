@@ -85,6 +85,8 @@ describe('the npm start stack (scripts/dev-stack.ts)', function () {
     assert.match(first.r.output(), /the embedded store has moved to PostgreSQL/);
     assert.match(first.r.output(), /is not carried over/);
     assert.equal(existsSync(sqliteDir), false);
+    // Recording is on where GStreamer and Redis are installed (as CI installs them), and says where files go.
+    assert.match(first.r.output(), /recording: on \(LiveKit Egress; files in .*recordings\)/);
     const kept = path.join(dataDir, 'ferretdb-sqlite-old', 'liveclass_launches.sqlite');
     assert.equal(readFileSync(kept, 'utf8'), 'earlier data');
     assert.ok(existsSync(path.join(dataDir, 'postgresql', 'cluster', 'PG_VERSION')), 'the data is in PostgreSQL');
