@@ -17,6 +17,8 @@ export interface EgressOptions {
   outputDir: string;
   livekit: { url: string; apiKey: string; apiSecret: string };
   redisAddress: string;
+  /** The PulseAudio room recordings play into (PULSE_SERVER). */
+  pulseServer: string;
   progress?: Progress;
 }
 
@@ -69,7 +71,12 @@ export async function startEgress(options: EgressOptions): Promise<EgressService
     args: ['--config', configFile],
     // Each recording runs as `egress run-handler` in a process of its own, looked up on PATH by that name,
     // with `/` as its working directory (so every output path is absolute).
-    env: { ...process.env, PATH: `${path.dirname(binary.path)}${path.delimiter}${process.env.PATH ?? ''}` },
+    // Room recordings run Xvfb and Chromium (found on PATH) and play into the stack's PulseAudio.
+    env: {
+      ...process.env,
+      PATH: `${path.dirname(binary.path)}${path.delimiter}${process.env.PATH ?? ''}`,
+      PULSE_SERVER: options.pulseServer,
+    },
     logFile: path.join(options.workDir, 'egress.log'),
     readyTimeoutMs: 30_000,
     ready: async () => (await fetch(`http://127.0.0.1:${healthPort}/`).catch(() => undefined))?.ok === true,

@@ -24,17 +24,34 @@ export const RECORDING_PACKAGES = [
   'gstreamer1.0-plugins-ugly',
   'gstreamer1.0-libav',
   'redis-server',
+  // Room recordings: Egress renders the class in Chromium on Xvfb and records its sound from PulseAudio.
+  'chromium',
+  'xvfb',
+  'pulseaudio',
 ] as const;
 
-/** Why recording cannot run on this machine, or undefined when it can (GStreamer for Egress, Redis for both). */
+/**
+ * Why recording cannot run on this machine, or undefined when it can: GStreamer for Egress, Redis between it
+ * and the SFU, Xvfb, PulseAudio and Chromium for room recordings.
+ */
 export async function recordingUnavailable(): Promise<string | undefined> {
   const missing: string[] = [];
   if (!(await found('redis-server', ['--version']))) missing.push('redis-server');
+  for (const [command, name] of [
+    ['Xvfb', 'Xvfb'],
+    ['pulseaudio', 'PulseAudio'],
+    ['pactl', 'PulseAudio'],
+    ['chromium', 'Chromium'],
+  ] as const) {
+    if (!(await onPath(command)) && !missing.includes(name)) missing.push(name);
+  }
   if (!(await found('pkg-config', ['--exists', 'gstreamer-1.0', 'gstreamer-app-1.0', 'gstreamer-plugins-bad-1.0'])))
     missing.push('GStreamer 1.22+ development files');
   if (!missing.length) return undefined;
   return `${missing.join(' and ')} not found (Debian: apt-get install ${RECORDING_PACKAGES.join(' ')})`;
 }
+
+const onPath = (command: string): Promise<boolean> => found('sh', ['-c', `command -v ${command}`]);
 
 const found = (command: string, args: string[]): Promise<boolean> =>
   run(command, args).then(

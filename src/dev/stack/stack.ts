@@ -4,6 +4,7 @@ import { startEgress, type EgressService } from './egress.js';
 import { startFerretDb, type MongoWireService } from './ferretdb.js';
 import { startLiveKit, type LiveKitService } from './livekit.js';
 import { allowSearchByOthers, startPostgres, type PostgresService } from './postgres.js';
+import { startPulse, type PulseService } from './pulse.js';
 import { recordingUnavailable } from './recorder-binaries.js';
 import { startRedis, type RedisService } from './redis.js';
 
@@ -42,6 +43,7 @@ export interface Stack {
   /** Present when this stack started livekit-server itself. */
   livekitServer?: LiveKitService;
   redis?: RedisService;
+  pulse?: PulseService;
   egress?: EgressService;
   recording: RecordingState;
   /** Environment variables that point the tool at these services. */
@@ -86,9 +88,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   let egress: EgressService | undefined;
+  let pulse: PulseService | undefined;
   if (recording.enabled) {
     try {
+      pulse = await startPulse({ workDir: path.join(options.workDir, 'pulse') });
       egress = await startEgress({
+        pulseServer: pulse.server,
         workDir: path.join(options.workDir, 'egress'),
         outputDir: recording.outputDir,
         livekit,
@@ -96,6 +101,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         progress: options.progress,
       });
     } catch (err) {
+      await pulse?.stop();
+      pulse = undefined;
       if (options.recording === 'required') {
         await Promise.all([livekitServer?.stop(), store.value?.stop(), redis?.stop()]);
         throw err;
@@ -111,6 +118,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     postgres,
     livekitServer,
     redis,
+    pulse,
     egress,
     recording,
     toolEnv: () => ({
@@ -123,6 +131,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // Read the fields, not the locals: a test may replace a service it restarted. PostgreSQL last:
       // FerretDB's connections to it are gone by then.
       await stack.egress?.stop();
+      await stack.pulse?.stop();
       await Promise.all([stack.livekitServer?.stop(), stack.ferretdb?.stop()]);
       await Promise.all([stack.postgres?.stop(), stack.redis?.stop()]);
     },
