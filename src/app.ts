@@ -121,8 +121,8 @@ function clientAssets(clientDir: string): RequestHandler {
     res.removeHeader('cache-control');
     next();
   });
-  // Client-side routes of the launcher.
-  router.get('/launch', (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+  // Client-side routes: the launcher, and the page LiveKit Egress records a class from.
+  router.get(['/launch', '/recorder'], (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
   // Vite puts a content hash in every asset name, so they can be cached forever.
   router.use(
     '/assets',

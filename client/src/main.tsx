@@ -10,6 +10,12 @@ if (!root) throw new Error('index.html has no #app element');
 const app: HTMLElement = root;
 
 async function start(): Promise<void> {
+  // LiveKit Egress's Chromium records the class from its own page (livekit-client, loaded only there).
+  if (location.pathname === '/recorder') {
+    const { RecorderPage } = await import('./recorder/recorder-page');
+    render(<RecorderPage />, app);
+    return;
+  }
   // Client-side routes; the server answers both paths with index.html. The token leaves the address bar
   // before anything is awaited.
   const launch = location.pathname === '/launch';

@@ -28,8 +28,21 @@ const STATUS: Record<EgressStatus, RecordingStatus> = {
   [EgressStatus.EGRESS_LIMIT_REACHED]: 'limit_reached',
 };
 
-/** H.264 video and Opus audio in MP4: what plays in browsers and what these machines can encode. */
-const ENCODING = new EncodingOptions({ audioCodec: AudioCodec.OPUS, videoCodec: VideoCodec.H264_MAIN });
+/**
+ * 720p H.264 and Opus in MP4: what plays in browsers and what these machines can encode (no AAC encoder).
+ * Every field is set: Egress reads zero as zero, not as its default.
+ */
+const ENCODING = new EncodingOptions({
+  width: 1280,
+  height: 720,
+  framerate: 25,
+  videoCodec: VideoCodec.H264_MAIN,
+  videoBitrate: 2000,
+  keyFrameInterval: 4,
+  audioCodec: AudioCodec.OPUS,
+  audioBitrate: 96,
+  audioFrequency: 48000,
+});
 
 export function createLiveKitRecorder(options: LiveKitRecorderOptions): RecorderGateway {
   const client = new EgressClient(options.apiUrl, options.apiKey, options.apiSecret, {
@@ -44,6 +57,16 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
             identity,
             { file: new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath }) },
             { encodingOptions: ENCODING },
+          ),
+        ),
+      ),
+    recordRoom: (room, filepath, { templateUrl, audioOnly = false }) =>
+      call(async () =>
+        toInfo(
+          await client.startRoomCompositeEgress(
+            room,
+            { file: new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath }) },
+            { customBaseUrl: templateUrl, audioOnly, encodingOptions: ENCODING, layout: 'grid' },
           ),
         ),
       ),

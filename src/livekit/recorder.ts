@@ -21,6 +21,15 @@ export interface RecorderGateway {
    * from `/`). Audio is Opus: there is no AAC encoder on these machines.
    */
   recordParticipant(room: string, identity: string, filepath: string): Promise<RecordingInfo>;
+  /**
+   * Records the room as people see it: Egress opens `templateUrl` (our recorder page) in its Chromium with
+   * the SFU's address and a hidden recorder token, and records that page's picture and sound to MP4.
+   */
+  recordRoom(
+    room: string,
+    filepath: string,
+    options: { templateUrl: string; audioOnly?: boolean },
+  ): Promise<RecordingInfo>;
   stop(egressId: string): Promise<RecordingInfo>;
   list(room?: string): Promise<RecordingInfo[]>;
 }

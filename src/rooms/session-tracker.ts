@@ -65,6 +65,9 @@ export function createSessionTracker(deps: {
         const at = session.endedAt ?? event.createdAt;
         await emit({ type: 'session.ended', sourceId: session.sessionId, room, sessionId: session.sessionId, at });
       }
+    } else if (event.participant?.permission?.recorder) {
+      // LiveKit Egress recording the class: not a person, so neither attendance nor presence.
+      return;
     } else if (event.participant && (JOIN_EVENTS.has(event.event) || LEAVE_EVENTS.has(event.event))) {
       const joined = JOIN_EVENTS.has(event.event);
       const session = joined

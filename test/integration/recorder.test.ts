@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../../src/dev/stack/stack.js';
+import { startDedicatedEnvironment, type DedicatedEnvironment } from '../support/dedicated-environment.js';
 import type { ParticipantGrants } from '../../src/livekit/gateway.js';
 import { createLiveKitRecorder } from '../../src/livekit/livekit-recorder.js';
 import type { RecorderGateway, RecordingInfo } from '../../src/livekit/recorder.js';
@@ -107,3 +108,85 @@ describe('recorder: LiveKit Egress on the stack records a participant for real',
     }
   });
 });
+
+describe("recorder: the class as people saw it, recorded from the tool's own page", function () {
+  this.timeout(180_000);
+  let env: DedicatedEnvironment;
+  before(async () => {
+    env = await startDedicatedEnvironment({}, { recording: 'required' });
+  });
+  after(async () => {
+    await env?.stop();
+  });
+
+  it('records two people for ~20 s: both pictures and their sound, in one MP4 as long as the recording', async () => {
+    const { stack } = env;
+    assert.ok(stack.recording.enabled);
+    const { url, apiKey, apiSecret } = stack.livekit;
+    const recorder = createLiveKitRecorder({
+      apiUrl: url.replace(/^ws/, 'http'),
+      apiKey,
+      apiSecret,
+      requestTimeoutMs: 10_000,
+    });
+    const gateway = testGateway({ stack });
+    const room = `rec-${randomUUID()}`;
+    await gateway.createRoom({ name: room, emptyTimeoutSeconds: 60 });
+    const people: TestParticipant[] = [];
+    try {
+      for (const identity of ['u-one', 'u-two']) {
+        const { token } = await gateway.mintJoinToken({
+          room,
+          identity,
+          name: identity,
+          metadata: '',
+          attributes: {},
+          grants: PUBLISHER,
+          ttlSeconds: 600,
+        });
+        const p = await TestParticipant.connect({ url, token });
+        people.push(p);
+        await p.publishCamera();
+        await p.publishMicrophone({ tone: true });
+      }
+      const file = path.join(stack.recording.outputDir, `${room}.mp4`);
+      const started = await recorder.recordRoom(room, file, { templateUrl: `${env.tool.url}/recorder` });
+      const { info, recordedMs } = await recordFor(recorder, room, started.egressId, 20_000);
+      assert.equal(info.status, 'complete', info.error);
+      const probed = await probe(file);
+      assert.deepEqual(probed.streams.map((s) => `${s.type}:${s.codec}`).sort(), ['audio:opus', 'video:h264']);
+      const ratio = (probed.durationS * 1000) / recordedMs;
+      assert.ok(Math.abs(ratio - 1) < 0.1, `file ${probed.durationS}s for ${recordedMs} ms recorded`);
+      assert.ok((await meanVolumeDb(file)) > -40, 'the tones are heard');
+      assert.ok((await meanLuma(file)) > 30, 'the cameras are there, not black');
+    } finally {
+      await Promise.all(people.map((p) => p.disconnect()));
+    }
+  });
+});
+
+/** Waits until the recording is active, lets it run `ms`, stops it and waits for its end. */
+async function recordFor(
+  recorder: RecorderGateway,
+  room: string,
+  egressId: string,
+  ms: number,
+): Promise<{ info: RecordingInfo; recordedMs: number }> {
+  let seen: RecordingInfo | undefined;
+  const state = async () => (seen = (await recorder.list(room)).find((r) => r.egressId === egressId));
+  await waitUntil(
+    async () => (await state())?.status === 'active',
+    60_000,
+    () => `active (${JSON.stringify(seen)})`,
+  );
+  const activeAt = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  await recorder.stop(egressId);
+  const recordedMs = Date.now() - activeAt;
+  await waitUntil(
+    async () => ['complete', 'failed', 'aborted'].includes((await state())?.status ?? ''),
+    60_000,
+    () => `ended (${JSON.stringify(seen)})`,
+  );
+  return { info: seen as RecordingInfo, recordedMs };
+}

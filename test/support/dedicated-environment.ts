@@ -28,12 +28,20 @@ export interface DedicatedEnvironment {
  * affecting the shared environment of useTestEnvironment(). The tool runs as a child process because
  * ltijs is a process-wide singleton bound to the first tool's database. The caller stops it.
  */
-export async function startDedicatedEnvironment(extraEnv: Record<string, string> = {}): Promise<DedicatedEnvironment> {
+export async function startDedicatedEnvironment(
+  extraEnv: Record<string, string> = {},
+  options: { recording?: 'required' } = {},
+): Promise<DedicatedEnvironment> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'liveclass-dedicated-'));
   const port = await freeTcpPort();
   const url = `http://127.0.0.1:${port}`;
   // env: {} so an external LIVEKIT_URL / MONGODB_URI is never shared: this stack is ours to break.
-  const stack = await startStack({ workDir, env: {}, webhookUrl: `${url}/hooks/livekit` });
+  const stack = await startStack({
+    workDir,
+    env: {},
+    webhookUrl: `${url}/hooks/livekit`,
+    recording: options.recording ?? 'off',
+  });
   let tool: ManagedProcess;
   try {
     tool = await startProcess({

@@ -87,4 +87,22 @@ describe('session tracker (fakes)', () => {
     assert.equal(await f.store.currentClassSession(f.roomKey), undefined);
     assert.deepEqual(f.events, []);
   });
+
+  it('leaves LiveKit Egress out: a recorder joining or leaving is nobody in class', async () => {
+    const f = fakeRooms();
+    await f.rooms.ensureRoom(f.member('instructor', 't'));
+    await f.tracker.handle(f.webhook('room_started'));
+    const egress = {
+      ...person(f, 'EG_abc'),
+      permission: { ...person(f, 'EG_abc').permission, recorder: true, hidden: true },
+    };
+    await f.tracker.handle(f.webhook('participant_joined', { participant: egress }));
+    assert.deepEqual((await f.store.currentClassSession(f.roomKey))?.present, []);
+    assert.deepEqual(await f.store.participantEvents(f.roomKey), []);
+    await f.tracker.handle(f.webhook('participant_left', { participant: egress }));
+    assert.deepEqual(
+      f.events.map((e) => e.type),
+      ['session.started'],
+    );
+  });
 });

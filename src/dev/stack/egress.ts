@@ -36,7 +36,6 @@ export function egressConfigYaml(o: {
     `api_key: ${o.livekit.apiKey}`,
     `api_secret: ${o.livekit.apiSecret}`,
     `ws_url: ${o.livekit.url}`,
-    'insecure: true',
     'redis:',
     `  address: ${o.redisAddress}`,
     `health_port: ${o.healthPort}`,
