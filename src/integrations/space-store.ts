@@ -1,8 +1,18 @@
 import type { Role } from '../rooms/grants.js';
+import type { LessonspaceEventType } from './lessonspace.js';
 
+/** Either our shape (one `url`, optional `events` filter) or Lessonspace's (one URL per event, `urls`). */
 export interface SpaceWebhooks {
-  url: string;
+  url?: string;
   events?: string[];
+  urls?: Partial<Record<LessonspaceEventType, string>>;
+}
+
+/** The instructor a live room was created with (POST /api/live-room/create); joins as `role: instructor`. */
+export interface SpaceInstructor {
+  id: string;
+  name: string;
+  email?: string;
 }
 
 /** One integrator room: unique per (API key, integrator's id). Its settings live in an Activity. */
@@ -19,6 +29,7 @@ export interface Space {
   webhooks?: SpaceWebhooks;
   /** HMAC key for webhook signatures; created with the first webhooks and shown to the integrator once. */
   webhookSecret?: string;
+  instructor?: SpaceInstructor;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,6 +53,8 @@ export interface JoinLink {
   apiKeyId: string;
   user: { id: string; name: string };
   role: Role;
+  /** A guest link (an id-only launch): each person following it is asked for a name and joins as a participant. */
+  guest?: boolean;
   createdAt: Date;
   expiresAt: Date;
 }

@@ -3,6 +3,8 @@ import { createLinkSessionStore, LINK_SESSION_INDEXES } from '../db/link-session
 import { createOutboxStore, OUTBOX_INDEXES } from '../db/outbox-store.js';
 import { createSpaceStores, SPACE_INDEXES } from '../db/space-store.js';
 import { integratorRouter } from '../http/integrator-router.js';
+import { liveRoomRouter } from '../http/live-room-router.js';
+import { createLiveRooms } from '../integrations/live-rooms.js';
 import { spaceJoinRouter } from '../http/space-join-router.js';
 import { createLinkSessions } from '../integrations/link-sessions.js';
 import { createSpaceJoins } from '../integrations/space-joins.js';
@@ -67,7 +69,13 @@ export function integrationsModule(
       if (await queueWebhook(outbox, space, payload, new Date())) worker?.kick();
     },
     indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],
-    onEvent: createWebhookEnqueuer({ spaces: spaceStores.spaces, outbox, onEnqueued: () => worker?.kick(), logger }),
+    onEvent: createWebhookEnqueuer({
+      spaces: spaceStores.spaces,
+      outbox,
+      onEnqueued: () => worker?.kick(),
+      presentCount: async (roomKey) => (await s.roomStore.currentClassSession(roomKey))?.present.length ?? 0,
+      logger,
+    }),
     mounts: [
       {
         path: '/api/v1',
@@ -75,7 +83,16 @@ export function integrationsModule(
           apiKeys: s.apiKeys,
           spaces,
           allowHttpWebhooks: config.env !== 'production',
+          launchRateLimit: config.limits.integratorLaunch,
           extra: (currentKey) => integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
+        }),
+      },
+      {
+        path: '/api/live-room',
+        router: liveRoomRouter({
+          apiKeys: s.apiKeys,
+          rooms: createLiveRooms({ spaces, store: spaceStores.spaces, roomStore: s.roomStore }),
+          writeRateLimit: config.limits.integratorLaunch,
         }),
       },
       {
