@@ -1,11 +1,12 @@
 import type { Role } from '../rooms/grants.js';
 import type { LessonspaceEventType } from './lessonspace.js';
 
-/** Either our shape (one `url`, optional `events` filter) or Lessonspace's (one URL per event, `urls`). */
+/** Ours (one `url`, optional `events` filter) and Lessonspace's (one URL per event, `hooks`), either or both. */
 export interface SpaceWebhooks {
   url?: string;
   events?: string[];
-  urls?: Partial<Record<LessonspaceEventType, string>>;
+  /** A list, not a map by event name: stored field names may not contain the event names' dots. */
+  hooks?: Array<{ event: LessonspaceEventType; url: string }>;
 }
 
 /** The instructor a live room was created with (POST /api/live-room/create); joins as `role: instructor`. */

@@ -209,20 +209,18 @@ export function spaceLaunchInput(body: SpaceLaunchBody): SpaceLaunchInput {
     webhooks: webhooks && {
       ...(webhooks.url ? { url: webhooks.url } : {}),
       ...(webhooks.events ? { events: webhooks.events } : {}),
-      urls: lessonspaceUrls(webhooks),
+      hooks: lessonspaceHooks(webhooks),
     },
   };
 }
 
 type LessonspaceHooks = Partial<Record<'session' | 'user', Partial<Record<string, string | null>>>>;
 
-/** `{ session: { start: url } }` -> `{ 'session.start': url }`; null and "" (removed hooks) are left out. */
-function lessonspaceUrls(hooks: LessonspaceHooks): NonNullable<SpaceWebhooks['urls']> {
-  const urls: NonNullable<SpaceWebhooks['urls']> = {};
-  for (const type of LESSONSPACE_EVENT_TYPES) {
-    const [group, event] = type.split('.') as ['session' | 'user', string];
-    const url = hooks[group]?.[event];
-    if (url) urls[type] = url;
-  }
-  return urls;
+/** `{ session: { start: url } }` -> `[{ event: 'session.start', url }]`; null and "" (removed hooks) are left out. */
+function lessonspaceHooks(hooks: LessonspaceHooks): NonNullable<SpaceWebhooks['hooks']> {
+  return LESSONSPACE_EVENT_TYPES.flatMap((event) => {
+    const [group, name] = event.split('.') as ['session' | 'user', string];
+    const url = hooks[group]?.[name];
+    return url ? [{ event, url }] : [];
+  });
 }

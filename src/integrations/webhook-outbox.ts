@@ -111,7 +111,7 @@ const isLessonspaceEvent = (type: string): type is LessonspaceEventType =>
  * (no `events` means every event; a given list, even an empty one, is a filter).
  */
 export function webhookUrlFor(webhooks: SpaceWebhooks | undefined, type: SpaceEventType): string | undefined {
-  if (isLessonspaceEvent(type)) return webhooks?.urls?.[type];
+  if (isLessonspaceEvent(type)) return webhooks?.hooks?.find((h) => h.event === type)?.url;
   if (!webhooks?.url) return undefined;
   return webhooks.events === undefined || webhooks.events.includes(type) ? webhooks.url : undefined;
 }
