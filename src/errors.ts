@@ -213,7 +213,7 @@ export const ERROR_CODES = {
   API_KEY_INVALID: {
     status: 401,
     message:
-      'The x-api-key header (or Authorization: Organisation <key>) is missing, unknown or revoked. Ask the tool operator for a valid integrator API key.',
+      'The x-api-key header (or an Authorization: Organisation header) is missing, unknown or revoked. Ask the tool operator for a valid integrator API key.',
   },
   API_KEY_NOT_FOUND: { status: 404, message: 'No integrator API key has this id.' },
   SPACE_NOT_LIVE: {
