@@ -54,8 +54,11 @@ export interface IntegratorRouterDeps {
   apiKeys: ApiKeyService;
   spaces: SpaceService;
   allowHttpWebhooks: boolean;
-  /** Launches (each stores a join link, maybe a space and a room) per API key: config `limits.integratorLaunch`. */
-  launchRateLimit: RateRule;
+  /**
+   * Launches (each stores a join link, maybe a space and a room) per API key: `perKeyLimit` of config
+   * `limits.integratorLaunch`, one instance shared with /api/live-room so both count against one budget.
+   */
+  launchLimit: RequestHandler;
   /** More /api/v1 routes behind the same key check (attendance). */
   extra?: (currentKey: (req: Request) => ApiKey) => Router;
 }
@@ -72,7 +75,7 @@ export function integratorRouter(deps: IntegratorRouterDeps): Router {
 
   router.post(
     '/spaces/launch',
-    perKeyLimit(deps.launchRateLimit),
+    deps.launchLimit,
     asyncHandler(async (req, res) => {
       const key = currentKey(req.apiKey);
       const input = spaceLaunchInput(launchSchema.parse(req.body));

@@ -1,4 +1,4 @@
-import { Router, json } from 'express';
+import { Router, json, type RequestHandler } from 'express';
 import type { ApiKey, ApiKeyService } from '../integrations/api-keys.js';
 import {
   liveRoomCreateSchema,
@@ -10,15 +10,14 @@ import {
 import type { LiveRooms } from '../integrations/live-rooms.js';
 import { asyncHandler } from './async-handler.js';
 import { notFound } from './errors-middleware.js';
-import { apiKeyAuth, perKeyLimit } from './integrator-router.js';
+import { apiKeyAuth } from './integrator-router.js';
 import { refuseNul } from './nul-guard.js';
-import type { RateRule } from './rate-limit.js';
 
 export interface LiveRoomRouterDeps {
   apiKeys: ApiKeyService;
   rooms: LiveRooms;
-  /** Config `limits.integratorLaunch`, shared with /api/v1/spaces/launch. */
-  writeRateLimit: RateRule;
+  /** Creates and joins: the same `perKeyLimit` instance as /api/v1/spaces/launch (one budget per key). */
+  writeLimit: RequestHandler;
 }
 
 const keyOf = (key: ApiKey | undefined): ApiKey => {
@@ -29,7 +28,7 @@ const keyOf = (key: ApiKey | undefined): ApiKey => {
 /** /api/live-room: create, join and status of live rooms (docs/integrator-api.md#live-rooms), by API key. */
 export function liveRoomRouter(deps: LiveRoomRouterDeps): Router {
   const router = Router();
-  const limit = perKeyLimit(deps.writeRateLimit);
+  const limit = deps.writeLimit;
   router.use(apiKeyAuth(deps.apiKeys), json({ limit: '16kb' }), refuseNul);
   router.use((_req, res, next) => {
     res.set('cache-control', 'no-store');

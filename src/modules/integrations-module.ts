@@ -2,7 +2,7 @@ import { API_KEY_INDEXES } from '../db/api-key-store.js';
 import { createLinkSessionStore, LINK_SESSION_INDEXES } from '../db/link-session-store.js';
 import { createOutboxStore, OUTBOX_INDEXES } from '../db/outbox-store.js';
 import { createSpaceStores, SPACE_INDEXES } from '../db/space-store.js';
-import { integratorRouter } from '../http/integrator-router.js';
+import { integratorRouter, perKeyLimit } from '../http/integrator-router.js';
 import { liveRoomRouter } from '../http/live-room-router.js';
 import { createLiveRooms } from '../integrations/live-rooms.js';
 import { spaceJoinRouter } from '../http/space-join-router.js';
@@ -49,6 +49,7 @@ export function integrationsModule(
     publicUrl,
     linkTtlMs: config.spaces.joinLinkTtlMinutes * 60_000,
   });
+  const launchLimit = perKeyLimit(config.limits.integratorLaunch);
   const attendanceDeps = {
     spaces: spaceStores.spaces,
     roomStore: s.roomStore,
@@ -83,7 +84,7 @@ export function integrationsModule(
           apiKeys: s.apiKeys,
           spaces,
           allowHttpWebhooks: config.env !== 'production',
-          launchRateLimit: config.limits.integratorLaunch,
+          launchLimit,
           extra: (currentKey) => integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
         }),
       },
@@ -92,7 +93,7 @@ export function integrationsModule(
         router: liveRoomRouter({
           apiKeys: s.apiKeys,
           rooms: createLiveRooms({ spaces, store: spaceStores.spaces, roomStore: s.roomStore }),
-          writeRateLimit: config.limits.integratorLaunch,
+          writeLimit: launchLimit,
         }),
       },
       {

@@ -185,4 +185,29 @@ describe('integrator API, live rooms: create, join, status', function () {
     });
     assert.equal(v1.status, 200);
   });
+
+  it('limits creates and joins per API key (429 RATE_LIMITED with Retry-After), shared with spaces/launch', async () => {
+    const limited = await useTestEnvironment({ INTEGRATOR_LAUNCH_RATE_LIMIT: '3', LOG_LEVEL: 'error' });
+    const post = (route: string, body: unknown, key = apiKey) =>
+      fetch(`${limited.tool.url}${route}`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const id = roomId();
+    assert.equal((await post('/api/live-room/create', { room_id: id, topic: 'T', participants_limit: 5 })).status, 201);
+    assert.equal((await post('/api/live-room/join', { room_id: id, role: 'participant', name: 'A' })).status, 200);
+    assert.equal((await post('/api/v1/spaces/launch', { id })).status, 200);
+    const refused = await post('/api/live-room/join', { room_id: id, role: 'participant', name: 'B' });
+    assert.equal(refused.status, 429);
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    assert.equal(((await refused.json()) as any).error.code, 'RATE_LIMITED');
+    // Status reads are cheap and not counted; another key has its own budget.
+    assert.equal(
+      (await fetch(`${limited.tool.url}/api/live-room/status/${id}`, { headers: { 'x-api-key': apiKey } })).status,
+      200,
+    );
+    const other = await createKey('second budget');
+    assert.equal((await post('/api/v1/spaces/launch', { id: roomId() }, other.key)).status, 201);
+  });
 });
