@@ -44,7 +44,10 @@ type Rate = { max: number; windowSeconds: number };
 /** The limits behind RATE_LIMITED and LTI_DEEP_LINKING_LIMIT, with the defaults from config/default.json. */
 function rateLimitSection(): string[] {
   const config = JSON.parse(readFileSync(path.join(projectRoot(), 'config', 'default.json'), 'utf8')) as {
-    limits: Record<'ltiLogin' | 'dynamicRegistration' | 'spaceJoin' | 'spacePasscode' | 'roomRequests', Rate> & {
+    limits: Record<
+      'ltiLogin' | 'dynamicRegistration' | 'spaceJoin' | 'spacePasscode' | 'integratorLaunch' | 'roomRequests',
+      Rate
+    > & {
       activitiesPerDeepLinkingLaunch: number;
     };
   };
@@ -71,6 +74,11 @@ function rateLimitSection(): string[] {
     ),
     rate('spaceJoin', 'Join links opened, `GET`/`POST /space/join`', 'SPACE_JOIN_RATE_LIMIT'),
     rate('spacePasscode', 'Passcode tries per join link, `POST /space/join`', 'SPACE_PASSCODE_RATE_LIMIT'),
+    rate(
+      'integratorLaunch',
+      'Integrator launches per API key, `POST /api/v1/spaces/launch`, `/api/live-room/create` and `/join`',
+      'INTEGRATOR_LAUNCH_RATE_LIMIT',
+    ),
     rate(
       'roomRequests',
       'Room requests per launch session (join tokens, hand, leader actions), `POST /api/room/*`',

@@ -145,6 +145,8 @@ const schema = z
         dynamicRegistration: rateRule,
         spaceJoin: rateRule,
         spacePasscode: rateRule,
+        /** Integrator launches and live-room creates and joins, per API key and client address. */
+        integratorLaunch: rateRule,
         /** Writes to /api/room (join tokens, hand, leader actions) per launch session. */
         roomRequests: rateRule,
         /** Live launcher sessions one integrator join link may hold; a newer one ends the oldest. */
@@ -188,6 +190,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   DYNAMIC_REGISTRATION_RATE_LIMIT: 'limits.dynamicRegistration.max',
   SPACE_JOIN_RATE_LIMIT: 'limits.spaceJoin.max',
   SPACE_PASSCODE_RATE_LIMIT: 'limits.spacePasscode.max',
+  INTEGRATOR_LAUNCH_RATE_LIMIT: 'limits.integratorLaunch.max',
   ROOM_REQUEST_RATE_LIMIT: 'limits.roomRequests.max',
   SESSIONS_PER_JOIN_LINK: 'limits.sessionsPerJoinLink',
   ACTIVITIES_PER_DEEP_LINKING_LAUNCH: 'limits.activitiesPerDeepLinkingLaunch',

@@ -213,7 +213,7 @@ export const ERROR_CODES = {
   API_KEY_INVALID: {
     status: 401,
     message:
-      'The x-api-key header is missing, unknown or revoked. Ask the tool operator for a valid integrator API key.',
+      'The x-api-key header (or an Authorization: Organisation header) is missing, unknown or revoked. Ask the tool operator for a valid integrator API key.',
   },
   API_KEY_NOT_FOUND: { status: 404, message: 'No integrator API key has this id.' },
   SPACE_NOT_LIVE: {
@@ -226,6 +226,14 @@ export const ERROR_CODES = {
     message: 'This join link is unknown or has expired. Go back to the site that sent you here for a new one.',
   },
   SPACE_PASSCODE_INVALID: { status: 403, message: 'The passcode is wrong. Check it and try again.' },
+  SPACE_EXISTS: {
+    status: 409,
+    message: 'This API key already has a room with this room_id. Use it (join, status), or create one with another id.',
+  },
+  SPACE_GUEST_NAME_INVALID: {
+    status: 400,
+    message: 'Type the name the others in the class will see (1 to 64 characters).',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

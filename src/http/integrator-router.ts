@@ -7,11 +7,13 @@ import {
   launchJson,
   liveSessionJson,
   roomStatusJson,
+  spaceLaunchInput,
   spaceLaunchSchema,
 } from '../integrations/space-wire.js';
 import { asyncHandler } from './async-handler.js';
 import { notFound } from './errors-middleware.js';
 import { refuseNul } from './nul-guard.js';
+import { rateLimiter, type RateRule } from './rate-limit.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -19,11 +21,23 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** `x-api-key: lck_...`, looked up on every request so a revoked key fails at once on every instance. */
+/** `Authorization: Organisation <key>` is how Lessonspace's clients send their key. */
+const ORGANISATION = /^Organisation\s+(\S+)$/i;
+
+/** The key from `x-api-key` or `Authorization: Organisation <key>`. */
+function keyOf(req: Request): string | undefined {
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string') return header;
+  return ORGANISATION.exec(req.headers.authorization ?? '')?.[1];
+}
+
+/**
+ * `x-api-key: lck_...` (or Lessonspace's `Authorization: Organisation lck_...`), looked up on every request
+ * so a revoked key fails at once on every instance.
+ */
 export function apiKeyAuth(apiKeys: ApiKeyService): RequestHandler {
   return (req, _res, next) => {
-    const header = req.headers['x-api-key'];
-    apiKeys.authenticate(typeof header === 'string' ? header : undefined).then((key) => {
+    apiKeys.authenticate(keyOf(req)).then((key) => {
       req.apiKey = key;
       req.log = req.log?.child({ apiKeyId: key.id });
       next();
@@ -40,6 +54,11 @@ export interface IntegratorRouterDeps {
   apiKeys: ApiKeyService;
   spaces: SpaceService;
   allowHttpWebhooks: boolean;
+  /**
+   * Launches (each stores a join link, maybe a space and a room) per API key: `perKeyLimit` of config
+   * `limits.integratorLaunch`, one instance shared with /api/live-room so both count against one budget.
+   */
+  launchLimit: RequestHandler;
   /** More /api/v1 routes behind the same key check (attendance). */
   extra?: (currentKey: (req: Request) => ApiKey) => Router;
 }
@@ -56,9 +75,10 @@ export function integratorRouter(deps: IntegratorRouterDeps): Router {
 
   router.post(
     '/spaces/launch',
+    deps.launchLimit,
     asyncHandler(async (req, res) => {
       const key = currentKey(req.apiKey);
-      const input = launchSchema.parse(req.body);
+      const input = spaceLaunchInput(launchSchema.parse(req.body));
       const launched = await deps.spaces.launch(key, input);
       req.log?.info({ spaceId: input.id, roomKey: launched.roomKey, created: launched.created }, 'space launched');
       res.status(launched.created ? 201 : 200).json(launchJson(launched));
@@ -89,6 +109,11 @@ export function integratorRouter(deps: IntegratorRouterDeps): Router {
   // Anything else under /api/v1 is ours to refuse, not the launcher API's (which would ask for a Bearer).
   router.use(notFound);
   return router;
+}
+
+/** A limit per API key (after apiKeyAuth), whichever address its server calls from. */
+export function perKeyLimit(rule: RateRule): RequestHandler {
+  return rateLimiter({ rule, scope: (req) => req.apiKey?.id ?? '' });
 }
 
 /** Mounted inside the admin router (admin Bearer): POST/GET /api-keys, DELETE /api-keys/:id. */

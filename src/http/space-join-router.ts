@@ -6,6 +6,7 @@ import type { Joined, SpaceJoins } from '../integrations/space-joins.js';
 import type { Logger } from '../log.js';
 import { asyncHandler } from './async-handler.js';
 import { escapeHtml, htmlPage } from './html.js';
+import { namePage, pageLang } from './space-join-pages.js';
 import { rateLimiter, type RateRule } from './rate-limit.js';
 
 export interface SpaceJoinRouterDeps {
@@ -30,10 +31,12 @@ export function spaceJoinRouter(deps: SpaceJoinRouterDeps): Router {
   const router = Router();
   const refuse = (req: Request, res: Response, err: unknown) => sendErrorPage(req, res, err, linkTokenOf(req));
   const joinLimit = rateLimiter({ rule: deps.joinRateLimit, refuse, logger: deps.logger });
-  // Passcodes are short: bound guesses per client and link.
+  // Passcodes are short: bound guesses per client and link. A guest naming themselves guesses nothing (and a
+  // class behind one address shares a guest link), so only the join limit counts those.
   const attempts = rateLimiter({
     rule: deps.passcodeRateLimit,
     scope: (req) => digest(linkTokenOf(req) ?? ''),
+    skip: (req) => typeof (req.body as Record<string, unknown> | undefined)?.passcode !== 'string',
     refuse,
     logger: deps.logger,
   });
@@ -67,6 +70,10 @@ export function spaceJoinRouter(deps: SpaceJoinRouterDeps): Router {
             .status(200)
             .type('html')
             .send(passcodePage(token as string));
+        if (arrival.kind === 'name') {
+          const page = namePage(token as string, pageLang(req), { passcode: arrival.passcode });
+          return void res.status(200).type('html').send(page);
+        }
         if (arrival.joined) accepted(req, arrival.joined);
         toLauncher(res, arrival.bearer);
       } catch (err) {
@@ -83,8 +90,9 @@ export function spaceJoinRouter(deps: SpaceJoinRouterDeps): Router {
       const token = linkTokenOf(req);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const passcode = typeof body.passcode === 'string' ? body.passcode : undefined;
+      const name = typeof body.name === 'string' ? body.name : undefined;
       try {
-        const joined = await deps.joins.redeem(token ?? '', passcode);
+        const joined = await deps.joins.redeem(token ?? '', passcode, name);
         accepted(req, joined);
         toLauncher(res, joined.bearer);
       } catch (err) {
@@ -123,9 +131,21 @@ ${alert}
   );
 }
 
+/** A guest's form (a `name` field was sent) comes back with the error next to the field. */
+function guestFormAgain(req: Request, code: string, token: string | undefined): string | undefined {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  if (req.method !== 'POST' || typeof body.name !== 'string' || !token) return undefined;
+  if (code !== 'SPACE_GUEST_NAME_INVALID' && code !== 'SPACE_PASSCODE_INVALID') return undefined;
+  const error = code === 'SPACE_GUEST_NAME_INVALID' ? 'invalid' : 'wrongPasscode';
+  const options = { passcode: typeof body.passcode === 'string', error, name: body.name.slice(0, 200) } as const;
+  return namePage(token, pageLang(req), options);
+}
+
 function sendErrorPage(req: Request, res: Response, err: unknown, token: string | undefined): void {
   if (!isAppError(err)) throw err;
   req.log?.info({ code: err.code }, 'space join refused');
+  const guestForm = guestFormAgain(req, err.code, token);
+  if (guestForm) return void res.status(err.status).type('html').send(guestForm);
   const page =
     err.code === 'SPACE_PASSCODE_INVALID' && token
       ? passcodePage(token, err.message)

@@ -60,8 +60,15 @@ export function createLinkSessions(deps: LinkSessionDeps) {
       return (await deps.sessions.authenticate(held)) ? held : undefined;
     },
 
-    /** A new session for the link; older ones beyond the cap end (their launchers are asked to relaunch). */
-    async open(linkToken: string, session: NewLaunchSession): Promise<{ token: string; session: LaunchSession }> {
+    /**
+     * A new session for the link; older ones beyond the cap end (their launchers are asked to relaunch).
+     * `capped: false` for a guest link, which many people share (each guest's own cookie still reuses).
+     */
+    async open(
+      linkToken: string,
+      session: NewLaunchSession,
+      capped = true,
+    ): Promise<{ token: string; session: LaunchSession }> {
       const created = await deps.sessions.create(session, deps.sessionTtlMs);
       const linkHash = sha256(linkToken);
       await deps.store.add({
@@ -71,7 +78,7 @@ export function createLinkSessions(deps: LinkSessionDeps) {
         createdAt: created.session.createdAt,
         expiresAt: created.session.expiresAt,
       });
-      await prune(linkHash);
+      if (capped) await prune(linkHash);
       return created;
     },
   };

@@ -43,8 +43,20 @@ export interface Joined {
   role: Role;
 }
 
-/** Arriving with a link: straight to the launcher (`bearer`), or first the passcode. */
-export type Arrival = { kind: 'launcher'; joined?: Joined; bearer: string } | { kind: 'passcode' };
+/** Arriving with a link: straight to the launcher (`bearer`), or first the passcode, or first a guest's name. */
+export type Arrival =
+  { kind: 'launcher'; joined?: Joined; bearer: string } | { kind: 'passcode' } | { kind: 'name'; passcode: boolean };
+
+/** A guest's name: what others see, so printable and short. */
+export const GUEST_NAME_MAX = 64;
+const guestNameOf = (value: string | undefined): string => {
+  const name = (value ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+  // Control and format characters (bidi overrides, zero-width) could disguise a name as someone else's.
+  if (name.length === 0 || name.length > GUEST_NAME_MAX || /[\p{Cc}\p{Cf}]/u.test(name)) {
+    throw new AppError('SPACE_GUEST_NAME_INVALID');
+  }
+  return name;
+};
 
 /**
  * /space/join: a join link becomes a launch-like session for the launcher, so the launcher and /api/room
@@ -79,13 +91,26 @@ export function createSpaceJoins(deps: SpaceJoinDeps) {
     custom: {},
   });
 
+  /**
+   * A guest link stands for whoever follows it: each gets their own user id and the name they typed, and
+   * is a participant whatever the link says, so a shared link can never hand out leader powers.
+   */
+  const asGuest = (link: JoinLink, name: string | undefined): JoinLink => ({
+    ...link,
+    user: { id: `guest-${randomBytes(12).toString('base64url')}`, name: guestNameOf(name) },
+    role: 'participant',
+  });
+
   /** A new launcher session for the link, once the passcode (if the space has one) matches. */
-  const redeem = async (token: string, passcode?: string): Promise<Joined> => {
-    const { link, space, key } = await linkFor(token);
+  const redeem = async (token: string, passcode?: string, guestName?: string): Promise<Joined> => {
+    const found = await linkFor(token);
+    const { space, key } = found;
+    const link = found.link.guest ? asGuest(found.link, guestName) : found.link;
     if (space.passcodeHash && !(passcode && (await passcodeMatches(passcode, space.passcodeHash)))) {
       throw new AppError('SPACE_PASSCODE_INVALID');
     }
-    const { token: bearer } = await deps.linkSessions.open(token, launchOf(link, space, key));
+    // A guest link is shared by a class: the per-link cap would end one guest's session for the next.
+    const { token: bearer } = await deps.linkSessions.open(token, launchOf(link, space, key), !link.guest);
     return { bearer, apiKeyId: key.id, spaceId: space.spaceId, role: link.role };
   };
 
@@ -96,15 +121,19 @@ export function createSpaceJoins(deps: SpaceJoinDeps) {
      * SPACE_LINK_INVALID for an unknown, expired or revoked link.
      */
     async arrive(token: string | undefined, held: string | undefined): Promise<Arrival> {
-      const { space } = await linkFor(token);
+      const { space, link } = await linkFor(token);
       const reused = await deps.linkSessions.reuse(token as string, held);
       if (reused) return { kind: 'launcher', bearer: reused };
+      if (link.guest) return { kind: 'name', passcode: Boolean(space.passcodeHash) };
       if (space.passcodeHash) return { kind: 'passcode' };
       const joined = await redeem(token as string);
       return { kind: 'launcher', joined, bearer: joined.bearer };
     },
 
-    /** POST /space/join: the passcode form. Throws SPACE_PASSCODE_INVALID when it does not match. */
+    /**
+     * POST /space/join: the passcode form, or a guest's name form. Throws SPACE_PASSCODE_INVALID when the
+     * passcode does not match, SPACE_GUEST_NAME_INVALID for a guest's empty or unusable name.
+     */
     redeem,
   };
 }

@@ -14,7 +14,7 @@ import type { RoomStore } from '../rooms/room-store.js';
 import type { ApiKey } from './api-keys.js';
 import { issueJoinLink } from './space-joins.js';
 import { hashPasscode } from './space-passcodes.js';
-import type { JoinLinkStore, Space, SpacePatch, SpaceStore, SpaceWebhooks } from './space-store.js';
+import type { JoinLinkStore, Space, SpaceInstructor, SpacePatch, SpaceStore, SpaceWebhooks } from './space-store.js';
 import type { SessionView, SpaceLaunch } from './space-wire.js';
 
 export type SpaceSettingsInput = Partial<
@@ -26,7 +26,8 @@ export type SpaceSettingsInput = Partial<
 
 export interface SpaceLaunchInput {
   id: string;
-  user: { id: string; name: string; role?: Role; leader?: boolean };
+  /** Absent: a guest link (space-joins.ts asks each person following it for a name). */
+  user?: { id: string; name: string; role: Role };
   settings?: SpaceSettingsInput;
   passcode?: string;
   webhooks?: SpaceWebhooks;
@@ -45,13 +46,14 @@ export interface SpaceServiceDeps {
   rooms: Pick<RoomService, 'ensureRoom'>;
   roomStore: Pick<RoomStore, 'get' | 'currentClassSession'>;
   livekit: Pick<LiveKitGateway, 'listRooms'>;
-  /** Where `/space/join` is served. */
+  /** Where `/space/join` and `/api/v1` are served. */
   publicUrl: string;
   linkTtlMs: number;
   now?: () => Date;
 }
 
-const roleOf = (user: SpaceLaunchInput['user']): Role => (user.leader ? 'instructor' : (user.role ?? 'participant'));
+/** Who an id-only launch's link stands for until its follower names themselves. */
+const GUEST = { id: 'guest', name: 'Guest' } as const;
 const sameSettings = (a: ActivitySettings, b: ActivitySettings) => JSON.stringify(a) === JSON.stringify(b);
 const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
 /** Activities of a space are filed under its key's namespace, as its launch sessions are. */
@@ -77,7 +79,12 @@ export function createSpaceService(deps: SpaceServiceDeps) {
       })
     ).id;
 
-  const createSpace = async (key: ApiKey, input: SpaceLaunchInput, passcodeHash: string | undefined) => {
+  const createSpace = async (
+    key: ApiKey,
+    input: SpaceLaunchInput,
+    passcodeHash: string | undefined,
+    instructor?: SpaceInstructor,
+  ) => {
     const settings = activitySettingsSchema.parse({ ...defaultSettings('Live class'), ...input.settings });
     const at = now();
     // Two concurrent first launches may both create an activity; the unique index keeps one space.
@@ -90,6 +97,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
       passcodeHash,
       webhooks: input.webhooks,
       webhookSecret: input.webhooks ? newWebhookSecret() : undefined,
+      ...(instructor ? { instructor } : {}),
       createdAt: at,
       updatedAt: at,
     });
@@ -127,6 +135,43 @@ export function createSpaceService(deps: SpaceServiceDeps) {
     return existing ? updateSpace(key, existing, input, passcodeHash) : createSpace(key, input, passcodeHash);
   };
 
+  const joinLink = async (
+    key: ApiKey,
+    space: Space,
+    user: SpaceLaunchInput['user'],
+  ): Promise<Omit<SpaceLaunch, 'created'>> => {
+    const activity = await deps.activities.find(namespace(key), space.activityId);
+    const role = user?.role ?? 'participant';
+    const owner = { kind: 'space', apiKeyId: key.id, spaceId: space.spaceId } as const;
+    const who = user ?? GUEST;
+    const room = await deps.rooms.ensureRoom({
+      owner,
+      activityId: space.activityId,
+      userId: who.id,
+      name: who.name,
+      role,
+      settings: activity?.settings ?? defaultSettings('Live class'),
+    });
+    const link = {
+      spaceRef: space.id,
+      apiKeyId: key.id,
+      user: { id: who.id, name: who.name },
+      role,
+      ...(user ? {} : { guest: true }),
+      createdAt: now(),
+    };
+    const token = await issueJoinLink(deps.links, link, deps.linkTtlMs);
+    return {
+      joinUrl: `${deps.publicUrl}/space/join?t=${token}`,
+      roomKey: room.key,
+      session: await openSession(room.key),
+      // A guest's identity is chosen when they name themselves; the link stands for nobody yet.
+      identity: user ? identityIn(owner, user.id) : '',
+      apiBase: `${deps.publicUrl}/api/v1`,
+      expiresAt: new Date(link.createdAt.getTime() + deps.linkTtlMs),
+    };
+  };
+
   const ownSpace = async (apiKeyId: string, roomId: string): Promise<Space | undefined> =>
     (await deps.spaces.findByRoomKeys(apiKeyId, [roomId]))[0];
 
@@ -134,28 +179,19 @@ export function createSpaceService(deps: SpaceServiceDeps) {
     /** POST /api/v1/spaces/launch: the space (created once), a join link for this user, and its status. */
     async launch(key: ApiKey, input: SpaceLaunchInput): Promise<SpaceLaunch> {
       const { space, created, newSecret } = await upsertSpace(key, input);
-      const activity = await deps.activities.find(namespace(key), space.activityId);
-      const role = roleOf(input.user);
-      const owner = { kind: 'space', apiKeyId: key.id, spaceId: space.spaceId } as const;
-      const room = await deps.rooms.ensureRoom({
-        owner,
-        activityId: space.activityId,
-        userId: input.user.id,
-        name: input.user.name,
-        role,
-        settings: activity?.settings ?? defaultSettings('Live class'),
-      });
-      const user = { id: input.user.id, name: input.user.name };
-      const link = { spaceRef: space.id, apiKeyId: key.id, user, role, createdAt: now() };
-      const token = await issueJoinLink(deps.links, link, deps.linkTtlMs);
-      return {
-        created,
-        joinUrl: `${deps.publicUrl}/space/join?t=${token}`,
-        roomKey: room.key,
-        session: await openSession(room.key),
-        identity: identityIn(owner, input.user.id),
-        newWebhookSecret: newSecret,
-      };
+      const link = await joinLink(key, space, input.user);
+      return { ...link, created, newWebhookSecret: newSecret };
+    },
+
+    /** A join link for one of the key's spaces; without `user`, a guest link (always a participant). */
+    joinLink,
+
+    /** A new space only (POST /api/live-room/create): SPACE_EXISTS when the key already has this id. */
+    async create(key: ApiKey, input: SpaceLaunchInput, instructor?: SpaceInstructor): Promise<Space> {
+      if (await deps.spaces.find(key.id, input.id)) throw new AppError('SPACE_EXISTS');
+      const { space, created } = await createSpace(key, input, undefined, instructor);
+      if (!created) throw new AppError('SPACE_EXISTS');
+      return space;
     },
 
     /** Rooms of this key that the SFU has open and that have an open session. */

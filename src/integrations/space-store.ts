@@ -1,8 +1,19 @@
 import type { Role } from '../rooms/grants.js';
+import type { LessonspaceEventType } from './lessonspace.js';
 
+/** Ours (one `url`, optional `events` filter) and Lessonspace's (one URL per event, `hooks`), either or both. */
 export interface SpaceWebhooks {
-  url: string;
+  url?: string;
   events?: string[];
+  /** A list, not a map by event name: stored field names may not contain the event names' dots. */
+  hooks?: Array<{ event: LessonspaceEventType; url: string }>;
+}
+
+/** The instructor a live room was created with (POST /api/live-room/create); joins as `role: instructor`. */
+export interface SpaceInstructor {
+  id: string;
+  name: string;
+  email?: string;
 }
 
 /** One integrator room: unique per (API key, integrator's id). Its settings live in an Activity. */
@@ -19,6 +30,7 @@ export interface Space {
   webhooks?: SpaceWebhooks;
   /** HMAC key for webhook signatures; created with the first webhooks and shown to the integrator once. */
   webhookSecret?: string;
+  instructor?: SpaceInstructor;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,6 +54,8 @@ export interface JoinLink {
   apiKeyId: string;
   user: { id: string; name: string };
   role: Role;
+  /** A guest link (an id-only launch): each person following it is asked for a name and joins as a participant. */
+  guest?: boolean;
   createdAt: Date;
   expiresAt: Date;
 }

@@ -7,6 +7,7 @@ import {
   DEFAULT_BACKOFF_MS,
   DEFAULT_MAX_ATTEMPTS,
   signatureHeader,
+  webhookUrlFor,
   type AttemptOutcome,
   type OutboxItem,
   type OutboxStore,
@@ -74,7 +75,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
 
   const send = async (item: OutboxItem): Promise<AttemptResult> => {
     const space = await o.spaces.get(item.spaceRef);
-    const url = space?.webhooks?.url;
+    const url = space && webhookUrlFor(space.webhooks, item.type);
     if (!url || !space.webhookSecret) return { ok: false, final: true, error: 'the space has no webhooks any more' };
     const body = JSON.stringify(item.payload);
     const t = Math.floor(o.now().getTime() / 1000);
@@ -89,6 +90,10 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
             'x-liveclass-event': item.type,
             'x-liveclass-delivery': item.id,
             'x-liveclass-signature': signatureHeader(space.webhookSecret, body, t),
+            // Lessonspace's names for the same facts, for receivers written against it (same values).
+            'x-webhook-id': item.id,
+            'x-webhook-event': item.type,
+            'x-webhook-timestamp': item.payload.created_at,
           },
           body,
         },

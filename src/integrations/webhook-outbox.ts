@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
+import { LESSONSPACE_EVENT_OF, LESSONSPACE_EVENT_TYPES, type LessonspaceEventType } from './lessonspace.js';
 import { type Space, type SpaceStore, type SpaceWebhooks } from './space-store.js';
 
 /**
@@ -18,7 +19,8 @@ export const SPACE_EVENT_TYPES = [
   /** A session's attendance is final (docs/attendance.md): fetch it from `attendance.participants_url`. */
   'attendance.ready',
 ] as const;
-export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number];
+/** Ours, or Lessonspace's names for a space whose webhooks were given in its shape (lessonspace.ts). */
+export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number] | LessonspaceEventType;
 
 /** The JSON body POSTed to the integrator. */
 export interface WebhookPayload {
@@ -101,11 +103,21 @@ export function backoffDelayMs(failedAttempts: number, schedule: readonly number
   return schedule[index] as number;
 }
 
-/** No `events` means every event; a given list (even an empty one) is a filter. */
-export function wantsEvent(webhooks: SpaceWebhooks | undefined, type: SpaceEventType): boolean {
-  if (!webhooks?.url) return false;
-  return webhooks.events === undefined || webhooks.events.includes(type);
+const isLessonspaceEvent = (type: string): type is LessonspaceEventType =>
+  (LESSONSPACE_EVENT_TYPES as readonly string[]).includes(type);
+
+/**
+ * Where an event of this type goes, if anywhere: Lessonspace's names to their own URL, ours to `url`
+ * (no `events` means every event; a given list, even an empty one, is a filter).
+ */
+export function webhookUrlFor(webhooks: SpaceWebhooks | undefined, type: SpaceEventType): string | undefined {
+  if (isLessonspaceEvent(type)) return webhooks?.hooks?.find((h) => h.event === type)?.url;
+  if (!webhooks?.url) return undefined;
+  return webhooks.events === undefined || webhooks.events.includes(type) ? webhooks.url : undefined;
 }
+
+export const wantsEvent = (webhooks: SpaceWebhooks | undefined, type: SpaceEventType): boolean =>
+  webhookUrlFor(webhooks, type) !== undefined;
 
 /** Deterministic: the same fact (LiveKit webhook id or session id) and type always give the same id. */
 export function outboxEventId(sourceId: string, type: SpaceEventType): string {
@@ -134,11 +146,11 @@ export function verifySignature(
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export function payloadFor(space: Space, event: TrackedEvent): WebhookPayload {
+export function payloadFor(space: Space, event: TrackedEvent, type: SpaceEventType = event.type): WebhookPayload {
   const p = event.participant;
   return {
-    id: outboxEventId(event.sourceId, event.type),
-    type: event.type,
+    id: outboxEventId(event.sourceId, type),
+    type,
     created_at: event.at.toISOString(),
     space_id: space.spaceId,
     room_id: event.room.key,
@@ -147,8 +159,27 @@ export function payloadFor(space: Space, event: TrackedEvent): WebhookPayload {
   };
 }
 
+/**
+ * The names this fact is sent under for this space: ours, Lessonspace's, and `session.idle` when a leave
+ * emptied the session (`empty` says whether it did; asked only when someone wants to know).
+ */
+async function typesFor(
+  webhooks: SpaceWebhooks | undefined,
+  event: TrackedEvent,
+  empty: () => Promise<boolean>,
+): Promise<SpaceEventType[]> {
+  const theirs = LESSONSPACE_EVENT_OF[event.type];
+  const types: SpaceEventType[] = [event.type, ...(theirs ? [theirs] : [])];
+  if (event.type === 'participant.left' && wantsEvent(webhooks, 'session.idle') && (await empty())) {
+    types.push('session.idle');
+  }
+  return types.filter((type) => wantsEvent(webhooks, type));
+}
+
 export interface WebhookEnqueuerDeps {
   spaces: Pick<SpaceStore, 'find'>;
+  /** How many are connected to the room now (after the leave being handled). */
+  presentCount?: (roomKey: string) => Promise<number>;
   outbox: Pick<OutboxStore, 'insert'>;
   /** Called after a new item is stored (main wires it to the worker's kick). */
   onEnqueued?: () => void;
@@ -164,11 +195,14 @@ export function createWebhookEnqueuer(deps: WebhookEnqueuerDeps): (event: Tracke
     const { owner } = event.room;
     if (owner.kind !== 'space') return;
     const space = await deps.spaces.find(owner.apiKeyId, owner.spaceId);
-    if (!space || !wantsEvent(space.webhooks, event.type)) return;
-    const payload = payloadFor(space, event);
-    const fresh = await queueWebhook(deps.outbox, space, payload, now());
-    log.debug({ eventId: payload.id, type: event.type, roomKey: event.room.key, duplicate: !fresh }, 'webhook queued');
-    if (fresh) deps.onEnqueued?.();
+    if (!space) return;
+    const empty = async () => (await deps.presentCount?.(event.room.key)) === 0;
+    for (const type of await typesFor(space.webhooks, event, empty)) {
+      const payload = payloadFor(space, event, type);
+      const fresh = await queueWebhook(deps.outbox, space, payload, now());
+      log.debug({ eventId: payload.id, type, roomKey: event.room.key, duplicate: !fresh }, 'webhook queued');
+      if (fresh) deps.onEnqueued?.();
+    }
   };
 }
 

@@ -2,7 +2,9 @@ import { API_KEY_INDEXES } from '../db/api-key-store.js';
 import { createLinkSessionStore, LINK_SESSION_INDEXES } from '../db/link-session-store.js';
 import { createOutboxStore, OUTBOX_INDEXES } from '../db/outbox-store.js';
 import { createSpaceStores, SPACE_INDEXES } from '../db/space-store.js';
-import { integratorRouter } from '../http/integrator-router.js';
+import { integratorRouter, perKeyLimit } from '../http/integrator-router.js';
+import { liveRoomRouter } from '../http/live-room-router.js';
+import { createLiveRooms } from '../integrations/live-rooms.js';
 import { spaceJoinRouter } from '../http/space-join-router.js';
 import { createLinkSessions } from '../integrations/link-sessions.js';
 import { createSpaceJoins } from '../integrations/space-joins.js';
@@ -47,6 +49,7 @@ export function integrationsModule(
     publicUrl,
     linkTtlMs: config.spaces.joinLinkTtlMinutes * 60_000,
   });
+  const launchLimit = perKeyLimit(config.limits.integratorLaunch);
   const attendanceDeps = {
     spaces: spaceStores.spaces,
     roomStore: s.roomStore,
@@ -67,7 +70,13 @@ export function integrationsModule(
       if (await queueWebhook(outbox, space, payload, new Date())) worker?.kick();
     },
     indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],
-    onEvent: createWebhookEnqueuer({ spaces: spaceStores.spaces, outbox, onEnqueued: () => worker?.kick(), logger }),
+    onEvent: createWebhookEnqueuer({
+      spaces: spaceStores.spaces,
+      outbox,
+      onEnqueued: () => worker?.kick(),
+      presentCount: async (roomKey) => (await s.roomStore.currentClassSession(roomKey))?.present.length ?? 0,
+      logger,
+    }),
     mounts: [
       {
         path: '/api/v1',
@@ -75,7 +84,16 @@ export function integrationsModule(
           apiKeys: s.apiKeys,
           spaces,
           allowHttpWebhooks: config.env !== 'production',
+          launchLimit,
           extra: (currentKey) => integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
+        }),
+      },
+      {
+        path: '/api/live-room',
+        router: liveRoomRouter({
+          apiKeys: s.apiKeys,
+          rooms: createLiveRooms({ spaces, store: spaceStores.spaces, roomStore: s.roomStore }),
+          writeLimit: launchLimit,
         }),
       },
       {

@@ -56,9 +56,25 @@ const SEEDS: Record<string, Seed> = {
       user: { id: 'fuzz-user', name: 'Ada', role: 'participant' },
       settings: { title: 'Fuzz space', maxParticipants: 5 },
       passcode: '123456',
-      webhooks: { url: 'http://127.0.0.1:1/hook', events: ['session.started'] },
+      webhooks: {
+        url: 'http://127.0.0.1:1/hook',
+        events: ['session.started'],
+        session: { start: 'http://127.0.0.1:1/start', end: null },
+        user: { join: '' },
+      },
+      name: 'Fuzz',
+      custom_jwt_parameters: { meta: { displayName: 'Ada L' } },
     },
   },
+  'POST /api/live-room/create': {
+    body: {
+      room_id: 'fuzz-room',
+      topic: 'Fuzz room',
+      participants_limit: 5,
+      instructor: { id: 'fuzz-inst', name: 'Ada', email: 'ada@fuzz.example', is_instructor: true },
+    },
+  },
+  'POST /api/live-room/join': { body: { room_id: 'fuzz-room', role: 'participant', name: 'Bo' } },
   'POST /api/deep-linking': { body: { title: 'Fuzz class', durationMinutes: 30, grading: { enabled: true } } },
   'POST /lti/launch': { form: true, body: { id_token: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln', state: 'fuzz-state' } },
   'GET /lti/login': {
@@ -70,7 +86,7 @@ const SEEDS: Record<string, Seed> = {
   },
   'GET /lti/register': { query: { openid_configuration: 'http://127.0.0.1:1/.well-known/openid-configuration' } },
   'GET /space/join': { query: { t: 'A'.repeat(43) } },
-  'POST /space/join': { form: true, body: { t: 'A'.repeat(43), passcode: '123456' } },
+  'POST /space/join': { form: true, body: { t: 'A'.repeat(43), passcode: '123456', name: 'Ana' } },
   'POST /hooks/livekit': {
     body: { event: 'participant_joined', id: 'EV_fuzz', createdAt: 1, room: { name: 'fuzz-room', sid: 'RM_1' } },
   },
@@ -87,6 +103,7 @@ const PARAMS: Record<string, readonly string[]> = {
   identity: ['p-0123456789abcdef', 'i-0123456789abcdef'],
   id: ['000000000000000000000000', 'key_unknown'],
   roomId: ['fuzz-room'],
+  room_id: ['fuzz-room', 'no-such-room'],
   contextId: ['demo-course-physics-101'],
 };
 
@@ -311,7 +328,9 @@ function authFor(r: Prng, path: string, creds: Credentials, valid = false): Reco
     ]);
   }
   if (path.startsWith('/api/admin')) return { authorization: `Bearer ${creds.admin}` };
-  if (path.startsWith('/api/v1')) return { 'x-api-key': creds.apiKey };
+  if (path.startsWith('/api/v1') || path.startsWith('/api/live-room')) {
+    return r.chance(0.5) ? { 'x-api-key': creds.apiKey } : { authorization: `Organisation ${creds.apiKey}` };
+  }
   if (path.startsWith('/api/')) return { authorization: `Bearer ${r.pick(creds.launches)}` };
   return {};
 }
