@@ -93,8 +93,7 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
         clockSkewSeconds: deps.clockSkewSeconds,
         stateMaxAgeMs: STATE_MAX_AGE_MS,
       });
-      const { maxAge: _maxAge, ...clearOptions } = stateCookieOptions(secure);
-      res.clearCookie(`${STATE_COOKIE_PREFIX}${launch.login.state}`, clearOptions);
+      res.clearCookie(`${STATE_COOKIE_PREFIX}${launch.login.state}`, clearStateCookieOptions(secure));
       const session = toLaunchSession(launch);
       session.activityId = await activityAtLaunch(session, deps.activities);
       const { token, session: stored } = await deps.sessions.create(session, deps.sessionTtlMs);
@@ -118,8 +117,10 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
       const idToken: unknown = req.body?.id_token;
       const hasCookie = typeof state === 'string' && cookies.has(`${STATE_COOKIE_PREFIX}${state}`);
       // No cookie, but the login stored the state in the LMS's window: read it back there (lti.get_data).
-      const offer = hasCookie ? undefined : await pendingStorageOffer(deps.store, state);
+      // A failed look-up (the store restarting) falls through to the launch steps, which answer with the page.
+      const offer = hasCookie ? undefined : await pendingStorageOffer(deps.store, state).catch(() => undefined);
       if (offer && typeof idToken === 'string' && idToken !== '') {
+        req.log?.info({ target: offer.target }, 'launch without its cookie: reading platform storage');
         res.type('html').send(storageLaunchPage({ offer, state: state as string, idToken }));
         return;
       }
@@ -198,6 +199,15 @@ export function stateCookieOptions(secure: boolean) {
       }
     : // Plain-http development: the demo LMS is same-site with the tool, and Secure cookies need https.
       { httpOnly: true, sameSite: 'lax' as const, path: '/lti', maxAge: STATE_MAX_AGE_MS };
+}
+
+/**
+ * Clearing needs the same attributes: a browser keeps a Partitioned cookie in its partition, and only a
+ * Set-Cookie that is Partitioned too reaches it there.
+ */
+export function clearStateCookieOptions(secure: boolean) {
+  const { maxAge: _maxAge, ...options } = stateCookieOptions(secure);
+  return options;
 }
 
 function parseCookies(header: string | undefined): Set<string> {
