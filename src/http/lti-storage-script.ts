@@ -6,7 +6,7 @@
  *
  * - put (the login page): lti.capabilities, then lti.put_data of state and nonce, then on to the platform's
  *   authorization endpoint; on any failure it goes on all the same (the cookie may still work).
- * - get (the launch page): lti.get_data of both, into the form posted to /lti/launch/storage; on failure the
+ * - get (the launch page): lti.capabilities, then lti.get_data of both, into the form posted to /lti/launch/storage; on failure the
  *   form goes without them and the server answers with the new-window way out.
  */
 export const STORAGE_SCRIPT = `(function () {
@@ -54,21 +54,21 @@ export const STORAGE_SCRIPT = `(function () {
     });
   }
 
-  /** The frame that answers put_data: the capabilities answer may name another than lti_storage_target. */
-  function storageFrame() {
+  /** The frame that answers this subject: the capabilities answer may name another than lti_storage_target. */
+  function storageFrame(subject) {
     var target = frameNamed(config.target);
     return send(target, 'lti.capabilities', {}).then(function (answer) {
       var list = Array.isArray(answer.supported_messages) ? answer.supported_messages : [];
-      var put = list.filter(function (m) {
-        return m && m.subject === 'lti.put_data';
+      var supported = list.filter(function (m) {
+        return m && m.subject === subject;
       })[0];
-      if (!put) throw new Error('unsupported');
-      return put.frame ? frameNamed(put.frame) : target;
+      if (!supported) throw new Error('unsupported');
+      return supported.frame ? frameNamed(supported.frame) : target;
     });
   }
 
   function put() {
-    storageFrame()
+    storageFrame('lti.put_data')
       .then(function (frame) {
         return Promise.all([
           send(frame, 'lti.put_data', { key: config.keys.state, value: config.state }),
@@ -88,11 +88,13 @@ export const STORAGE_SCRIPT = `(function () {
     function field(name, value) {
       form.elements[name].value = value;
     }
-    var frame = frameNamed(config.target);
-    Promise.all([
-      send(frame, 'lti.get_data', { key: config.keys.state }),
-      send(frame, 'lti.get_data', { key: config.keys.nonce }),
-    ])
+    storageFrame('lti.get_data')
+      .then(function (frame) {
+        return Promise.all([
+          send(frame, 'lti.get_data', { key: config.keys.state }),
+          send(frame, 'lti.get_data', { key: config.keys.nonce }),
+        ]);
+      })
       .then(function (answers) {
         if (typeof answers[0].value !== 'string' || typeof answers[1].value !== 'string') throw new Error('empty');
         field('lti_storage_state', answers[0].value);

@@ -66,6 +66,15 @@ function toolPage(config: Record<string, unknown>) {
   };
 }
 
+/** The launch page, its capabilities question answered: get_data is supported in the target frame. */
+async function launchPage(config: Record<string, unknown>) {
+  const page = toolPage(config);
+  const [capabilities] = page.posted.splice(0) as [Posted];
+  assert.equal(capabilities.message.subject, 'lti.capabilities');
+  await page.answer(PLATFORM, reply(capabilities, { supported_messages: [{ subject: 'lti.get_data' }] }));
+  return page;
+}
+
 const reply = (p: Posted, fields: Record<string, unknown>) => ({
   subject: `${String(p.message.subject)}.response`,
   message_id: p.message.message_id,
@@ -205,7 +214,7 @@ describe('LTI Platform Storage', () => {
     });
 
     it('launch: reads both values back into the form and posts it', async () => {
-      const page = toolPage(get);
+      const page = await launchPage(get);
       assert.deepEqual(
         page.posted.map((p) => [p.targetOrigin, p.message.subject, p.message.key]),
         [
@@ -222,7 +231,7 @@ describe('LTI Platform Storage', () => {
     });
 
     it('launch: an error answer or a timeout posts the form without values, saying why', async () => {
-      const refused = toolPage(get);
+      const refused = await launchPage(get);
       await refused.answer(
         PLATFORM,
         reply(refused.posted[0] as Posted, { error: { code: 'bad_request', message: 'no value' } }),
@@ -235,6 +244,9 @@ describe('LTI Platform Storage', () => {
       await silent.expire();
       assert.equal(silent.form.submitted, true);
       assert.equal(silent.form.elements.lti_storage_error?.value, 'timeout');
+      const unsupported = toolPage(get);
+      await unsupported.answer(PLATFORM, reply(unsupported.posted[0] as Posted, { supported_messages: [] }));
+      assert.equal(unsupported.form.elements.lti_storage_error?.value, 'unsupported');
     });
   });
 
