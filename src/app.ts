@@ -32,7 +32,11 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(securityHeaders);
   if (deps.frameAncestors) {
-    app.use(contentSecurityPolicy(deps.frameAncestors, deps.imgOrigins, livekitSources(deps.config.livekit.url)));
+    app.use(
+      contentSecurityPolicy(deps.frameAncestors, deps.imgOrigins, livekitSources(deps.config.livekit.url), [
+        new URL(deps.config.server.publicUrl).origin,
+      ]),
+    );
   }
   app.use(
     healthRouter({
@@ -88,6 +92,8 @@ function contentSecurityPolicy(
   frameAncestors: () => Promise<string[]>,
   imgOrigins: () => Promise<string[]> = async () => [],
   connectSources: readonly string[] = [],
+  /** What the demo course page frames: the tool and the platform storage frame, from whichever host it is opened. */
+  demoFrameSources: readonly string[] = [],
 ): RequestHandler {
   return (req, res, next) => {
     // Without the store (down, restarting) the policy falls back to the tool's own origin: stricter, and the
@@ -106,6 +112,7 @@ function contentSecurityPolicy(
         "object-src 'none'",
         "base-uri 'none'",
         `frame-ancestors ${["'self'", ...frames].join(' ')}`,
+        ...(demo ? [`frame-src ${["'self'", ...demoFrameSources].join(' ')}`] : []),
       ];
       res.setHeader('content-security-policy', policy.join('; '));
       next();

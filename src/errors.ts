@@ -81,6 +81,29 @@ export const ERROR_CODES = {
     message:
       'Your browser blocked the storage this launch needs inside the course page. Open the activity in a new window.',
   },
+  LTI_STORAGE_INVALID: {
+    status: 400,
+    message: 'The launch came back from platform storage with fields that are not what this tool sent.',
+  },
+  LTI_STORAGE_UNAVAILABLE: {
+    status: 400,
+    message:
+      'Your browser blocked cookies inside the course page and the LMS storage did not answer. Open the activity in a new window.',
+  },
+  LTI_STORAGE_NOT_OFFERED: {
+    status: 400,
+    message:
+      'This launch did not start with LMS platform storage, so it cannot finish through it. Relaunch the activity from your course.',
+  },
+  LTI_STORAGE_STATE_MISMATCH: {
+    status: 400,
+    message: 'The LMS storage holds another launch than this one (state). Relaunch the activity from your course.',
+  },
+  LTI_STORAGE_NONCE_MISMATCH: {
+    status: 400,
+    message:
+      'The LMS storage holds another nonce than this launch was started with. Relaunch the activity from your course.',
+  },
   LTI_JWT_ALG_UNSUPPORTED: { status: 400, message: 'The LMS signed the launch with an algorithm other than RS256.' },
   LTI_JWT_KID_MISSING: { status: 400, message: 'The launch token has no key id (kid) in its header.' },
   LTI_JWT_KID_UNKNOWN: {

@@ -49,6 +49,7 @@ export function createLaunchStore(connection: Connection): LaunchStore {
         clientId: { type: String, required: true },
         platformId: { type: String, required: true },
         loginParams: { type: Schema.Types.Mixed, default: undefined },
+        storage: { type: Schema.Types.Mixed, default: undefined },
         createdAt: { type: Date, default: () => new Date() },
         expiresAt: { type: Date, required: true },
         usedAt: { type: Date, default: null },

@@ -5,6 +5,7 @@ import { badRequest, params, type DemoContext } from './demo-context.js';
 import { autoPostPage } from './demo-pages.js';
 import { DEMO_LOCALE_IDS, DEMO_ROLES, defaultUser, type DemoRole } from './demo-roster.js';
 import { FIRST_ACTIVITY } from './demo-state.js';
+import { STORAGE_FRAME } from './demo-storage.js';
 
 /** Third-party initiated login (`/platform/launch`) and the OIDC authorization endpoint (`/platform/auth`). */
 
@@ -37,6 +38,11 @@ const launchSchema = z.object({
   locale: localeSchema.optional(),
   /** `off`: launch without the Names and Role Provisioning claim. */
   nrps: z.enum(['on', 'off']).default('on'),
+  /**
+   * `on`: offer LTI Platform Storage (send `lti_storage_target`). Off by default, as from an LMS without it:
+   * the cookie path stays the one most tests take, and a storage launch costs a few postMessage round trips.
+   */
+  storage: z.enum(['on', 'off']).default('off'),
 });
 
 const authSchema = z.object({
@@ -100,6 +106,7 @@ export function oidcRouter(ctx: DemoContext): Router {
     );
     login.searchParams.set('client_id', ctx.clientId);
     login.searchParams.set('lti_deployment_id', ctx.deploymentId);
+    if (parsed.data.storage === 'on') login.searchParams.set('lti_storage_target', STORAGE_FRAME);
     res.set('cache-control', 'no-store').redirect(302, login.toString());
   });
 

@@ -1,5 +1,6 @@
 import { DEFAULT_DEMO_LOCALE, DEMO_COURSE, DEMO_LOCALES, defaultUser, type DemoUser } from './demo-roster.js';
 import type { Activity, LineItem, Score } from './demo-state.js';
+import { STORAGE_FRAME } from './demo-storage.js';
 
 /** HTML of the demo LMS. Every interpolated value goes through `esc`. */
 
@@ -46,9 +47,11 @@ export interface CoursePageInput {
   activities: readonly Activity[];
   /** The tool's tool-level custom parameters in the LMS's tool configuration. */
   toolCustom: Readonly<Record<string, string>>;
+  /** The platform storage frame, on the platform's own origin (src/dev/demo-storage.ts). */
+  storageUrl: string;
 }
 
-export function coursePage({ base, activities, toolCustom }: CoursePageInput): string {
+export function coursePage({ base, activities, toolCustom, storageUrl }: CoursePageInput): string {
   const launch = `${base}/platform/launch`;
   const options = activities.map((a) => `<option value="${esc(a.resourceLinkId)}">${esc(a.title)}</option>`).join('');
   const list = activities
@@ -72,6 +75,8 @@ export function coursePage({ base, activities, toolCustom }: CoursePageInput): s
       <select id="activity" name="activity">${options}</select>
       <label for="locale">Language</label>
       <select id="locale" name="locale">${locales}</select>
+      <label><input type="checkbox" name="storage" value="on"> Offer platform storage (for browsers that block
+        third-party cookies)</label>
       <div>
         <button type="submit" name="role" value="instructor">Join as instructor</button>
         <button type="submit" name="role" value="student">Join as student</button>
@@ -115,6 +120,7 @@ export function coursePage({ base, activities, toolCustom }: CoursePageInput): s
     <h2 id="tool-heading">Tool</h2>
     <iframe name="tool-frame" id="tool-frame" title="Live class tool"
       allow="camera; microphone; display-capture; fullscreen; autoplay" src="about:blank"></iframe>
+    <iframe name="${STORAGE_FRAME}" title="Platform storage" hidden src="${esc(storageUrl)}"></iframe>
   </section>
   <section aria-labelledby="users-heading" class="note">
     <h2 id="users-heading">Demo users</h2>

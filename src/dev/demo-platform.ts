@@ -11,6 +11,7 @@ import { oidcRouter } from './demo-oidc.js';
 import { coursePage, errorPage, gradebookPage, nameFromRoster } from './demo-pages.js';
 import { ROSTER } from './demo-roster.js';
 import { CourseState } from './demo-state.js';
+import { storageRouter } from './demo-storage.js';
 import { TokenStore, tokenRouter } from './demo-token.js';
 
 /**
@@ -87,7 +88,7 @@ export async function createDemoPlatform(options: DemoPlatformOptions): Promise<
     res.set('cache-control', 'public, max-age=60').json({ keys: [key.publicJwk] });
   });
   platform.use(oidcRouter(ctx), tokenRouter(ctx, tokens), agsRouter(ctx, tokens), nrpsRouter(ctx, tokens));
-  platform.use(deepLinkRouter(ctx));
+  platform.use(deepLinkRouter(ctx), storageRouter(ctx));
 
   const router = Router();
   router.use((req, res, next) => {
@@ -98,7 +99,14 @@ export async function createDemoPlatform(options: DemoPlatformOptions): Promise<
     res
       .set('cache-control', 'no-store')
       .type('html')
-      .send(coursePage({ base: req.baseUrl, activities: ctx.state.activities, toolCustom: ctx.state.toolCustom }));
+      .send(
+        coursePage({
+          base: req.baseUrl,
+          activities: ctx.state.activities,
+          toolCustom: ctx.state.toolCustom,
+          storageUrl: `${issuer}/storage`,
+        }),
+      );
   });
   router.use(courseAdminRouter(ctx));
   router.get('/gradebook', (req, res) => {

@@ -14,6 +14,10 @@ import { activityAtLaunch } from '../lti/launch-member.js';
 import { ltiErrorPage } from './lti-error-page.js';
 import type { Logger } from '../log.js';
 import { rateLimiter, type RateRule } from './rate-limit.js';
+import { pendingStorageOffer, storageLaunchRequest } from './lti-storage-launch.js';
+import { storageLaunchPage, storageLoginPage } from './lti-storage-page.js';
+import { STORAGE_SCRIPT } from './lti-storage-script.js';
+import type { LaunchRequest } from '../lti/launch/validate-launch.js';
 
 export interface LtiRouterDeps {
   publicUrl: string;
@@ -56,13 +60,15 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
   const login = asyncHandler(async (req: Request, res: Response) => {
     const params = req.method === 'POST' ? req.body : req.query;
     try {
-      const { state, redirectUrl } = await startLogin(params, {
+      const { state, nonce, redirectUrl, storage } = await startLogin(params, {
         store: deps.store,
         platforms: deps.platforms,
         launchUrl,
       });
+      // The cookie is set either way: where the browser keeps it, the launch needs nothing else.
       res.cookie(`${STATE_COOKIE_PREFIX}${state}`, '1', stateCookieOptions(secure));
-      res.redirect(302, redirectUrl);
+      if (storage) res.type('html').send(storageLoginPage({ offer: storage, state, nonce, next: redirectUrl }));
+      else res.redirect(302, redirectUrl);
     } catch (err) {
       sendErrorPage(req, res, err);
     }
@@ -76,43 +82,76 @@ export function ltiRouter(deps: LtiRouterDeps): Router {
   router.get('/login', loginLimit, login);
   router.post('/login', loginLimit, login);
 
+  /** Validates the launch (cookie or platform storage), opens its session and sends the launcher there. */
+  const finishLaunch = async (req: Request, res: Response, launchRequest: LaunchRequest): Promise<void> => {
+    try {
+      const launch = await validateLaunch(launchRequest, {
+        store: deps.store,
+        platforms: deps.platforms,
+        jwks: deps.jwks,
+        toolUrl: deps.publicUrl,
+        clockSkewSeconds: deps.clockSkewSeconds,
+        stateMaxAgeMs: STATE_MAX_AGE_MS,
+      });
+      res.clearCookie(`${STATE_COOKIE_PREFIX}${launch.login.state}`, clearStateCookieOptions(secure));
+      const session = toLaunchSession(launch);
+      session.activityId = await activityAtLaunch(session, deps.activities);
+      const { token, session: stored } = await deps.sessions.create(session, deps.sessionTtlMs);
+      req.log?.info(
+        { platformId: stored.platformId, userId: stored.user.id, role: stored.role, messageType: stored.messageType },
+        'launch accepted',
+      );
+      // The token travels in the fragment: never sent to a server, never in logs or Referer headers.
+      res.set('cache-control', 'no-store').redirect(303, `/launch#token=${encodeURIComponent(token)}`);
+      deps.onLaunched?.(stored).catch((err: unknown) => req.log?.warn({ err }, 'after-launch work failed'));
+    } catch (err) {
+      sendErrorPage(req, res, err);
+    }
+  };
+
   router.post(
     '/launch',
     asyncHandler(async (req, res) => {
       const cookies = parseCookies(req.headers.cookie);
-      try {
-        const launch = await validateLaunch(
-          {
-            idToken: req.body?.id_token,
-            state: req.body?.state,
-            hasStateCookie: (state) => cookies.has(`${STATE_COOKIE_PREFIX}${state}`),
-          },
-          {
-            store: deps.store,
-            platforms: deps.platforms,
-            jwks: deps.jwks,
-            toolUrl: deps.publicUrl,
-            clockSkewSeconds: deps.clockSkewSeconds,
-            stateMaxAgeMs: STATE_MAX_AGE_MS,
-          },
-        );
-        const { maxAge: _maxAge, ...clearOptions } = stateCookieOptions(secure);
-        res.clearCookie(`${STATE_COOKIE_PREFIX}${launch.login.state}`, clearOptions);
-        const session = toLaunchSession(launch);
-        session.activityId = await activityAtLaunch(session, deps.activities);
-        const { token, session: stored } = await deps.sessions.create(session, deps.sessionTtlMs);
-        req.log?.info(
-          { platformId: stored.platformId, userId: stored.user.id, role: stored.role, messageType: stored.messageType },
-          'launch accepted',
-        );
-        // The token travels in the fragment: never sent to a server, never in logs or Referer headers.
-        res.set('cache-control', 'no-store').redirect(303, `/launch#token=${encodeURIComponent(token)}`);
-        deps.onLaunched?.(stored).catch((err: unknown) => req.log?.warn({ err }, 'after-launch work failed'));
-      } catch (err) {
-        sendErrorPage(req, res, err);
+      const state: unknown = req.body?.state;
+      const idToken: unknown = req.body?.id_token;
+      const hasCookie = typeof state === 'string' && cookies.has(`${STATE_COOKIE_PREFIX}${state}`);
+      // No cookie, but the login stored the state in the LMS's window: read it back there (lti.get_data).
+      // A failed look-up (the store restarting) falls through to the launch steps, which answer with the page.
+      const offer = hasCookie ? undefined : await pendingStorageOffer(deps.store, state).catch(() => undefined);
+      if (offer && typeof idToken === 'string' && idToken !== '') {
+        req.log?.info({ target: offer.target }, 'launch without its cookie: reading platform storage');
+        res.type('html').send(storageLaunchPage({ offer, state: state as string, idToken }));
+        return;
       }
+      await finishLaunch(req, res, {
+        idToken,
+        state,
+        hasStateCookie: (s) => cookies.has(`${STATE_COOKIE_PREFIX}${s}`),
+      });
     }),
   );
+
+  router.post(
+    '/launch/storage',
+    asyncHandler(async (req, res) => {
+      let launchRequest: LaunchRequest;
+      try {
+        launchRequest = storageLaunchRequest(req.body);
+      } catch (err) {
+        sendErrorPage(req, res, err);
+        return;
+      }
+      const reason: unknown = req.body?.lti_storage_error;
+      if (typeof reason === 'string' && reason !== '')
+        req.log?.info({ reason: reason.slice(0, 100) }, 'platform storage did not answer');
+      await finishLaunch(req, res, launchRequest);
+    }),
+  );
+
+  router.get('/storage.js', (_req, res) => {
+    res.type('js').set('cache-control', 'no-cache').send(STORAGE_SCRIPT);
+  });
 
   router.use(deps.keysRouter);
   for (const handler of deps.extra ?? []) router.use(handler);
@@ -123,7 +162,9 @@ function sendErrorPage(req: Request, res: Response, caught: unknown): void {
   // A failure inside the tool (the store refused the session, a bug) still gets the page, never JSON or a stack.
   if (!isAppError(caught)) req.log?.error({ err: caught }, 'launch failed inside the tool');
   const err = isAppError(caught) ? caught : new AppError('INTERNAL', { cause: caught });
-  const cookieMissing = err instanceof LaunchError && err.code === 'LTI_STATE_COOKIE_MISSING';
+  // The browser kept neither the cookie nor (when offered) the platform storage: a top-level window keeps both.
+  const cookieMissing =
+    err instanceof LaunchError && (err.code === 'LTI_STATE_COOKIE_MISSING' || err.code === 'LTI_STORAGE_UNAVAILABLE');
   const loginParams = err instanceof LaunchError ? err.login?.loginParams : undefined;
   const restartUrl =
     cookieMissing && loginParams ? `/lti/login?${new URLSearchParams(loginParams).toString()}` : undefined;
@@ -158,6 +199,15 @@ export function stateCookieOptions(secure: boolean) {
       }
     : // Plain-http development: the demo LMS is same-site with the tool, and Secure cookies need https.
       { httpOnly: true, sameSite: 'lax' as const, path: '/lti', maxAge: STATE_MAX_AGE_MS };
+}
+
+/**
+ * Clearing needs the same attributes: a browser keeps a Partitioned cookie in its partition, and only a
+ * Set-Cookie that is Partitioned too reaches it there.
+ */
+export function clearStateCookieOptions(secure: boolean) {
+  const { maxAge: _maxAge, ...options } = stateCookieOptions(secure);
+  return options;
 }
 
 function parseCookies(header: string | undefined): Set<string> {

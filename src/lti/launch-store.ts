@@ -1,3 +1,5 @@
+import type { StorageOffer } from './platform-storage.js';
+
 /** What the tool remembers between the OIDC login and the launch it expects back. */
 export interface LoginRecord {
   state: string;
@@ -10,6 +12,8 @@ export interface LoginRecord {
    * too large to keep (src/lti/login.ts): then the only way back is a relaunch from the course.
    */
   loginParams?: Record<string, string>;
+  /** The platform storage the LMS offered (`lti_storage_target`): the launch may come back without the cookie. */
+  storage?: StorageOffer;
   createdAt: Date;
   /** When the state stops being valid; the record is removed then (TTL index or cleanup job). */
   expiresAt: Date;

@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { LaunchStore } from './launch-store.js';
 import { randomToken } from './tokens.js';
 import type { PlatformService } from './platform-store.js';
+import { storageOffer, type StorageOffer } from './platform-storage.js';
 
 /** A login parameter: bounded, and without NUL, which the store (PostgreSQL) can neither keep nor query. */
 const param = (min: number, max: number) =>
@@ -20,6 +21,8 @@ const loginSchema = z.object({
   client_id: param(1, 512).optional(),
   lti_deployment_id: param(1, 512).optional(),
   lti_message_hint: param(0, 8192).optional(),
+  /** LTI Platform Storage: the frame of the LMS page that keeps our state when cookies are blocked. */
+  lti_storage_target: param(1, 200).optional(),
 });
 
 /** How long an OIDC state is valid: long enough for a slow LMS login page, short enough to be useless later. */
@@ -43,6 +46,9 @@ export interface LoginResult {
   state: string;
   /** Where to send the browser: the platform's authorization endpoint with the OIDC parameters. */
   redirectUrl: string;
+  nonce: string;
+  /** When the LMS offers platform storage: the login page stores state and nonce there before redirecting. */
+  storage?: StorageOffer;
 }
 
 export async function startLogin(params: unknown, deps: LoginDeps): Promise<LoginResult> {
@@ -62,6 +68,7 @@ export async function startLogin(params: unknown, deps: LoginDeps): Promise<Logi
 
   const state = randomToken(32);
   const nonce = randomToken(32);
+  const storage = storageOffer(p.lti_storage_target, platform.authLoginUrl);
   await deps.store.saveLogin({
     state,
     nonce,
@@ -69,6 +76,7 @@ export async function startLogin(params: unknown, deps: LoginDeps): Promise<Logi
     clientId: platform.clientId,
     platformId: platform.id,
     loginParams: restartParams(p),
+    storage,
     expiresAt: new Date(Date.now() + LOGIN_MAX_AGE_MS),
   });
 
@@ -86,11 +94,13 @@ export async function startLogin(params: unknown, deps: LoginDeps): Promise<Logi
   };
   if (p.lti_message_hint !== undefined) query.lti_message_hint = p.lti_message_hint;
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  return { state, redirectUrl: url.toString() };
+  return { state, nonce, redirectUrl: url.toString(), storage };
 }
 
 /** The parameters a restart needs, when they are small enough to keep (see MAX_RESTART_PARAMS_BYTES). */
 function restartParams(p: z.infer<typeof loginSchema>): Record<string, string> | undefined {
-  const params = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  // A restart is a top-level window: no LMS frame to store into, and its cookie is first-party anyway.
+  const { lti_storage_target: _target, ...rest } = p;
+  const params = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Record<string, string>;
   return new URLSearchParams(params).toString().length <= MAX_RESTART_PARAMS_BYTES ? params : undefined;
 }

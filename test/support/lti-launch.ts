@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 /** A browser's side of the LTI 1.3 OIDC round trip, over real HTTP, with its own cookie jar. */
 export class LtiBrowser {
   private readonly cookies = new Map<string, string>();
-  constructor(readonly baseUrl: string) {}
+  /** `blockCookies`: keeps none, as a browser that blocks the tool's cookies inside an LMS frame. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly options: { blockCookies?: boolean } = {},
+  ) {}
 
   async get(url: string): Promise<Response> {
     return this.request(url, { method: 'GET' });
@@ -24,7 +28,7 @@ export class LtiBrowser {
       headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     }
     const res = await fetch(absolute, { ...init, headers, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
+    for (const line of this.options.blockCookies ? [] : res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const [name, value] = (pair as string).split('=') as [string, string];
       const expired = attrs.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a) || /^\s*max-age=0$/i.test(a));
@@ -108,6 +112,8 @@ export async function launchThroughDemo(
     locale?: 'en-US' | 'es-ES';
     /** `off`: the demo LMS launches without the NRPS (course roster) claim. */
     nrps?: 'on' | 'off';
+    /** `on`: the demo LMS offers platform storage (`lti_storage_target`); see startStorageLaunch. */
+    storage?: 'on' | 'off';
   },
 ): Promise<LaunchResult> {
   const start = await browser.get(`/demo/platform/launch?${new URLSearchParams(query)}`);
@@ -146,4 +152,64 @@ export function demoLoginParams(
     target_link_uri: `${toolUrl}/lti/launch`,
     ...overrides,
   };
+}
+
+/** The settings a platform storage page gives /lti/storage.js (src/http/lti-storage-page.ts). */
+export interface StorageConfig {
+  mode: 'put' | 'get';
+  target: string;
+  origin: string;
+  keys: { state: string; nonce: string };
+  state?: string;
+  nonce?: string;
+  next?: string;
+  timeoutMs: number;
+}
+
+export function parseStorageConfig(html: string): StorageConfig {
+  const raw = /id="lti-storage"[^>]*data-config="([^"]*)"/.exec(html)?.[1];
+  assert.ok(raw, `no platform storage settings in:\n${html.slice(0, 500)}`);
+  return JSON.parse(decode(raw)) as StorageConfig;
+}
+
+export interface StorageLaunchStarted {
+  /** What the login page stores in the platform (lti.put_data): state and nonce under their keys. */
+  login: StorageConfig;
+  /** What the launch page reads back (lti.get_data). */
+  launch: StorageConfig;
+  /** The launch page's form, as it would post it without any stored value. */
+  fields: Record<string, string>;
+}
+
+/**
+ * A demo LMS launch with platform storage on, up to the tool's storage launch page: its login answers with the
+ * page that puts state and nonce in the platform, and its launch (without the cookie) with the page that reads
+ * them back. Use a browser that blocks cookies for the second page to appear.
+ */
+export async function startStorageLaunch(
+  browser: LtiBrowser,
+  query: { role: 'instructor' | 'student' | 'observer'; activity?: string },
+): Promise<StorageLaunchStarted> {
+  const start = await browser.get(`/demo/platform/launch?${new URLSearchParams({ ...query, storage: 'on' })}`);
+  assert.equal(start.status, 302, await start.text());
+  const loginRes = await browser.get(start.headers.get('location') as string);
+  const loginHtml = await loginRes.text();
+  assert.equal(loginRes.status, 200, loginHtml);
+  const login = parseStorageConfig(loginHtml);
+  const auth = await browser.get(login.next as string);
+  const form = parseAutoPostForm(await auth.text());
+  const launchRes = await browser.postForm('/lti/launch', form.fields);
+  const launchHtml = await launchRes.text();
+  assert.equal(launchRes.status, 200, launchHtml);
+  const page = parseAutoPostForm(launchHtml);
+  assert.equal(page.action, 'launch/storage');
+  return { login, launch: parseStorageConfig(launchHtml), fields: page.fields };
+}
+
+/** Posts the storage launch page's form, with what the page read from the platform, to /lti/launch/storage. */
+export async function postStorageLaunch(browser: LtiBrowser, fields: Record<string, string>): Promise<LaunchResult> {
+  const res = await browser.postForm('/lti/launch/storage', fields);
+  const location = res.headers.get('location') ?? undefined;
+  const token = location ? /#token=([^&]+)/.exec(location)?.[1] : undefined;
+  return { status: res.status, location, token: token && decodeURIComponent(token), body: await res.text() };
 }

@@ -5,6 +5,7 @@ import type { JwksCache } from '../jwks-cache.js';
 import type { LaunchStore, LoginRecord } from '../launch-store.js';
 import type { Platform, PlatformService } from '../platform-store.js';
 import { mapLtiRoles } from '../roles.js';
+import { storageBindingError, type StoredValues } from '../platform-storage.js';
 
 export interface LaunchValidationDeps {
   store: LaunchStore;
@@ -22,6 +23,8 @@ export interface LaunchRequest {
   state: unknown;
   /** Whether the browser sent back the cookie our login set for this state. */
   hasStateCookie(state: string): boolean;
+  /** Given when the launch came back through platform storage instead of the cookie: what the page read there. */
+  storage?: StoredValues;
 }
 
 export interface ValidatedLaunch {
@@ -123,8 +126,12 @@ async function consumeState(ctx: Ctx): Promise<void> {
   if (result.status === 'expired') fail('LTI_STATE_EXPIRED', ctx, 'state');
   if (result.status === 'reused') fail('LTI_STATE_REUSED', ctx, 'state');
   if (result.status === 'ok') ctx.login = result.login;
-  // The cookie ties the launch to the browser that started the login (login CSRF).
-  if (!ctx.req.hasStateCookie(state)) fail('LTI_STATE_COOKIE_MISSING', ctx, 'state');
+  // The cookie, or the platform's storage for our origin, ties the launch to the browser that started the
+  // login (login CSRF). Checked after consuming, so neither way lets a state be tried twice.
+  if (ctx.req.storage) {
+    const code = storageBindingError(ctx.login as LoginRecord, ctx.req.storage);
+    if (code) fail(code, ctx, 'state');
+  } else if (!ctx.req.hasStateCookie(state)) fail('LTI_STATE_COOKIE_MISSING', ctx, 'state');
 }
 
 function decodeToken(ctx: Ctx): void {
