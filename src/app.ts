@@ -129,7 +129,8 @@ function clientAssets(clientDir: string): RequestHandler {
     next();
   });
   // Client-side routes: the launcher, and the page LiveKit Egress records a class from.
-  router.get(['/launch', '/recorder'], (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
+  for (const route of ['/launch', '/recorder'])
+    router.get(route, (_req, res) => res.sendFile(path.join(clientDir, 'index.html')));
   // Vite puts a content hash in every asset name, so they can be cached forever.
   router.use(
     '/assets',

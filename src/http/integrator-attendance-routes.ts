@@ -12,13 +12,13 @@ import { namespaceOf } from '../rooms/room-owner.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import { asyncHandler } from './async-handler.js';
 
-const pageQuery = z
+export const pageQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().min(1).max(200).optional(),
   })
   .strict();
-const participantsQuery = z
+export const participantsQuery = z
   .object({
     user_id: z.string().min(1).max(200).optional(),
     role: z.enum(['instructor', 'participant', 'observer']).optional(),

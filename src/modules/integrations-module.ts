@@ -2,6 +2,7 @@ import { API_KEY_INDEXES } from '../db/api-key-store.js';
 import { createLinkSessionStore, LINK_SESSION_INDEXES } from '../db/link-session-store.js';
 import { createOutboxStore, OUTBOX_INDEXES } from '../db/outbox-store.js';
 import { createSpaceStores, SPACE_INDEXES } from '../db/space-store.js';
+import { apiReferenceRouter } from '../http/api-reference-router.js';
 import { integratorRouter, perKeyLimit } from '../http/integrator-router.js';
 import { liveRoomRouter } from '../http/live-room-router.js';
 import { createLiveRooms } from '../integrations/live-rooms.js';
@@ -78,6 +79,14 @@ export function integrationsModule(
       logger,
     }),
     mounts: [
+      // Before the integrator router on the same path: the reference needs no key.
+      {
+        path: '/api/v1',
+        router: apiReferenceRouter({
+          publicUrl,
+          allowHttpWebhooks: config.env !== 'production',
+        }),
+      },
       {
         path: '/api/v1',
         router: integratorRouter({
