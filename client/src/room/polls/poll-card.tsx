@@ -52,12 +52,11 @@ export function PollCard({ polls, canVote, panelOpen }: { polls: Polls; canVote:
               await polls.vote(id, choices);
               setRecorded(true);
             }}
-          />
-          <div class="poll-card-actions">
+          >
             <button type="button" class="secondary" onClick={later}>
               {t('polls.card.later')}
             </button>
-          </div>
+          </VoteForm>
         </section>
       )}
       {!shown && recorded && <p class="poll-card-body">{t('polls.vote.recorded')}</p>}

@@ -19,21 +19,27 @@ interface Props {
 /** The Polls side panel: teachers compose, watch live results, close and share; students answer and see shared results. */
 export function PollsPanel({ polls, isLeader, canVote }: Props) {
   const list = newestFirst(polls.polls);
+  const open = openPoll(polls.polls) !== undefined;
+  const composer = isLeader && <PollComposer key="composer" onLaunch={polls.create} blocked={open} />;
+  const polled =
+    list.length === 0 ? (
+      <p key="list" class="notice">
+        {t('polls.empty')}
+      </p>
+    ) : (
+      <ul key="list" class="poll-list">
+        {list.map((poll) => (
+          <li key={poll.id}>
+            <PollItem poll={poll} polls={polls} isLeader={isLeader} canVote={canVote} />
+          </li>
+        ))}
+      </ul>
+    );
+  // While a poll is open its live results come first; the composer (waiting for it to close) after them.
   return (
     <section class="polls-panel" aria-labelledby="polls-heading">
       <h2 id="polls-heading">{t('polls.heading')}</h2>
-      {isLeader && <PollComposer onLaunch={polls.create} blocked={openPoll(polls.polls) !== undefined} />}
-      {list.length === 0 ? (
-        <p class="notice">{t('polls.empty')}</p>
-      ) : (
-        <ul class="poll-list">
-          {list.map((poll) => (
-            <li key={poll.id}>
-              <PollItem poll={poll} polls={polls} isLeader={isLeader} canVote={canVote} />
-            </li>
-          ))}
-        </ul>
-      )}
+      {open ? [polled, composer] : [composer, polled]}
     </section>
   );
 }

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { isApiError } from '../../api/client';
 import type { PollDto } from '../../api/contract';
@@ -9,13 +10,15 @@ interface Props {
   /** `idPrefix` keeps the inputs' ids apart when the card and the panel show the same poll. */
   idPrefix: string;
   onVote: (pollId: string, choices: number[]) => Promise<void>;
+  /** More buttons beside Vote (the card's Later). */
+  children?: ComponentChildren;
 }
 
 /**
  * One poll's question as a fieldset of radios (one answer) or checkboxes (several), and a Vote button:
  * arrows move between radios, Space ticks a box, Enter votes. After voting it says "Vote recorded".
  */
-export function VoteForm({ poll, idPrefix, onVote }: Props) {
+export function VoteForm({ poll, idPrefix, onVote, children }: Props) {
   const [choices, setChoices] = useState<number[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -73,9 +76,12 @@ export function VoteForm({ poll, idPrefix, onVote }: Props) {
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy} aria-busy={busy ? 'true' : undefined}>
-        {t('polls.vote.submit')}
-      </button>
+      <div class="poll-actions">
+        <button type="submit" disabled={busy} aria-busy={busy ? 'true' : undefined}>
+          {t('polls.vote.submit')}
+        </button>
+        {children}
+      </div>
     </form>
   );
 }
