@@ -9,8 +9,10 @@ import type { Services } from './services.js';
 /** Polls in the live class (/api/room/polls), pushed to the room on the 'poll' data topic. */
 export function pollsModule(s: Services): ToolModule {
   const { retentionDays } = s.config.attendance;
+  const log = s.logger.child({ module: 'polls' });
   const push = createPollPush({
     send: (roomKey, payload) => s.livekit.sendData(roomKey, payload, { topic: POLL_TOPIC }),
+    onError: (err, roomKey) => log.warn({ err, roomKey }, 'could not push a poll change'),
   });
   const polls = createPolls({
     store: createPollStore(s.db.connection, { retentionDays }),

@@ -10,6 +10,8 @@ export interface PollPushDeps {
   now?: () => number;
   /** setTimeout by default (unref'd: a pending push never holds the process open). */
   schedule?: (run: () => void, ms: number) => void;
+  /** A push that failed (the SFU down, the room gone): logged, never thrown (a trailing push has no caller). */
+  onError?: (err: unknown, roomKey: string) => void;
 }
 
 /**
@@ -24,9 +26,16 @@ export function createPollPush(deps: PollPushDeps) {
   const lastAt = new Map<string, number>();
   const pending = new Set<string>();
 
-  const send = (roomKey: string, pollId: string) => {
-    lastAt.set(roomKey, now());
-    return deps.send(roomKey, { type: 'changed', pollId });
+  const send = async (roomKey: string, pollId: string): Promise<void> => {
+    const at = now();
+    // Rooms whose last push is long past need no entry: the map stays as small as the live rooms.
+    if (lastAt.size > 1000) for (const [key, last] of lastAt) if (at - last > interval) lastAt.delete(key);
+    lastAt.set(roomKey, at);
+    try {
+      await deps.send(roomKey, { type: 'changed', pollId });
+    } catch (err) {
+      deps.onError?.(err, roomKey);
+    }
   };
 
   return {

@@ -93,10 +93,7 @@ export function createPolls(deps: PollsDeps) {
     return poll;
   };
 
-  const pushNow = (poll: Poll) =>
-    deps.push.now(poll.roomKey, poll.pollId).catch((err: unknown) => {
-      log.warn({ err, roomKey: poll.roomKey }, 'could not push a poll change');
-    });
+  const pushNow = (poll: Poll) => deps.push.now(poll.roomKey, poll.pollId);
 
   return {
     /** The polls of the room's latest class session. */

@@ -182,3 +182,25 @@ describe('polls: the service on fakes', () => {
     assert.equal(await rejected(polls.ofSession(member('participant', 'ann'), 'ses_one')), 'POLL_FORBIDDEN');
   });
 });
+
+describe('polls: a failed push', () => {
+  it('is reported, never thrown, on the immediate and the trailing path', async () => {
+    const errors: string[] = [];
+    let clock = 0;
+    const timers: Array<() => void> = [];
+    const push = createPollPush({
+      send: async () => {
+        throw new Error('sfu down');
+      },
+      now: () => clock,
+      schedule: (run) => void timers.push(run),
+      onError: (err, room) => void errors.push(`${room}: ${(err as Error).message}`),
+    });
+    await push.now('r', 'p');
+    clock = 10;
+    push.soon('r', 'p');
+    timers.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(errors, ['r: sfu down', 'r: sfu down']);
+  });
+});
