@@ -90,6 +90,13 @@ describe('polls (headless Chromium, real LiveKit)', function () {
       }
       await student.emulateMedia({ colorScheme: 'light' });
 
+      // A half-written poll survives closing the panel.
+      await panel.getByRole('textbox', { name: 'Question' }).fill('Next question?');
+      await teacher.locator('[data-control="polls"]').click();
+      await panel.waitFor({ state: 'hidden' });
+      await teacher.locator('[data-control="polls"]').click();
+      assert.equal(await panel.getByRole('textbox', { name: 'Question' }).inputValue(), 'Next question?');
+
       // The session's attendance view keeps the poll and its results.
       await teacher.getByRole('button', { name: 'More', exact: true }).click();
       await teacher.getByRole('menuitem', { name: 'Attendance', exact: true }).click();

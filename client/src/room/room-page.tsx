@@ -231,7 +231,12 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
               <PeopleList participants={participants} />
             ))}
           {panel === 'attendance' && <AttendancePanel api={api} me={me} />}
-          {panel === 'polls' && <PollsPanel polls={polls} isLeader={isLeader} canVote={me.user.role !== 'observer'} />}
+          <PollsPanel
+            polls={polls}
+            visible={panel === 'polls'}
+            isLeader={isLeader}
+            canVote={me.user.role !== 'observer'}
+          />
           <ChatPanel
             chat={chat}
             visible={panel === 'chat'}

@@ -14,10 +14,12 @@ interface Props {
   isLeader: boolean;
   /** Observers follow along but do not vote. */
   canVote: boolean;
+  /** While false it stays mounted but hidden, so a half-written poll survives closing the panel. */
+  visible?: boolean;
 }
 
 /** The Polls side panel: teachers compose, watch live results, close and share; students answer and see shared results. */
-export function PollsPanel({ polls, isLeader, canVote }: Props) {
+export function PollsPanel({ polls, isLeader, canVote, visible = true }: Props) {
   const list = newestFirst(polls.polls);
   const open = openPoll(polls.polls) !== undefined;
   const composer = isLeader && <PollComposer key="composer" onLaunch={polls.create} blocked={open} />;
@@ -37,7 +39,7 @@ export function PollsPanel({ polls, isLeader, canVote }: Props) {
     );
   // While a poll is open its live results come first; the composer (waiting for it to close) after them.
   return (
-    <section class="polls-panel" aria-labelledby="polls-heading">
+    <section class="polls-panel" aria-labelledby="polls-heading" hidden={!visible}>
       <h2 id="polls-heading">{t('polls.heading')}</h2>
       {open ? [polled, composer] : [composer, polled]}
     </section>
