@@ -224,6 +224,21 @@ export const ERROR_CODES = {
     message: 'This live class was not opened from a course, so it has no roster to take attendance against.',
   },
   ROOM_NOT_JOINED: { status: 409, message: 'Join the live class first: you are not connected to it right now.' },
+  POLL_NOT_FOUND: { status: 404, message: 'This poll is not part of your live class.' },
+  POLL_FORBIDDEN: { status: 403, message: 'Only teachers launch, close and share polls.' },
+  POLL_NO_CLASS: { status: 409, message: 'Polls run during a live class: join the class first.' },
+  POLL_ALREADY_OPEN: { status: 409, message: 'A poll is already open: close it before launching another.' },
+  POLL_TOO_MANY: { status: 409, message: 'This class has reached the most polls one class can hold.' },
+  POLL_CLOSED: { status: 409, message: 'This poll is closed: it takes no more votes.' },
+  POLL_ALREADY_VOTED: { status: 409, message: 'You have already voted in this poll.' },
+  POLL_OPTION_INVALID: {
+    status: 400,
+    message: "Choose one of the poll's options (or, where the poll allows several, at least one and no repeats).",
+  },
+  POLL_DRAFT_INVALID: {
+    status: 400,
+    message: 'A poll needs a question and 2 to 10 options, none empty and no two alike.',
+  },
   ACTIVITY_NOT_FOUND: {
     status: 404,
     message:

@@ -18,6 +18,7 @@ import { demoModule } from './modules/demo-module.js';
 import { integrationsModule } from './modules/integrations-module.js';
 import { ltiModule } from './modules/lti-module.js';
 import type { ToolModule } from './modules/module.js';
+import { pollsModule } from './modules/polls-module.js';
 import { roomsModule } from './modules/rooms-module.js';
 import { createServices } from './modules/services.js';
 import { clientBuildDir } from './paths.js';
@@ -63,6 +64,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
       await integrations.onEvent(event);
       await attendance.onEvent(event);
     }),
+    pollsModule(services),
     integrations,
     attendance,
     adminModule(services),

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { POLL_VOTES } from './poll-store.js';
 import { EVENTS, FACTS } from './room-store.js';
 
 /** What erasing one person removed or anonymised, per store (counts only: the erased data is not kept). */
@@ -15,6 +16,7 @@ export interface ErasureCounts {
   gradeJobs: number;
   gradeTargets: number;
   webhookItems: number;
+  pollVotes: number;
 }
 
 export interface ErasedPerson {
@@ -37,7 +39,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * Removes one person's data from every store that holds it: attendance facts and the SFU lists kept at
  * the end of a class, their names on leader actions (the actions stay, so a removal still holds), them in
  * the room audit, waiting-room decisions, launch sessions (which also ends them), integrator join links,
- * course rosters, grade jobs and grade targets naming them, and integrator webhooks. Idempotent; records
+ * course rosters, grade jobs and grade targets naming them, integrator webhooks and their poll votes. Idempotent; records
  * the erasure in `user_erasures`. A rare admin action: filters on a nested field (and the decisions, whose
  * id holds the identity) scan collections that their own expiry keeps small.
  */
@@ -80,6 +82,8 @@ export async function eraseUser(
   const webhookItems = await deleted(
     c('integrator_webhook_outbox').deleteMany({ 'payload.participant.user_id': p.identity }),
   );
+  // The poll's counts drop the vote too: a tally is derived from the votes, never stored.
+  const pollVotes = await deleted(c(POLL_VOTES).deleteMany({ identity: p.identity }));
   const counts: ErasureCounts = {
     participantEvents,
     attendanceSnapshots,
@@ -92,6 +96,7 @@ export async function eraseUser(
     gradeJobs,
     gradeTargets,
     webhookItems,
+    pollVotes,
   };
   const erasureId = `era_${randomUUID()}`;
   await c(ERASURES).insertOne({

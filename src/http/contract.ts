@@ -4,6 +4,7 @@ import type { ActivitySettings, ActivitySettingsInput } from '../rooms/activity-
 import type { MessageType } from '../lti/claims.js';
 import type { Role } from '../rooms/grants.js';
 import type { RoomStatus } from '../rooms/room-status.js';
+import type { PollView } from '../polls/polls.js';
 
 export type { ActivitySettings, ActivitySettingsInput, AttendanceStatus, MessageType, Role, RoomStatus };
 
@@ -234,3 +235,31 @@ export interface PostGradesResponse {
   queued: number;
   unchanged: number;
 }
+
+/**
+ * Polls (/api/room/polls). A poll as the asker may see it: leaders get `results` always and `ballots`
+ * unless anonymous; everyone else gets `results` once a leader shared them, and `myChoices` after voting.
+ */
+export type PollDto = Omit<PollView, 'createdAt'> & { createdAt: string };
+
+/** GET /api/room/polls (the latest class session's) and GET /api/room/polls/sessions/:sessionId. */
+export interface PollsResponse {
+  polls: PollDto[];
+}
+
+/** POST /api/room/polls. */
+export interface PollDraftRequest {
+  question: string;
+  options: string[];
+  multiple?: boolean;
+  anonymous?: boolean;
+}
+
+/** POST /api/room/polls/:pollId/vote: option indexes (exactly one unless the poll is multiple choice). */
+export interface PollVoteRequest {
+  choices: number[];
+}
+
+export type { PollTopic } from '../polls/poll-push.js';
+/** What the server pushes on the 'poll' topic: re-fetch the polls. */
+export type PollMessage = { type: 'changed'; pollId: string };

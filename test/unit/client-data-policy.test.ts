@@ -3,6 +3,8 @@ import { CHAT_TOPIC } from '../../client/src/room/chat/chat-model.js';
 import { DATA_SENDERS, mayAct, type DataSender } from '../../client/src/room/data-policy.js';
 import { REACTION_TOPIC } from '../../client/src/room/reaction-model.js';
 import { WAITING_TOPIC } from '../../src/rooms/room-service.js';
+import { POLL_TOPIC } from '../../src/polls/poll-push.js';
+import { POLL_TOPIC as CLIENT_POLL_TOPIC } from '../../client/src/room/polls/poll-model.js';
 
 const tool: DataSender = {};
 const student: DataSender = { identity: 'u-student', role: 'participant' };
@@ -17,6 +19,10 @@ describe('client data policy: who may send each topic the launcher acts on', () 
     ['a waiting queue from another teacher (only the tool decides)', WAITING_TOPIC, teacher, false],
     ['a waiting message from a sender not known yet', WAITING_TOPIC, stranger, false],
     ['an empty stamped identity counts as the tool', WAITING_TOPIC, { identity: '' }, true],
+    ['a poll push from the tool', POLL_TOPIC, tool, true],
+    ['a poll push a student made up', POLL_TOPIC, student, false],
+    ['a poll push from a teacher (only the server pushes polls)', POLL_TOPIC, teacher, false],
+    ['a poll push from a sender not known yet', POLL_TOPIC, stranger, false],
     ['chat from a student', CHAT_TOPIC, student, true],
     ['chat from a teacher', CHAT_TOPIC, teacher, true],
     ['chat from an observer', CHAT_TOPIC, observer, false],
@@ -32,6 +38,7 @@ describe('client data policy: who may send each topic the launcher acts on', () 
   }
 
   it("lists exactly the topics the launcher handles, under the server's, the chat's and the reactions' names", () => {
-    assert.deepEqual(Object.keys(DATA_SENDERS).sort(), [CHAT_TOPIC, REACTION_TOPIC, WAITING_TOPIC].sort());
+    assert.deepEqual(Object.keys(DATA_SENDERS).sort(), [CHAT_TOPIC, POLL_TOPIC, REACTION_TOPIC, WAITING_TOPIC].sort());
+    assert.equal(CLIENT_POLL_TOPIC, POLL_TOPIC);
   });
 });

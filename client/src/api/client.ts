@@ -8,6 +8,10 @@ import type {
   GradesResponse,
   MeResponse,
   PersonAttendanceResponse,
+  PollDraftRequest,
+  PollDto,
+  PollsResponse,
+  PollVoteRequest,
   PostGradesRequest,
   PostGradesResponse,
   SessionAttendanceResponse,
@@ -104,6 +108,31 @@ export class ApiClient {
     return this.request<AdmitAllResponse>('POST', '/api/room/waiting/admit-all', {
       identities,
     } satisfies AdmitAllRequest);
+  }
+
+  /** The polls of the room's latest class session (docs/rooms.md, "Polls"). */
+  polls(signal?: AbortSignal): Promise<PollsResponse> {
+    return this.request<PollsResponse>('GET', '/api/room/polls', undefined, signal);
+  }
+
+  /** One class session's polls with their results (instructors: the attendance view). */
+  sessionPolls(sessionId: string, signal?: AbortSignal): Promise<PollsResponse> {
+    const path = `/api/room/polls/sessions/${encodeURIComponent(sessionId)}`;
+    return this.request<PollsResponse>('GET', path, undefined, signal);
+  }
+
+  createPoll(draft: PollDraftRequest): Promise<PollDto> {
+    return this.request<PollDto>('POST', '/api/room/polls', draft);
+  }
+
+  /** One vote per poll: 409 POLL_ALREADY_VOTED the second time, POLL_CLOSED once it closed. */
+  votePoll(pollId: string, choices: number[]): Promise<void> {
+    const path = `/api/room/polls/${encodeURIComponent(pollId)}/vote`;
+    return this.request<void>('POST', path, { choices } satisfies PollVoteRequest);
+  }
+
+  pollAction(pollId: string, action: 'close' | 'share'): Promise<void> {
+    return this.request<void>('POST', `/api/room/polls/${encodeURIComponent(pollId)}/${action}`);
   }
 
   /** The activity's class sessions, newest first (instructors). */

@@ -7,6 +7,7 @@ import { dateTimeText, minutesText, rosterText, sessionTimeText, timeText, type 
 import { EntryTable } from './entry-table';
 import { fileNameOf } from './file-name';
 import { saveFile } from './save-file';
+import { SessionPolls } from './session-polls';
 import { RecordState } from './sessions-list';
 import { SETTLE_POLL_MS, settling } from './settling';
 import { useLoad, usePoll } from './use-load';
@@ -133,6 +134,7 @@ export function SessionScreen({ api, clock, session, onBack, onPerson }: Props) 
           <EntryNotes entries={[...data.learners, ...data.others]} />
         </>
       )}
+      <SessionPolls api={api} sessionId={sessionId} />
     </section>
   );
 }

@@ -11,7 +11,7 @@ import type { ParticipantModel } from './participant-model';
 import { REACTIONS, type ReactionKey } from './reaction-model';
 import { mayPublish, type RoomConnection, type Source } from './room-connection';
 
-export type SidePanel = 'people' | 'chat' | 'attendance';
+export type SidePanel = 'people' | 'chat' | 'attendance' | 'polls';
 
 interface Props {
   conn: RoomConnection;
@@ -26,6 +26,8 @@ interface Props {
   panel: SidePanel | undefined;
   onPanel: (panel: SidePanel) => void;
   badges: BadgeCounts;
+  /** 1 while an open poll waits that the Polls panel has not shown (usePolls). */
+  pollsBadge?: number;
   /** The own place in the raised-hands queue (1 = next), when the hand is up. */
   handPosition: number | undefined;
   /** Leave pressed: a teacher is asked whether to end the class for everyone; others just leave. */
@@ -185,6 +187,11 @@ export function ControlBar(props: Props) {
       ...panelControl('people', 'people', t('controls.people')),
       badge: badges.waiting + badges.hands,
       badgeText: peopleBadgeText(badges) || undefined,
+    },
+    {
+      ...panelControl('polls', 'poll', t('controls.polls')),
+      badge: props.pollsBadge ?? 0,
+      badgeText: props.pollsBadge ? t('polls.badge') : undefined,
     },
   ];
   const { slot, leave } = width < NARROW_BAR ? SLOTS.narrow : SLOTS.wide;

@@ -1,6 +1,6 @@
 /**
  * Who may send each data topic the launcher acts on. Imports nothing, so Node unit tests load it as is
- * (and check that the topics are the server's WAITING_TOPIC and the chat's CHAT_TOPIC).
+ * (and check that the topics are the server's WAITING_TOPIC and POLL_TOPIC and the chat's CHAT_TOPIC).
  */
 
 /** Role spelled out (see chat-model's ChatRole). */
@@ -23,6 +23,8 @@ export interface DataSender {
  */
 export const DATA_SENDERS: Readonly<Record<string, 'tool' | readonly SenderRole[]>> = {
   'waiting-room': 'tool',
+  // "A poll changed": only the server says so (a student's fake push would only cause a re-fetch, still).
+  poll: 'tool',
   chat: ['instructor', 'participant'],
   reaction: ['instructor', 'participant'],
 };

@@ -16,6 +16,7 @@ import { LeaveDialog } from './leave-dialog';
 import { LeaderPanel, useLeaderState } from './leader-panel';
 import { handQueue, participantsOf, type ParticipantModel } from './participant-model';
 import { PeopleList } from './people-list';
+import { PollCard, PollsPanel, usePolls } from './polls';
 import { RoomConnection, type EndReason } from './room-connection';
 import { REACTIONS, useReactions } from './reactions';
 import { SpeakingMeter } from './speaking';
@@ -94,6 +95,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
   }, []);
   const chat = useChat(conn, { visible: panel === 'chat' });
   const reactions = useReactions(conn);
+  const polls = usePolls(api, conn, { enabled: connState === ConnectionState.Connected, visible: panel === 'polls' });
   useDocumentTitle(me.activity?.settings.title ?? t('room.defaultTitle'));
   // The Join button is gone: move focus to the room's heading so keyboard users start at the top.
   const heading = useRef<HTMLHeadingElement>(null);
@@ -185,6 +187,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
           onAdmitted={(identity) => leader.setWaiting((w) => w.filter((x) => x.identity !== identity))}
         />
       )}
+      {!isLeader && <PollCard polls={polls} canVote={me.user.role !== 'observer'} panelOpen={panel === 'polls'} />}
       <div class="room-main">
         <section class="stage" aria-label={t('room.stage.label')}>
           <h1 ref={heading} tabIndex={-1} class="visually-hidden">
@@ -228,6 +231,12 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
               <PeopleList participants={participants} />
             ))}
           {panel === 'attendance' && <AttendancePanel api={api} me={me} />}
+          <PollsPanel
+            polls={polls}
+            visible={panel === 'polls'}
+            isLeader={isLeader}
+            canVote={me.user.role !== 'observer'}
+          />
           <ChatPanel
             chat={chat}
             visible={panel === 'chat'}
@@ -258,6 +267,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
             chatOpen: panel === 'chat',
             isLeader,
           })}
+          pollsBadge={polls.badge}
           handPosition={local.handRaised ? queue.indexOf(local) + 1 : undefined}
           onLeave={() => (isLeader ? setLeaving(true) : void conn.leave())}
           onReact={(key) => reactions.send(key)}

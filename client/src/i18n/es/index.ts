@@ -4,6 +4,7 @@ import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
 import { people } from './people';
+import { polls } from './polls';
 import { room } from './room';
 
-export const es: Catalog = { ...common, ...pages, ...room, ...chat, ...attendance, ...people };
+export const es: Catalog = { ...common, ...pages, ...room, ...chat, ...attendance, ...people, ...polls };
