@@ -52,45 +52,13 @@ describe('recorder: LiveKit Egress on the stack records a participant for real',
     const room = `rec-${randomUUID()}`;
     await gateway.createRoom({ name: room, emptyTimeoutSeconds: 60 });
     const identity = 'u-recorded';
-    const { token } = await gateway.mintJoinToken({
-      room,
-      identity,
-      name: 'Recorded',
-      metadata: '',
-      attributes: {},
-      grants: PUBLISHER,
-      ttlSeconds: 600,
-    });
-    const person = await TestParticipant.connect({ url: stack.livekit.url, token });
+    const person = await publisher(stack, room, identity);
     try {
-      await person.publishCamera();
-      await person.publishMicrophone({ tone: true });
       const file = path.join(stack.recording.outputDir, `${room}.mp4`);
       const started = await recorder.recordParticipant(room, identity, file);
-      let active: RecordingInfo | undefined;
-      await waitUntil(
-        async () => {
-          active = (await recorder.list(room)).find((r) => r.egressId === started.egressId);
-          return active?.status === 'active';
-        },
-        30_000,
-        () => `the recording is active (${JSON.stringify(active)})`,
-      );
-      const activeAt = Date.now();
-      await new Promise((resolve) => setTimeout(resolve, RECORD_MS));
-      await recorder.stop(started.egressId);
-      const recordedMs = Date.now() - activeAt;
-      let done: RecordingInfo | undefined;
-      await waitUntil(
-        async () => {
-          done = (await recorder.list(room)).find((r) => r.egressId === started.egressId);
-          return done?.status === 'complete' || done?.status === 'failed';
-        },
-        30_000,
-        () => `the recording ends (${JSON.stringify(done)})`,
-      );
-      assert.equal(done?.status, 'complete', done?.error);
-      assert.equal(done?.files[0]?.path, file);
+      const { info: done, recordedMs } = await recordFor(recorder, room, started.egressId, RECORD_MS);
+      assert.equal(done.status, 'complete', done.error);
+      assert.equal(done.files[0]?.path, file);
 
       const probed = await probe(file);
       assert.deepEqual(probed.streams.map((s) => `${s.type}:${s.codec}`).sort(), ['audio:opus', 'video:h264']);
@@ -99,8 +67,8 @@ describe('recorder: LiveKit Egress on the stack records a participant for real',
       const video = probed.streams.find((s) => s.type === 'video')?.durationS ?? 0;
       const sound = await soundUntilS(file, probed.durationS);
       const within = (seconds: number) => Math.abs((seconds * 1000) / recordedMs - 1) < 0.1;
-      const seen = `video ${video}s, sound ${sound}s, Egress ${done?.files[0]?.durationMs} ms for ${recordedMs} ms`;
-      assert.ok(within(video) && within(sound) && within((done?.files[0]?.durationMs ?? 0) / 1000), seen);
+      const seen = `video ${video}s, sound ${sound}s, Egress ${done.files[0]?.durationMs} ms for ${recordedMs} ms`;
+      assert.ok(within(video) && within(sound) && within((done.files[0]?.durationMs ?? 0) / 1000), seen);
       assert.ok((await meanVolumeDb(file)) > -40, 'the tone is heard');
       assert.ok((await meanLuma(file)) > 30, 'the camera picture is there, not black');
     } finally {
@@ -134,21 +102,7 @@ describe("recorder: the class as people saw it, recorded from the tool's own pag
     await gateway.createRoom({ name: room, emptyTimeoutSeconds: 60 });
     const people: TestParticipant[] = [];
     try {
-      for (const identity of ['u-one', 'u-two']) {
-        const { token } = await gateway.mintJoinToken({
-          room,
-          identity,
-          name: identity,
-          metadata: '',
-          attributes: {},
-          grants: PUBLISHER,
-          ttlSeconds: 600,
-        });
-        const p = await TestParticipant.connect({ url, token });
-        people.push(p);
-        await p.publishCamera();
-        await p.publishMicrophone({ tone: true });
-      }
+      for (const identity of ['u-one', 'u-two']) people.push(await publisher(stack, room, identity));
       const file = path.join(stack.recording.outputDir, `${room}.mp4`);
       const started = await recorder.recordRoom(room, file, { templateUrl: `${env.tool.url}/recorder` });
       const { info, recordedMs } = await recordFor(recorder, room, started.egressId, 20_000);
@@ -164,6 +118,28 @@ describe("recorder: the class as people saw it, recorded from the tool's own pag
     }
   });
 });
+
+/** Someone in `room` on the stack's SFU, publishing a camera and a tone. */
+async function publisher(stack: Stack, room: string, identity: string): Promise<TestParticipant> {
+  const { token } = await testGateway({ stack }).mintJoinToken({
+    room,
+    identity,
+    name: identity,
+    metadata: '',
+    attributes: {},
+    grants: PUBLISHER,
+    ttlSeconds: 600,
+  });
+  const person = await TestParticipant.connect({ url: stack.livekit.url, token });
+  try {
+    await person.publishCamera();
+    await person.publishMicrophone({ tone: true });
+  } catch (err) {
+    await person.disconnect();
+    throw err;
+  }
+  return person;
+}
 
 /** Waits until the recording is active, lets it run `ms`, stops it and waits for its end. */
 async function recordFor(
