@@ -234,3 +234,21 @@ export interface PostGradesResponse {
   queued: number;
   unchanged: number;
 }
+
+/** GET /api/room/breakouts: the class's breakout round (if any) and where the asker belongs (0: main room). */
+export interface BreakoutState {
+  place: number;
+  round?: {
+    round: number;
+    count: number;
+    openedAt: string;
+    /** Set once the leader closed the round: everyone is back in the main room at this time. */
+    returnAt?: string;
+    rooms: Array<{ room: number; title: string; people: Array<{ identity: string; name: string }> }>;
+  };
+}
+/** What the tool pushes on the `breakout` data topic: each one means "GET the state again" (broadcast aside). */
+export type BreakoutPush =
+  | { type: 'opened' | 'moved' | 'closed'; round: number }
+  | { type: 'closing'; round: number; returnAt: string }
+  | { type: 'broadcast'; round: number; text: string; from: string; at: string };

@@ -43,6 +43,8 @@ export interface ControlDeps {
    * Called as an instructor ends the class: who the SFU lists just before the room goes (attendance keeps it,
    * so a lost webhook does not make someone absent), and when the session closed.
    */
+  /** Ending the class closes its breakout round; who was in a breakout counts as present at the end. */
+  breakouts?: { end(roomKey: string): Promise<ParticipantInfo[]> };
   onEnded?: (ended: { roomKey: string; sessionId: string; at: Date; present: ParticipantInfo[] }) => Promise<void>;
   now?: () => Date;
 }
@@ -161,7 +163,9 @@ export function createRoomControls(deps: ControlDeps) {
         // (it would otherwise reopen it), and no token is minted for the room while it is being deleted.
         // The next class starts unlocked and with chat on (its facts start clean).
         await deps.store.change(room.key, { kind: 'ended', value: true }, now());
+        const inBreakouts = (await deps.breakouts?.end(room.key)) ?? [];
         const present = deps.onEnded ? await deps.rooms.participantsOf(room.key).catch(() => []) : [];
+        present.push(...inBreakouts.filter((b) => !present.some((p) => p.identity === b.identity)));
         await deps.livekit.deleteRoom(room.key).catch(ignoreGone);
         await deps.livekit.deleteRoom(lobbyName(room.key)).catch(ignoreGone);
         const closed = await deps.store.closeClassSession(room.key, now());
