@@ -252,3 +252,7 @@ export type BreakoutPush =
   | { type: 'opened' | 'moved' | 'closed'; round: number }
   | { type: 'closing'; round: number; returnAt: string }
   | { type: 'broadcast'; round: number; text: string; from: string; at: string };
+/** POST /api/room/breakouts/open: `count` rooms, a random split or a hand-made one (identity -> room number). */
+export type BreakoutOpenRequest =
+  { mode: 'random'; count: number } | { mode: 'manual'; count: number; assignment: Record<string, number> };
+export type BreakoutTopic = 'breakout';

@@ -17,6 +17,8 @@ export const BREAKOUT_MAX_COUNTDOWN_SECONDS = 300;
 export const BREAKOUT_MAX_MESSAGE = 500;
 /** Breakout rooms outlive the countdown a little, so the last clients move over before the SFU drops them. */
 const DELETE_AFTER_RETURN_MS = 5_000;
+/** A moved person's client switches rooms on the push; the SFU drops their old connection after this. */
+const MOVE_GRACE_MS = 3_000;
 
 /** A breakout's LiveKit room name: the class's room key, the round and the room number. */
 export const breakoutName = (roomKey: string, round: number, room: number): string => `${roomKey}-b${round}-${room}`;
@@ -233,8 +235,9 @@ export function createBreakouts(deps: BreakoutDeps) {
         seq++;
       const old = from ? breakoutName(room.key, round.round, from) : room.key;
       await push([old], { type: 'moved', round: round.round }, [identity]);
-      // Out of the old room at once: a token for it is turned away on join (session-tracker's breakout check).
-      if (from) await deps.livekit.removeParticipant(old, identity).catch(ignoreGone);
+      // Out of the old room soon (the push gives the client a moment to move over first); a token for it is
+      // turned away on join from now on (session-tracker's breakout check).
+      if (from) later(MOVE_GRACE_MS, () => deps.livekit.removeParticipant(old, identity).catch(ignoreGone));
       await audit(room, actor, 'breakouts-move', identity);
     },
 
@@ -270,6 +273,14 @@ export function createBreakouts(deps: BreakoutDeps) {
       const present = await breakoutParticipants(round).catch(() => []);
       await deleteRooms(round);
       return present;
+    },
+
+    /** Someone removed from the class leaves their breakout at once. */
+    async evict(roomKey: string, identity: string): Promise<void> {
+      const round = await latest(roomKey);
+      const place = round?.placements[identity];
+      if (round && place && !round.returnAt)
+        await deps.livekit.removeParticipant(breakoutName(roomKey, round.round, place), identity).catch(ignoreGone);
     },
 
     /**

@@ -44,7 +44,10 @@ export interface ControlDeps {
    * so a lost webhook does not make someone absent), and when the session closed.
    */
   /** Ending the class closes its breakout round; who was in a breakout counts as present at the end. */
-  breakouts?: { end(roomKey: string): Promise<ParticipantInfo[]> };
+  breakouts?: {
+    end(roomKey: string): Promise<ParticipantInfo[]>;
+    evict(roomKey: string, identity: string): Promise<void>;
+  };
   onEnded?: (ended: { roomKey: string; sessionId: string; at: Date; present: ParticipantInfo[] }) => Promise<void>;
   now?: () => Date;
 }
@@ -117,6 +120,8 @@ export function createRoomControls(deps: ControlDeps) {
       // The target must belong to *this* room: an instructor of another activity cannot reach it.
       if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
       const updated = await deps.store.change(room.key, changeFor(action, identity), now());
+      // Removed from the class is removed from its breakout too (a breakout token is refused from now on).
+      if (action === 'remove') await deps.breakouts?.evict(room.key, identity);
 
       if (present) {
         if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);

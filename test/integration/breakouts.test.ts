@@ -162,11 +162,13 @@ describe('breakout rooms', function () {
     assert.deepEqual(await call(teacher, '/close', {}), { status: 409, code: 'BREAKOUT_NOT_OPEN' });
   });
 
-  it('a removed learner gets no breakout token', async () => {
+  it('a learner removed from the class leaves their breakout and gets no breakout token', async () => {
     const { teacher, students, grants } = await liveClass(2);
     await ok(teacher, '/open', { mode: 'random', count: 2 });
+    const inBreakout = await connectWith(await breakoutToken(students[0]!));
     const res = await teacher.request('POST', `/room/participants/${grants[0]!.identity}/remove`);
     assert.equal(res.status, 204);
+    await waitUntil(() => inBreakout.disconnected, 10_000, 'the removed learner out of their breakout');
     assert.deepEqual(await call(students[0]!, '/token'), { status: 403, code: 'ROOM_PARTICIPANT_REMOVED' });
   });
 

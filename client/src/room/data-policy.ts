@@ -23,6 +23,7 @@ export interface DataSender {
  */
 export const DATA_SENDERS: Readonly<Record<string, 'tool' | readonly SenderRole[]>> = {
   'waiting-room': 'tool',
+  breakout: 'tool',
   chat: ['instructor', 'participant'],
   reaction: ['instructor', 'participant'],
 };

@@ -1,8 +1,9 @@
 import { attendance } from './attendance';
+import { breakouts } from './breakouts';
 import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
 import { people } from './people';
 import { room } from './room';
 
-export const en = { ...common, ...pages, ...room, ...chat, ...attendance, ...people };
+export const en = { ...common, ...pages, ...room, ...chat, ...attendance, ...people, ...breakouts };

@@ -1,9 +1,10 @@
 import type { Catalog } from '..';
 import { attendance } from './attendance';
+import { breakouts } from './breakouts';
 import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
 import { people } from './people';
 import { room } from './room';
 
-export const es: Catalog = { ...common, ...pages, ...room, ...chat, ...attendance, ...people };
+export const es: Catalog = { ...common, ...pages, ...room, ...chat, ...attendance, ...people, ...breakouts };

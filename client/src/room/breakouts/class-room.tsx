@@ -1,0 +1,58 @@
+import { useRef, useState } from 'preact/hooks';
+import type { ApiClient } from '../../api/client';
+import type { JoinGrant } from '../../api/room-types';
+import type { EndReason } from '../room-connection';
+import { RoomPage, type RoomPageProps } from '../room-page';
+import { BreakoutLayer } from './breakout-layer';
+import { roomNumberOf } from './breakout-model';
+
+/**
+ * The live class across breakouts: one RoomPage at a time, for the main room or a breakout. Moving
+ * between them swaps the page's connection (a new join token) and keeps the pre-join choices (devices,
+ * microphone and camera) and the leader's visit.
+ */
+export function ClassRoom(props: RoomPageProps) {
+  const [place, setPlace] = useState<{ grant: JoinGrant; visit?: number }>({ grant: props.grant });
+  const moving = useRef(false);
+  const { api } = props;
+
+  /** Into the room the server says (a leader's `visit`, or the caller's own place). */
+  const go = async (visit?: number): Promise<void> => {
+    if (moving.current) return;
+    moving.current = true;
+    try {
+      const grant = await tokenFor(api, visit);
+      setPlace({ grant, visit });
+    } finally {
+      moving.current = false;
+    }
+  };
+
+  // A breakout closing or a move drops its connection: that is a change of room, not the end of the class.
+  // Unless the class itself ended (an instructor's token would reopen it) or the person was removed from it.
+  const onEnd = async (reason: EndReason): Promise<boolean> => {
+    if (roomNumberOf(place.grant.room) === 0 || (reason !== 'ended' && reason !== 'removed')) return false;
+    try {
+      if ((await api.roomState()).state === 'ended') return false;
+      await go(undefined);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  return (
+    <RoomPage
+      key={place.grant.room}
+      {...props}
+      grant={place.grant}
+      fetchGrant={() => tokenFor(api, place.visit)}
+      onEnd={onEnd}
+      overlay={(conn) => (
+        <BreakoutLayer api={api} me={props.me} conn={conn} grant={place.grant} visit={place.visit} go={go} />
+      )}
+    />
+  );
+}
+
+const tokenFor = (api: ApiClient, visit?: number) => api.breakoutToken(visit);
