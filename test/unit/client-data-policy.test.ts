@@ -3,6 +3,7 @@ import { CHAT_TOPIC } from '../../client/src/room/chat/chat-model.js';
 import { DATA_SENDERS, mayAct, type DataSender } from '../../client/src/room/data-policy.js';
 import { REACTION_TOPIC } from '../../client/src/room/reaction-model.js';
 import { WAITING_TOPIC } from '../../src/rooms/room-service.js';
+import { BREAKOUT_TOPIC } from '../../src/rooms/breakouts.js';
 
 const tool: DataSender = {};
 const student: DataSender = { identity: 'u-student', role: 'participant' };
@@ -32,6 +33,9 @@ describe('client data policy: who may send each topic the launcher acts on', () 
   }
 
   it("lists exactly the topics the launcher handles, under the server's, the chat's and the reactions' names", () => {
-    assert.deepEqual(Object.keys(DATA_SENDERS).sort(), [CHAT_TOPIC, REACTION_TOPIC, WAITING_TOPIC].sort());
+    assert.deepEqual(
+      Object.keys(DATA_SENDERS).sort(),
+      [BREAKOUT_TOPIC, CHAT_TOPIC, REACTION_TOPIC, WAITING_TOPIC].sort(),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '../../api/client';
-import type { BreakoutPush, BreakoutState, MeResponse } from '../../api/contract';
+import type { BreakoutPush, BreakoutState, BreakoutTopic, MeResponse } from '../../api/contract';
 import type { JoinGrant } from '../../api/room-types';
 import { t } from '../../i18n';
 import { participantsOf } from '../participant-model';
@@ -9,7 +9,8 @@ import { countdownText, roomNumberOf, targetRoom, titleOf } from './breakout-mod
 import { BreakoutsDialog } from './breakouts-panel';
 import './breakouts.css';
 
-export const BREAKOUT_TOPIC = 'breakout';
+/** Typed by the server's, so the two cannot drift apart. */
+export const BREAKOUT_TOPIC: BreakoutTopic = 'breakout';
 /** A missed push only delays: the state is read again this often anyway. */
 const POLL_MS = 15_000;
 const TOAST_MS = 15_000;

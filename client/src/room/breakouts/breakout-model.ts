@@ -2,7 +2,12 @@
  * Where this browser belongs during breakouts, as pure functions of the server's state (no livekit-client
  * import, so Node unit tests load it as is).
  */
-import type { BreakoutState } from '../../api/contract';
+
+/** What these functions read of the server's BreakoutState (contract.ts), spelled out: this file imports nothing. */
+export interface BreakoutState {
+  place: number;
+  round?: { count: number; returnAt?: string; rooms: Array<{ room: number; title: string }> };
+}
 
 /** The breakout a LiveKit room name is (`<class room>-b<round>-<room>`), or 0 for the main room. */
 export function roomNumberOf(roomName: string): number {
