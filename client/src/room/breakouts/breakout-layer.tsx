@@ -27,14 +27,16 @@ interface Props {
 /** Reads the breakout state, follows it (switching rooms), and shows the banner, the broadcasts and the leader's panel. */
 export function BreakoutLayer({ api, me, conn, grant, visit, go }: Props) {
   const leader = me.user.role === 'instructor';
-  const [state, setState] = useState<BreakoutState>({ place: 0 });
+  // Unknown until read: a page that just switched rooms must not act on "no round" before it knows.
+  const [loaded, setLoaded] = useState<BreakoutState>();
+  const state = loaded ?? { place: 0 };
   const [now, setNow] = useState(Date.now());
   const [toast, setToast] = useState<{ from: string; text: string }>();
   const [open, setOpen] = useState(false);
   const here = roomNumberOf(grant.room);
   const refresh = () =>
     api.breakoutState().then(
-      (s) => setState(s),
+      (s) => setLoaded(s),
       () => undefined,
     );
 
@@ -67,8 +69,8 @@ export function BreakoutLayer({ api, me, conn, grant, visit, go }: Props) {
 
   const target = targetRoom(state, leader, visit, now);
   useEffect(() => {
-    if (target !== here) go(leader && target ? target : undefined).catch(() => undefined);
-  }, [target, here]);
+    if (loaded && target !== here) go(leader && target ? target : undefined).catch(() => undefined);
+  }, [target, here, loaded !== undefined]);
 
   useEffect(() => {
     if (!toast) return;
