@@ -34,6 +34,11 @@ describe('breakout rooms (headless Chromium, real LiveKit)', function () {
       for (const p of pages) await join(p);
       await waitUntil(async () => (await remoteTiles(teacher).count()) === 2, 20_000, 'the teacher sees both');
       const [idOne, idTwo] = [await identityOf(one), await identityOf(two)];
+      // A microphone turned off in the main room stays off in the breakout.
+      const mic = one.locator('[data-control="microphone"]');
+      await mic.and(one.locator('[aria-pressed="true"]')).waitFor();
+      await mic.click();
+      await mic.and(one.locator('[aria-pressed="false"]')).waitFor();
 
       // Plan by hand: both students in Room 1 of 2.
       await teacher.getByRole('button', { name: 'Breakout rooms' }).click();
@@ -76,6 +81,7 @@ describe('breakout rooms (headless Chromium, real LiveKit)', function () {
         () => `video flowing both ways in Room 1:\n${describeFlow(flows[0]!)}\n--\n${describeFlow(flows[1]!)}`,
       );
       await saveScreenshot(two, 'breakouts-student-phone');
+      assert.equal(await mic.getAttribute('aria-pressed'), 'false', 'the microphone kept off');
 
       // The teacher visits Room 1: the students see them arrive.
       await dialog.getByRole('button', { name: 'Visit Room 1' }).click();

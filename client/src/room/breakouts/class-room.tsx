@@ -1,7 +1,8 @@
+import { ConnectionState } from 'livekit-client';
 import { useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../../api/client';
 import type { JoinGrant } from '../../api/room-types';
-import type { EndReason } from '../room-connection';
+import type { EndReason, RoomConnection } from '../room-connection';
 import { RoomPage, type RoomPageProps } from '../room-page';
 import { BreakoutLayer } from './breakout-layer';
 import { roomNumberOf } from './breakout-model';
@@ -12,8 +13,12 @@ import { roomNumberOf } from './breakout-model';
  * microphone and camera) and the leader's visit.
  */
 export function ClassRoom(props: RoomPageProps) {
-  const [place, setPlace] = useState<{ grant: JoinGrant; visit?: number }>({ grant: props.grant });
+  const [place, setPlace] = useState<{ grant: JoinGrant; visit?: number; media?: RoomPageProps['media'] }>({
+    grant: props.grant,
+  });
   const moving = useRef(false);
+  /** The connection on screen: a move keeps its microphone and camera as they are now (not as at join). */
+  const current = useRef<RoomConnection>();
   const { api } = props;
 
   /** Into the room the server says (a leader's `visit`, or the caller's own place). */
@@ -22,7 +27,11 @@ export function ClassRoom(props: RoomPageProps) {
     moving.current = true;
     try {
       const grant = await tokenFor(api, visit);
-      setPlace({ grant, visit });
+      const conn = current.current;
+      // A dropped connection has let its tracks go: then the choices stay as they were.
+      const live = conn?.state === ConnectionState.Connected ? conn : undefined;
+      const now = live && { microphone: live.isEnabled('microphone'), camera: live.isEnabled('camera') };
+      setPlace({ grant, visit, media: now ? { ...props.media, ...now } : place.media });
     } finally {
       moving.current = false;
     }
@@ -46,11 +55,13 @@ export function ClassRoom(props: RoomPageProps) {
       key={place.grant.room}
       {...props}
       grant={place.grant}
+      media={place.media ?? props.media}
       fetchGrant={() => tokenFor(api, place.visit)}
       onEnd={onEnd}
-      overlay={(conn) => (
-        <BreakoutLayer api={api} me={props.me} conn={conn} grant={place.grant} visit={place.visit} go={go} />
-      )}
+      overlay={(conn) => {
+        current.current = conn;
+        return <BreakoutLayer api={api} me={props.me} conn={conn} grant={place.grant} visit={place.visit} go={go} />;
+      }}
     />
   );
 }
