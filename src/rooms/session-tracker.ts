@@ -99,6 +99,7 @@ export function createSessionTracker(deps: {
         role,
         kind: joined ? 'joined' : 'left',
         at: event.createdAt,
+        ...(breakout ? { place: sfuRoom } : {}),
       });
       const { identity, name } = event.participant;
       await emit({

@@ -95,6 +95,11 @@ describe('breakouts (fakes)', () => {
     assert.ok(f.livekit.calls.includes(`removeParticipant ${one} ${b}`), 'Bob is placed in Room 2, not 1');
     assert.ok(!f.livekit.calls.includes(`removeParticipant ${one} ${a}`));
 
+    // Out of the main room in the same (whole) second as into the breakout: still present.
+    const main = { name: f.roomKey, sid: 'RM_1', numParticipants: 0 };
+    await tracker.handle(f.webhook('participant_left', { room: main, participant: inRoom(f, f.roomKey, a) }));
+    assert.ok((await f.store.currentClassSession(f.roomKey))?.present.includes(a), 'Ann is in her breakout');
+
     // Everyone in breakouts: the main room finishing does not end the class.
     await tracker.handle(f.webhook('room_finished'));
     assert.equal((await f.store.get(f.roomKey))?.state, 'live');
