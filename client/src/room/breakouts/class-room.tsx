@@ -56,7 +56,8 @@ export function ClassRoom(props: RoomPageProps) {
       {...props}
       grant={place.grant}
       media={place.media ?? props.media}
-      fetchGrant={() => tokenFor(api, place.visit)}
+      // Renewals and rejoins: the main room's own token there (as without breakouts), else the breakout's.
+      fetchGrant={() => (roomNumberOf(place.grant.room) ? tokenFor(api, place.visit) : api.roomToken())}
       onEnd={onEnd}
       overlay={(conn) => {
         current.current = conn;
