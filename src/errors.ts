@@ -263,6 +263,18 @@ export const ERROR_CODES = {
     status: 404,
     message: 'This join link is unknown or has expired. Go back to the site that sent you here for a new one.',
   },
+  BREAKOUT_NOT_OPEN: { status: 409, message: 'No breakout rooms are open in this class right now.' },
+  BREAKOUT_ALREADY_OPEN: {
+    status: 409,
+    message: 'Breakout rooms are already open in this class: close them before opening new ones.',
+  },
+  BREAKOUT_CLASS_NOT_LIVE: { status: 409, message: 'Breakout rooms open in a live class: join it first.' },
+  BREAKOUT_NOBODY: { status: 409, message: 'There are no students in the class to send into breakout rooms.' },
+  BREAKOUT_PERSON_UNKNOWN: {
+    status: 409,
+    message: 'Someone you placed is not in the class any more. Look at the list again and retry.',
+  },
+  BREAKOUT_ROOM_UNKNOWN: { status: 400, message: 'There is no breakout room with that number in this round.' },
   SPACE_PASSCODE_INVALID: { status: 403, message: 'The passcode is wrong. Check it and try again.' },
   SPACE_EXISTS: {
     status: 409,

@@ -180,7 +180,9 @@ export function createRoomStore(connection: Connection, options: RoomStoreOption
     if (!sessionId) return undefined;
     const doc = await Sessions.findOne({ sessionId }, { expiryBucket: 0 }).lean<ClassSession>();
     if (!doc) return undefined;
-    const events = await Events.find({ sessionId }, { identity: 1, kind: 1, at: 1 }).lean<ParticipantEvent[]>();
+    const events = await Events.find({ sessionId }, { identity: 1, kind: 1, at: 1, place: 1 }).lean<
+      ParticipantEvent[]
+    >();
     return { ...strip(doc), ...presenceOf(events, doc.endedAt) };
   };
   /** The latest session document: the hint, or a successor inserted since (looked up by id, no scan). */

@@ -263,3 +263,25 @@ export interface PollVoteRequest {
 export type { PollTopic } from '../polls/poll-push.js';
 /** What the server pushes on the 'poll' topic: re-fetch the polls. */
 export type PollMessage = { type: 'changed'; pollId: string };
+
+/** GET /api/room/breakouts: the class's breakout round (if any) and where the asker belongs (0: main room). */
+export interface BreakoutState {
+  place: number;
+  round?: {
+    round: number;
+    count: number;
+    openedAt: string;
+    /** Set once the leader closed the round: everyone is back in the main room at this time. */
+    returnAt?: string;
+    rooms: Array<{ room: number; title: string; people: Array<{ identity: string; name: string }> }>;
+  };
+}
+/** What the tool pushes on the `breakout` data topic: each one means "GET the state again" (broadcast aside). */
+export type BreakoutPush =
+  | { type: 'opened' | 'moved' | 'closed'; round: number }
+  | { type: 'closing'; round: number; returnAt: string }
+  | { type: 'broadcast'; round: number; text: string; from: string; at: string };
+/** POST /api/room/breakouts/open: `count` rooms, a random split or a hand-made one (identity -> room number). */
+export type BreakoutOpenRequest =
+  { mode: 'random'; count: number } | { mode: 'manual'; count: number; assignment: Record<string, number> };
+export type BreakoutTopic = 'breakout';

@@ -23,6 +23,8 @@ import { createRoomControls } from '../rooms/room-controls.js';
 import { createRoomEviction } from '../rooms/room-eviction.js';
 import { createRoomService } from '../rooms/room-service.js';
 import { createWaitlistStore } from '../db/waitlist-store.js';
+import { createBreakoutStore } from '../db/breakout-store.js';
+import { createBreakouts } from '../rooms/breakouts.js';
 
 export interface ServiceContext {
   config: Readonly<AppConfig>;
@@ -90,6 +92,8 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     tokenTtlSeconds: config.rooms.tokenTtlSeconds,
     logger,
   });
+  const audit = createAuditStore(db.connection, { retentionDays });
+  const breakouts = createBreakouts({ store: createBreakoutStore(db.connection), rooms, livekit, audit, logger });
   return {
     config,
     logger,
@@ -108,11 +112,13 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     rooms,
     attendanceStore,
     grades,
+    breakouts,
     controls: createRoomControls({
       store: roomStore,
-      audit: createAuditStore(db.connection, { retentionDays }),
+      audit,
       livekit,
       rooms,
+      breakouts,
       // Who the SFU still lists when a teacher ends the class counts as there until the end.
       onEnded: async ({ roomKey, sessionId, at, present }) => {
         const listed = present.map((p) => ({ identity: p.identity, name: p.name, joinedAt: p.joinedAt }));

@@ -43,6 +43,11 @@ export interface ControlDeps {
    * Called as an instructor ends the class: who the SFU lists just before the room goes (attendance keeps it,
    * so a lost webhook does not make someone absent), and when the session closed.
    */
+  /** Ending the class closes its breakout round; who was in a breakout counts as present at the end. */
+  breakouts?: {
+    end(roomKey: string): Promise<ParticipantInfo[]>;
+    evict(roomKey: string, identity: string): Promise<void>;
+  };
   onEnded?: (ended: { roomKey: string; sessionId: string; at: Date; present: ParticipantInfo[] }) => Promise<void>;
   now?: () => Date;
 }
@@ -115,6 +120,8 @@ export function createRoomControls(deps: ControlDeps) {
       // The target must belong to *this* room: an instructor of another activity cannot reach it.
       if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
       const updated = await deps.store.change(room.key, changeFor(action, identity), now());
+      // Removed from the class is removed from its breakout too (a breakout token is refused from now on).
+      if (action === 'remove') await deps.breakouts?.evict(room.key, identity);
 
       if (present) {
         if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
@@ -161,7 +168,9 @@ export function createRoomControls(deps: ControlDeps) {
         // (it would otherwise reopen it), and no token is minted for the room while it is being deleted.
         // The next class starts unlocked and with chat on (its facts start clean).
         await deps.store.change(room.key, { kind: 'ended', value: true }, now());
+        const inBreakouts = (await deps.breakouts?.end(room.key)) ?? [];
         const present = deps.onEnded ? await deps.rooms.participantsOf(room.key).catch(() => []) : [];
+        present.push(...inBreakouts.filter((b) => !present.some((p) => p.identity === b.identity)));
         await deps.livekit.deleteRoom(room.key).catch(ignoreGone);
         await deps.livekit.deleteRoom(lobbyName(room.key)).catch(ignoreGone);
         const closed = await deps.store.closeClassSession(room.key, now());

@@ -66,14 +66,19 @@ export function createRoomService(deps: RoomServiceDeps) {
     deps.store.ensure({ key: roomKeyOf(m.owner), owner: m.owner, activityId: m.activityId });
 
   /** Creating an existing LiveKit room is a no-op that returns it, so this is safe on every join. */
-  const ensureSfuRoom = async (room: RoomRecord, settings: ActivitySettings): Promise<void> => {
+  const ensureSfuRoom = async (
+    room: RoomRecord,
+    settings: ActivitySettings,
+    name = room.key,
+    metadata = roomMetadata(settings, room),
+  ): Promise<void> => {
     await deps.livekit.createRoom({
-      name: room.key,
+      name,
       // Headroom over the class size for instructors, who are never refused for capacity.
       maxParticipants: settings.maxParticipants + 5,
       emptyTimeoutSeconds: 10 * 60,
       departureTimeoutSeconds: 2 * 60,
-      metadata: roomMetadata(settings, room),
+      metadata,
     });
   };
 
@@ -232,6 +237,10 @@ export function createRoomService(deps: RoomServiceDeps) {
     notifyInstructors,
     participantsOf,
     ensureRoom,
+    /** Breakout rooms (breakouts.ts) are SFU rooms like the class's, with the same limits and timeouts. */
+    ensureSfuRoom,
+    /** A join token for any room of the class (a breakout's too), with the name and role of the launch. */
+    mint,
 
     /** A short-lived join token, or a refusal with a stable code (ROOM_IN_WAITING_ROOM carries a lobby token). */
     async join(m: Member): Promise<JoinGrant> {

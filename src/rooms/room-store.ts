@@ -62,6 +62,8 @@ export interface ParticipantEvent {
   role?: string;
   kind: ParticipantEventKind;
   at: Date;
+  /** The breakout's SFU room, for a join or leave there (absent: the class's own room). */
+  place?: string;
 }
 
 export interface RoomStore {

@@ -1,6 +1,7 @@
 import { createPoller } from '../jobs/poller.js';
 import type { LiveKitGateway } from '../livekit/gateway.js';
 import type { Logger } from '../log.js';
+import { parseBreakoutName } from './breakouts.js';
 import type { TrackedEvent } from './session-tracker.js';
 import type { ClassSessionInfo, RoomStore } from './room-store.js';
 
@@ -61,8 +62,11 @@ export function createSessionSweeper(deps: SessionSweeperDeps) {
   const runOnce = async (): Promise<number> => {
     const open = await deps.store.openClassSessions(SWEEP_BATCH);
     // An SFU that does not answer proves nothing: the pass fails and nothing is marked.
+    // Every SFU room, breakouts included: a class whose people are all in breakout rooms is still on.
     const live = new Set(
-      open.length ? (await deps.livekit.listRooms(open.map((s) => s.roomKey))).map((r) => r.name) : [],
+      open.length
+        ? (await deps.livekit.listRooms()).flatMap((r) => [r.name, parseBreakoutName(r.name)?.roomKey ?? r.name])
+        : [],
     );
     const stillOpen = new Set(open.map((s) => s.sessionId));
     for (const id of missingSince.keys()) if (!stillOpen.has(id)) missingSince.delete(id);

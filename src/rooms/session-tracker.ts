@@ -4,6 +4,7 @@ import type { WebhookStore } from '../livekit/webhook-store.js';
 import type { Logger } from '../log.js';
 import { roleOfParticipant, type Role } from './grants.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
+import { parseBreakoutName, type Breakouts } from './breakouts.js';
 
 const JOIN_EVENTS = new Set(['participant_joined']);
 const LEAVE_EVENTS = new Set(['participant_left', 'participant_connection_aborted']);
@@ -33,6 +34,8 @@ export function createSessionTracker(deps: {
   logger: Logger;
   /** Awaited before the webhook is acknowledged; a failure makes the route answer 500. */
   onEvent?: (event: TrackedEvent) => Promise<void>;
+  /** Breakout rooms' joins and leaves are their class's (breakouts.ts). */
+  breakouts?: Pick<Breakouts, 'admits' | 'holdsSession'>;
 }) {
   const log = deps.logger.child({ module: 'sessions' });
   const emit = async (event: TrackedEvent): Promise<void> => deps.onEvent?.(event);
@@ -47,12 +50,21 @@ export function createSessionTracker(deps: {
   };
 
   async function apply(event: LiveKitEvent): Promise<void> {
-    const roomKey = event.room?.name;
-    if (!roomKey) return;
+    const sfuRoom = event.room?.name;
+    if (!sfuRoom) return;
+    // A breakout's joins and leaves are facts of its class's session: time there is time in class.
+    const breakout = deps.breakouts ? parseBreakoutName(sfuRoom) : undefined;
+    const roomKey = breakout?.roomKey ?? sfuRoom;
     const room = await deps.store.get(roomKey);
     // Lobby rooms and rooms the tool did not create carry nothing to record.
     if (!room) return;
 
+    if (breakout && (event.event === 'room_started' || event.event === 'room_finished')) return;
+    if (event.event === 'room_finished' && (await deps.breakouts?.holdsSession(roomKey))) {
+      // Everyone may be in breakouts (the teacher visiting one): the class goes on without its main room.
+      log.info({ roomKey }, 'main room finished during breakouts: session kept');
+      return;
+    }
     if (event.event === 'room_started') {
       const session = await deps.store.openClassSession(roomKey, event.room?.sid, event.createdAt);
       log.info({ roomKey, sessionId: session.sessionId }, 'session started');
@@ -70,9 +82,11 @@ export function createSessionTracker(deps: {
       return;
     } else if (event.participant && (JOIN_EVENTS.has(event.event) || LEAVE_EVENTS.has(event.event))) {
       const joined = JOIN_EVENTS.has(event.event);
-      const session = joined
-        ? await deps.store.openClassSession(roomKey, event.room?.sid, event.createdAt)
-        : await deps.store.latestClassSession(roomKey);
+      // A breakout join never opens a session: its class's is open, or the join is late for an ended one.
+      const session =
+        joined && !breakout
+          ? await deps.store.openClassSession(roomKey, event.room?.sid, event.createdAt)
+          : await deps.store.latestClassSession(roomKey);
       // The role comes from what only the tool sets on the SFU (role attribute, permission), never metadata.
       const role = event.participant.permission ? roleOfParticipant(event.participant) : undefined;
       // A join before room_started opened the session: listeners hear of the session first.
@@ -88,6 +102,7 @@ export function createSessionTracker(deps: {
         role,
         kind: joined ? 'joined' : 'left',
         at: event.createdAt,
+        ...(breakout ? { place: sfuRoom } : {}),
       });
       const { identity, name } = event.participant;
       await emit({
@@ -98,7 +113,7 @@ export function createSessionTracker(deps: {
         at: event.createdAt,
         participant: { identity, name, role },
       });
-      if (joined) await enforceOnJoin(room, event.participant, role);
+      if (joined) await enforceOnJoin(room, event.participant, role, sfuRoom);
     }
   }
 
@@ -107,14 +122,22 @@ export function createSessionTracker(deps: {
    * minted just before the lock is turned away here, and one minted before the chat switch flipped gets
    * the room's current data permission (the rest of its permission is kept as the SFU holds it).
    */
-  async function enforceOnJoin(room: RoomRecord, p: ParticipantInfo, role: Role | undefined): Promise<void> {
+  async function enforceOnJoin(
+    room: RoomRecord,
+    p: ParticipantInfo,
+    role: Role | undefined,
+    sfuRoom: string,
+  ): Promise<void> {
     if (role === 'instructor') return;
-    if (room.locked || room.controls[p.identity]?.removed) {
-      await deps.livekit.removeParticipant(room.key, p.identity).catch(() => undefined);
+    const breakout = sfuRoom !== room.key;
+    // A breakout is no way round a lock or a removal; its placement decides who may be in it.
+    const misplaced = breakout && !(await deps.breakouts?.admits(sfuRoom, p.identity, false));
+    if ((room.locked && !breakout) || room.controls[p.identity]?.removed || misplaced) {
+      await deps.livekit.removeParticipant(sfuRoom, p.identity).catch(() => undefined);
       log.info({ roomKey: room.key, identity: p.identity }, 'unexpected joiner removed');
     } else if (role === 'participant' && p.permission && p.permission.canPublishData !== room.chatEnabled) {
       const grants = { ...p.permission, canPublishData: room.chatEnabled };
-      await deps.livekit.updateParticipant(room.key, p.identity, { grants }).catch(() => undefined);
+      await deps.livekit.updateParticipant(sfuRoom, p.identity, { grants }).catch(() => undefined);
       log.info(
         { roomKey: room.key, identity: p.identity, chatEnabled: room.chatEnabled },
         'stale chat permission fixed',

@@ -5,6 +5,7 @@ import { REACTION_TOPIC } from '../../client/src/room/reaction-model.js';
 import { WAITING_TOPIC } from '../../src/rooms/room-service.js';
 import { POLL_TOPIC } from '../../src/polls/poll-push.js';
 import { POLL_TOPIC as CLIENT_POLL_TOPIC } from '../../client/src/room/polls/poll-model.js';
+import { BREAKOUT_TOPIC } from '../../src/rooms/breakouts.js';
 
 const tool: DataSender = {};
 const student: DataSender = { identity: 'u-student', role: 'participant' };
@@ -38,7 +39,10 @@ describe('client data policy: who may send each topic the launcher acts on', () 
   }
 
   it("lists exactly the topics the launcher handles, under the server's, the chat's and the reactions' names", () => {
-    assert.deepEqual(Object.keys(DATA_SENDERS).sort(), [CHAT_TOPIC, POLL_TOPIC, REACTION_TOPIC, WAITING_TOPIC].sort());
+    assert.deepEqual(
+      Object.keys(DATA_SENDERS).sort(),
+      [BREAKOUT_TOPIC, CHAT_TOPIC, POLL_TOPIC, REACTION_TOPIC, WAITING_TOPIC].sort(),
+    );
     assert.equal(CLIENT_POLL_TOPIC, POLL_TOPIC);
   });
 });

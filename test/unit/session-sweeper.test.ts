@@ -86,6 +86,21 @@ describe('session sweeper (fakes)', () => {
     assert.deepEqual(session?.present, [], 'the open visit is closed at the end');
   });
 
+  it('keeps a class whose main room is gone while its people are in breakout rooms', async () => {
+    const { f, sweeper, swept } = await liveClass();
+    await f.livekit.createRoom({ name: `${f.roomKey}-b1-2` });
+    await f.livekit.deleteRoom(f.roomKey);
+    await sweeper.runOnce();
+    f.tick(GRACE);
+    assert.equal(await sweeper.runOnce(), 0);
+    assert.equal((await f.store.get(f.roomKey))?.state, 'live');
+    await f.livekit.deleteRoom(`${f.roomKey}-b1-2`);
+    await sweeper.runOnce();
+    f.tick(GRACE);
+    assert.equal(await sweeper.runOnce(), 1, 'with the breakouts gone too, the class is over');
+    assert.equal(swept.length, 1);
+  });
+
   it('forgets a room that came back (an SFU restart the participants rejoined)', async () => {
     const { f, sweeper, swept } = await liveClass();
     await f.livekit.deleteRoom(f.roomKey);

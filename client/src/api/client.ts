@@ -2,6 +2,8 @@ import type {
   AdmitAllRequest,
   AdmitAllResponse,
   AttendanceSessionsResponse,
+  BreakoutOpenRequest,
+  BreakoutState,
   DeepLinkingRequest,
   DeepLinkingResponse,
   ErrorResponse,
@@ -72,6 +74,23 @@ export class ApiClient {
   /** A join token for the launch's room, or a refusal (ROOM_ENDED, ROOM_IN_WAITING_ROOM, ...) as an ApiError. */
   roomToken(): Promise<JoinGrant> {
     return this.request<JoinGrant>('POST', '/api/room/token');
+  }
+
+  /** Breakouts (docs/rooms.md): the round and where the asker belongs now (0: the main room). */
+  breakoutState(): Promise<BreakoutState> {
+    return this.request<BreakoutState>('GET', '/api/room/breakouts');
+  }
+
+  /** A join token for where the asker belongs now (their breakout or the main room), or a leader's visit. */
+  breakoutToken(visit?: number): Promise<JoinGrant> {
+    return this.request<JoinGrant>('POST', '/api/room/breakouts/token', visit ? { visit } : {});
+  }
+
+  breakoutAction(
+    action: 'open' | 'move' | 'broadcast' | 'close',
+    body: BreakoutOpenRequest | { identity: string; room: number } | { text: string } | { countdownSeconds: number },
+  ): Promise<void> {
+    return this.request<void>('POST', `/api/room/breakouts/${action}`, body);
   }
 
   /**

@@ -126,7 +126,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
   const back = () => setStage({ kind: 'prejoin' });
   if (stage.kind === 'room') {
     return (
-      <stage.chunk.RoomPage api={roomApi} me={me} grant={stage.grant} media={mediaAtJoin.current} onRejoin={back} />
+      <stage.chunk.ClassRoom api={roomApi} me={me} grant={stage.grant} media={mediaAtJoin.current} onRejoin={back} />
     );
   }
   if (stage.kind === 'waiting') {

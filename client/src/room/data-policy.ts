@@ -25,6 +25,7 @@ export const DATA_SENDERS: Readonly<Record<string, 'tool' | readonly SenderRole[
   'waiting-room': 'tool',
   // "A poll changed": only the server says so (a student's fake push would only cause a re-fetch, still).
   poll: 'tool',
+  breakout: 'tool',
   chat: ['instructor', 'participant'],
   reaction: ['instructor', 'participant'],
 };

@@ -1,4 +1,5 @@
 import { ConnectionState, Track } from 'livekit-client';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
 import { AttendancePanel, attendanceLabel } from '../attendance/attendance-tab';
@@ -40,6 +41,12 @@ export interface RoomPageProps {
   };
   /** Back to the pre-join page (after leaving, or a lost connection). */
   onRejoin: () => void;
+  /** Where renewals and rejoins get their token (breakouts: the current breakout's); the room's by default. */
+  fetchGrant?: () => Promise<JoinGrant>;
+  /** Resolves true when the caller handles the connection's end itself (a breakout closing is a change of room). */
+  onEnd?: (reason: EndReason) => Promise<boolean>;
+  /** More of the room's UI on this connection (the breakouts' banner and panel). */
+  overlay?: (conn: RoomConnection) => ComponentChildren;
 }
 
 /** A refusal while renewing or rejoining that means the class is over for this user. */
@@ -53,11 +60,11 @@ function endReasonOf(err: unknown): EndReason | undefined {
 }
 
 /** The live class: everyone's tiles, your controls, the people and chat panels, and the leader's controls. */
-export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
+export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, overlay }: RoomPageProps) {
   const conn = useMemo(
     () =>
       new RoomConnection(grant, {
-        fetchGrant: () => api.roomToken(),
+        fetchGrant: fetchGrant ?? (() => api.roomToken()),
         endReasonOf,
         devices: { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId },
         setHand: (raised) => api.setHand(raised),
@@ -109,6 +116,10 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
         setConnState(state);
       }),
       conn.on('disconnected', (reason) => {
+        if (onEnd) {
+          void onEnd(reason).then((handled) => handled || setEnd({ reason }));
+          return;
+        }
         setEnd({ reason });
         // The server closed the room or removed us: if that was because the course's connection to the tool
         // was revoked, the launch itself now answers 401, and the launcher says so instead of this screen.
@@ -179,6 +190,7 @@ export function RoomPage({ api, me, grant, media, onRejoin }: RoomPageProps) {
         {announcer.message}
       </div>
       <AudioRenderer participants={participants} />
+      {overlay?.(conn)}
       {isLeader && (
         <KnockToast
           api={api}

@@ -1,4 +1,5 @@
 import { attendance } from './attendance';
+import { breakouts } from './breakouts';
 import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
@@ -6,4 +7,4 @@ import { people } from './people';
 import { polls } from './polls';
 import { room } from './room';
 
-export const en = { ...common, ...pages, ...room, ...chat, ...attendance, ...people, ...polls };
+export const en = { ...common, ...pages, ...room, ...chat, ...attendance, ...people, ...polls, ...breakouts };

@@ -1,5 +1,6 @@
 import type { Catalog } from '..';
 import { attendance } from './attendance';
+import { breakouts } from './breakouts';
 import { chat } from './chat';
 import { common } from './common';
 import { pages } from './pages';
@@ -7,4 +8,4 @@ import { people } from './people';
 import { polls } from './polls';
 import { room } from './room';
 
-export const es: Catalog = { ...common, ...pages, ...room, ...chat, ...attendance, ...people, ...polls };
+export const es: Catalog = { ...common, ...pages, ...room, ...chat, ...attendance, ...people, ...polls, ...breakouts };
