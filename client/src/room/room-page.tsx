@@ -116,14 +116,12 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
         setConnState(state);
       }),
       conn.on('disconnected', (reason) => {
-        if (onEnd) {
-          void onEnd(reason).then((handled) => handled || setEnd({ reason }));
-          return;
-        }
-        setEnd({ reason });
-        // The server closed the room or removed us: if that was because the course's connection to the tool
-        // was revoked, the launch itself now answers 401, and the launcher says so instead of this screen.
-        if (reason === 'ended' || reason === 'removed') void api.me().catch(() => undefined);
+        // The server closed the room, removed us or stopped answering: if that was because the course's (or the
+        // integrator's) connection to the tool was revoked, the launch itself now answers 401, and the launcher
+        // says so instead of this screen.
+        if (reason === 'ended' || reason === 'removed' || reason === 'lost') void api.me().catch(() => undefined);
+        if (onEnd) void onEnd(reason).then((handled) => handled || setEnd({ reason }));
+        else setEnd({ reason });
       }),
       conn.on('audioBlocked', setAudioBlocked),
       // Only the tool's own messages reach this listener for the waiting room (RoomConnection checks senders).
