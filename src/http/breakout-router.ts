@@ -9,8 +9,8 @@ import { BREAKOUT_MAX_COUNTDOWN_SECONDS, BREAKOUT_MAX_MESSAGE, type Breakouts } 
 import { asyncHandler } from './async-handler.js';
 import type { BreakoutState } from './contract.js';
 import { refuseNul } from './nul-guard.js';
-import { rateLimiter, type RateRule } from './rate-limit.js';
-import { currentLaunch, sessionAuth } from './session-auth.js';
+import type { RateRule } from './rate-limit.js';
+import { currentLaunch, perLaunchLimit, sessionAuth } from './session-auth.js';
 
 const identity = z.string().regex(/^[a-z]-[0-9a-f]{8,64}$/, 'not a participant identity');
 const roomNumber = z.number().int().min(1).max(BREAKOUT_MAX_ROOMS);
@@ -46,14 +46,7 @@ export function breakoutRouter(deps: BreakoutRouterDeps): Router {
   router.use(sessionAuth(deps.sessions));
   // A hand-made plan of a large class (up to 1000 identities) needs more than the room API's 4 kB.
   router.use(json({ limit: '96kb' }), refuseNul);
-  router.use(
-    rateLimiter({
-      rule: deps.rateLimit,
-      scope: (req) => currentLaunch(req.launch).id,
-      skip: (req) => req.method === 'GET',
-      logger: deps.logger,
-    }),
-  );
+  router.use(perLaunchLimit(deps.rateLimit, deps.logger));
   const member = (req: Request) => memberFor(currentLaunch(req.launch), deps.activities);
   const done = asyncHandler;
 

@@ -10,8 +10,8 @@ import type { ActivityStore } from '../rooms/activity-settings.js';
 import { asyncHandler } from './async-handler.js';
 import type { PollDto, PollsResponse } from './contract.js';
 import { refuseNul } from './nul-guard.js';
-import { rateLimiter, type RateRule } from './rate-limit.js';
-import { currentLaunch, sessionAuth } from './session-auth.js';
+import type { RateRule } from './rate-limit.js';
+import { currentLaunch, perLaunchLimit, sessionAuth } from './session-auth.js';
 
 const draftSchema = z
   .object({
@@ -53,14 +53,7 @@ export function pollRouter(deps: PollRouterDeps): Router {
   const router = Router();
   router.use(sessionAuth(deps.sessions));
   router.use(json({ limit: '8kb' }), refuseNul);
-  router.use(
-    rateLimiter({
-      rule: deps.rateLimit,
-      scope: (req) => currentLaunch(req.launch).id,
-      skip: (req) => req.method === 'GET',
-      logger: deps.logger,
-    }),
-  );
+  router.use(perLaunchLimit(deps.rateLimit, deps.logger));
   const member = (req: Request) => memberFor(currentLaunch(req.launch), deps.activities);
   const pollId = (req: Request) => {
     const parsed = pollParams.safeParse(req.params);

@@ -17,8 +17,8 @@ import { refuseNul } from './nul-guard.js';
 import { roomStatusOf } from '../rooms/room-status.js';
 import { memberFor } from '../lti/launch-member.js';
 import { roomKeyOf } from '../rooms/room-owner.js';
-import { currentLaunch, sessionAuth } from './session-auth.js';
-import { rateLimiter, type RateRule } from './rate-limit.js';
+import { currentLaunch, perLaunchLimit, sessionAuth } from './session-auth.js';
+import type { RateRule } from './rate-limit.js';
 import type { Logger } from '../log.js';
 import type { AdmitAllResponse } from './contract.js';
 
@@ -52,15 +52,7 @@ export function roomRouter(deps: RoomRouterDeps): Router {
   // Parsed here, the body is skipped by the 4 kB parser below (body-parser reads a request once).
   router.use('/waiting/admit-all', json({ limit: ADMIT_ALL_BODY }));
   router.use(json({ limit: '4kb' }), refuseNul);
-  // Per launch session rather than per address: a whole class often shares one school network address.
-  router.use(
-    rateLimiter({
-      rule: deps.rateLimit,
-      scope: (req) => currentLaunch(req.launch).id,
-      skip: (req) => req.method === 'GET',
-      logger: deps.logger,
-    }),
-  );
+  router.use(perLaunchLimit(deps.rateLimit, deps.logger));
   const member = (req: Request) => memberFor(currentLaunch(req.launch), deps.activities);
 
   router.post(

@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { LaunchSession, SessionStore } from '../lti/launch-session-store.js';
+import { rateLimiter, type RateRule } from './rate-limit.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -25,4 +27,17 @@ export function sessionAuth(sessions: SessionStore): RequestHandler {
 export function currentLaunch(launch: LaunchSession | undefined): LaunchSession {
   if (!launch) throw new AppError('UNAUTHENTICATED');
   return launch;
+}
+
+/**
+ * Writes (not reads) limited per launch session rather than per address, after sessionAuth: a whole class
+ * often shares one school network address.
+ */
+export function perLaunchLimit(rule: RateRule, logger?: Logger): RequestHandler {
+  return rateLimiter({
+    rule,
+    scope: (req) => currentLaunch(req.launch).id,
+    skip: (req) => req.method === 'GET',
+    logger,
+  });
 }
