@@ -60,6 +60,8 @@ export async function startEgress(options: EgressOptions): Promise<EgressService
   const binary = await ensureEgress(options.progress);
   mkdirSync(options.workDir, { recursive: true });
   mkdirSync(options.outputDir, { recursive: true });
+  const scratch = path.join(options.workDir, 'tmp');
+  mkdirSync(scratch, { recursive: true });
   const healthPort = await freeTcpPort();
   const templatePort = await freeTcpPort();
   const configFile = path.join(options.workDir, 'egress.yaml');
@@ -71,10 +73,12 @@ export async function startEgress(options: EgressOptions): Promise<EgressService
     // Each recording runs as `egress run-handler` in a process of its own, looked up on PATH by that name,
     // with `/` as its working directory (so every output path is absolute).
     // Room recordings run Xvfb and Chromium (found on PATH) and play into the stack's PulseAudio.
+    // Its handlers' scratch folders go to the work folder, so they leave with the stack, not in /tmp.
     env: {
       ...process.env,
       PATH: `${path.dirname(binary.path)}${path.delimiter}${process.env.PATH ?? ''}`,
       PULSE_SERVER: options.pulseServer,
+      TMPDIR: scratch,
     },
     logFile: path.join(options.workDir, 'egress.log'),
     readyTimeoutMs: 30_000,
