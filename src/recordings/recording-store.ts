@@ -1,0 +1,24 @@
+import type { Recording, RecordingFact } from './recording.js';
+
+/**
+ * Recordings and live streams with what happened to them, as insert-only facts: the store's updates are not
+ * atomic, its unique inserts are (STORE.md).
+ */
+export interface RecordingStore {
+  /** Inserts the recording under its natural id; false when that id (the session's seq-th) exists. */
+  create(recording: Recording): Promise<boolean>;
+  get(recordingId: string): Promise<Recording | undefined>;
+  /** A session's recordings and streams, in the order they were asked for. */
+  ofSession(sessionId: string): Promise<Recording[]>;
+  /** A room's recordings and streams, newest first. */
+  ofRoom(roomKey: string): Promise<Recording[]>;
+  /** The recording an Egress job is for (its `egress` fact), for Egress's webhooks. */
+  byEgress(egressId: string): Promise<Recording | undefined>;
+  /** Asked for before `before`, oldest first, at most `limit`: retention and reconciliation walk these. */
+  requestedBefore(before: Date, limit: number): Promise<Recording[]>;
+  /** Records a fact once; false when one of its kind exists for that recording. */
+  mark(fact: RecordingFact): Promise<boolean>;
+  facts(recordingIds: readonly string[]): Promise<Map<string, RecordingFact[]>>;
+  /** Forgets the recording and its facts (after its file is gone and the deletion audited). */
+  remove(recordingId: string): Promise<void>;
+}
