@@ -5,6 +5,8 @@ import {
   EncodedFileOutput,
   EncodedFileType,
   EncodingOptions,
+  StreamOutput,
+  StreamProtocol,
   VideoCodec,
   type EgressInfo,
 } from 'livekit-server-sdk';
@@ -66,6 +68,16 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
           await client.startRoomCompositeEgress(
             room,
             { file: new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath }) },
+            { customBaseUrl: templateUrl, audioOnly, encodingOptions: ENCODING, layout: 'grid' },
+          ),
+        ),
+      ),
+    streamRoom: (room, urls, { templateUrl, audioOnly = false }) =>
+      call(async () =>
+        toInfo(
+          await client.startRoomCompositeEgress(
+            room,
+            { stream: new StreamOutput({ protocol: StreamProtocol.RTMP, urls }) },
             { customBaseUrl: templateUrl, audioOnly, encodingOptions: ENCODING, layout: 'grid' },
           ),
         ),

@@ -30,6 +30,15 @@ export interface RecorderGateway {
     filepath: string,
     options: { templateUrl: string; audioOnly?: boolean },
   ): Promise<RecordingInfo>;
+  /**
+   * Streams the room as people see it (the same page as recordRoom) to RTMP(S) `urls`. The URLs carry the
+   * stream key: never log them.
+   */
+  streamRoom(
+    room: string,
+    urls: string[],
+    options: { templateUrl: string; audioOnly?: boolean },
+  ): Promise<RecordingInfo>;
   stop(egressId: string): Promise<RecordingInfo>;
   list(room?: string): Promise<RecordingInfo[]>;
 }

@@ -21,6 +21,10 @@ export const GRADING_DEFAULTS = {
   scope: 'per-session',
 } as const;
 
+/** Who may watch the activity's recordings: teachers only, the whole course, or the course once published. */
+export const RECORDING_VIEWERS = ['instructors', 'course', 'published'] as const;
+export const RECORDING_DEFAULTS = { auto: false, viewers: 'published' } as const;
+
 export const activitySettingsSchema = z
   .object({
     title: z.string().trim().min(1).max(200),
@@ -60,6 +64,17 @@ export const activitySettingsSchema = z
       })
       .strict()
       .default({ enabled: false, maxPoints: 10, policy: 'attended', thresholdPercent: 75 }),
+    /** Unset (as in activities stored before recording existed): RECORDING_DEFAULTS; read with recordingOf. */
+    recording: z
+      .object({
+        /** Start recording when the class starts (its first join). */
+        auto: z.boolean().optional(),
+        viewers: z.enum(RECORDING_VIEWERS).optional(),
+        /** Below the deployment's recordings.retentionDays, never above it. */
+        retentionDays: z.number().int().min(1).max(3650).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -68,6 +83,21 @@ export type ActivitySettingsInput = z.input<typeof activitySettingsSchema>;
 
 export function defaultSettings(title: string): ActivitySettings {
   return activitySettingsSchema.parse({ title: title.slice(0, 200) || 'Live class' });
+}
+
+export interface RecordingSettings {
+  auto: boolean;
+  viewers: (typeof RECORDING_VIEWERS)[number];
+  retentionDays?: number;
+}
+
+export function recordingOf(settings: ActivitySettings): RecordingSettings {
+  const r = settings.recording ?? {};
+  return {
+    auto: r.auto ?? RECORDING_DEFAULTS.auto,
+    viewers: r.viewers ?? RECORDING_DEFAULTS.viewers,
+    ...(r.retentionDays !== undefined ? { retentionDays: r.retentionDays } : {}),
+  };
 }
 
 /** The window in which the class can be joined, or undefined when it has no schedule. */
