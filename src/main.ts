@@ -19,6 +19,7 @@ import { integrationsModule } from './modules/integrations-module.js';
 import { ltiModule } from './modules/lti-module.js';
 import type { ToolModule } from './modules/module.js';
 import { pollsModule } from './modules/polls-module.js';
+import { recordingLibraryModule } from './modules/recording-library-module.js';
 import { roomsModule } from './modules/rooms-module.js';
 import { createServices } from './modules/services.js';
 import { clientBuildDir } from './paths.js';
@@ -55,6 +56,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
   });
   const services = await createServices({ config, logger, db });
   const registration = loadToolRegistration();
+  const recordings = recordingLibraryModule(services);
   const integrations = integrationsModule(services, webhookDelivery, () => attendance.attendance);
   const attendance = attendanceModule(services, [(pending) => integrations.onAttendanceFinal(pending)]);
   const demo = config.demo.enabled ? await demoModule(services, registration) : undefined;
@@ -65,6 +67,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
       await attendance.onEvent(event);
     }),
     pollsModule(services),
+    recordings,
     integrations,
     attendance,
     adminModule(services),

@@ -113,6 +113,7 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     attendanceStore,
     grades,
     breakouts,
+    audit,
     controls: createRoomControls({
       store: roomStore,
       audit,
