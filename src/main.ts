@@ -57,7 +57,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
   const services = await createServices({ config, logger, db });
   const registration = loadToolRegistration();
   const recordings = recordingLibraryModule(services);
-  const integrations = integrationsModule(services, webhookDelivery, () => attendance.attendance);
+  const integrations = integrationsModule(services, webhookDelivery, () => attendance.attendance, recordings.library);
   const attendance = attendanceModule(services, [(pending) => integrations.onAttendanceFinal(pending)]);
   const demo = config.demo.enabled ? await demoModule(services, registration) : undefined;
   const modules: ToolModule[] = [

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { participantsQuery, pageQuery } from './integrator-attendance-routes.js';
 import { liveRoomCreateSchema, liveRoomIdSchema, liveRoomJoinSchema } from '../integrations/live-room-wire.js';
+import { recordingsDeleteQuery, recordingsQuery } from '../integrations/recording-wire.js';
+import { recordingIdSchema } from './recordings-router.js';
 import { spaceLaunchSchema } from '../integrations/space-wire.js';
 import {
   errorResponse,
@@ -10,6 +12,9 @@ import {
   liveSessionResponse,
   liveSessionsResponse,
   participantsResponse,
+  recordingResponse,
+  recordingsDeletedResponse,
+  recordingsResponse,
   roomStatusResponse,
   sessionsPageResponse,
   spaceLaunchResponse,
@@ -17,19 +22,20 @@ import {
 
 /** One operation of the integrator API, described by the zod schemas its route validates with. */
 export interface Operation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** OpenAPI style: `/api/v1/rooms/{roomId}/status`. */
   path: string;
   summary: string;
-  tag: 'Spaces (Lessonspace launch)' | 'Live sessions' | 'Attendance' | 'Live rooms';
+  tag: 'Spaces (Lessonspace launch)' | 'Live sessions' | 'Attendance' | 'Recordings' | 'Live rooms';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
   /** Success answers; 400, 401, 404 and 429 are added to every operation. */
-  responses: Record<number, { description: string; schema: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
 const roomId = z.object({ roomId: z.string().describe('The room_id a launch or create answered') });
+const recordingParams = roomId.extend({ recordingId: recordingIdSchema.describe('A recording_id the list answered') });
 
 /** Every route under /api/v1 and /api/live-room (a test compares this list with the app's router). */
 export function integratorOperations(allowHttpWebhooks: boolean): Operation[] {
@@ -85,6 +91,40 @@ export function integratorOperations(allowHttpWebhooks: boolean): Operation[] {
       params: z.object({ sessionId: z.string().regex(/^ses_[\w-]{1,64}$/) }),
       query: participantsQuery,
       responses: { 200: { description: 'The session and its participants', schema: participantsResponse } },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/rooms/{roomId}/recordings',
+      tag: 'Recordings',
+      summary: "A room's recordings, newest first, finished ones with signed play and download URLs",
+      params: roomId,
+      query: recordingsQuery,
+      responses: { 200: { description: 'The recordings', schema: recordingsResponse } },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/rooms/{roomId}/recordings/{recordingId}',
+      tag: 'Recordings',
+      summary: 'One recording, with fresh signed URLs when it is finished',
+      params: recordingParams,
+      responses: { 200: { description: 'The recording', schema: recordingResponse } },
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/rooms/{roomId}/recordings/{recordingId}',
+      tag: 'Recordings',
+      summary: 'Delete one recording for good (its file first); audited',
+      params: recordingParams,
+      responses: { 204: { description: 'Deleted (also when it already was)' } },
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/rooms/{roomId}/recordings',
+      tag: 'Recordings',
+      summary: "Delete a room's recordings by filter (asked for before a date, of one session, or both)",
+      params: roomId,
+      query: recordingsDeleteQuery,
+      responses: { 200: { description: 'What was deleted', schema: recordingsDeletedResponse } },
     },
     {
       method: 'post',
@@ -146,10 +186,9 @@ export function openApiDocument(options: { publicUrl: string; allowHttpWebhooks:
   for (const op of integratorOperations(options.allowHttpWebhooks)) {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(op.responses)) {
-      responses[status] = {
-        description: r.description,
-        content: { 'application/json': { schema: schemaOf(r.schema, 'output') } },
-      };
+      responses[status] = r.schema
+        ? { description: r.description, content: { 'application/json': { schema: schemaOf(r.schema, 'output') } } }
+        : { description: r.description };
     }
     for (const [status, description] of Object.entries(ERRORS)) {
       responses[status] = {

@@ -16,6 +16,8 @@ import { createWebhookEnqueuer, queueWebhook, wantsEvent } from '../integrations
 import type { PendingFinal } from '../attendance/attendance-store.js';
 import type { ClassAttendance } from '../attendance/class-attendance.js';
 import { integratorAttendanceRoutes, spaceScope } from '../http/integrator-attendance-routes.js';
+import { integratorRecordingRoutes } from '../http/integrator-recording-routes.js';
+import type { RecordingLibrary } from '../recordings/recording-library.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
@@ -35,6 +37,8 @@ export function integrationsModule(
   attendance: () => ClassAttendance = () => {
     throw new Error('attendance is not set up');
   },
+  /** Recordings of space rooms (their routes and the live sessions' counts). */
+  recordings?: RecordingLibrary,
 ): IntegrationsModule {
   const { config, logger, db, publicUrl } = s;
   const spaceStores = createSpaceStores(db.connection);
@@ -94,7 +98,13 @@ export function integrationsModule(
           spaces,
           allowHttpWebhooks: config.env !== 'production',
           launchLimit,
-          extra: (currentKey) => integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
+          recordingCounts: recordings && ((sessionId) => recordings.countsOf(sessionId)),
+          extra: (currentKey) => {
+            const extra = integratorAttendanceRoutes({ ...attendanceDeps, currentKey });
+            if (recordings)
+              extra.use(integratorRecordingRoutes({ ...attendanceDeps, library: recordings, currentKey }));
+            return extra;
+          },
         }),
       },
       {
