@@ -16,6 +16,9 @@ import type {
   PollVoteRequest,
   PostGradesRequest,
   PostGradesResponse,
+  RecordingDto,
+  RecordingLinksResponse,
+  RecordingsResponse,
   SessionAttendanceResponse,
 } from './contract';
 import type { JoinGrant, ParticipantAction, RoomAction, RoomStateResponse, WaitingAction } from './room-types';
@@ -190,6 +193,30 @@ export class ApiClient {
 
   postGrades(body: PostGradesRequest): Promise<PostGradesResponse> {
     return this.request<PostGradesResponse>('POST', '/api/grades/post', body);
+  }
+
+  /** The class's recordings this person may see, newest first (docs/recordings.md). */
+  recordings(signal?: AbortSignal): Promise<RecordingsResponse> {
+    return this.request<RecordingsResponse>('GET', '/api/room/recordings', undefined, signal);
+  }
+
+  /** Signed links to play and download one recording; they work for a few minutes. */
+  recordingLinks(recordingId: string): Promise<RecordingLinksResponse> {
+    return this.request<RecordingLinksResponse>(
+      'POST',
+      `/api/room/recordings/${encodeURIComponent(recordingId)}/links`,
+    );
+  }
+
+  /** Teachers, where students watch what is published: publish or take back one recording. */
+  setRecordingPublished(recordingId: string, published: boolean): Promise<RecordingDto> {
+    const action = published ? 'publish' : 'unpublish';
+    return this.request<RecordingDto>('POST', `/api/room/recordings/${encodeURIComponent(recordingId)}/${action}`);
+  }
+
+  /** Teachers: deletes a recording for good. */
+  deleteRecording(recordingId: string): Promise<void> {
+    return this.request<void>('DELETE', `/api/room/recordings/${encodeURIComponent(recordingId)}`);
   }
 
   private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
