@@ -25,6 +25,14 @@ const text = (await load('recordings/recordings-text.ts')) as {
   whoText(viewers: string, teacher: boolean): string;
 };
 const { setLocale } = (await load('i18n/index.ts')) as { setLocale(locale: string): Promise<void> };
+const form = (await load('pages/activity-form.ts')) as {
+  INITIAL_FORM: Record<string, unknown>;
+  toRequest(
+    form: object,
+    timeZone: string,
+  ): { ok: true; request: { recording?: { viewers?: string } } } | { ok: false; errors: Record<string, string> };
+  pathOf(key: string): string;
+};
 
 describe('client recordings view', () => {
   const en: Clock = { timeZone: 'UTC', locale: 'en-US' };
@@ -50,6 +58,16 @@ describe('client recordings view', () => {
       [{ user: { role: 'instructor' } }, false],
     ];
     for (const [who, shown] of cases) assert.equal(text.showsRecordings(who), shown, JSON.stringify(who));
+  });
+
+  it('asks in the deep linking form who may watch, the server’s default first', () => {
+    assert.equal(form.INITIAL_FORM.recordingViewers, RECORDING_DEFAULTS.viewers);
+    assert.equal(form.pathOf('recordingViewers'), 'recording.viewers');
+    for (const viewers of ['instructors', 'course', 'published']) {
+      const checked = form.toRequest({ ...form.INITIAL_FORM, title: 'A class', recordingViewers: viewers }, 'UTC');
+      assert.ok(checked.ok);
+      assert.deepEqual(checked.request.recording, { viewers });
+    }
   });
 
   it('writes durations and sizes as the locale does', () => {

@@ -55,4 +55,10 @@ export const recordings = {
   'recordings.delete.confirm': 'Delete recording',
   'recordings.delete.done': 'The recording of {date} was deleted.',
   'recordings.action.failed': 'That did not work: {reason}',
+
+  'deepLink.recordings': 'Recordings',
+  'deepLink.recordingViewers': 'Who can watch this class’s recordings',
+  'deepLink.recordingViewers.published': 'Teachers, and students once a teacher publishes a recording',
+  'deepLink.recordingViewers.course': 'Everyone in the course',
+  'deepLink.recordingViewers.instructors': 'Only teachers',
 };

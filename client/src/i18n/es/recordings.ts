@@ -53,4 +53,10 @@ export const recordings: Record<keyof typeof en, string> = {
   'recordings.delete.confirm': 'Eliminar grabación',
   'recordings.delete.done': 'Se eliminó la grabación del {date}.',
   'recordings.action.failed': 'No funcionó: {reason}',
+
+  'deepLink.recordings': 'Grabaciones',
+  'deepLink.recordingViewers': 'Quién puede ver las grabaciones de esta clase',
+  'deepLink.recordingViewers.published': 'Los profesores, y los estudiantes cuando un profesor publica una grabación',
+  'deepLink.recordingViewers.course': 'Todo el curso',
+  'deepLink.recordingViewers.instructors': 'Solo los profesores',
 };
