@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { POLL_VOTES } from './poll-store.js';
+import { RECORDING_FACTS, RECORDING_PUBLICATIONS, RECORDINGS } from './recording-store.js';
 import { EVENTS, FACTS } from './room-store.js';
 
 /** What erasing one person removed or anonymised, per store (counts only: the erased data is not kept). */
@@ -17,6 +18,8 @@ export interface ErasureCounts {
   gradeTargets: number;
   webhookItems: number;
   pollVotes: number;
+  /** Recordings they started, deleted, published or took back: the act stays, its actor reads `erased`. */
+  recordingActors: number;
 }
 
 export interface ErasedPerson {
@@ -84,6 +87,15 @@ export async function eraseUser(
   );
   // The poll's counts drop the vote too: a tally is derived from the votes, never stored.
   const pollVotes = await deleted(c(POLL_VOTES).deleteMany({ identity: p.identity }));
+  const recordingActors =
+    (await modified(
+      c(RECORDINGS).updateMany(
+        { 'startedBy.identity': p.identity },
+        { $set: { 'startedBy.identity': ERASED, 'startedBy.name': '' } },
+      ),
+    )) +
+    (await modified(c(RECORDING_FACTS).updateMany({ by: p.identity }, { $set: { by: ERASED } }))) +
+    (await modified(c(RECORDING_PUBLICATIONS).updateMany({ by: p.identity }, { $set: { by: ERASED } })));
   const counts: ErasureCounts = {
     participantEvents,
     attendanceSnapshots,
@@ -97,6 +109,7 @@ export async function eraseUser(
     gradeTargets,
     webhookItems,
     pollVotes,
+    recordingActors,
   };
   const erasureId = `era_${randomUUID()}`;
   await c(ERASURES).insertOne({

@@ -29,7 +29,7 @@ export interface RecordingsRouterDeps {
 
 const iso = (d: Date | undefined) => d?.toISOString();
 
-export function recordingJson(e: RecordingEntry): RecordingDto {
+export function recordingDtoOf(e: RecordingEntry): RecordingDto {
   const r = e.recording;
   return {
     recordingId: r.recordingId,
@@ -82,7 +82,7 @@ export function recordingsRouter(deps: RecordingsRouterDeps): Router {
         viewers: recordingOf(scope.settings).viewers,
         canManage: managesRecordings(viewer),
         retentionDays: deps.library.retentionDaysOf(scope.settings),
-        recordings: (await deps.library.list(scope, viewer)).map(recordingJson),
+        recordings: (await deps.library.list(scope, viewer)).map(recordingDtoOf),
       };
       res.json(body);
     }),
@@ -104,7 +104,7 @@ export function recordingsRouter(deps: RecordingsRouterDeps): Router {
       if (!action.success) throw new AppError('NOT_FOUND', { details: { path: req.path } });
       const { scope, viewer } = await scopeOf(req);
       const entry = await deps.library.setPublished(scope, viewer, idOf(req), action.data === 'publish');
-      res.json(recordingJson(entry));
+      res.json(recordingDtoOf(entry));
     }),
   );
 

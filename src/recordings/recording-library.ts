@@ -146,6 +146,8 @@ export function createRecordingLibrary(deps: RecordingLibraryDeps) {
       if (found.status !== 'ready' || !found.recording.fileName) throw new AppError('RECORDING_NOT_READY');
       const basis = watchBasis(viewer, viewersOf(scope), found);
       if (!basis) throw new AppError('RECORDING_FORBIDDEN');
+      // Said now, in the page, rather than by a player that cannot show why it fails.
+      if (!(await deps.files.find(found.recording.fileName))) throw new AppError('RECORDING_FILE_MISSING');
       const fileName = downloadName(
         scope.settings.title,
         found.startedAt ?? found.recording.requestedAt,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '../../src/db/connection.js';
 import type { DemoPlatform } from '../../src/dev/demo-platform.js';
@@ -343,6 +343,50 @@ describe('recordings: the launcher API and signed links to the files', function 
     assert.equal(audit[0]?.actor, deleted[0]?.by);
     assert.equal(audit[0]?.roomKey, c.roomKey);
     assert.equal(audit[0]?.sessionId, made.recording.sessionId);
+  });
+
+  it("says so when a recording's file is not in the folder, when minting and when fetching", async () => {
+    const c = await newClass('Missing file', { viewers: 'course' });
+    const made = await makeRecording(store, dir, { roomKey: c.roomKey });
+    const { play } = await links(c.teacher, made.recording.recordingId);
+    await unlink(made.file);
+    const fetched = await fetch(local(play.url));
+    assert.equal(fetched.status, 404);
+    assert.equal(await errorCode(fetched), 'RECORDING_FILE_MISSING');
+    const minted = await c.teacher.request('POST', `/room/recordings/${made.recording.recordingId}/links`);
+    assert.equal(minted.status, 404);
+    assert.equal(await errorCode(minted), 'RECORDING_FILE_MISSING');
+  });
+
+  it('erases a teacher from the recordings they deleted and published (the acts stay)', async () => {
+    const activity = await LaunchedUser.createActivity(env.tool.url, { title: 'Erasure', recording: {} });
+    const teacher = await LaunchedUser.launch(env.tool.url, 'instructor', activity, 'rec-erased-teacher');
+    const roomKey = (await teacher.joinGrant()).room;
+    const kept = await makeRecording(store, dir, { roomKey });
+    const gone = await makeRecording(store, dir, { roomKey });
+    await teacher.json('POST', `/room/recordings/${kept.recording.recordingId}/publish`);
+    assert.equal((await teacher.request('DELETE', `/room/recordings/${gone.recording.recordingId}`)).status, 204);
+    const me = await teacher.json('GET', '/me');
+    const res = await fetch(`${env.tool.url}/api/admin/erase-user`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ platformId: me.platform.id, userId: 'rec-erased-teacher' }),
+    });
+    assert.equal(res.status, 200);
+    const { erased } = (await res.json()) as { erased: Record<string, number> };
+    assert.equal(erased.recordingActors, 2, JSON.stringify(erased));
+    const [deleted] = ((await store.facts([gone.recording.recordingId])).get(gone.recording.recordingId) ?? []).filter(
+      (f) => f.kind === 'deleted',
+    );
+    assert.equal(deleted?.by, 'erased');
+    assert.equal(
+      (await store.publications([kept.recording.recordingId])).get(kept.recording.recordingId)?.by,
+      'erased',
+    );
+    assert.equal(
+      (await store.publications([kept.recording.recordingId])).get(kept.recording.recordingId)?.published,
+      true,
+    );
   });
 
   it('limits writes per launch session like the other room routes', async () => {

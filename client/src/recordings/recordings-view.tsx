@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client';
 import type { MeResponse, RecordingDto, RecordingsResponse } from '../api/contract';
-import { TableBox } from '../attendance/attendance-parts';
+import { Empty, TableBox } from '../attendance/attendance-parts';
 import { dateTimeText, type Clock } from '../attendance/attendance-text';
 import { useLoad, usePoll, type Loaded } from '../attendance/use-load';
 import { currentLocale, t, tp } from '../i18n';
@@ -170,8 +170,8 @@ function RecordingsTable({ data, clock, selected, onOpen, openers }: TableProps)
                     <time dateTime={recordingDate(r)}>{date}</time>
                   )}
                 </th>
-                <td class="num">{r.durationMs !== undefined ? durationText(r.durationMs, clock) : <Dash />}</td>
-                <td class="num">{r.sizeBytes !== undefined ? sizeText(r.sizeBytes, clock) : <Dash />}</td>
+                <td class="num">{r.durationMs !== undefined ? durationText(r.durationMs, clock) : <Empty />}</td>
+                <td class="num">{r.sizeBytes !== undefined ? sizeText(r.sizeBytes, clock) : <Empty />}</td>
                 <td>
                   <span class="rec-status" data-status={r.status}>
                     <span aria-hidden="true">{statusMark(r.status)} </span>
@@ -183,7 +183,7 @@ function RecordingsTable({ data, clock, selected, onOpen, openers }: TableProps)
                     {r.status === 'ready' ? (
                       t(r.published ? 'recordings.published' : 'recordings.notPublished')
                     ) : (
-                      <Dash />
+                      <Empty />
                     )}
                   </td>
                 )}
@@ -193,14 +193,5 @@ function RecordingsTable({ data, clock, selected, onOpen, openers }: TableProps)
         </tbody>
       </table>
     </TableBox>
-  );
-}
-
-function Dash() {
-  return (
-    <>
-      <span aria-hidden="true">—</span>
-      <span class="visually-hidden">{t('attendance.none')}</span>
-    </>
   );
 }
