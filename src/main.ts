@@ -56,8 +56,13 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
   });
   const services = await createServices({ config, logger, db });
   const registration = loadToolRegistration();
-  const recordings = recordingLibraryModule(services);
-  const integrations = integrationsModule(services, webhookDelivery, () => attendance.attendance, recordings.library);
+  const recordingLibrary = recordingLibraryModule(services);
+  const integrations = integrationsModule(
+    services,
+    webhookDelivery,
+    () => attendance.attendance,
+    recordingLibrary.recordings,
+  );
   const attendance = attendanceModule(services, [(pending) => integrations.onAttendanceFinal(pending)]);
   const demo = config.demo.enabled ? await demoModule(services, registration) : undefined;
   const modules: ToolModule[] = [
@@ -67,7 +72,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
       await attendance.onEvent(event);
     }),
     pollsModule(services),
-    recordings,
+    recordingLibrary,
     integrations,
     attendance,
     adminModule(services),

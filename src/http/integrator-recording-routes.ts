@@ -15,7 +15,7 @@ export interface IntegratorRecordingDeps {
   spaces: Pick<SpaceStore, 'findByRoomKeys'>;
   roomStore: Pick<RoomStore, 'get' | 'currentClassSession'>;
   activities: Pick<ActivityStore, 'find'>;
-  library: RecordingLibrary;
+  recordings: RecordingLibrary;
   currentKey: (req: Request) => ApiKey;
 }
 
@@ -41,7 +41,7 @@ export function integratorRecordingRoutes(deps: IntegratorRecordingDeps): Router
   const withLinks = async (scope: LibraryScope, viewer: Viewer, e: RecordingEntry) =>
     recordingJson(
       e,
-      e.status === 'ready' ? await deps.library.links(scope, viewer, e.recording.recordingId) : undefined,
+      e.status === 'ready' ? await deps.recordings.links(scope, viewer, e.recording.recordingId) : undefined,
     );
 
   router.get(
@@ -51,7 +51,7 @@ export function integratorRecordingRoutes(deps: IntegratorRecordingDeps): Router
       const { scope, viewer } = await scopeOf(req);
       const before = query.before ? Date.parse(query.before) : undefined;
       const after = query.after ? Date.parse(query.after) : undefined;
-      const entries = (await deps.library.list(scope, viewer)).filter(
+      const entries = (await deps.recordings.list(scope, viewer)).filter(
         (e) =>
           (!query.session_id || e.recording.sessionId === query.session_id) &&
           (!query.status || e.status === query.status) &&
@@ -67,7 +67,7 @@ export function integratorRecordingRoutes(deps: IntegratorRecordingDeps): Router
     '/rooms/:roomId/recordings/:recordingId',
     asyncHandler(async (req, res) => {
       const { scope, viewer } = await scopeOf(req);
-      res.json(await withLinks(scope, viewer, await deps.library.entry(scope, viewer, idOf(req))));
+      res.json(await withLinks(scope, viewer, await deps.recordings.entry(scope, viewer, idOf(req))));
     }),
   );
 
@@ -75,7 +75,7 @@ export function integratorRecordingRoutes(deps: IntegratorRecordingDeps): Router
     '/rooms/:roomId/recordings/:recordingId',
     asyncHandler(async (req, res) => {
       const { scope, viewer } = await scopeOf(req);
-      await deps.library.remove(scope, viewer, idOf(req));
+      await deps.recordings.remove(scope, viewer, idOf(req));
       res.status(204).end();
     }),
   );
@@ -85,7 +85,7 @@ export function integratorRecordingRoutes(deps: IntegratorRecordingDeps): Router
     asyncHandler(async (req, res) => {
       const query = recordingsDeleteQuery.parse(req.query);
       const { scope, viewer } = await scopeOf(req);
-      const { deleted, recording } = await deps.library.removeWhere(scope, viewer, {
+      const { deleted, recording } = await deps.recordings.removeWhere(scope, viewer, {
         ...(query.before ? { before: new Date(query.before) } : {}),
         ...(query.session_id ? { sessionId: query.session_id } : {}),
       });

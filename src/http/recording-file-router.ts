@@ -10,7 +10,7 @@ import { recordingIdSchema } from './recordings-router.js';
 
 export interface RecordingFileRouterDeps {
   links: RecordingLinks;
-  library: Pick<RecordingLibrary, 'fileFor'>;
+  recordings: Pick<RecordingLibrary, 'fileFor'>;
 }
 
 /**
@@ -41,7 +41,7 @@ export function recordingFileRouter(deps: RecordingFileRouterDeps): Router {
       res.set({ 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' });
       try {
         const grant = await grantOf(req);
-        const file = await deps.library.fileFor(grant);
+        const file = await deps.recordings.fileFor(grant);
         req.log?.debug(
           { recordingId: grant.recordingId, viewer: grant.viewer, range: req.headers.range },
           'recording file',

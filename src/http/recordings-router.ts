@@ -21,7 +21,7 @@ export const recordingIdSchema = z.string().regex(/^ses_[\w-]{1,64}\.r\d{1,4}$/,
 export interface RecordingsRouterDeps {
   sessions: SessionStore;
   activities: ActivityStore;
-  library: RecordingLibrary;
+  recordings: RecordingLibrary;
   /** Writes per launch session (config `limits.roomRequests`, shared with /api/room). */
   rateLimit: RateRule;
   logger?: Logger;
@@ -81,8 +81,8 @@ export function recordingsRouter(deps: RecordingsRouterDeps): Router {
       const body: RecordingsResponse = {
         viewers: recordingOf(scope.settings).viewers,
         canManage: managesRecordings(viewer),
-        retentionDays: deps.library.retentionDaysOf(scope.settings),
-        recordings: (await deps.library.list(scope, viewer)).map(recordingDtoOf),
+        retentionDays: deps.recordings.retentionDaysOf(scope.settings),
+        recordings: (await deps.recordings.list(scope, viewer)).map(recordingDtoOf),
       };
       res.json(body);
     }),
@@ -92,7 +92,7 @@ export function recordingsRouter(deps: RecordingsRouterDeps): Router {
     '/:recordingId/links',
     asyncHandler(async (req, res) => {
       const { scope, viewer } = await scopeOf(req);
-      const { play, download } = await deps.library.links(scope, viewer, idOf(req));
+      const { play, download } = await deps.recordings.links(scope, viewer, idOf(req));
       res.json({ play: linkJson(play), download: linkJson(download) } satisfies RecordingLinksResponse);
     }),
   );
@@ -103,7 +103,7 @@ export function recordingsRouter(deps: RecordingsRouterDeps): Router {
       const action = z.enum(['publish', 'unpublish']).safeParse(req.params.action);
       if (!action.success) throw new AppError('NOT_FOUND', { details: { path: req.path } });
       const { scope, viewer } = await scopeOf(req);
-      const entry = await deps.library.setPublished(scope, viewer, idOf(req), action.data === 'publish');
+      const entry = await deps.recordings.setPublished(scope, viewer, idOf(req), action.data === 'publish');
       res.json(recordingDtoOf(entry));
     }),
   );
@@ -112,7 +112,7 @@ export function recordingsRouter(deps: RecordingsRouterDeps): Router {
     '/:recordingId',
     asyncHandler(async (req, res) => {
       const { scope, viewer } = await scopeOf(req);
-      await deps.library.remove(scope, viewer, idOf(req));
+      await deps.recordings.remove(scope, viewer, idOf(req));
       res.status(204).end();
     }),
   );

@@ -101,8 +101,7 @@ export function integrationsModule(
           recordingCounts: recordings && ((sessionId) => recordings.countsOf(sessionId)),
           extra: (currentKey) => {
             const extra = integratorAttendanceRoutes({ ...attendanceDeps, currentKey });
-            if (recordings)
-              extra.use(integratorRecordingRoutes({ ...attendanceDeps, library: recordings, currentKey }));
+            if (recordings) extra.use(integratorRecordingRoutes({ ...attendanceDeps, recordings, currentKey }));
             return extra;
           },
         }),

@@ -11,7 +11,7 @@ import type { Services } from './services.js';
 
 export interface RecordingLibraryModule extends ToolModule {
   /** For the integrator API (its recordings routes, live sessions' counts). */
-  library: RecordingLibrary;
+  recordings: RecordingLibrary;
 }
 
 /**
@@ -27,7 +27,7 @@ export function recordingLibraryModule(s: Services): RecordingLibraryModule {
     ttlSeconds: r.linkTtlSeconds,
     publicUrl: s.publicUrl,
   });
-  const library = createRecordingLibrary({
+  const recordings = createRecordingLibrary({
     store,
     audit: s.audit,
     files,
@@ -38,7 +38,7 @@ export function recordingLibraryModule(s: Services): RecordingLibraryModule {
   const retention = createRecordingRetention({
     store,
     claims: createRecordingClaims(s.db.connection),
-    library,
+    recordings,
     settingsOf: async (roomKey) => {
       const room = await s.roomStore.get(roomKey);
       const activity = room?.activityId ? await s.activities.find(namespaceOf(room.owner), room.activityId) : undefined;
@@ -50,7 +50,7 @@ export function recordingLibraryModule(s: Services): RecordingLibraryModule {
   });
   return {
     name: 'recording-library',
-    library,
+    recordings,
     indexes: RECORDING_INDEXES,
     mounts: [
       {
@@ -58,12 +58,12 @@ export function recordingLibraryModule(s: Services): RecordingLibraryModule {
         router: recordingsRouter({
           sessions: s.sessions,
           activities: s.activities,
-          library,
+          recordings,
           rateLimit: s.config.limits.roomRequests,
           logger: s.logger,
         }),
       },
-      { path: RECORDING_FILE_PATH, router: recordingFileRouter({ links, library }) },
+      { path: RECORDING_FILE_PATH, router: recordingFileRouter({ links, recordings }) },
     ],
     start: () => retention.start(),
     stop: () => retention.stop(),

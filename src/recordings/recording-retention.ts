@@ -19,7 +19,7 @@ const JOB = 'retention';
 export interface RecordingRetentionDeps {
   store: Pick<RecordingStore, 'requestedBetween' | 'facts' | 'remove'>;
   claims: RecordingClaims;
-  library: Pick<RecordingLibrary, 'erase' | 'retentionDaysOf'>;
+  recordings: Pick<RecordingLibrary, 'erase' | 'retentionDaysOf'>;
   /** The activity of a room (its recording.retentionDays), undefined when the room or activity is gone. */
   settingsOf: (roomKey: string) => Promise<ActivitySettings | undefined>;
   /** The deployment's recordings.retentionDays (for rooms whose activity is gone). */
@@ -45,7 +45,7 @@ export function createRecordingRetention(deps: RecordingRetentionDeps) {
   const removeOne = async (recording: Recording, at: Date): Promise<boolean> => {
     if (!(await deps.claims.claim(JOB, recording.recordingId, at, new Date(at.getTime() + CLAIM_MS), holder)))
       return false;
-    await deps.library.erase(recording, 'retention', at);
+    await deps.recordings.erase(recording, 'retention', at);
     await deps.store.remove(recording.recordingId);
     log.info(
       { recordingId: recording.recordingId, roomKey: recording.roomKey, requestedAt: recording.requestedAt },
@@ -64,7 +64,7 @@ export function createRecordingRetention(deps: RecordingRetentionDeps) {
       if (!days) {
         days = deps
           .settingsOf(roomKey)
-          .then((settings) => (settings ? deps.library.retentionDaysOf(settings) : deps.retentionDays));
+          .then((settings) => (settings ? deps.recordings.retentionDaysOf(settings) : deps.retentionDays));
         daysOf.set(roomKey, days);
       }
       return days;

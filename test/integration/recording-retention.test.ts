@@ -66,7 +66,7 @@ describe('recording retention', function () {
       job: createRecordingRetention({
         store: jobStore,
         claims: createRecordingClaims(db.connection),
-        library,
+        recordings: library,
         settingsOf: async () => undefined,
         retentionDays: env.config.recordings.retentionDays,
         pollMs: 60_000,
