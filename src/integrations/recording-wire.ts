@@ -22,15 +22,8 @@ export const recordingsQuery = z
   .strict();
 
 /** A bulk delete names at least one filter: "every recording of the room" is `before` now. */
-export const recordingsDeleteQuery = z
-  .object({
-    session_id: z
-      .string()
-      .regex(/^ses_[\w-]{1,64}$/)
-      .optional(),
-    before: instant.optional(),
-  })
-  .strict()
+export const recordingsDeleteQuery = recordingsQuery
+  .pick({ session_id: true, before: true })
   .refine((q) => q.session_id !== undefined || q.before !== undefined, {
     message: 'name session_id, before, or both',
     path: ['before'],
