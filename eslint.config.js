@@ -47,7 +47,7 @@ export default tseslint.config(
     rules: restrict(boundaries.ltijs, boundaries.express, boundaries.mongoose),
   },
   {
-    files: ['src/rooms/**/*.ts', 'src/attendance/**/*.ts'],
+    files: ['src/rooms/**/*.ts', 'src/attendance/**/*.ts', 'src/recordings/**/*.ts'],
     rules: restrict(boundaries.ltijs, boundaries.livekitSdk, boundaries.express, boundaries.mongoose),
   },
   {

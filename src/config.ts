@@ -136,6 +136,22 @@ const schema = z
         pollSeconds: z.number().min(0.05).max(3600),
       })
       .strict(),
+    /** Recording and live streaming on LiveKit Egress (docs/recordings.md). */
+    recordings: z
+      .object({
+        /** Egress runs beside the SFU (on its Redis); off: the Record button says recording is not set up. */
+        enabled: z.boolean(),
+        /**
+         * Where Egress writes recordings, as Egress sees it (the tool names each file before Egress starts);
+         * a relative path is taken from the tool's working directory.
+         */
+        folder: z.string().min(1).max(1024),
+        /** Egress's health port (its `health_port`): readiness and the Record button ask it whether Egress runs. */
+        egressHealthUrl: url(['http:', 'https:']).optional(),
+        /** How often unfinished recordings are compared with Egress's list (after a restart, lost webhooks). */
+        reconcileSeconds: z.number().int().min(5).max(3600),
+      })
+      .strict(),
     /** The launcher's default look; a platform registration may override it. */
     branding: brandingSchema,
     /** What one client can make the tool do or store (per client address and tool process for the rates). */
@@ -184,6 +200,10 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   ADMIN_API_KEY: 'admin.apiKey',
   DEMO_ENABLED: 'demo.enabled',
   ROOM_TOKEN_TTL_SECONDS: 'rooms.tokenTtlSeconds',
+  RECORDING_ENABLED: 'recordings.enabled',
+  RECORDINGS_FOLDER: 'recordings.folder',
+  EGRESS_HEALTH_URL: 'recordings.egressHealthUrl',
+  RECORDING_RECONCILE_SECONDS: 'recordings.reconcileSeconds',
   BRANDING_COLOR: 'branding.color',
   BRANDING_LOGO_URL: 'branding.logoUrl',
   LTI_LOGIN_RATE_LIMIT: 'limits.ltiLogin.max',

@@ -239,6 +239,29 @@ export const ERROR_CODES = {
     status: 400,
     message: 'A poll needs a question and 2 to 10 options, none empty and no two alike.',
   },
+  // Shown to teachers on the Record and Go live buttons: plain sentences, no product names.
+  RECORDING_OFF: {
+    status: 503,
+    message: 'Recording is not set up on this server. Your LMS admin can ask for it to be turned on.',
+  },
+  RECORDING_UNAVAILABLE: {
+    status: 503,
+    message:
+      'The recorder is not answering, so the class cannot be recorded or streamed right now. Try again in a moment.',
+  },
+  RECORDING_NO_CLASS: {
+    status: 409,
+    message: 'Recording and streaming run during a live class: join the class first.',
+  },
+  RECORDING_ALREADY_ACTIVE: { status: 409, message: 'This class is already being recorded.' },
+  RECORDING_STREAM_ALREADY_ACTIVE: { status: 409, message: 'This class is already being streamed.' },
+  RECORDING_NOT_ACTIVE: { status: 409, message: 'This class is not being recorded right now.' },
+  RECORDING_STREAM_NOT_ACTIVE: { status: 409, message: 'This class is not being streamed right now.' },
+  RECORDING_TOO_MANY: {
+    status: 409,
+    message:
+      'This class has been recorded (or streamed) as many times as one class can be. End it and start a new one.',
+  },
   ACTIVITY_NOT_FOUND: {
     status: 404,
     message:

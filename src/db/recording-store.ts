@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Recording, RecordingFact } from '../recordings/recording.js';
 import type { RecordingStore } from '../recordings/recording-store.js';
 import { insertOnce, type IndexSpec } from './indexes.js';
+import { leaseIndex, leaseKey, mongoLeaseDocs } from './leases.js';
 
 export const RECORDINGS = 'recordings';
 export const RECORDING_FACTS = 'recording_facts';
@@ -54,6 +55,14 @@ export function createRecordingStore(connection: Connection): RecordingStore {
         .toArray();
       return docs.map(recordingOf);
     },
+    async requestedSince(since, limit) {
+      const docs = await recordings
+        .find({ requestedAt: { $gte: since } })
+        .sort({ requestedAt: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map(recordingOf);
+    },
     mark: (fact) =>
       insertOnce(() =>
         facts.insertOne({ _id: `${fact.recordingId} ${fact.kind}`, ...fact }, { ignoreUndefined: true }),
@@ -69,6 +78,30 @@ export function createRecordingStore(connection: Connection): RecordingStore {
     async remove(recordingId) {
       await facts.deleteMany({ recordingId });
       await recordings.deleteOne({ _id: recordingId });
+    },
+  };
+}
+
+const RECONCILE_LEASES = 'recording_reconcile_leases';
+/** A pass's lease outlives its period by far; it goes a day after. */
+const LEASE_RETENTION_SECONDS = 24 * 60 * 60;
+export const RECORDING_LEASE_INDEXES: readonly IndexSpec[] = [leaseIndex(RECONCILE_LEASES, LEASE_RETENTION_SECONDS)];
+
+/**
+ * One reconcile pass per period across every tool instance: the pass of period n is the lease document
+ * `reconcile:<n>`, and whoever inserts it runs that pass (src/db/leases.ts: claims by insert).
+ */
+export function createReconcileLease(connection: Connection) {
+  const docs = mongoLeaseDocs(connection, 'RecordingReconcileLease', RECONCILE_LEASES, LEASE_RETENTION_SECONDS);
+  return {
+    take(periodMs: number, now: Date, leaseId: string): Promise<boolean> {
+      const n = Math.floor(now.getTime() / periodMs);
+      return docs.insert({
+        _id: leaseKey('reconcile', n),
+        item: 'reconcile',
+        leaseId,
+        until: new Date((n + 1) * periodMs),
+      });
     },
   };
 }

@@ -40,6 +40,8 @@ export interface RoomRouterDeps {
   rooms: RoomService;
   controls: RoomControls;
   store: RoomStore;
+  /** The room's recording state in GET / (the recordings module's). */
+  recording?: Parameters<typeof roomStatusOf>[0]['recording'];
   /** Writes per launch session (config `limits.roomRequests`): a hand toggled in a loop or a runaway script. */
   rateLimit: RateRule;
   logger?: Logger;

@@ -18,6 +18,12 @@ export const SPACE_EVENT_TYPES = [
   'participant.left',
   /** A session's attendance is final (docs/attendance.md): fetch it from `attendance.participants_url`. */
   'attendance.ready',
+  /** The class's recording began writing; `.ended` once its file is complete (or it failed), with its length and size. */
+  'recording.started',
+  'recording.ended',
+  /** A live stream out of the class (RTMP) began and ended. */
+  'livestream.started',
+  'livestream.ended',
 ] as const;
 /** Ours, or Lessonspace's names for a space whose webhooks were given in its shape (lessonspace.ts). */
 export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number] | LessonspaceEventType;
@@ -33,6 +39,22 @@ export interface WebhookPayload {
   participant?: { user_id: string; name: string; role: string | null };
   /** `attendance.ready` only (attendance-wire.ts). */
   attendance?: AttendanceReady;
+  /** `recording.*` and `livestream.*` only (recording-wire.ts). */
+  recording?: RecordingWire;
+}
+
+/** A recording or live stream of the session; a stream's target and key are never sent. */
+export interface RecordingWire {
+  recording_id: string;
+  kind: 'recording' | 'livestream';
+  /** `ready` (the file is complete) or `failed` in `.ended`; `recording` in `.started`. */
+  status: 'recording' | 'ready' | 'failed';
+  started_by: 'auto' | 'leader';
+  started_at: string | null;
+  ended_at: string | null;
+  duration_seconds: number | null;
+  /** Files only. */
+  size_bytes: number | null;
 }
 
 /** A final session's attendance in counts; who came is at `participants_url` (GET, with the space's key). */

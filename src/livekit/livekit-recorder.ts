@@ -1,7 +1,7 @@
 import {
   AudioCodec,
   EgressClient,
-  EgressStatus,
+  EgressStatus as SdkEgressStatus,
   EncodedFileOutput,
   EncodedFileType,
   EncodingOptions,
@@ -11,7 +11,7 @@ import {
   type EgressInfo,
 } from 'livekit-server-sdk';
 import { call } from './livekit-gateway.js';
-import type { RecorderGateway, RecordingInfo, RecordingStatus } from './recorder.js';
+import type { EgressStatus, RecorderGateway, RecordingInfo } from './recorder.js';
 
 export interface LiveKitRecorderOptions {
   apiUrl: string;
@@ -20,14 +20,14 @@ export interface LiveKitRecorderOptions {
   requestTimeoutMs: number;
 }
 
-const STATUS: Record<EgressStatus, RecordingStatus> = {
-  [EgressStatus.EGRESS_STARTING]: 'starting',
-  [EgressStatus.EGRESS_ACTIVE]: 'active',
-  [EgressStatus.EGRESS_ENDING]: 'ending',
-  [EgressStatus.EGRESS_COMPLETE]: 'complete',
-  [EgressStatus.EGRESS_FAILED]: 'failed',
-  [EgressStatus.EGRESS_ABORTED]: 'aborted',
-  [EgressStatus.EGRESS_LIMIT_REACHED]: 'limit_reached',
+const STATUS: Record<SdkEgressStatus, EgressStatus> = {
+  [SdkEgressStatus.EGRESS_STARTING]: 'starting',
+  [SdkEgressStatus.EGRESS_ACTIVE]: 'active',
+  [SdkEgressStatus.EGRESS_ENDING]: 'ending',
+  [SdkEgressStatus.EGRESS_COMPLETE]: 'complete',
+  [SdkEgressStatus.EGRESS_FAILED]: 'failed',
+  [SdkEgressStatus.EGRESS_ABORTED]: 'aborted',
+  [SdkEgressStatus.EGRESS_LIMIT_REACHED]: 'limit_reached',
 };
 
 /**
@@ -89,7 +89,8 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
 
 const fromNs = (ns: bigint | undefined): Date | undefined => (ns ? new Date(Number(ns / 1_000_000n)) : undefined);
 
-function toInfo(e: EgressInfo): RecordingInfo {
+/** Egress's job as plain data (also what its webhooks carry, see webhooks.ts). */
+export function toInfo(e: EgressInfo): RecordingInfo {
   return {
     egressId: e.egressId,
     room: e.roomName,

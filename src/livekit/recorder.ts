@@ -2,12 +2,13 @@
  * What the rest of the tool knows about LiveKit Egress (the recorder): plain data in and out. Only
  * src/livekit/ imports livekit-server-sdk.
  */
-export type RecordingStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted' | 'limit_reached';
+/** Egress's own status of a job (not the tool's RecordingStatus of src/recordings/recording.ts). */
+export type EgressStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted' | 'limit_reached';
 
 export interface RecordingInfo {
   egressId: string;
   room: string;
-  status: RecordingStatus;
+  status: EgressStatus;
   startedAt?: Date;
   endedAt?: Date;
   /** Set once Egress reports the failure. */
@@ -40,5 +41,6 @@ export interface RecorderGateway {
     options: { templateUrl: string; audioOnly?: boolean },
   ): Promise<RecordingInfo>;
   stop(egressId: string): Promise<RecordingInfo>;
+  /** Egress's jobs (of one room), ended ones too while Egress remembers them. */
   list(room?: string): Promise<RecordingInfo[]>;
 }

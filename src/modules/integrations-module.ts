@@ -17,6 +17,8 @@ import type { PendingFinal } from '../attendance/attendance-store.js';
 import type { ClassAttendance } from '../attendance/class-attendance.js';
 import { integratorAttendanceRoutes, spaceScope } from '../http/integrator-attendance-routes.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
+import type { RecordingEvent } from '../recordings/recording-jobs.js';
+import { recordingPayload } from '../integrations/recording-wire.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
 
@@ -25,6 +27,8 @@ export interface IntegrationsModule extends ToolModule {
   onEvent(event: TrackedEvent): Promise<void>;
   /** A space room's session attendance is final: `attendance.ready` (queued once per session). */
   onAttendanceFinal(pending: PendingFinal): Promise<void>;
+  /** `recording.*` / `livestream.*` (queued once per recording and type, before Egress's webhook is acknowledged). */
+  onRecordingEvent(event: RecordingEvent): Promise<void>;
 }
 
 /** The integrator API (`x-api-key`) under /api/v1, its join links under /space, and its webhook delivery. */
@@ -69,6 +73,13 @@ export function integrationsModule(
       const url = `${publicUrl}/api/v1/sessions/${pending.sessionId}/participants`;
       const payload = attendanceReadyPayload(space, table, url, new Date());
       if (await queueWebhook(outbox, space, payload, new Date())) worker?.kick();
+    },
+    async onRecordingEvent(event) {
+      const { owner } = event.room;
+      if (owner.kind !== 'space') return;
+      const space = await spaceStores.spaces.find(owner.apiKeyId, owner.spaceId);
+      if (!space || !wantsEvent(space.webhooks, event.type)) return;
+      if (await queueWebhook(outbox, space, recordingPayload(space, event), new Date())) worker?.kick();
     },
     indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],
     onEvent: createWebhookEnqueuer({

@@ -8,6 +8,8 @@ import { ensureEgress } from './recorder-binaries.js';
 export interface EgressService {
   /** Where recordings are written (the tool's recording directory). */
   outputDir: string;
+  /** Egress's health port: answers with its status while it runs (the tool's EGRESS_HEALTH_URL). */
+  healthUrl: string;
   process: ManagedProcess;
   stop(): Promise<void>;
 }
@@ -85,5 +87,6 @@ export async function startEgress(options: EgressOptions): Promise<EgressService
     ready: async () => (await fetch(`http://127.0.0.1:${healthPort}/`).catch(() => undefined))?.ok === true,
     stopGraceMs: 10_000,
   });
-  return { outputDir: options.outputDir, process: child, stop: () => child.stop() };
+  const healthUrl = `http://127.0.0.1:${healthPort}/`;
+  return { outputDir: options.outputDir, healthUrl, process: child, stop: () => child.stop() };
 }

@@ -126,6 +126,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LIVEKIT_URL: livekit.url,
       LIVEKIT_API_KEY: livekit.apiKey,
       LIVEKIT_API_SECRET: livekit.apiSecret,
+      // The tool names each recording's file in Egress's output folder, and asks Egress's health port.
+      ...(stack.recording.enabled && stack.egress
+        ? {
+            RECORDING_ENABLED: 'true',
+            RECORDINGS_FOLDER: stack.recording.outputDir,
+            EGRESS_HEALTH_URL: stack.egress.healthUrl,
+          }
+        : {}),
     }),
     async stop() {
       // Read the fields, not the locals: a test may replace a service it restarted. PostgreSQL last:
