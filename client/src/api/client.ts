@@ -16,7 +16,10 @@ import type {
   PollVoteRequest,
   PostGradesRequest,
   PostGradesResponse,
+  RecordingStateResponse,
+  RecordingViewDto,
   SessionAttendanceResponse,
+  StreamStartRequest,
 } from './contract';
 import type { JoinGrant, ParticipantAction, RoomAction, RoomStateResponse, WaitingAction } from './room-types';
 import { t } from '../i18n';
@@ -127,6 +130,21 @@ export class ApiClient {
     return this.request<AdmitAllResponse>('POST', '/api/room/waiting/admit-all', {
       identities,
     } satisfies AdmitAllRequest);
+  }
+
+  /** The room's recording and live stream (docs/recordings.md), for everyone in the class. */
+  recordingState(signal?: AbortSignal): Promise<RecordingStateResponse> {
+    return this.request<RecordingStateResponse>('GET', '/api/room/recording', undefined, signal);
+  }
+
+  /** A leader starts or stops recording (`recording`) or the live stream (`stream`). */
+  recordingAction(kind: 'recording' | 'stream', action: 'start' | 'stop'): Promise<RecordingViewDto> {
+    return this.request<RecordingViewDto>('POST', `/api/room/${kind}/${action}`);
+  }
+
+  /** Goes live to an RTMP(S) server; the key is sent once and comes back masked. */
+  startStream(target: StreamStartRequest): Promise<RecordingViewDto> {
+    return this.request<RecordingViewDto>('POST', '/api/room/stream/start', target);
   }
 
   /** The polls of the room's latest class session (docs/rooms.md, "Polls"). */

@@ -34,6 +34,8 @@ interface Props {
   onLeave: () => void;
   /** Sends a reaction (everyone sees it on your tile for a few seconds). */
   onReact: (key: ReactionKey) => Promise<void>;
+  /** Teachers: Record / Stop recording and Go live / Stop stream in More (recording/leader-recording.ts). */
+  recordingEntries?: MenuEntry[];
 }
 
 const SOURCE_TEXT: Record<Source, { on: MessageKey; off: MessageKey; failed: MessageKey }> = {
@@ -226,6 +228,7 @@ export function ControlBar(props: Props) {
       checked: selfView === view,
       onSelect: () => props.onSelfView(view),
     })),
+    ...(props.recordingEntries ?? []),
     { key: 'devices', label: t('controls.devices'), onSelect: () => setDevicesOpen(true) },
     {
       key: 'attendance',

@@ -23,6 +23,11 @@ import { REACTIONS, useReactions } from './reactions';
 import { SpeakingMeter } from './speaking';
 import { Stage } from './stage';
 import { badgeCounts } from './badges';
+import { RecordingFailure } from './recording/recording-failure';
+import { RecordingIndicator } from './recording/recording-indicator';
+import { recordingEntries } from './recording/leader-recording';
+import { StreamDialog } from './recording/stream-dialog';
+import { useRecording } from './recording/use-recording';
 import './room.css';
 
 /** Wide enough for the tiles and the side panel next to each other. */
@@ -103,6 +108,27 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
   const chat = useChat(conn, { visible: panel === 'chat' });
   const reactions = useReactions(conn);
   const polls = usePolls(api, conn, { enabled: connState === ConnectionState.Connected, visible: panel === 'polls' });
+  const recording = useRecording(api, conn, {
+    enabled: connState === ConnectionState.Connected,
+    initial: me.room?.recording,
+  });
+  const [streamOpen, setStreamOpen] = useState(false);
+  const [recordingBusy, setRecordingBusy] = useState(false);
+  const [recordingError, setRecordingError] = useState<string>();
+  const recordingAction = async (action: () => Promise<void>) => {
+    if (recordingBusy) return;
+    setRecordingBusy(true);
+    setRecordingError(undefined);
+    try {
+      await action();
+    } catch (err) {
+      setRecordingError(
+        t('recording.control.failed', { reason: isApiError(err) ? err.message : t('common.unreachable') }),
+      );
+    } finally {
+      setRecordingBusy(false);
+    }
+  };
   useDocumentTitle(me.activity?.settings.title ?? t('room.defaultTitle'));
   // The Join button is gone: move focus to the room's heading so keyboard users start at the top.
   const heading = useRef<HTMLHeadingElement>(null);
@@ -187,6 +213,18 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
       <div aria-live="polite" class="visually-hidden" data-testid="announcements">
         {announcer.message}
       </div>
+      <RecordingIndicator state={recording.state} isLeader={isLeader} />
+      {isLeader && (
+        <RecordingFailure
+          state={recording.state}
+          onRetry={(kind) => (kind === 'file' ? void recordingAction(recording.start) : setStreamOpen(true))}
+        />
+      )}
+      {recordingError && (
+        <p class="field-error" role="alert" data-testid="recording-error">
+          {recordingError}
+        </p>
+      )}
       <AudioRenderer participants={participants} />
       {overlay?.(conn)}
       {isLeader && (
@@ -281,6 +319,30 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
           handPosition={local.handRaised ? queue.indexOf(local) + 1 : undefined}
           onLeave={() => (isLeader ? setLeaving(true) : void conn.leave())}
           onReact={(key) => reactions.send(key)}
+          recordingEntries={
+            isLeader
+              ? recordingEntries(
+                  recording.state,
+                  {
+                    start: () => void recordingAction(recording.start),
+                    stop: () => void recordingAction(recording.stop),
+                    openStream: () => setStreamOpen(true),
+                    stopStream: () => void recordingAction(recording.stopStream),
+                  },
+                  recordingBusy,
+                )
+              : undefined
+          }
+        />
+      )}
+      {isLeader && (
+        <StreamDialog
+          open={streamOpen}
+          onCancel={() => setStreamOpen(false)}
+          onStart={async (target) => {
+            await recording.startStream(target);
+            setStreamOpen(false);
+          }}
         />
       )}
       {isLeader && (

@@ -5,6 +5,17 @@ import { common } from './common';
 import { pages } from './pages';
 import { people } from './people';
 import { polls } from './polls';
+import { recording } from './recording';
 import { room } from './room';
 
-export const en = { ...common, ...pages, ...room, ...chat, ...attendance, ...people, ...polls, ...breakouts };
+export const en = {
+  ...common,
+  ...pages,
+  ...room,
+  ...chat,
+  ...attendance,
+  ...people,
+  ...polls,
+  ...breakouts,
+  ...recording,
+};

@@ -6,6 +6,17 @@ import { common } from './common';
 import { pages } from './pages';
 import { people } from './people';
 import { polls } from './polls';
+import { recording } from './recording';
 import { room } from './room';
 
-export const es: Catalog = { ...common, ...pages, ...room, ...chat, ...attendance, ...people, ...polls, ...breakouts };
+export const es: Catalog = {
+  ...common,
+  ...pages,
+  ...room,
+  ...chat,
+  ...attendance,
+  ...people,
+  ...polls,
+  ...breakouts,
+  ...recording,
+};

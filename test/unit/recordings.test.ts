@@ -1,0 +1,372 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { AppError } from '../../src/errors.js';
+import type { RecordingInfo } from '../../src/livekit/recorder.js';
+import { createAvailability } from '../../src/recordings/availability.js';
+import { createReconciler } from '../../src/recordings/reconcile.js';
+import { createRecordingJobs, type RecordingEvent } from '../../src/recordings/recording-jobs.js';
+import { createRecordings, type Availability } from '../../src/recordings/recordings.js';
+import { maskKey, streamTargetOf } from '../../src/recordings/stream-target.js';
+import { recordingPayload } from '../../src/integrations/recording-wire.js';
+import type { ActivitySettings } from '../../src/rooms/activity-settings.js';
+import { createSessionTracker } from '../../src/rooms/session-tracker.js';
+import { FakeRecorder, MemoryRecordingStore } from '../support/fakes/recording-store.js';
+import { MemoryWebhookStore } from '../support/fakes/room-store.js';
+import { fakeRooms } from '../support/fakes/rooms.js';
+
+const code = (p: Promise<unknown>): Promise<string | undefined> =>
+  p.then(
+    () => undefined,
+    (err: AppError) => err.code ?? (err as Error).name,
+  );
+
+/** The recordings domain on fakes: a live class (teacher and student), Egress in memory, a captured log. */
+async function recordedClass(settings: Partial<ActivitySettings> = {}) {
+  const f = fakeRooms(settings);
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  const store = new MemoryRecordingStore();
+  const recorder = new FakeRecorder();
+  let availability: Availability = { available: true };
+  const events: RecordingEvent[] = [];
+  const jobs = createRecordingJobs({
+    store,
+    recorder,
+    rooms: f.store,
+    folder: '/srv/recordings',
+    templateUrl: 'https://tool.test/recorder',
+    push: (roomKey, payload) => f.livekit.sendData(roomKey, payload, { topic: 'recording' }),
+    onEvent: async (e) => void events.push(e),
+    logger,
+    now: f.now,
+  });
+  const recordings = createRecordings({
+    store,
+    jobs,
+    rooms: { ensureRoom: (m) => f.rooms.ensureRoom(m), latestClassSession: (k) => f.store.latestClassSession(k) },
+    audit: f.audit,
+    settingsOf: async () => f.member('instructor', 'x').settings,
+    availability: async () => availability,
+    logger,
+    now: f.now,
+  });
+  const teacher = f.member('instructor', 'teacher');
+  const student = f.member('participant', 'student');
+  await f.connect(teacher);
+  const session = await f.store.openClassSession(f.roomKey, undefined, f.now());
+  const room = async () => (await f.store.get(f.roomKey))!;
+  return {
+    f,
+    store,
+    recorder,
+    jobs,
+    recordings,
+    events,
+    lines,
+    teacher,
+    student,
+    session,
+    room,
+    setAvailability: (a: Availability) => void (availability = a),
+    status: async () => recordings.statusOf(await room(), true),
+  };
+}
+
+describe('recordings (fakes)', () => {
+  it('starts as a leader action: students refused, audited, the file named in the folder before Egress starts', async () => {
+    const c = await recordedClass();
+    assert.equal(await code(c.recordings.start(c.student, 'file')), 'FORBIDDEN');
+    assert.equal(await code(c.recordings.start(c.student, 'stream', { url: 'rtmp://x/y', key: 'k' })), 'FORBIDDEN');
+    assert.equal(c.store.recordings.size, 0);
+
+    const view = await c.recordings.start(c.teacher, 'file');
+    assert.equal(view.recordingId, `${c.session.sessionId}.r1`);
+    assert.equal(view.status, 'starting');
+    assert.deepEqual(c.recorder.calls[0], {
+      op: 'recordRoom',
+      room: c.f.roomKey,
+      target: `/srv/recordings/${c.session.sessionId}.r1.mp4`,
+      templateUrl: 'https://tool.test/recorder',
+      audioOnly: false,
+    });
+    assert.deepEqual(c.store.kinds(view.recordingId), ['egress']);
+    assert.deepEqual(
+      (await c.f.audit.log(c.f.roomKey)).map((e) => [e.action, e.target]),
+      [['recording-start', view.recordingId]],
+    );
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_ALREADY_ACTIVE');
+    assert.equal((await c.status()).file?.status, 'starting');
+  });
+
+  it('refuses to start outside a live class, and with a plain code where recording is off or Egress silent', async () => {
+    const c = await recordedClass();
+    c.setAvailability({ available: false, reason: 'off' });
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_OFF');
+    c.setAvailability({ available: false, reason: 'unreachable' });
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_UNAVAILABLE');
+    const status = await c.status();
+    assert.deepEqual([status.available, status.reason], [false, 'unreachable']);
+    c.setAvailability({ available: true });
+    await c.f.store.closeClassSession(c.f.roomKey, c.f.now());
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_NO_CLASS');
+    assert.equal(c.store.recordings.size, 0);
+  });
+
+  it('of two leaders starting at once, one records (the session’s 1st recording is inserted once)', async () => {
+    const c = await recordedClass();
+    const other = c.f.member('instructor', 'co-teacher');
+    const results = await Promise.allSettled([
+      c.recordings.start(c.teacher, 'file'),
+      c.recordings.start(other, 'file'),
+    ]);
+    assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal((refused.reason as AppError).code, 'RECORDING_ALREADY_ACTIVE');
+    assert.equal(c.recorder.calls.filter((call) => call.op === 'recordRoom').length, 1);
+  });
+
+  it('turns Egress’s reports into facts once, tells the room, and queues integrator events idempotently', async () => {
+    const c = await recordedClass();
+    const view = await c.recordings.start(c.teacher, 'file');
+    const egressId = c.store.factList.find((f) => f.kind === 'egress')?.egressId as string;
+    const recording = (await c.store.get(view.recordingId))!;
+    const startedAt = new Date(c.f.now().getTime() + 2000);
+    const active = c.recorder.set(egressId, { status: 'active', startedAt });
+    assert.equal(await c.jobs.apply(recording, active), true);
+    assert.equal(await c.jobs.apply(recording, active), false, 'a redelivery records nothing');
+    assert.equal((await c.status()).file?.status, 'recording');
+    assert.ok(c.f.livekit.sent.some((s) => s.topic === 'recording' && s.room === c.f.roomKey));
+
+    const endedAt = new Date(startedAt.getTime() + 20_000);
+    const done = c.recorder.set(egressId, {
+      status: 'complete',
+      endedAt,
+      files: [{ path: '/srv/recordings/x.mp4', durationMs: 19_900, sizeBytes: 4_200_000 }],
+    });
+    assert.equal(await c.jobs.apply(recording, done), true);
+    assert.equal(await c.jobs.apply(recording, done), false);
+    const ready = (await c.status()).file;
+    assert.deepEqual([ready?.status, ready?.durationMs, ready?.sizeBytes], ['ready', 19_900, 4_200_000]);
+
+    // The outbox is keyed by recording and type: the events repeated by redeliveries collapse to one each.
+    const space = { spaceId: 'space-1' };
+    const payloads = new Map(c.events.map((e) => [recordingPayload(space, e).id, recordingPayload(space, e)]));
+    assert.deepEqual([...payloads.values()].map((p) => p.type).sort(), ['recording.ended', 'recording.started']);
+    const ended = [...payloads.values()].find((p) => p.type === 'recording.ended');
+    assert.deepEqual(
+      [ended?.recording?.status, ended?.recording?.duration_seconds, ended?.recording?.size_bytes],
+      ['ready', 20, 4_200_000],
+    );
+  });
+
+  it('an egress webhook delivered twice reaches the recordings once (the tracker skips what it has seen)', async () => {
+    const c = await recordedClass();
+    const seen: string[] = [];
+    const tracker = createSessionTracker({
+      store: c.f.store,
+      webhooks: new MemoryWebhookStore(),
+      livekit: c.f.livekit,
+      logger: pino({ level: 'silent' }),
+      onEgress: async (e) => void seen.push(e.id),
+    });
+    const info: RecordingInfo = { egressId: 'EG_x', room: c.f.roomKey, status: 'active', files: [] };
+    const event = { id: 'EV_egress', event: 'egress_updated', createdAt: c.f.now(), egress: info };
+    assert.equal(await tracker.handle(event), true);
+    assert.equal(await tracker.handle(event), false);
+    assert.deepEqual(seen, ['EV_egress']);
+  });
+
+  it('Egress dying mid-class: failed with its reason, the room told, and the teacher can start again', async () => {
+    const c = await recordedClass();
+    const first = await c.recordings.start(c.teacher, 'file');
+    const egressId = c.store.factList.find((f) => f.kind === 'egress')?.egressId as string;
+    const recording = (await c.store.get(first.recordingId))!;
+    await c.jobs.apply(recording, c.recorder.set(egressId, { status: 'active', startedAt: c.f.now() }));
+    const pushes = c.f.livekit.sent.length;
+    await c.jobs.apply(recording, c.recorder.set(egressId, { status: 'failed', error: 'pipeline crashed' }));
+    const failed = (await c.status()).file;
+    assert.deepEqual([failed?.status, failed?.error], ['failed', 'pipeline crashed']);
+    assert.ok(c.f.livekit.sent.length > pushes, 'the room is told');
+    // Students see it stopped, not why.
+    assert.equal((await c.recordings.statusOf(await c.room(), false)).file?.error, undefined);
+    assert.ok(c.events.some((e) => e.type === 'recording.ended' && e.state.status === 'failed'));
+
+    const again = await c.recordings.start(c.teacher, 'file');
+    assert.equal(again.recordingId, `${c.session.sessionId}.r2`);
+  });
+
+  it('Egress refusing to start: failed, RECORDING_UNAVAILABLE, and nothing left running', async () => {
+    const c = await recordedClass();
+    c.recorder.refuse = true;
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_UNAVAILABLE');
+    assert.equal((await c.status()).file?.status, 'failed');
+    c.recorder.refuse = false;
+    assert.equal((await c.recordings.start(c.teacher, 'file')).status, 'starting');
+  });
+
+  it('streams to an RTMP(S) address: the key goes to Egress only, stored and logged masked', async () => {
+    const c = await recordedClass();
+    const key = 'live_123456789_abcdefghijklmnop';
+    assert.equal(await code(c.recordings.start(c.teacher, 'stream', { url: 'http://x.test/app', key })), 'ZodError');
+    assert.equal(
+      await code(c.recordings.start(c.teacher, 'stream', { url: 'rtmp://u:p@x.test/app', key })),
+      'ZodError',
+    );
+    const view = await c.recordings.start(c.teacher, 'stream', { url: 'rtmps://live.example.com/app/', key });
+    assert.equal(c.recorder.calls.at(-1)?.target, `rtmps://live.example.com/app/${key}`);
+    assert.equal(view.target, 'rtmps://live.example.com/app/••••mnop');
+    assert.equal((await c.store.get(view.recordingId))?.target, 'rtmps://live.example.com/app/••••mnop');
+    assert.equal(
+      await code(c.recordings.start(c.teacher, 'stream', { url: 'rtmp://x.test/a', key: 'k' })),
+      'RECORDING_STREAM_ALREADY_ACTIVE',
+    );
+    // A recording may run beside the stream.
+    assert.equal((await c.recordings.start(c.teacher, 'file')).kind, 'file');
+    await c.recordings.stop(c.teacher, 'stream');
+    assert.deepEqual(
+      (await c.f.audit.log(c.f.roomKey)).map((e) => e.action),
+      ['stream-start', 'recording-start', 'stream-stop'],
+    );
+    const everything = JSON.stringify([
+      ...c.store.recordings.values(),
+      c.store.factList,
+      await c.f.audit.log(c.f.roomKey),
+    ]);
+    assert.ok(!everything.includes(key) && !c.lines.join('').includes(key), 'the key is nowhere but at Egress');
+  });
+
+  it('masks stream keys and addresses without a separate key', () => {
+    const cases: Array<[{ url: string; key?: string }, string]> = [
+      [
+        { url: 'rtmp://a.rtmp.youtube.com/live2', key: 'abcd-efgh-ijkl-mnop' },
+        'rtmp://a.rtmp.youtube.com/live2/••••mnop',
+      ],
+      [{ url: 'rtmps://x.test/app', key: 'short' }, 'rtmps://x.test/app/••••'],
+      [{ url: 'rtmp://x.test/app/secret-key-in-the-address' }, 'rtmp://x.test/app/••••ress'],
+      [{ url: 'rtmps://x.test:443/rtmp/FB-1?s_bl=1&sig=xyz' }, 'rtmps://x.test:443/rtmp/••••=xyz'],
+    ];
+    for (const [input, masked] of cases) assert.equal(streamTargetOf(input).masked, masked, input.url);
+    assert.equal(maskKey('x'.repeat(15)), '••••');
+  });
+
+  it('records by itself at the class start once; not for an activity that does not', async () => {
+    const c = await recordedClass({ recording: { auto: true } });
+    const room = await c.room();
+    const first = await c.recordings.autoStart(room, c.session.sessionId);
+    assert.equal(first?.startedBy.kind, 'auto');
+    // The same session started again (a redelivered webhook, the other tool instance): nothing more.
+    assert.equal(await c.recordings.autoStart(room, c.session.sessionId), undefined);
+    const [a, b] = await Promise.all([
+      c.recordings.autoStart(room, c.session.sessionId),
+      c.recordings.autoStart(room, c.session.sessionId),
+    ]);
+    assert.deepEqual([a, b], [undefined, undefined]);
+    assert.equal(c.store.recordings.size, 1);
+    assert.equal((await c.recordings.statusOf(room, false, c.teacher.settings)).auto, true);
+
+    const plain = await recordedClass();
+    assert.equal(await plain.recordings.autoStart(await plain.room(), plain.session.sessionId), undefined);
+  });
+
+  it('two instances auto-starting at once insert one recording', async () => {
+    const c = await recordedClass({ recording: { auto: true } });
+    const room = await c.room();
+    const both = await Promise.all([
+      c.recordings.autoStart(room, c.session.sessionId),
+      c.recordings.autoStart(room, c.session.sessionId),
+    ]);
+    assert.equal(both.filter(Boolean).length, 1);
+    assert.equal(c.store.recordings.size, 1);
+  });
+
+  it('the class ending stops what records and streams', async () => {
+    const c = await recordedClass();
+    await c.recordings.start(c.teacher, 'file');
+    await c.recordings.start(c.teacher, 'stream', { url: 'rtmp://x.test/app', key: 'k' });
+    await c.recordings.classEnded(c.f.roomKey, c.session.sessionId);
+    assert.deepEqual(
+      c.recorder.calls.filter((call) => call.op === 'stop').map((call) => call.target),
+      ['EG_1', 'EG_2'],
+    );
+  });
+
+  it('reconciles with Egress: ended with its file’s size, lost or never started failed after the grace, stale ones stopped', async () => {
+    const c = await recordedClass();
+    const reconciler = createReconciler({
+      store: c.store,
+      jobs: c.jobs,
+      recorder: c.recorder,
+      rooms: c.f.store,
+      logger: pino({ level: 'silent' }),
+      graceMs: 60_000,
+      now: c.f.now,
+    });
+    const done = await c.recordings.start(c.teacher, 'file');
+    const egressId = c.store.factList.find((f) => f.kind === 'egress')?.egressId as string;
+    c.recorder.set(egressId, {
+      status: 'complete',
+      startedAt: c.f.now(),
+      endedAt: c.f.now(),
+      files: [{ path: 'x', durationMs: 5000, sizeBytes: 900 }],
+    });
+    const lost = await c.recordings.start(c.teacher, 'stream', { url: 'rtmp://x.test/app', key: 'k' });
+    c.recorder.jobs.delete('EG_2');
+    assert.deepEqual(await reconciler.runOnce(), { checked: 2, changed: 1 });
+    assert.equal((await c.jobs.state((await c.store.get(done.recordingId))!)).sizeBytes, 900);
+    assert.equal((await c.jobs.state((await c.store.get(lost.recordingId))!)).status, 'starting', 'within the grace');
+    c.f.tick(61_000);
+    await reconciler.runOnce();
+    const state = await c.jobs.state((await c.store.get(lost.recordingId))!);
+    assert.deepEqual(
+      [state.status, state.error],
+      ['failed', 'The recorder lost this recording (it is no longer running).'],
+    );
+
+    // Still running in Egress while its class is over (the tool was down at the end): stopped.
+    const running = await c.recordings.start(c.teacher, 'file');
+    c.recorder.set('EG_3', { status: 'active', startedAt: c.f.now() });
+    await c.f.store.closeClassSession(c.f.roomKey, c.f.now());
+    await reconciler.runOnce();
+    assert.equal(c.recorder.calls.at(-1)?.op, 'stop');
+    assert.equal((await c.jobs.state((await c.store.get(running.recordingId))!)).status, 'recording');
+  });
+
+  it('availability: off without Egress, unreachable while its health port does not answer, cached briefly', async () => {
+    assert.deepEqual(await createAvailability({ enabled: false, timeoutMs: 100 }).current(), {
+      available: false,
+      reason: 'off',
+    });
+    let calls = 0;
+    let ok = false;
+    let clock = 0;
+    const a = createAvailability({
+      enabled: true,
+      recorder: new FakeRecorder(),
+      healthUrl: 'http://egress.test/',
+      timeoutMs: 100,
+      cacheMs: 1000,
+      now: () => clock,
+      fetch: (async () => {
+        calls += 1;
+        if (!ok) throw new Error('ECONNREFUSED');
+        return new Response('{}');
+      }) as typeof fetch,
+    });
+    assert.deepEqual(await a.current(), { available: false, reason: 'unreachable' });
+    ok = true;
+    assert.deepEqual(await a.current(), { available: false, reason: 'unreachable' }, 'cached');
+    clock = 1001;
+    assert.deepEqual(await a.current(), { available: true });
+    assert.equal(calls, 2);
+    await a.check();
+  });
+});
