@@ -9,12 +9,6 @@ const view = (status: RecordingViewDto['status'], kind: 'file' | 'stream' = 'fil
   startedBy: 'leader',
   requestedAt: '2030-01-01T09:00:00.000Z',
 });
-const actions = {
-  start: () => undefined,
-  stop: () => undefined,
-  openStream: () => undefined,
-  stopStream: () => undefined,
-};
 
 describe('client recording model', () => {
   it('shows the indicator from the moment a recording is asked for (before any media is recorded)', () => {
