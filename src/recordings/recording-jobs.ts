@@ -121,13 +121,16 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
   const lookup = async (roomKey: string, egressId: string): Promise<RecordingInfo | undefined> =>
     (await deps.recorder?.list(roomKey))?.find((j) => j.egressId === egressId);
 
+  const filePath = (recording: Recording) =>
+    path.join(deps.folder, recording.fileName ?? `${recording.recordingId}.mp4`);
+
   return {
     state,
     apply,
     fail,
     lookup,
     pushChanged,
-    filePath: (recording: Recording) => path.join(deps.folder, recording.fileName ?? `${recording.recordingId}.mp4`),
+    filePath,
 
     /**
      * Starts Egress's job for a recording just inserted. Egress's first webhooks can arrive before its answer
@@ -144,7 +147,7 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
       try {
         info =
           recording.kind === 'file'
-            ? await recorder.recordRoom(recording.roomKey, this.filePath(recording), options)
+            ? await recorder.recordRoom(recording.roomKey, filePath(recording), options)
             : await recorder.streamRoom(recording.roomKey, [secretUrl ?? ''], options);
       } catch (cause) {
         // Never the cause's text to the room: it can carry the SFU's internals (a stream's URL, never: the
@@ -167,17 +170,25 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
         await fail(recording, 'Stopped before the recorder started.');
         return state(recording);
       }
+      let info: RecordingInfo | undefined;
       try {
-        const info = await (deps.recorder as RecorderGateway).stop(s.egressId);
-        await apply(recording, info);
+        info = await (deps.recorder as RecorderGateway).stop(s.egressId);
       } catch (err) {
-        // Egress refuses to stop a job that already ended: what it says of the job is the truth.
-        const info = await lookup(recording.roomKey, s.egressId).catch(() => undefined);
-        if (info) await apply(recording, info);
-        else if ((err as AppError).code !== 'LIVEKIT_NOT_FOUND')
-          throw new AppError('RECORDING_UNAVAILABLE', { cause: err });
-        else await fail(recording, 'The recorder no longer had this recording.');
+        log.warn({ err, roomKey: recording.roomKey, recordingId: recording.recordingId }, 'Egress did not stop');
+        // Egress refuses to stop a job that already ended: what it lists of the job is the truth.
+        info = await lookup(recording.roomKey, s.egressId).catch(() => undefined);
+        if (!info && (err as AppError).code === 'LIVEKIT_NOT_FOUND') {
+          await fail(recording, 'The recorder no longer had this recording.');
+          return state(recording);
+        }
+        if (!info || info.status === 'starting' || info.status === 'active') {
+          // Neither stoppable nor ending: Egress is gone with its job. Given up, so that the class is not
+          // left unable to record again (a complete file reported later stays failed).
+          await fail(recording, 'The recorder did not answer when asked to stop; the recording may be incomplete.');
+          return state(recording);
+        }
       }
+      await apply(recording, info);
       return state(recording);
     },
   };

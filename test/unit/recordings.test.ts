@@ -204,6 +204,19 @@ describe('recordings (fakes)', () => {
     assert.equal(again.recordingId, `${c.session.sessionId}.r2`);
   });
 
+  it('Egress gone without a word: Stop gives the recording up as failed, and recording can start again', async () => {
+    const c = await recordedClass();
+    const first = await c.recordings.start(c.teacher, 'file');
+    const recording = (await c.store.get(first.recordingId))!;
+    await c.jobs.apply(recording, c.recorder.set('EG_1', { status: 'active', startedAt: c.f.now() }));
+    c.recorder.unreachable = true;
+    const stopped = await c.recordings.stop(c.teacher, 'file');
+    assert.equal(stopped.status, 'failed');
+    assert.match(stopped.error ?? '', /did not answer when asked to stop/);
+    c.recorder.unreachable = false;
+    assert.equal((await c.recordings.start(c.teacher, 'file')).recordingId, `${c.session.sessionId}.r2`);
+  });
+
   it('Egress refusing to start: failed, RECORDING_UNAVAILABLE, and nothing left running', async () => {
     const c = await recordedClass();
     c.recorder.refuse = true;

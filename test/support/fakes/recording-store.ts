@@ -60,6 +60,8 @@ export class FakeRecorder implements RecorderGateway {
   readonly jobs = new Map<string, RecordingInfo>();
   readonly calls: Array<{ op: string; room: string; target?: string; templateUrl?: string; audioOnly?: boolean }> = [];
   refuse = false;
+  /** Egress gone: stops fail as unanswered (its list, in the SFU's Redis, still says what it last said). */
+  unreachable = false;
   private ids = 0;
 
   private job(room: string, files: RecordingInfo['files']): RecordingInfo {
@@ -82,6 +84,7 @@ export class FakeRecorder implements RecorderGateway {
   async stop(egressId: string) {
     this.calls.push({ op: 'stop', room: this.jobs.get(egressId)?.room ?? '', target: egressId });
     const job = this.jobs.get(egressId);
+    if (this.unreachable) throw Object.assign(new Error('no response'), { code: 'LIVEKIT_UNAVAILABLE' });
     if (!job) throw Object.assign(new Error('not found'), { code: 'LIVEKIT_NOT_FOUND' });
     job.status = 'ending';
     return { ...job };
