@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { createRecordingStore } from '../../src/db/recording-store.js';
 import type { Database } from '../../src/db/connection.js';
@@ -10,6 +11,7 @@ import { saveScreenshot } from '../support/browser.js';
 import { LaunchedUser } from '../support/room-client.js';
 import { useRoomPages } from '../support/room-pages.js';
 import { openTestDatabase, testGateway } from '../support/test-tool.js';
+import { freeTcpPort } from '../../src/dev/stack/ports.js';
 
 /**
  * What everyone is told of a recording, in headless Chromium against the real SFU: the pre-join page's
@@ -133,5 +135,70 @@ describe('recording indicator (headless Chromium, real LiveKit)', function () {
       .getByText(/se graba automáticamente/)
       .waitFor();
     await axe(estudiante, 'pre-join page of an auto-recorded class, in Spanish');
+  });
+});
+
+/**
+ * A deployment that has Egress, whose Egress does not answer (its health port says it runs; the SFU has no
+ * Egress behind it): the teacher's Record and Go live are offered, the Go live form takes the address and
+ * the key (a password field), and both refusals are told in words, with "stopped" and a way to try again.
+ */
+describe('recording controls when the recorder does not answer (headless Chromium, real LiveKit)', function () {
+  this.timeout(180_000);
+  const overrides: Record<string, string> = {};
+  let health: Server | undefined;
+  // Before the suite's own hook: the tool it starts reads `overrides`.
+  before(async () => {
+    const port = await freeTcpPort();
+    health = createServer((_req, res) => res.end('{}')).listen(port, '127.0.0.1');
+    Object.assign(overrides, { RECORDING_ENABLED: 'true', EGRESS_HEALTH_URL: `http://127.0.0.1:${port}/` });
+  });
+  after(() => health?.close());
+  const room = useRoomPages('recording-controls', overrides);
+
+  it('offers Record and Go live, takes the stream key as a password, and says why each failed', async () => {
+    const activity = await LaunchedUser.createActivity(room.env.tool.url, { title: 'Streamed class' });
+    const teacher = await room.launch('instructor', 'stream-teacher', { activity });
+    await room.withFailureShots([teacher], async () => {
+      await teacher.getByRole('button', { name: 'Join the class' }).click();
+      await teacher.locator('.tile[data-local]').waitFor();
+      const more = teacher.getByRole('button', { name: 'More', exact: true });
+
+      await more.click();
+      await teacher.getByRole('menuitem', { name: 'Go live', exact: true }).click();
+      const dialog = teacher.getByRole('dialog', { name: 'Go live' });
+      await dialog.waitFor();
+      const key = dialog.getByLabel('Stream key');
+      assert.equal(await key.getAttribute('type'), 'password');
+      await dialog.getByRole('textbox', { name: 'Server address' }).fill('http://live.example.com/app');
+      await dialog.getByRole('button', { name: 'Go live' }).click();
+      await dialog.getByText('Enter the server address: it starts with rtmp:// or rtmps://.').waitFor();
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await teacher.emulateMedia({ colorScheme });
+        await assertNoSeriousViolations(teacher, `Go live form (${colorScheme})`);
+      }
+      await teacher.emulateMedia({ colorScheme: 'light' });
+      await dialog.getByRole('textbox', { name: 'Server address' }).fill('rtmps://live.example.com/app');
+      await key.fill('sk_live_1234567890abcdef');
+      await saveScreenshot(teacher, 'recording-go-live');
+      await dialog.getByRole('button', { name: 'Go live' }).click();
+      await dialog.getByText(/The recorder is not answering/).waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      const streamFailure = teacher.getByTestId('recording-failure');
+      await streamFailure.getByText('Live stream stopped.').waitFor();
+      await streamFailure.getByRole('button', { name: 'Go live again' }).waitFor();
+      await streamFailure.getByRole('button', { name: 'Dismiss' }).click();
+
+      await more.click();
+      await teacher.getByRole('menuitem', { name: 'Record', exact: true }).click();
+      await teacher
+        .getByTestId('recording-error')
+        .getByText(/^That did not work: The recorder is not answering/)
+        .waitFor();
+      await teacher.getByTestId('recording-failure').getByText('Recording stopped.').waitFor();
+      await teacher.getByTestId('recording-failure').getByRole('button', { name: 'Record again' }).waitFor();
+      assert.equal(await teacher.getByTestId('recording-indicator').count(), 0);
+      await assertNoSeriousViolations(teacher, 'teacher told that recording did not start');
+    });
   });
 });

@@ -23,7 +23,7 @@ describe('recording unavailable: no Egress on this deployment', function () {
 
     const me = await student.json<{ room: { recording: RecordingStateResponse } }>('GET', '/me');
     assert.deepEqual(me.room.recording, { available: false, reason: 'off', auto: false });
-    assert.equal((await teacher.json<RecordingStateResponse>('GET', '/room')).recording?.reason, 'off');
+    assert.equal((await teacher.json<{ recording?: RecordingStateResponse }>('GET', '/room')).recording?.reason, 'off');
 
     // Before the class: there is nothing to record yet.
     assert.equal((await error(await teacher.request('POST', '/room/recording/start'))).code, 'RECORDING_NO_CLASS');

@@ -56,6 +56,7 @@ export function StreamDialog({ open, onCancel, onStart }: Props) {
       ref={dialog}
       class="stream-dialog"
       aria-labelledby="stream-dialog-title"
+      aria-describedby="stream-dialog-body"
       onCancel={(event) => {
         event.preventDefault();
         if (!busy) onCancel();
@@ -75,7 +76,10 @@ export function StreamDialog({ open, onCancel, onStart }: Props) {
             spellcheck={false}
             placeholder="rtmps://live.example.com/app"
             value={url}
-            onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
+            onInput={(e) => {
+              setUrl((e.target as HTMLInputElement).value);
+              setError(undefined);
+            }}
             aria-describedby="stream-url-hint"
             required
           />
