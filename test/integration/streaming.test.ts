@@ -10,7 +10,7 @@ import { startDedicatedEnvironment, type DedicatedEnvironment } from '../support
 import { publisher, requireRecorderPage } from '../support/egress-class.js';
 import { meanLuma, meanVolumeDb, probe } from '../support/media-probe.js';
 import { type TestParticipant, waitUntil } from '../support/room-client.js';
-import { listenRtmp } from '../support/rtmp-listener.js';
+import { listenRtmp, tlsFront } from '../support/rtmp-listener.js';
 import { testGateway } from '../support/test-tool.js';
 
 const STREAM_MS = 15_000;
@@ -101,6 +101,26 @@ describe('streaming: the class streamed out to RTMP and received by a local ffmp
       assert.equal(ended.streams[0]?.status, 'failed');
       assert.equal(await exitedYet(env), false, 'Egress shut itself down');
     } finally {
+      listener.stop();
+      await room.leave();
+    }
+  });
+
+  it('an RTMPS target whose certificate this machine does not trust: Egress speaks TLS to it, and the stream fails saying so', async () => {
+    const room = await classOfTwo(env);
+    const plain = await freeTcpPort();
+    const listener = listenRtmp(`rtmp://127.0.0.1:${plain}/live/${KEY}`);
+    const front = await tlsFront(plain, env.workDir);
+    try {
+      const target = `rtmps://127.0.0.1:${front.port}/live/${KEY}`;
+      const { egressId } = await recorder.streamRoom(room.name, [target], { templateUrl: templateUrl() });
+      const ended = await until(recorder, room.name, egressId, (r) => ENDED.includes(r.status));
+      assert.equal(ended.status, 'failed', JSON.stringify(ended));
+      assert.match(ended.error ?? '', /Unacceptable TLS certificate/);
+      assert.ok(front.connections() > 0, 'Egress never connected');
+      assert.equal(await exitedYet(env), false, 'Egress shut itself down');
+    } finally {
+      front.close();
       listener.stop();
       await room.leave();
     }
