@@ -75,6 +75,25 @@ const SEEDS: Record<string, Seed> = {
     },
   },
   'POST /api/live-room/join': { body: { room_id: 'fuzz-room', role: 'participant', name: 'Bo' } },
+  'POST /api/v1/rooms': {
+    body: {
+      name: 'fuzz-video',
+      title: 'Fuzz',
+      max_participants: 5,
+      recording: false,
+      webhook_url: 'http://127.0.0.1:1/h',
+    },
+  },
+  'GET /api/v1/rooms': { query: { limit: '5', status: 'idle', created_after: '2026-01-01T00:00:00Z' } },
+  'PATCH /api/v1/rooms/:roomId': { body: { title: 'Fuzz 2', max_participants: 6, webhook_url: null } },
+  'POST /api/v1/rooms/:roomId/tokens': {
+    body: { user: { id: 'fuzz-user', name: 'Ada', role: 'participant' }, ttl_seconds: 600 },
+  },
+  'POST /api/v1/tokens/refresh': { body: { refresh_token: `rt_${'A'.repeat(43)}` } },
+  'POST /api/v1/sessions/:sessionId/participants/:action': {
+    body: { participants: ['u-1'], exclude: ['u-2'], kinds: ['audio'] },
+  },
+  'GET /api/v1/participants': { query: { room_id: 'fuzz', user_id: 'u-1', joined_after: '2026-01-01T00:00:00Z' } },
   'POST /api/deep-linking': { body: { title: 'Fuzz class', durationMinutes: 30, grading: { enabled: true } } },
   'POST /lti/launch': { form: true, body: { id_token: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln', state: 'fuzz-state' } },
   'GET /lti/login': {
