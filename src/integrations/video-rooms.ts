@@ -109,7 +109,7 @@ export function createVideoRooms(deps: VideoRoomDeps) {
     }
   };
 
-  /** The one who acts for the key on the SFU: an instructor of the room, audited as `api-key:<id>`. */
+  /** The one who acts for the key on the SFU: an instructor of the room with the user id `api-key:<id>`. */
   const actorFor = async (key: ApiKey, space: Space): Promise<Member> => ({
     owner: { kind: 'space', apiKeyId: key.id, spaceId: space.spaceId },
     activityId: space.activityId,

@@ -169,16 +169,17 @@ export function createRoomControls(deps: ControlDeps) {
     },
 
     /**
-     * Mute, unmute (allow again) or remove everyone connected to the live class, or those of `participants`
-     * who are, except `exclude`; each one stored, enforced on the SFU and audited as a single action is.
+     * Mute, unmute (allow again) or remove everyone connected to the live class but its instructors, or
+     * those of `participants` who are (instructors too), except `exclude`; each one stored, enforced on the SFU and audited as a single action is.
      * Answers whom it acted on (someone listed but not connected is left out).
      */
     async bulk(actor: Member, action: BulkAction, options: BulkOptions = {}): Promise<string[]> {
       const room = await leaderRoom(actor);
       const wanted = options.participants && new Set(options.participants);
       const excluded = new Set(options.exclude ?? []);
+      // Instructors only when named: "everyone" is the class, as the leader's mute-all has it.
       const targets = (await deps.rooms.participantsOf(room.key)).filter(
-        (p) => (!wanted || wanted.has(p.identity)) && !excluded.has(p.identity),
+        (p) => !excluded.has(p.identity) && (wanted ? wanted.has(p.identity) : roleOf(p) !== 'instructor'),
       );
       const actions = bulkActions(action, options.kinds ?? ['audio', 'video']);
       for (const p of targets) {
