@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { LiveKitGateway } from '../../src/livekit/gateway.js';
+import { verifySignature } from '../../src/integrations/webhook-outbox.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import { testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { Receiver } from '../support/webhook-receiver.js';
 
 type Json = Record<string, any>;
 
@@ -13,12 +15,15 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
   let sfu: LiveKitGateway;
   let apiKey: string;
   const connected: TestParticipant[] = [];
+  const receiver = new Receiver();
 
   before(async () => {
     env = await useTestEnvironment();
     sfu = testGateway(env);
     apiKey = (await createKey('video-room tests')).key;
+    await receiver.start();
   });
+  after(() => receiver.stop());
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
   });
@@ -397,6 +402,22 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
       [s.identity],
     );
     assert.equal((await call('GET', `/rooms/${room.room_id}/sessions`)).body.sessions[0].session_id, sessionId);
+  });
+
+  it("delivers the room's events to its webhook_url, signed with its secret, and to a changed URL after a PATCH", async () => {
+    const room = await createRoom({ webhook_url: `${receiver.url}/first` });
+    const secret = room.webhook_secret as string;
+    const a = await join(room.room_id, { id: 'hook-1', name: 'Hana' }, false);
+    await waitUntil(() => receiver.on('/first', 'participant.joined').length > 0, 15_000, 'participant.joined');
+    const joined = receiver.on('/first', 'participant.joined')[0];
+    const signature = String(joined?.headers['x-liveclass-signature']);
+    assert.ok(verifySignature(secret, joined?.body ?? '', signature, Math.floor(Date.now() / 1000)), 'signed');
+    assert.equal(joined?.payload.room_id, room.room_id);
+
+    await call('PATCH', `/rooms/${room.room_id}`, { webhook_url: `${receiver.url}/second` });
+    await a.participant.disconnect();
+    await waitUntil(() => receiver.on('/second', 'participant.left').length > 0, 15_000, 'participant.left');
+    assert.equal(receiver.on('/first', 'participant.left').length, 0, 'the old URL hears no more');
   });
 
   it('does not offer compositions of a finished session, and says why (501)', async () => {
