@@ -280,6 +280,32 @@ export const ERROR_CODES = {
     status: 409,
     message: 'This API key already has a room with this room_id. Use it (join, status), or create one with another id.',
   },
+  VIDEO_ROOM_DELETED: {
+    status: 410,
+    message: 'This room was deleted: it can no longer be joined or changed. Its attendance stays readable.',
+  },
+  VIDEO_ROOM_BUSY: {
+    status: 409,
+    message: 'Another change of this room was stored at the same moment. Read the room again and retry.',
+  },
+  VIDEO_SESSION_NOT_FOUND: { status: 404, message: 'No room of this API key has a session with this id.' },
+  VIDEO_SESSION_ENDED: {
+    status: 409,
+    message: 'This session has ended: only the live session of a room can be ended or controlled.',
+  },
+  VIDEO_REFRESH_INVALID: {
+    status: 401,
+    message: 'This refresh token is unknown, expired or already used. Create a new token for the room.',
+  },
+  VIDEO_PARTICIPANTS_SCOPE: {
+    status: 400,
+    message: 'Name the session (session_id) or the room (room_id) whose participants to search.',
+  },
+  VIDEO_COMPOSITION_UNSUPPORTED: {
+    status: 501,
+    message:
+      'Compositions of a finished session are not offered: the media server renders only rooms that are live. Record the session while it runs instead.',
+  },
   SPACE_GUEST_NAME_INVALID: {
     status: 400,
     message: 'Type the name the others in the class will see (1 to 64 characters).',

@@ -44,6 +44,8 @@ export interface SpaceStore {
   find(apiKeyId: string, spaceId: string): Promise<Space | undefined>;
   get(id: string): Promise<Space | undefined>;
   findByRoomKeys(apiKeyId: string, roomKeys: string[]): Promise<Space[]>;
+  /** Every space of the key (read through the key's index; the video-rooms list pages it). */
+  listByKey(apiKeyId: string): Promise<Space[]>;
   update(id: string, patch: SpacePatch): Promise<Space>;
 }
 

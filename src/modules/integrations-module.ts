@@ -1,7 +1,13 @@
+import { Router } from 'express';
 import { API_KEY_INDEXES } from '../db/api-key-store.js';
 import { createLinkSessionStore, LINK_SESSION_INDEXES } from '../db/link-session-store.js';
 import { createOutboxStore, OUTBOX_INDEXES } from '../db/outbox-store.js';
 import { createSpaceStores, SPACE_INDEXES } from '../db/space-store.js';
+import { VIDEO_ROOM_INDEXES } from '../db/video-room-store.js';
+import { videoRoomRoutes } from '../http/video-rooms-routes.js';
+import { videoSessionRoutes } from '../http/video-sessions-routes.js';
+import { createRoomTokens } from '../integrations/room-tokens.js';
+import { createVideoRooms } from '../integrations/video-rooms.js';
 import { apiReferenceRouter } from '../http/api-reference-router.js';
 import { integratorRouter, perKeyLimit } from '../http/integrator-router.js';
 import { liveRoomRouter } from '../http/live-room-router.js';
@@ -47,8 +53,23 @@ export function integrationsModule(
     rooms: s.rooms,
     roomStore: s.roomStore,
     livekit: s.livekit,
+    deletions: s.videoRoomStore,
     publicUrl,
     linkTtlMs: config.spaces.joinLinkTtlMinutes * 60_000,
+  });
+  const videoRooms = createVideoRooms({
+    spaces,
+    spaceStore: spaceStores.spaces,
+    store: s.videoRoomStore,
+    activities: s.activities,
+    controls: s.controls,
+    audit: s.audit,
+  });
+  const tokens = createRoomTokens({
+    spaces,
+    spaceStore: spaceStores.spaces,
+    store: s.videoRoomStore,
+    defaultTtlSeconds: config.spaces.joinLinkTtlMinutes * 60,
   });
   const launchLimit = perKeyLimit(config.limits.integratorLaunch);
   const attendanceDeps = {
@@ -70,7 +91,7 @@ export function integrationsModule(
       const payload = attendanceReadyPayload(space, table, url, new Date());
       if (await queueWebhook(outbox, space, payload, new Date())) worker?.kick();
     },
-    indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],
+    indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...VIDEO_ROOM_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],
     onEvent: createWebhookEnqueuer({
       spaces: spaceStores.spaces,
       outbox,
@@ -94,7 +115,18 @@ export function integrationsModule(
           spaces,
           allowHttpWebhooks: config.env !== 'production',
           launchLimit,
-          extra: (currentKey) => integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
+          extra: (currentKey) =>
+            Router().use(
+              integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
+              videoRoomRoutes({
+                rooms: videoRooms,
+                tokens,
+                allowHttpWebhooks: config.env !== 'production',
+                writeLimit: launchLimit,
+                currentKey,
+              }),
+              videoSessionRoutes({ ...attendanceDeps, rooms: videoRooms, writeLimit: launchLimit, currentKey }),
+            ),
         }),
       },
       {

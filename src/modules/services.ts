@@ -10,6 +10,7 @@ import { createApiKeyStore } from '../db/api-key-store.js';
 import type { Database } from '../db/connection.js';
 import { createPlatformService } from '../db/platform-store.js';
 import { createAuditStore } from '../db/audit-store.js';
+import { createVideoRoomStore } from '../db/video-room-store.js';
 import { createRoomStore } from '../db/room-store.js';
 import { createRosterStore } from '../db/roster-store.js';
 import { createSessionStore } from '../db/launch-session-store.js';
@@ -59,7 +60,11 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     onRevoked: async (apiKeyId) => void (await evictOwner({ kind: 'space', apiKeyId })),
   });
   const sessionStore = createSessionStore(db.connection);
-  const sessions = revocableSessions(sessionStore, sessionOwnerCheck({ platforms, apiKeys: apiKeyStore }));
+  const videoRoomStore = createVideoRoomStore(db.connection);
+  const sessions = revocableSessions(
+    sessionStore,
+    sessionOwnerCheck({ platforms, apiKeys: apiKeyStore, deletedRooms: videoRoomStore }),
+  );
   // Courses' rosters for attendance: NRPS, cached per course; an LMS without it gives who launched.
   const roster = createRosterService({
     lti,
@@ -113,6 +118,8 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     attendanceStore,
     grades,
     breakouts,
+    audit,
+    videoRoomStore,
     controls: createRoomControls({
       store: roomStore,
       audit,

@@ -24,6 +24,18 @@ export const WAITING_ACTIONS = ['admit', 'deny'] as const;
 export const ADMIT_ALL_MAX = 1000;
 
 export type ParticipantAction = (typeof PARTICIPANT_ACTIONS)[number];
+/** What the integrator API does to many participants at once (unmute allows again: only a person unmutes). */
+export const BULK_ACTIONS = ['mute', 'unmute', 'kick'] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+export const MEDIA_KINDS = ['audio', 'video'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+export interface BulkOptions {
+  /** Only these identities (everyone connected when absent). */
+  participants?: readonly string[];
+  exclude?: readonly string[];
+  /** For mute and unmute; both when absent. */
+  kinds?: readonly MediaKind[];
+}
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
 export type WaitingAction = (typeof WAITING_ACTIONS)[number];
 
@@ -59,6 +71,13 @@ function changeFor(action: ParticipantAction, identity: string): ControlChange {
   if (action === 'promote' || action === 'demote') return { kind: 'promoted', identity, value: action === 'promote' };
   if (action === 'remove') return { kind: 'removed', identity, value: true };
   return { kind: 'hand', identity, value: false };
+}
+
+/** The single actions a bulk action is made of, for each participant. */
+export function bulkActions(action: BulkAction, kinds: readonly MediaKind[]): ParticipantAction[] {
+  if (action === 'kick') return ['remove'];
+  const verb = action === 'mute' ? 'mute' : 'allow';
+  return [...new Set(kinds)].map((k) => `${verb}-${k}` as ParticipantAction);
 }
 
 const ignoreGone = (err: unknown): void => {
@@ -113,30 +132,60 @@ export function createRoomControls(deps: ControlDeps) {
     }
   };
 
+  const act = async (
+    room: RoomRecord,
+    actor: Member,
+    identity: string,
+    present: ParticipantInfo | undefined,
+    action: ParticipantAction,
+  ) => {
+    const updated = await deps.store.change(room.key, changeFor(action, identity), now());
+    // Removed from the class is removed from its breakout too (a breakout token is refused from now on).
+    if (action === 'remove') await deps.breakouts?.evict(room.key, identity);
+
+    if (present) {
+      if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
+      else if (action === 'lower-hand') {
+        // Attributes merge key by key: only the hand changes, the role attribute stays.
+        await deps.livekit
+          .updateParticipant(room.key, identity, { attributes: { [HAND_ATTRIBUTE]: '' } })
+          .catch(ignoreGone);
+      } else {
+        await enforce(updated, actor, present);
+        const source = SOURCE[action];
+        if (source && action.startsWith('mute-')) await muteTracks(room.key, present, source);
+      }
+    }
+    await audit(room, actor, action, identity);
+  };
+
   return {
     async participant(actor: Member, identity: string, action: ParticipantAction): Promise<void> {
       const room = await leaderRoom(actor);
       const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
       // The target must belong to *this* room: an instructor of another activity cannot reach it.
       if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
-      const updated = await deps.store.change(room.key, changeFor(action, identity), now());
-      // Removed from the class is removed from its breakout too (a breakout token is refused from now on).
-      if (action === 'remove') await deps.breakouts?.evict(room.key, identity);
+      await act(room, actor, identity, present, action);
+    },
 
-      if (present) {
-        if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
-        else if (action === 'lower-hand') {
-          // Attributes merge key by key: only the hand changes, the role attribute stays.
-          await deps.livekit
-            .updateParticipant(room.key, identity, { attributes: { [HAND_ATTRIBUTE]: '' } })
-            .catch(ignoreGone);
-        } else {
-          await enforce(updated, actor, present);
-          const source = SOURCE[action];
-          if (source && action.startsWith('mute-')) await muteTracks(room.key, present, source);
-        }
+    /**
+     * Mute, unmute (allow again) or remove everyone connected to the live class but its instructors, or
+     * those of `participants` who are (instructors too), except `exclude`; each one stored, enforced on the SFU and audited as a single action is.
+     * Answers whom it acted on (someone listed but not connected is left out).
+     */
+    async bulk(actor: Member, action: BulkAction, options: BulkOptions = {}): Promise<string[]> {
+      const room = await leaderRoom(actor);
+      const wanted = options.participants && new Set(options.participants);
+      const excluded = new Set(options.exclude ?? []);
+      // Instructors only when named: "everyone" is the class, as the leader's mute-all has it.
+      const targets = (await deps.rooms.participantsOf(room.key)).filter(
+        (p) => !excluded.has(p.identity) && (wanted ? wanted.has(p.identity) : roleOf(p) !== 'instructor'),
+      );
+      const actions = bulkActions(action, options.kinds ?? ['audio', 'video']);
+      for (const p of targets) {
+        for (const a of actions) await act(room, actor, p.identity, p, a);
       }
-      await audit(room, actor, action, identity);
+      return targets.map((p) => p.identity);
     },
 
     async room(actor: Member, action: RoomAction): Promise<void> {
