@@ -284,6 +284,10 @@ export const ERROR_CODES = {
   },
   BREAKOUT_ROOM_UNKNOWN: { status: 400, message: 'There is no breakout room with that number in this round.' },
   SPACE_PASSCODE_INVALID: { status: 403, message: 'The passcode is wrong. Check it and try again.' },
+  SPACE_MEMBER_NOT_FOUND: {
+    status: 404,
+    message: 'Nobody with this user_id is in the room or was acted on in its class session.',
+  },
   SPACE_EXISTS: {
     status: 409,
     message: 'This API key already has a room with this room_id. Use it (join, status), or create one with another id.',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { participantsQuery, pageQuery } from './integrator-attendance-routes.js';
 import { liveRoomCreateSchema, liveRoomIdSchema, liveRoomJoinSchema } from '../integrations/live-room-wire.js';
 import { spaceLaunchSchema } from '../integrations/space-wire.js';
+import { roomControlOperations } from './openapi-room-controls.js';
 import {
   errorResponse,
   liveRoomJoinResponse,
@@ -17,16 +18,16 @@ import {
 
 /** One operation of the integrator API, described by the zod schemas its route validates with. */
 export interface Operation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI style: `/api/v1/rooms/{roomId}/status`. */
   path: string;
   summary: string;
-  tag: 'Spaces (Lessonspace launch)' | 'Live sessions' | 'Attendance' | 'Live rooms';
+  tag: 'Spaces (Lessonspace launch)' | 'Live sessions' | 'Attendance' | 'Live rooms' | 'Room-session controls';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
   /** Success answers; 400, 401, 404 and 429 are added to every operation. */
-  responses: Record<number, { description: string; schema: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
 const roomId = z.object({ roomId: z.string().describe('The room_id a launch or create answered') });
@@ -110,6 +111,7 @@ export function integratorOperations(allowHttpWebhooks: boolean): Operation[] {
       params: z.object({ room_id: liveRoomIdSchema }),
       responses: { 200: { description: 'The room state', schema: liveRoomStatusResponse } },
     },
+    ...roomControlOperations(),
   ];
 }
 
@@ -146,10 +148,9 @@ export function openApiDocument(options: { publicUrl: string; allowHttpWebhooks:
   for (const op of integratorOperations(options.allowHttpWebhooks)) {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(op.responses)) {
-      responses[status] = {
-        description: r.description,
-        content: { 'application/json': { schema: schemaOf(r.schema, 'output') } },
-      };
+      responses[status] = r.schema
+        ? { description: r.description, content: { 'application/json': { schema: schemaOf(r.schema, 'output') } } }
+        : { description: r.description };
     }
     for (const [status, description] of Object.entries(ERRORS)) {
       responses[status] = {

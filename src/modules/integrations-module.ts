@@ -12,10 +12,18 @@ import { createSpaceJoins } from '../integrations/space-joins.js';
 import { createSpaceService } from '../integrations/space-service.js';
 import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../integrations/webhook-delivery.js';
 import { attendanceReadyPayload } from '../integrations/attendance-wire.js';
-import { createWebhookEnqueuer, queueWebhook, wantsEvent } from '../integrations/webhook-outbox.js';
+import {
+  createControlWebhooks,
+  createWebhookEnqueuer,
+  queueWebhook,
+  wantsEvent,
+} from '../integrations/webhook-outbox.js';
+import { layoutJson } from '../integrations/room-control-wire.js';
 import type { PendingFinal } from '../attendance/attendance-store.js';
 import type { ClassAttendance } from '../attendance/class-attendance.js';
 import { integratorAttendanceRoutes, spaceScope } from '../http/integrator-attendance-routes.js';
+import { integratorRoomRoutes } from '../http/integrator-room-routes.js';
+import { Router } from 'express';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
@@ -58,6 +66,18 @@ export function integrationsModule(
     store: s.attendanceStore,
     attendance,
   };
+  s.onControl(
+    createControlWebhooks({
+      spaces: spaceStores.spaces,
+      roomOwner: async (roomKey) => (await s.roomStore.get(roomKey))?.owner,
+      layoutOf: async (roomKey) => {
+        const room = await s.roomStore.get(roomKey);
+        return room && layoutJson(room.layout);
+      },
+      outbox,
+      onEnqueued: () => worker?.kick(),
+    }),
+  );
   return {
     name: 'integrations',
     async onAttendanceFinal(pending) {
@@ -94,7 +114,17 @@ export function integrationsModule(
           spaces,
           allowHttpWebhooks: config.env !== 'production',
           launchLimit,
-          extra: (currentKey) => integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
+          extra: (currentKey) =>
+            Router().use(
+              integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
+              integratorRoomRoutes({
+                spaces: spaceStores.spaces,
+                activities: s.activities,
+                controls: s.controls,
+                currentKey,
+                controlLimit: perKeyLimit(config.limits.integratorControls),
+              }),
+            ),
         }),
       },
       {
