@@ -73,7 +73,7 @@ export interface RoomStateResponse extends RoomStatus {
   waiting?: WaitingEntry[];
 }
 
-export type { ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-controls.js';
+export type { BulkAction, ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-controls.js';
 
 /** POST /api/room/waiting/admit-all: the people the instructor saw waiting (their queue's identities). */
 export interface AdmitAllRequest {

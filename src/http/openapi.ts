@@ -2,17 +2,18 @@ import { z } from 'zod';
 import { participantsQuery, pageQuery } from './integrator-attendance-routes.js';
 import { liveRoomCreateSchema, liveRoomIdSchema, liveRoomJoinSchema } from '../integrations/live-room-wire.js';
 import { spaceLaunchSchema } from '../integrations/space-wire.js';
+import { roomControlOperations } from './openapi-room-controls.js';
 import {
-  bulkBodySchema,
   participantSearchQuery,
   refreshSchema,
   roomCreateSchema,
   roomListQuery,
   roomUpdateSchema,
+  SESSION_ACTIONS,
+  sessionBulkSchema,
   sessionIdSchema,
   tokenCreateSchema,
 } from '../integrations/video-room-wire.js';
-import { BULK_ACTIONS } from '../rooms/room-controls.js';
 import {
   bulkResponse,
   errorResponse,
@@ -35,7 +36,7 @@ import {
 
 /** One operation of the integrator API, described by the zod schemas its route validates with. */
 export interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI style: `/api/v1/rooms/{roomId}/status`. */
   path: string;
   summary: string;
@@ -46,7 +47,8 @@ export interface Operation {
     | 'Live rooms'
     | 'Video rooms'
     | 'Video room tokens'
-    | 'Video room sessions';
+    | 'Video room sessions'
+    | 'Room-session controls';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -148,8 +150,8 @@ function videoRoomOperations(allowHttpWebhooks: boolean): Operation[] {
       path: '/api/v1/sessions/{sessionId}/participants/{action}',
       tag: 'Video room sessions',
       summary: 'Mute, unmute (allow again) or kick everyone in a live session, or a list, with exclusions',
-      params: z.object({ sessionId: sessionIdSchema, action: z.enum(BULK_ACTIONS) }),
-      body: bulkBodySchema,
+      params: z.object({ sessionId: sessionIdSchema, action: z.enum(SESSION_ACTIONS) }),
+      body: sessionBulkSchema,
       responses: {
         200: { description: 'Whom it reached', schema: bulkResponse },
         409: refused('VIDEO_SESSION_ENDED'),
@@ -253,6 +255,7 @@ export function integratorOperations(allowHttpWebhooks: boolean): Operation[] {
       responses: { 200: { description: 'The room state', schema: liveRoomStatusResponse } },
     },
     ...videoRoomOperations(allowHttpWebhooks),
+    ...roomControlOperations(),
   ];
 }
 

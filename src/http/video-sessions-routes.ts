@@ -6,8 +6,8 @@ import type { ApiKey } from '../integrations/api-keys.js';
 import { participantJson, sessionJson } from '../integrations/attendance-wire.js';
 import type { Space, SpaceStore } from '../integrations/space-store.js';
 import {
-  bulkBodySchema,
   bulkParamsSchema,
+  sessionBulkSchema,
   decodeKeys,
   encodeKeys,
   participantSearchQuery,
@@ -100,7 +100,7 @@ export function videoSessionRoutes(deps: VideoSessionRouteDeps): Router {
     asyncHandler(async (req, res) => {
       const key = deps.currentKey(req);
       const params = bulkParamsSchema.parse({ sessionId: req.params.sessionId, action: req.params.action });
-      const body = bulkBodySchema.parse(req.body ?? {});
+      const body = sessionBulkSchema.parse(req.body ?? {});
       const { session, space } = await liveSessionOf(key, params.sessionId);
       const done = await deps.rooms.control(key, space, params.action, body);
       req.log?.info(

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { BULK_ACTIONS, MEDIA_KINDS } from '../rooms/room-controls.js';
 import { urlSchema } from '../urls.js';
 import { liveRoomIdSchema } from './live-room-wire.js';
 
@@ -73,10 +72,16 @@ export const refreshSchema = z.object({ refresh_token: z.string().min(1).max(200
 
 export const sessionIdSchema = z.string().regex(/^ses_[\w-]{1,64}$/);
 
-export const bulkParamsSchema = z.object({ sessionId: sessionIdSchema, action: z.enum(BULK_ACTIONS) }).strict();
+/** What a session's bulk route does to many participants at once (unmute allows again: only a person unmutes). */
+export const SESSION_ACTIONS = ['mute', 'unmute', 'kick'] as const;
+export type SessionAction = (typeof SESSION_ACTIONS)[number];
+export const MEDIA_KINDS = ['audio', 'video'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+export const bulkParamsSchema = z.object({ sessionId: sessionIdSchema, action: z.enum(SESSION_ACTIONS) }).strict();
 
 const identities = z.array(z.string().min(1).max(256)).max(1000);
-export const bulkBodySchema = z
+export const sessionBulkSchema = z
   .object({
     /** Identities (`user_id`) to act on; everyone connected when absent. */
     participants: identities.optional(),
@@ -85,6 +90,7 @@ export const bulkBodySchema = z
     kinds: z.array(z.enum(MEDIA_KINDS)).min(1).max(2).optional(),
   })
   .strict();
+export type SessionBulk = z.infer<typeof sessionBulkSchema>;
 
 export const participantSearchQuery = z
   .object({

@@ -7,7 +7,7 @@ import {
   type ActivityStore,
 } from '../rooms/activity-settings.js';
 import type { AuditStore } from '../rooms/audit-store.js';
-import type { BulkAction, BulkOptions, RoomControls } from '../rooms/room-controls.js';
+import type { BulkAction, RoomControls } from '../rooms/room-controls.js';
 import { namespaceOf, SPACE_DEPLOYMENT } from '../rooms/room-owner.js';
 import type { Member } from '../rooms/room-service.js';
 import type { ApiKey } from './api-keys.js';
@@ -20,6 +20,8 @@ import {
   type RoomListQuery,
   type RoomStatus,
   type RoomUpdate,
+  type SessionAction,
+  type SessionBulk,
   type VideoRoomJson,
 } from './video-room-wire.js';
 import type { RoomDeletion, RoomVersion, VideoRoomStore } from './video-room-store.js';
@@ -33,6 +35,16 @@ export interface VideoRoomDeps {
   /** Changes of a room are audited as leader actions are, by `api-key:<id>`. */
   audit: Pick<AuditStore, 'append'>;
   now?: () => Date;
+}
+
+/** The leader's bulk actions a session's mute, unmute (allow again) or kick is made of. */
+export function bulkActionsOf(action: SessionAction, kinds: readonly ('audio' | 'video')[]): BulkAction[] {
+  if (action === 'kick') return ['remove-all'];
+  const each = {
+    mute: { audio: 'mute-all', video: 'mute-all-video' },
+    unmute: { audio: 'allow-all-audio', video: 'allow-all-video' },
+  } as const;
+  return [...new Set(kinds)].map((kind) => each[action][kind]);
 }
 
 /** Tries at a change before answering VIDEO_ROOM_BUSY: each lost try means another change was stored. */
@@ -140,8 +152,15 @@ export function createVideoRooms(deps: VideoRoomDeps) {
     /** Ends the room's live session on the SFU for everyone (audited by the controls as `end`). */
     endSession: async (key: ApiKey, space: Space) => deps.controls.room(await actorFor(key, space), 'end'),
     /** Mute, unmute or kick everyone (or a list) of the live session; answers whom. */
-    control: async (key: ApiKey, space: Space, action: BulkAction, options: BulkOptions) =>
-      deps.controls.bulk(await actorFor(key, space), action, options),
+    async control(key: ApiKey, space: Space, action: SessionAction, options: SessionBulk): Promise<string[]> {
+      const actor = await actorFor(key, space);
+      const targets = { participants: options.participants, exclude: options.exclude };
+      const reached = new Set<string>();
+      for (const bulk of bulkActionsOf(action, options.kinds ?? ['audio', 'video'])) {
+        for (const identity of await deps.controls.bulk(actor, bulk, targets)) reached.add(identity);
+      }
+      return [...reached];
+    },
     /** The room, refused with VIDEO_ROOM_DELETED once deleted. */
     usable: async (key: ApiKey, roomId: string) => live(key, await own(key, roomId)),
 

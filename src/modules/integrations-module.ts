@@ -18,10 +18,17 @@ import { createSpaceJoins } from '../integrations/space-joins.js';
 import { createSpaceService } from '../integrations/space-service.js';
 import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../integrations/webhook-delivery.js';
 import { attendanceReadyPayload } from '../integrations/attendance-wire.js';
-import { createWebhookEnqueuer, queueWebhook, wantsEvent } from '../integrations/webhook-outbox.js';
+import {
+  createControlWebhooks,
+  createWebhookEnqueuer,
+  queueWebhook,
+  wantsEvent,
+} from '../integrations/webhook-outbox.js';
+import { layoutJson } from '../integrations/room-control-wire.js';
 import type { PendingFinal } from '../attendance/attendance-store.js';
 import type { ClassAttendance } from '../attendance/class-attendance.js';
 import { integratorAttendanceRoutes, spaceScope } from '../http/integrator-attendance-routes.js';
+import { integratorRoomRoutes } from '../http/integrator-room-routes.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
@@ -79,6 +86,18 @@ export function integrationsModule(
     store: s.attendanceStore,
     attendance,
   };
+  s.onControl(
+    createControlWebhooks({
+      spaces: spaceStores.spaces,
+      roomOwner: async (roomKey) => (await s.roomStore.get(roomKey))?.owner,
+      layoutOf: async (roomKey) => {
+        const room = await s.roomStore.get(roomKey);
+        return room && layoutJson(room.layout);
+      },
+      outbox,
+      onEnqueued: () => worker?.kick(),
+    }),
+  );
   return {
     name: 'integrations',
     async onAttendanceFinal(pending) {
@@ -126,6 +145,13 @@ export function integrationsModule(
                 currentKey,
               }),
               videoSessionRoutes({ ...attendanceDeps, rooms: videoRooms, writeLimit: launchLimit, currentKey }),
+              integratorRoomRoutes({
+                spaces: spaceStores.spaces,
+                activities: s.activities,
+                controls: s.controls,
+                currentKey,
+                controlLimit: perKeyLimit(config.limits.integratorControls),
+              }),
             ),
         }),
       },

@@ -20,7 +20,7 @@ import { createLiveKitGateway } from '../livekit/livekit-gateway.js';
 import type { Logger } from '../log.js';
 import { setupLtiProvider } from '../lti/provider.js';
 import { createRosterService } from '../lti/roster.js';
-import { createRoomControls } from '../rooms/room-controls.js';
+import { createRoomControls, type ControlEvent } from '../rooms/room-controls.js';
 import { createRoomEviction } from '../rooms/room-eviction.js';
 import { createRoomService } from '../rooms/room-service.js';
 import { createWaitlistStore } from '../db/waitlist-store.js';
@@ -98,6 +98,8 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     logger,
   });
   const audit = createAuditStore(db.connection, { retentionDays });
+  // The integrations module listens (webhooks); it is built after these services.
+  const controlListeners: Array<(event: ControlEvent) => Promise<void>> = [];
   const breakouts = createBreakouts({ store: createBreakoutStore(db.connection), rooms, livekit, audit, logger });
   return {
     config,
@@ -120,12 +122,17 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     breakouts,
     audit,
     videoRoomStore,
+    /** Adds a listener to every leader control (awaited before the control answers). */
+    onControl: (listener: (event: ControlEvent) => Promise<void>) => void controlListeners.push(listener),
     controls: createRoomControls({
       store: roomStore,
       audit,
       livekit,
       rooms,
       breakouts,
+      onChange: async (event) => {
+        for (const listener of controlListeners) await listener(event);
+      },
       // Who the SFU still lists when a teacher ends the class counts as there until the end.
       onEnded: async ({ roomKey, sessionId, at, present }) => {
         const listed = present.map((p) => ({ identity: p.identity, name: p.name, joinedAt: p.joinedAt }));

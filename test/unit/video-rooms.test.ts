@@ -4,7 +4,7 @@ import type { ApiKey } from '../../src/integrations/api-keys.js';
 import { createRoomTokens, REFRESH_TTL_MS } from '../../src/integrations/room-tokens.js';
 import type { SpaceService } from '../../src/integrations/space-service.js';
 import type { Space, SpacePatch } from '../../src/integrations/space-store.js';
-import { createVideoRooms } from '../../src/integrations/video-rooms.js';
+import { bulkActionsOf, createVideoRooms } from '../../src/integrations/video-rooms.js';
 import { defaultSettings } from '../../src/rooms/activity-settings.js';
 import { namespaceOf } from '../../src/rooms/room-owner.js';
 import { MemoryActivityStore } from '../support/fakes/activity-store.js';
@@ -139,5 +139,13 @@ describe('video rooms (fakes)', () => {
     w.tick(REFRESH_TTL_MS + 1);
     assert.equal(await codeOf(w.tokens.refresh(key, second.refresh_token)), 'VIDEO_REFRESH_INVALID');
     assert.equal(await codeOf(w.tokens.refresh(key, 'rt_short')), 'VIDEO_REFRESH_INVALID');
+  });
+
+  it("a session's mute, unmute and kick are the leader's bulk actions, per kind", () => {
+    assert.deepEqual(bulkActionsOf('mute', ['audio', 'video']), ['mute-all', 'mute-all-video']);
+    assert.deepEqual(bulkActionsOf('mute', ['video', 'video']), ['mute-all-video']);
+    assert.deepEqual(bulkActionsOf('unmute', ['audio']), ['allow-all-audio']);
+    assert.deepEqual(bulkActionsOf('unmute', ['video']), ['allow-all-video']);
+    assert.deepEqual(bulkActionsOf('kick', ['audio']), ['remove-all']);
   });
 });
