@@ -163,6 +163,8 @@ const schema = z
         spacePasscode: rateRule,
         /** Integrator launches and live-room creates and joins, per API key and client address. */
         integratorLaunch: rateRule,
+        /** Integrator room controls that act on everyone (remove-all, mute-all, end, ...), per API key. */
+        integratorControls: rateRule,
         /** Writes to /api/room (join tokens, hand, leader actions) per launch session. */
         roomRequests: rateRule,
         /** Live launcher sessions one integrator join link may hold; a newer one ends the oldest. */
@@ -211,6 +213,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   SPACE_JOIN_RATE_LIMIT: 'limits.spaceJoin.max',
   SPACE_PASSCODE_RATE_LIMIT: 'limits.spacePasscode.max',
   INTEGRATOR_LAUNCH_RATE_LIMIT: 'limits.integratorLaunch.max',
+  INTEGRATOR_CONTROL_RATE_LIMIT: 'limits.integratorControls.max',
   ROOM_REQUEST_RATE_LIMIT: 'limits.roomRequests.max',
   SESSIONS_PER_JOIN_LINK: 'limits.sessionsPerJoinLink',
   ACTIVITIES_PER_DEEP_LINKING_LAUNCH: 'limits.activitiesPerDeepLinkingLaunch',

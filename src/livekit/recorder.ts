@@ -14,6 +14,18 @@ export interface RecordingInfo {
   /** Set once Egress reports the failure. */
   error?: string;
   files: Array<{ path: string; durationMs: number; sizeBytes: number }>;
+  /** A live stream's outputs, one per URL, as Egress reports them (its URLs have the stream key masked). */
+  streams: StreamResult[];
+}
+
+export interface StreamResult {
+  /** Egress's own copy of the URL, with the stream key replaced: never the URL we sent. */
+  url: string;
+  status: 'active' | 'finished' | 'failed';
+  startedAt?: Date;
+  endedAt?: Date;
+  /** Why the target stopped taking the stream (refused, dropped), as Egress says it. */
+  error?: string;
 }
 
 export interface RecorderGateway {

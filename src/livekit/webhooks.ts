@@ -2,7 +2,7 @@ import { WebhookReceiver } from 'livekit-server-sdk';
 import { AppError } from '../errors.js';
 import type { ParticipantInfo } from './gateway.js';
 import { toParticipant } from './livekit-gateway.js';
-import { toInfo } from './livekit-recorder.js';
+import { toRecordingInfo } from './livekit-recorder.js';
 import type { RecordingInfo } from './recorder.js';
 
 /** A LiveKit webhook as plain data. `id` is unique per event: duplicates carry the same id. */
@@ -44,7 +44,7 @@ export function createWebhookVerifier(apiKey: string, apiSecret: string): Webhoo
           : undefined,
         participant: event.participant ? toParticipant(event.participant) : undefined,
         track: event.track ? { sid: event.track.sid, source: String(event.track.source) } : undefined,
-        egress: event.egressInfo ? toInfo(event.egressInfo) : undefined,
+        egress: event.egressInfo ? toRecordingInfo(event.egressInfo) : undefined,
       };
     },
   };

@@ -10,6 +10,7 @@ import { createApiKeyStore } from '../db/api-key-store.js';
 import type { Database } from '../db/connection.js';
 import { createPlatformService } from '../db/platform-store.js';
 import { createAuditStore } from '../db/audit-store.js';
+import { createVideoRoomStore } from '../db/video-room-store.js';
 import { createRoomStore } from '../db/room-store.js';
 import { createRosterStore } from '../db/roster-store.js';
 import { createSessionStore } from '../db/launch-session-store.js';
@@ -19,7 +20,7 @@ import { createLiveKitGateway } from '../livekit/livekit-gateway.js';
 import type { Logger } from '../log.js';
 import { setupLtiProvider } from '../lti/provider.js';
 import { createRosterService } from '../lti/roster.js';
-import { createRoomControls } from '../rooms/room-controls.js';
+import { createRoomControls, type ControlEvent } from '../rooms/room-controls.js';
 import { createRoomEviction } from '../rooms/room-eviction.js';
 import { createRoomService } from '../rooms/room-service.js';
 import { createWaitlistStore } from '../db/waitlist-store.js';
@@ -66,7 +67,11 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     onRevoked: async (apiKeyId) => void (await evictOwner({ kind: 'space', apiKeyId })),
   });
   const sessionStore = createSessionStore(db.connection);
-  const sessions = revocableSessions(sessionStore, sessionOwnerCheck({ platforms, apiKeys: apiKeyStore }));
+  const videoRoomStore = createVideoRoomStore(db.connection);
+  const sessions = revocableSessions(
+    sessionStore,
+    sessionOwnerCheck({ platforms, apiKeys: apiKeyStore, deletedRooms: videoRoomStore }),
+  );
   // Courses' rosters for attendance: NRPS, cached per course; an LMS without it gives who launched.
   const roster = createRosterService({
     lti,
@@ -100,6 +105,8 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     logger,
   });
   const audit = createAuditStore(db.connection, { retentionDays });
+  // The integrations module listens (webhooks); it is built after these services.
+  const controlListeners: Array<(event: ControlEvent) => Promise<void>> = [];
   const breakouts = createBreakouts({ store: createBreakoutStore(db.connection), rooms, livekit, audit, logger });
   const activities = createActivityStore(db.connection);
   const recording = createRecordingServices({ config, logger, db, livekit, rooms, roomStore, audit, activities });
@@ -123,12 +130,19 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     attendanceStore,
     grades,
     breakouts,
+    audit,
+    videoRoomStore,
+    /** Adds a listener to every leader control (awaited before the control answers). */
+    onControl: (listener: (event: ControlEvent) => Promise<void>) => void controlListeners.push(listener),
     controls: createRoomControls({
       store: roomStore,
       audit,
       livekit,
       rooms,
       breakouts,
+      onChange: async (event) => {
+        for (const listener of controlListeners) await listener(event);
+      },
       // Who the SFU still lists when a teacher ends the class counts as there until the end.
       onEnded: async ({ roomKey, sessionId, at, present }) => {
         const listed = present.map((p) => ({ identity: p.identity, name: p.name, joinedAt: p.joinedAt }));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maskStreamUrl } from './stream-url.js';
 
 /**
  * Where a live stream goes: an RTMP or RTMPS server address and its stream key, as streaming services give
@@ -53,27 +54,13 @@ export interface StreamTarget {
   masked: string;
 }
 
-const MASK = '••••';
-
-/** The key's last four characters stay visible for a key long enough that four give nothing away. */
-export function maskKey(key: string): string {
-  return key.length >= 16 ? `${MASK}${key.slice(-4)}` : MASK;
-}
-
 /**
  * The full address (the key appended as the address's last path segment, as RTMP servers expect) and its
- * masked form. Without a separate key the address's last path segment is taken as the key.
+ * masked form (maskStreamUrl: the key cut to its last 4 characters). Without a separate key the address's
+ * last path segment is the key.
  */
 export function streamTargetOf(input: StreamTargetInput): StreamTarget {
   const { url, key } = streamTargetSchema.parse(input);
-  if (key) {
-    const base = url.replace(/\/+$/, '');
-    return { secretUrl: `${base}/${key}`, masked: `${base}/${maskKey(key)}` };
-  }
-  const u = new URL(url);
-  const segments = u.pathname.split('/');
-  const last = segments.pop() ?? '';
-  // An address with a query (some services put the key's parameters there) hides the query too.
-  const hidden = last ? maskKey(last + u.search) : '';
-  return { secretUrl: url, masked: `${u.protocol}//${u.host}${segments.join('/')}/${hidden}` };
+  const secretUrl = key ? `${url.replace(/\/+$/, '')}/${key}` : url;
+  return { secretUrl, masked: maskStreamUrl(secretUrl) };
 }

@@ -7,7 +7,7 @@ import { createAvailability } from '../../src/recordings/availability.js';
 import { createReconciler } from '../../src/recordings/reconcile.js';
 import { createRecordingJobs, type RecordingEvent } from '../../src/recordings/recording-jobs.js';
 import { createRecordings, type Availability } from '../../src/recordings/recordings.js';
-import { maskKey, streamTargetOf } from '../../src/recordings/stream-target.js';
+import { streamTargetOf } from '../../src/recordings/stream-target.js';
 import { recordingPayload } from '../../src/integrations/recording-wire.js';
 import type { ActivitySettings } from '../../src/rooms/activity-settings.js';
 import { createSessionTracker } from '../../src/rooms/session-tracker.js';
@@ -178,7 +178,7 @@ describe('recordings (fakes)', () => {
       logger: pino({ level: 'silent' }),
       onEgress: async (e) => void seen.push(e.id),
     });
-    const info: RecordingInfo = { egressId: 'EG_x', room: c.f.roomKey, status: 'active', files: [] };
+    const info: RecordingInfo = { egressId: 'EG_x', room: c.f.roomKey, status: 'active', files: [], streams: [] };
     const event = { id: 'EV_egress', event: 'egress_updated', createdAt: c.f.now(), egress: info };
     assert.equal(await tracker.handle(event), true);
     assert.equal(await tracker.handle(event), false);
@@ -236,8 +236,8 @@ describe('recordings (fakes)', () => {
     );
     const view = await c.recordings.start(c.teacher, 'stream', { url: 'rtmps://live.example.com/app/', key });
     assert.equal(c.recorder.calls.at(-1)?.target, `rtmps://live.example.com/app/${key}`);
-    assert.equal(view.target, 'rtmps://live.example.com/app/••••mnop');
-    assert.equal((await c.store.get(view.recordingId))?.target, 'rtmps://live.example.com/app/••••mnop');
+    assert.equal(view.target, 'rtmps://live.example.com/app/****mnop');
+    assert.equal((await c.store.get(view.recordingId))?.target, 'rtmps://live.example.com/app/****mnop');
     assert.equal(
       await code(c.recordings.start(c.teacher, 'stream', { url: 'rtmp://x.test/a', key: 'k' })),
       'RECORDING_STREAM_ALREADY_ACTIVE',
@@ -257,18 +257,21 @@ describe('recordings (fakes)', () => {
     assert.ok(!everything.includes(key) && !c.lines.join('').includes(key), 'the key is nowhere but at Egress');
   });
 
-  it('masks stream keys and addresses without a separate key', () => {
-    const cases: Array<[{ url: string; key?: string }, string]> = [
+  it('appends the key to the address and masks it (maskStreamUrl), with or without a separate key', () => {
+    const cases: Array<[{ url: string; key?: string }, string, string]> = [
       [
         { url: 'rtmp://a.rtmp.youtube.com/live2', key: 'abcd-efgh-ijkl-mnop' },
-        'rtmp://a.rtmp.youtube.com/live2/••••mnop',
+        'rtmp://a.rtmp.youtube.com/live2/abcd-efgh-ijkl-mnop',
+        'rtmp://a.rtmp.youtube.com/live2/****mnop',
       ],
-      [{ url: 'rtmps://x.test/app', key: 'short' }, 'rtmps://x.test/app/••••'],
-      [{ url: 'rtmp://x.test/app/secret-key-in-the-address' }, 'rtmp://x.test/app/••••ress'],
-      [{ url: 'rtmps://x.test:443/rtmp/FB-1?s_bl=1&sig=xyz' }, 'rtmps://x.test:443/rtmp/••••=xyz'],
+      [{ url: 'rtmps://x.test/app/', key: 'short' }, 'rtmps://x.test/app/short', 'rtmps://x.test/app/****'],
+      [
+        { url: 'rtmp://x.test/app/secret-key-in-the-address' },
+        'rtmp://x.test/app/secret-key-in-the-address',
+        'rtmp://x.test/app/****ress',
+      ],
     ];
-    for (const [input, masked] of cases) assert.equal(streamTargetOf(input).masked, masked, input.url);
-    assert.equal(maskKey('x'.repeat(15)), '••••');
+    for (const [input, secretUrl, masked] of cases) assert.deepEqual(streamTargetOf(input), { secretUrl, masked });
   });
 
   it('records by itself at the class start once; not for an activity that does not', async () => {

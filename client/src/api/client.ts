@@ -21,7 +21,15 @@ import type {
   SessionAttendanceResponse,
   StreamStartRequest,
 } from './contract';
-import type { JoinGrant, ParticipantAction, RoomAction, RoomStateResponse, WaitingAction } from './room-types';
+import type {
+  BulkAction,
+  JoinGrant,
+  RoomMetadata,
+  ParticipantAction,
+  RoomAction,
+  RoomStateResponse,
+  WaitingAction,
+} from './room-types';
 import { t } from '../i18n';
 
 /** One invalid field of a 400 VALIDATION_FAILED answer; `path` is dotted, e.g. `grading.maxPoints`. */
@@ -112,8 +120,13 @@ export class ApiClient {
     return this.request<void>('POST', `/api/room/participants/${encodeURIComponent(identity)}/${action}`);
   }
 
-  roomAction(action: RoomAction): Promise<void> {
-    return this.request<void>('POST', `/api/room/${action}`);
+  roomAction(action: RoomAction | BulkAction, targets?: { exclude?: string[] }): Promise<void> {
+    return this.request<void>('POST', `/api/room/${action}`, targets);
+  }
+
+  /** The class layout for everyone (instructors): PUT /api/room/layout answers the whole layout. */
+  setClassLayout(patch: Partial<RoomMetadata['layout']>): Promise<RoomMetadata['layout']> {
+    return this.request<RoomMetadata['layout']>('PUT', '/api/room/layout', patch);
   }
 
   /** Raises or lowers the user's own hand in the room they are connected to (409 ROOM_NOT_JOINED otherwise). */

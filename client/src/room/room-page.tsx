@@ -11,7 +11,7 @@ import { AudioRenderer } from './audio-renderer';
 import { ChatPanel, useChat } from './chat';
 import { ControlBar, type SidePanel } from './control-bar';
 import { EndScreen } from './end-screen';
-import type { Layout, SelfView } from './layout';
+import { arrange, viewFor, type Layout, type SelfView } from './layout';
 import { KnockToast } from './knock-toast';
 import { LeaveDialog } from './leave-dialog';
 import { LeaderPanel, useLeaderState } from './leader-panel';
@@ -86,7 +86,8 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
   // Read (again) once connected: a knock between the first read and joining the SFU would miss both.
   const leader = useLeaderState(api, isLeader && connState === ConnectionState.Connected);
   const announcer = useAnnouncer();
-  const [layout, setLayout] = useState<Layout>('gallery');
+  // A personal view, until the leader sets the class layout again (then everyone follows the new one).
+  const [personal, setPersonal] = useState<{ layout: Layout; over: string }>();
   const [selfView, setSelfView] = useState<SelfView>('tile');
   const [leaving, setLeaving] = useState(false);
   const meter = useMemo(() => new SpeakingMeter(() => setVersion((v) => v + 1)), []);
@@ -201,6 +202,11 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
     (connState === ConnectionState.Connecting && wasConnected.current);
   const settings = me.activity?.settings;
   const chatEnabled = conn.roomMetadata.chatEnabled ?? leader.chatEnabled;
+  const classLayout = conn.roomMetadata.layout;
+  const layoutKey = JSON.stringify(classLayout ?? {});
+  const layout = viewFor(classLayout, personal?.over === layoutKey ? personal.layout : undefined);
+  const setLayout = (chosen: Layout) => setPersonal({ layout: chosen, over: layoutKey });
+  const staged = arrange(participants, classLayout);
   const queue = handQueue(participants);
   const togglePanel = (which: SidePanel) => setPanel((open) => (open === which ? undefined : which));
 
@@ -208,6 +214,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
     <main class="room" data-connection={connState}>
       <div class="banner" role="status">
         {reconnecting && <p>{t('room.reconnecting')}</p>}
+        {local?.deaf && <p data-testid="deaf-notice">{t('room.deaf')}</p>}
         {connState === ConnectionState.Connecting && !wasConnected.current && <p>{t('room.joining')}</p>}
       </div>
       <div aria-live="polite" class="visually-hidden" data-testid="announcements">
@@ -241,7 +248,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
           <h1 ref={heading} tabIndex={-1} class="visually-hidden">
             {settings?.title ?? t('room.defaultTitle')}
           </h1>
-          <Stage participants={participants} layout={layout} selfView={selfView} />
+          <Stage participants={staged} layout={layout} selfView={selfView} />
           {publishError && (
             <p class="field-error" role="alert">
               {publishError}
@@ -268,6 +275,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
                 locked={leader.locked}
                 chatEnabled={chatEnabled}
                 webinar={settings?.publishers === 'instructors'}
+                layout={classLayout}
                 onDone={(done) => {
                   if (done.kind === 'waiting') leader.setWaiting((w) => w.filter((x) => x.identity !== done.identity));
                   else if (done.action === 'lock' || done.action === 'unlock') leader.setLocked(done.action === 'lock');
@@ -304,6 +312,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
           audioBlocked={audioBlocked}
           layout={layout}
           onLayout={setLayout}
+          layoutLocked={classLayout?.locked === true && classLayout.mode !== 'auto'}
           selfView={selfView}
           onSelfView={setSelfView}
           panel={panel}

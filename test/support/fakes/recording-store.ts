@@ -66,7 +66,7 @@ export class FakeRecorder implements RecorderGateway {
 
   private job(room: string, files: RecordingInfo['files']): RecordingInfo {
     if (this.refuse) throw Object.assign(new Error('no egress'), { code: 'LIVEKIT_UNAVAILABLE' });
-    const info: RecordingInfo = { egressId: `EG_${++this.ids}`, room, status: 'starting', files };
+    const info: RecordingInfo = { egressId: `EG_${++this.ids}`, room, status: 'starting', files, streams: [] };
     this.jobs.set(info.egressId, info);
     return { ...info };
   }
