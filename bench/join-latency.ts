@@ -283,7 +283,7 @@ async function main(): Promise<void> {
       machine: { cpus: os.cpus().length, load: os.loadavg().map((n) => Number(n.toFixed(2))), node: process.version },
       measure: 'Join click event -> first requestVideoFrameCallback of the remote camera <video>, in the page',
       marks:
-        'room:connect = Room.connect called, room:connected = it resolved, room:video-subscribed = the camera subscribed',
+        'milliseconds after the click: room:connect = Room.connect called, room:signal-connected = the join response, room:connected = connect() resolved, room:video-subscribed = the camera subscribed, video-element = (ours) the remote tile has its <video>, longTasks = long tasks (over 50 ms) between the click and the frame, in total',
       rounds: ROUNDS,
       warmupRounds: WARMUP,
       dwellMs: DWELL_MS,
