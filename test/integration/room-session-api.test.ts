@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { RoomEvent, type RemoteTrackPublication } from '@livekit/rtc-node';
+import type { RemoteTrackPublication } from '@livekit/rtc-node';
 import { type Database } from '../../src/db/connection.js';
 import { verifySignature } from '../../src/integrations/webhook-outbox.js';
 import { LaunchedUser, TestParticipant, videoGrant, waitUntil, type Grant } from '../support/room-client.js';
@@ -132,7 +132,7 @@ describe('integrator API: room-session controls (members, deaf, remove-all, layo
     const kept = people[2]!;
     const res = await v1('POST', `/rooms/${roomId}/remove-all`, { exclude: [kept.userId] });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual([...res.body?.affected].sort(), [people[0]!.userId, people[1]!.userId].sort());
+    assert.deepEqual([...(res.body?.affected as string[])].sort(), [people[0]!.userId, people[1]!.userId].sort());
     await waitUntil(async () => (await listed(roomId)).length === 2, 10_000, 'the removed gone');
     assert.deepEqual((await listed(roomId)).sort(), [leader.grant.identity, kept.grant.identity].sort());
     const back = await people[0]!.user.request('POST', '/room/token');
