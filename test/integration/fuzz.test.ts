@@ -50,6 +50,11 @@ const SEEDS: Record<string, Seed> = {
     },
   },
   'POST /api/admin/api-keys': { body: { name: 'fuzz key' } },
+  'PUT /api/v1/rooms/:roomId/layout': { body: { mode: 'grid', hide_camera_off: true } },
+  'PATCH /api/v1/rooms/:roomId/metadata': { body: { topic: 'Fractions', level: null } },
+  'PUT /api/v1/rooms/:roomId/members/:userId/metadata': { body: { seat: 'A4' } },
+  'POST /api/v1/rooms/:roomId/remove-all': { body: { participants: ['u-0123456789abcdef'], exclude: [] } },
+  'PUT /api/room/layout': { body: { mode: 'speaker', raisedHandsFirst: true } },
   'POST /api/v1/spaces/launch': {
     body: {
       id: 'fuzz-space',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { freeTcpPort } from '../../src/dev/stack/ports.js';
 import { isAppError } from '../../src/errors.js';
@@ -143,7 +143,59 @@ describe('streaming: the class streamed out to RTMP and received by a local ffmp
       assert.ok(!text?.includes(KEY), `the key is in: ${text}`);
     assert.ok(!readFileSync(path.join(env.workDir, 'egress', 'egress.log'), 'utf8').includes(KEY), 'in Egress’s log');
   });
+
+  // Last: it stops this suite's Egress.
+  it('stopping Egress with a job still waiting for its page leaves no handler, Xvfb or Chromium behind', async () => {
+    const egress = env.stack.egress;
+    if (!egress) throw new Error('no Egress on this stack');
+    const room = await classOfTwo(env);
+    try {
+      // A page that never says START_RECORDING: the job stays starting, its handler waiting.
+      const target = `rtmp://127.0.0.1:${await freeTcpPort()}/live/${KEY}`;
+      await recorder.streamRoom(room.name, [target], { templateUrl: `${env.tool.url}/no-such-page` });
+      let handlers: number[] = [];
+      await waitUntil(
+        () => (handlers = childrenNamed(egress.process.pid, 'run-handler')).length > 0,
+        30_000,
+        'a handler',
+      );
+      await egress.stop();
+      // Killed processes linger a moment until they are reaped.
+      await waitUntil(
+        () => handlers.every((leader) => !groupAlive(leader)),
+        5_000,
+        () => `the handlers' process groups to end (${handlers.filter(groupAlive).join(', ')} still there)`,
+      );
+    } finally {
+      await room.leave();
+    }
+  });
 });
+
+/** Children of `pid` whose command line holds `word`, from /proc. */
+function childrenNamed(pid: number, word: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(word);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function groupAlive(leader: number): boolean {
+  try {
+    process.kill(-leader, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function classOfTwo(env: DedicatedEnvironment): Promise<{ name: string; leave(): Promise<void> }> {
   const name = `stream-${randomUUID()}`;

@@ -18,8 +18,13 @@ const PUBLISHER: ParticipantGrants = {
   recorder: false,
 };
 
-/** Someone in `room` on the stack's SFU, publishing a camera and a tone. */
-export async function publisher(stack: Stack, room: string, identity: string): Promise<TestParticipant> {
+/** Someone in `room` on the stack's SFU, publishing a camera (see publishCamera) and a tone. */
+export async function publisher(
+  stack: Stack,
+  room: string,
+  identity: string,
+  camera: Parameters<TestParticipant['publishCamera']>[0] = {},
+): Promise<TestParticipant> {
   const { token } = await testGateway({ stack }).mintJoinToken({
     room,
     identity,
@@ -31,7 +36,7 @@ export async function publisher(stack: Stack, room: string, identity: string): P
   });
   const person = await TestParticipant.connect({ url: stack.livekit.url, token });
   try {
-    await person.publishCamera();
+    await person.publishCamera(camera);
     await person.publishMicrophone({ tone: true });
   } catch (err) {
     await person.disconnect();

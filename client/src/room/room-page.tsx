@@ -1,6 +1,6 @@
 import { ConnectionState, Track } from 'livekit-client';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
 import { AttendancePanel, attendanceLabel } from '../attendance/attendance-tab';
 import type { MeResponse } from '../api/contract';
@@ -66,16 +66,17 @@ function endReasonOf(err: unknown): EndReason | undefined {
 
 /** The live class: everyone's tiles, your controls, the people and chat panels, and the leader's controls. */
 export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, overlay }: RoomPageProps) {
-  const conn = useMemo(
-    () =>
-      new RoomConnection(grant, {
-        fetchGrant: fetchGrant ?? (() => api.roomToken()),
-        endReasonOf,
-        devices: { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId },
-        setHand: (raised) => api.setHand(raised),
-      }),
-    [grant],
-  );
+  // The connection starts with the page's first render rather than after its first paint: signalling and
+  // ICE overlap the rendering. Its listeners (below) are added in the same task, before any event can come.
+  const { conn, connecting } = useMemo(() => {
+    const conn = new RoomConnection(grant, {
+      fetchGrant: fetchGrant ?? (() => api.roomToken()),
+      endReasonOf,
+      devices: { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId },
+      setHand: (raised) => api.setHand(raised),
+    });
+    return { conn, connecting: conn.connect() };
+  }, [grant]);
   const [, setVersion] = useState(0);
   const [connState, setConnState] = useState(ConnectionState.Connecting);
   const wasConnected = useRef(false);
@@ -135,7 +136,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const offs = [
       conn.on('participantsChanged', () => setVersion((v) => v + 1)),
       conn.on('connectionState', (state) => {
@@ -157,20 +158,20 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
         if (topic === WAITING_TOPIC && m.type === 'queue' && Array.isArray(m.queue)) leader.setWaiting(m.queue);
       }),
     ];
-    conn.connect().then(
+    connecting.then(
       async () => {
-        let mic = true;
-        let camera = true;
-        if (media.microphone)
-          mic = await conn.setEnabled('microphone', true).then(
-            () => true,
-            () => false,
-          );
-        if (media.camera)
-          camera = await conn.setEnabled('camera', true).then(
-            () => true,
-            () => false,
-          );
+        // Both at once, as livekit-client's enableCameraAndMicrophone does.
+        const turnOn = (source: 'microphone' | 'camera', wanted: boolean) =>
+          wanted
+            ? conn.setEnabled(source, true).then(
+                () => true,
+                () => false,
+              )
+            : true;
+        const [mic, camera] = await Promise.all([
+          turnOn('microphone', media.microphone),
+          turnOn('camera', media.camera),
+        ]);
         if (!mic || !camera)
           setPublishError(
             t(!mic && !camera ? 'room.startFailed.both' : !mic ? 'room.startFailed.mic' : 'room.startFailed.camera'),
