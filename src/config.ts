@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { brandingSchema } from './branding.js';
-import { configDir } from './paths.js';
+import { configDir, projectRoot } from './paths.js';
 import { parseUrl } from './urls.js';
 
 /**
@@ -141,15 +141,27 @@ const schema = z
       .object({
         /** Egress runs beside the SFU (on its Redis); off: the Record button says recording is not set up. */
         enabled: z.boolean(),
-        /**
-         * Where Egress writes recordings, as Egress sees it (the tool names each file before Egress starts);
-         * a relative path is taken from the tool's working directory.
-         */
-        folder: z.string().min(1).max(1024),
         /** Egress's health port (its `health_port`): readiness and the Record button ask it whether Egress runs. */
         egressHealthUrl: url(['http:', 'https:']).optional(),
         /** How often unfinished recordings are compared with Egress's list (after a restart, lost webhooks). */
         reconcileSeconds: z.number().int().min(5).max(3600),
+        /**
+         * The folder LiveKit Egress writes recordings to (the tool names each file before Egress starts) and the
+         * tool serves them from, only through signed links; a relative path is taken from the project folder.
+         * Checked (created if missing) at startup.
+         */
+        dir: z
+          .string()
+          .min(1)
+          .transform((dir) => path.resolve(projectRoot(), dir)),
+        /** How long a signed play or download link works: minutes, not hours (the launcher renews them). */
+        linkTtlSeconds: z.number().int().min(1).max(3600),
+        /** What links are signed with (RECORDING_LINK_SECRET); unset: derived from lti.encryptionKey. */
+        linkSecret: secret(32).optional(),
+        /** Recordings (file and record) are deleted this long after they were made; an activity may say less. */
+        retentionDays: z.number().int().min(1).max(3650),
+        /** How often the retention job looks for recordings past their time. */
+        retentionPollSeconds: z.number().int().min(1).max(86_400),
       })
       .strict(),
     /** The launcher's default look; a platform registration may override it. */
@@ -203,9 +215,12 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   DEMO_ENABLED: 'demo.enabled',
   ROOM_TOKEN_TTL_SECONDS: 'rooms.tokenTtlSeconds',
   RECORDING_ENABLED: 'recordings.enabled',
-  RECORDINGS_FOLDER: 'recordings.folder',
   EGRESS_HEALTH_URL: 'recordings.egressHealthUrl',
   RECORDING_RECONCILE_SECONDS: 'recordings.reconcileSeconds',
+  RECORDINGS_DIR: 'recordings.dir',
+  RECORDING_LINK_TTL_SECONDS: 'recordings.linkTtlSeconds',
+  RECORDING_LINK_SECRET: 'recordings.linkSecret',
+  RECORDING_RETENTION_DAYS: 'recordings.retentionDays',
   BRANDING_COLOR: 'branding.color',
   BRANDING_LOGO_URL: 'branding.logoUrl',
   LTI_LOGIN_RATE_LIMIT: 'limits.ltiLogin.max',
@@ -219,7 +234,13 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   ACTIVITIES_PER_DEEP_LINKING_LAUNCH: 'limits.activitiesPerDeepLinkingLaunch',
 };
 
-const SECRET_KEYS = ['livekit.apiKey', 'livekit.apiSecret', 'lti.encryptionKey', 'admin.apiKey'];
+const SECRET_KEYS = [
+  'livekit.apiKey',
+  'livekit.apiSecret',
+  'lti.encryptionKey',
+  'admin.apiKey',
+  'recordings.linkSecret',
+];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

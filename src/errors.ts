@@ -270,6 +270,38 @@ export const ERROR_CODES = {
     message:
       'This class has been recorded (or streamed) as many times as one class can be. End it and start a new one.',
   },
+  RECORDING_NOT_FOUND: { status: 404, message: 'This recording is not one of your live class (or it was removed).' },
+  RECORDING_FORBIDDEN: {
+    status: 403,
+    message: "This class's recordings are for its teachers, or for the course once a teacher publishes them.",
+  },
+  RECORDING_MANAGE_FORBIDDEN: { status: 403, message: 'Only teachers delete and publish recordings.' },
+  RECORDING_NOT_READY: {
+    status: 409,
+    message: 'This recording is not ready: it can be watched once its class has ended and its file is complete.',
+  },
+  RECORDING_DELETED: { status: 410, message: 'This recording was deleted.' },
+  RECORDING_FILE_MISSING: {
+    status: 404,
+    message: "This recording's file is not in the recordings folder. Tell the tool's administrator.",
+  },
+  RECORDING_LINK_EXPIRED: {
+    status: 403,
+    message: 'This recording link has expired. Open the recording again from your course for a new one.',
+  },
+  RECORDING_LINK_INVALID: {
+    status: 403,
+    message: 'This recording link is not valid. Open the recording again from your course.',
+  },
+  RECORDING_RANGE_NOT_SATISFIABLE: {
+    status: 416,
+    message: 'The requested byte range is not inside the recording file.',
+  },
+  RECORDING_NOT_PUBLISHED: { status: 403, message: 'A teacher has not published this recording (or took it back).' },
+  RECORDING_PUBLISHING_OFF: {
+    status: 409,
+    message: "This class's recordings are not published one by one: who may watch them is set for the whole class.",
+  },
   ACTIVITY_NOT_FOUND: {
     status: 404,
     message:

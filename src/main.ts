@@ -20,6 +20,7 @@ import { ltiModule } from './modules/lti-module.js';
 import type { ToolModule } from './modules/module.js';
 import { pollsModule } from './modules/polls-module.js';
 import { recordingsModule } from './modules/recordings-module.js';
+import { recordingLibraryModule } from './modules/recording-library-module.js';
 import { roomsModule } from './modules/rooms-module.js';
 import { createServices } from './modules/services.js';
 import { clientBuildDir } from './paths.js';
@@ -56,7 +57,8 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
   });
   const services = await createServices({ config, logger, db });
   const registration = loadToolRegistration();
-  const integrations = integrationsModule(services, webhookDelivery, () => attendance.attendance);
+  const library = recordingLibraryModule(services);
+  const integrations = integrationsModule(services, webhookDelivery, () => attendance.attendance, library.library);
   const attendance = attendanceModule(services, [(pending) => integrations.onAttendanceFinal(pending)]);
   const demo = config.demo.enabled ? await demoModule(services, registration) : undefined;
   const recordings = recordingsModule(services);
@@ -75,6 +77,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
       (event) => recordings.onEgress(event),
     ),
     pollsModule(services),
+    library,
     integrations,
     attendance,
     adminModule(services),

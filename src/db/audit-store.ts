@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { AuditEntry, AuditStore } from '../rooms/audit-store.js';
-import type { IndexSpec } from './indexes.js';
+import { insertOnce, type IndexSpec } from './indexes.js';
 import { modelOf } from './models.js';
 import { retentionOf, type Retention } from './retention.js';
 
@@ -39,6 +39,14 @@ export function createAuditStore(connection: Connection, options: { retentionDay
     async append(entry) {
       await Audit.create({ ...entry, ...retention.fields(entry.at) });
     },
+    // Through the driver: the key is the document's _id (a string beside the other entries' ObjectIds), so
+    // the unique _id index makes it once on MongoDB and FerretDB alike.
+    appendOnce: (entry, key) =>
+      insertOnce(() =>
+        Audit.collection.insertOne({ _id: key, ...entry, ...retention.fields(entry.at) } as never, {
+          ignoreUndefined: true,
+        }),
+      ),
     async log(roomKey) {
       const docs = await Audit.find({ roomKey }, { _id: 0, __v: 0, expiryBucket: 0 })
         .sort({ at: 1 })

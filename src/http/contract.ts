@@ -5,6 +5,7 @@ import type { MessageType } from '../lti/claims.js';
 import type { Role } from '../rooms/grants.js';
 import type { RoomStatus } from '../rooms/room-status.js';
 import type { PollView } from '../polls/polls.js';
+import type { RecordingStatus } from '../recordings/recording.js';
 
 export type { ActivitySettings, ActivitySettingsInput, AttendanceStatus, MessageType, Role, RoomStatus };
 
@@ -294,3 +295,50 @@ export type BreakoutPush =
 export type BreakoutOpenRequest =
   { mode: 'random'; count: number } | { mode: 'manual'; count: number; assignment: Record<string, number> };
 export type BreakoutTopic = 'breakout';
+
+/** What a recording is: starting → recording → ready, or failed; deleted (by a teacher or retention) ends all. */
+export type { RecordingStatus };
+/** Who may watch a class's recordings (the activity's recording.viewers). */
+export type RecordingViewers = 'instructors' | 'course' | 'published';
+
+/** One recording of the class, as GET /api/room/recordings lists it (docs/recordings.md). */
+export interface RecordingDto {
+  recordingId: string;
+  sessionId: string;
+  /** When it was asked for; when Egress began and finished writing it. */
+  requestedAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  sizeBytes?: number;
+  status: RecordingStatus;
+  /** A class without cameras: sound only. */
+  audioOnly: boolean;
+  /** Meaningful where viewers is 'published': students see it. */
+  published: boolean;
+  /** When retention deletes it. */
+  keptUntil: string;
+  deletedAt?: string;
+}
+
+/** GET /api/room/recordings: the class's recordings this person may see, newest first. */
+export interface RecordingsResponse {
+  viewers: RecordingViewers;
+  /** Teachers: delete, and publish where viewers is 'published'. */
+  canManage: boolean;
+  /** How long this class keeps its recordings. */
+  retentionDays: number;
+  recordings: RecordingDto[];
+}
+
+/** A signed link to a recording's file: it works for a few minutes, for whoever holds it (docs/security.md). */
+export interface RecordingLink {
+  url: string;
+  expiresAt: string;
+}
+
+/** POST /api/room/recordings/:recordingId/links: to play in the page, and to download (as an attachment). */
+export interface RecordingLinksResponse {
+  play: RecordingLink;
+  download: RecordingLink;
+}

@@ -59,7 +59,9 @@ export interface IntegratorRouterDeps {
    * `limits.integratorLaunch`, one instance shared with /api/live-room so both count against one budget.
    */
   launchLimit: RequestHandler;
-  /** More /api/v1 routes behind the same key check (attendance). */
+  /** A class session's recordings and live streams (live sessions' counts); both 0 without it. */
+  recordingCounts?: (sessionId: string) => Promise<{ recordings: number; livestreams: number }>;
+  /** More /api/v1 routes behind the same key check (attendance, recordings). */
   extra?: (currentKey: (req: Request) => ApiKey) => Router;
 }
 
@@ -67,6 +69,8 @@ export interface IntegratorRouterDeps {
 export function integratorRouter(deps: IntegratorRouterDeps): Router {
   const router = Router();
   const launchSchema = spaceLaunchSchema(deps.allowHttpWebhooks);
+  const countsOf = (sessionId: string) =>
+    deps.recordingCounts?.(sessionId) ?? Promise.resolve({ recordings: 0, livestreams: 0 });
   router.use(apiKeyAuth(deps.apiKeys));
   // Up to 1000 user_ids in a bulk action's lists, or 16 kB of metadata with its JSON: read after the key
   // check; the 16 kB parser below then finds the body read.
@@ -92,14 +96,17 @@ export function integratorRouter(deps: IntegratorRouterDeps): Router {
     '/live-sessions',
     asyncHandler(async (req, res) => {
       const live = await deps.spaces.liveSessions(currentKey(req.apiKey).id);
-      res.json({ liveSessions: live.map(({ space, session }) => liveSessionJson(space, session)) });
+      const liveSessions = await Promise.all(
+        live.map(async ({ space, session }) => liveSessionJson(space, session, await countsOf(session.sessionId))),
+      );
+      res.json({ liveSessions });
     }),
   );
   router.get(
     '/live-sessions/:roomId',
     asyncHandler(async (req, res) => {
       const { space, session } = await deps.spaces.liveSession(currentKey(req.apiKey).id, String(req.params.roomId));
-      res.json(liveSessionJson(space, session));
+      res.json(liveSessionJson(space, session, await countsOf(session.sessionId)));
     }),
   );
   router.get(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SessionJson } from '../integrations/attendance-wire.js';
 import type { participantJson } from '../integrations/attendance-wire.js';
 import type { LiveRoomJson, LiveRoomStatusJson } from '../integrations/live-room-wire.js';
+import type { RecordingJson } from '../integrations/recording-wire.js';
 import type { LiveSessionJson, RoomStatusJson, SpaceLaunchJson } from '../integrations/space-wire.js';
 import type { TokenJson, VideoRoomJson } from '../integrations/video-room-wire.js';
 
@@ -34,8 +35,8 @@ export const liveSessionResponse = z.object({
   spaceId: z.string(),
   startTime: time,
   currentPeerCount: z.number().int(),
-  recordingCount: z.literal(0),
-  livestreamCount: z.literal(0),
+  recordingCount: z.number().int().describe('Recordings of this session so far (failed and deleted left out)'),
+  livestreamCount: z.number().int().describe('Live streams of this session so far (failed left out)'),
 });
 export const liveSessionsResponse = z.object({ liveSessions: z.array(liveSessionResponse) });
 
@@ -159,6 +160,30 @@ export const participantSearchResponse = z.object({
   participants: z.array(participantResponse.extend({ session_id: z.string(), room_id: z.string() })),
   next_cursor: z.string().nullable(),
 });
+export const recordingResponse = z.object({
+  recording_id: z.string(),
+  room_id: z.string(),
+  session_id: z.string(),
+  status: z.enum(['starting', 'recording', 'ready', 'failed', 'deleted']),
+  audio_only: z.boolean(),
+  requested_at: time,
+  started_at: time.nullable(),
+  ended_at: time.nullable(),
+  duration_ms: z.number().int().nullable(),
+  size_bytes: z.number().int().nullable(),
+  published: z.boolean(),
+  kept_until: time.describe('When retention deletes it'),
+  deleted_at: time.nullable(),
+  play_url: z.url().nullable().describe('Ready recordings: a signed link that plays it (inline, byte ranges)'),
+  download_url: z.url().nullable().describe('Ready recordings: a signed link that downloads it'),
+  urls_expire_at: time.nullable().describe('The links stop working then: ask again for fresh ones'),
+});
+export const recordingsResponse = z.object({ room_id: z.string(), recordings: z.array(recordingResponse) });
+export const recordingsDeletedResponse = z.object({
+  room_id: z.string(),
+  deleted: z.array(z.string()).describe('The recordings deleted (files removed)'),
+  still_recording: z.array(z.string()).describe('Matching recordings not deleted: stop them first'),
+});
 
 /** Compile-time: the schema's type and the route's JSON type are the same (both ways). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -172,3 +197,4 @@ same<Same<z.infer<typeof liveRoomResponse>, LiveRoomJson>>(true);
 same<Same<z.infer<typeof liveRoomStatusResponse>, LiveRoomStatusJson>>(true);
 same<Same<z.infer<typeof videoRoomResponse>, VideoRoomJson>>(true);
 same<Same<z.infer<typeof tokenResponse>, TokenJson>>(true);
+same<Same<z.infer<typeof recordingResponse>, RecordingJson>>(true);

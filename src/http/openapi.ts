@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { participantsQuery, pageQuery } from './integrator-attendance-routes.js';
 import { liveRoomCreateSchema, liveRoomIdSchema, liveRoomJoinSchema } from '../integrations/live-room-wire.js';
+import { recordingsDeleteQuery, recordingsQuery } from '../integrations/recording-wire.js';
+import { recordingIdSchema } from './recordings-router.js';
 import { spaceLaunchSchema } from '../integrations/space-wire.js';
 import { roomControlOperations } from './openapi-room-controls.js';
 import {
@@ -29,6 +31,9 @@ import {
   liveSessionResponse,
   liveSessionsResponse,
   participantsResponse,
+  recordingResponse,
+  recordingsDeletedResponse,
+  recordingsResponse,
   roomStatusResponse,
   sessionsPageResponse,
   spaceLaunchResponse,
@@ -48,7 +53,8 @@ export interface Operation {
     | 'Video rooms'
     | 'Video room tokens'
     | 'Video room sessions'
-    | 'Room-session controls';
+    | 'Room-session controls'
+    | 'Recordings';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -174,6 +180,7 @@ function videoRoomOperations(allowHttpWebhooks: boolean): Operation[] {
     },
   ];
 }
+const recordingParams = roomId.extend({ recordingId: recordingIdSchema.describe('A recording_id the list answered') });
 
 /** Every route under /api/v1 and /api/live-room (a test compares this list with the app's router). */
 export function integratorOperations(allowHttpWebhooks: boolean): Operation[] {
@@ -229,6 +236,40 @@ export function integratorOperations(allowHttpWebhooks: boolean): Operation[] {
       params: z.object({ sessionId: z.string().regex(/^ses_[\w-]{1,64}$/) }),
       query: participantsQuery,
       responses: { 200: { description: 'The session and its participants', schema: participantsResponse } },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/rooms/{roomId}/recordings',
+      tag: 'Recordings',
+      summary: "A room's recordings, newest first, finished ones with signed play and download URLs",
+      params: roomId,
+      query: recordingsQuery,
+      responses: { 200: { description: 'The recordings', schema: recordingsResponse } },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/rooms/{roomId}/recordings/{recordingId}',
+      tag: 'Recordings',
+      summary: 'One recording, with fresh signed URLs when it is finished',
+      params: recordingParams,
+      responses: { 200: { description: 'The recording', schema: recordingResponse } },
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/rooms/{roomId}/recordings/{recordingId}',
+      tag: 'Recordings',
+      summary: 'Delete one recording for good (its file first); audited',
+      params: recordingParams,
+      responses: { 204: { description: 'Deleted (also when it already was)' } },
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/rooms/{roomId}/recordings',
+      tag: 'Recordings',
+      summary: "Delete a room's recordings by filter (asked for before a date, of one session, or both)",
+      params: roomId,
+      query: recordingsDeleteQuery,
+      responses: { 200: { description: 'What was deleted', schema: recordingsDeletedResponse } },
     },
     {
       method: 'post',

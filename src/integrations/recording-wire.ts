@@ -1,34 +1,80 @@
-import type { RecordingEvent } from '../recordings/recording-jobs.js';
-import type { Space } from './space-store.js';
-import { outboxEventId, type RecordingWire, type WebhookPayload } from './webhook-outbox.js';
+import { z } from 'zod';
+import type { RecordingEntry, RecordingLinkPair } from '../recordings/recording-library.js';
 
 /**
- * The `recording.*` and `livestream.*` integrator webhooks (docs/integrator-api.md): one of each per
- * recording and type, whatever redelivery or reconcile pass reports it again (the id is derived from the
- * recording's id and the type, and the outbox is unique by id).
+ * The integrator API's recordings JSON (snake_case, documented in docs/integrator-api.md) and the queries it
+ * accepts. A finished recording comes with signed links to play and download it, good for a few minutes.
  */
-export function recordingPayload(space: Pick<Space, 'spaceId'>, event: RecordingEvent): WebhookPayload {
-  const { state: s } = event;
-  const r = s.recording;
-  const ended = event.type.endsWith('.ended');
-  const at = ended ? (s.endedAt ?? r.requestedAt) : (s.startedAt ?? r.requestedAt);
-  const wire: RecordingWire = {
-    recording_id: r.recordingId,
-    kind: r.kind === 'file' ? 'recording' : 'livestream',
-    status: ended ? (s.status === 'ready' ? 'ready' : 'failed') : 'recording',
-    started_by: r.startedBy.kind,
-    started_at: s.startedAt?.toISOString() ?? null,
-    ended_at: ended ? (s.endedAt?.toISOString() ?? null) : null,
-    duration_seconds: ended && s.durationMs !== undefined ? Math.round(s.durationMs / 1000) : null,
-    size_bytes: ended && s.sizeBytes !== undefined ? s.sizeBytes : null,
-  };
+
+const instant = z.iso.datetime({ offset: true });
+
+export const recordingsQuery = z
+  .object({
+    session_id: z
+      .string()
+      .regex(/^ses_[\w-]{1,64}$/)
+      .optional(),
+    /** Only recordings asked for before / at or after this instant. */
+    before: instant.optional(),
+    after: instant.optional(),
+    status: z.enum(['starting', 'recording', 'ready', 'failed', 'deleted']).optional(),
+  })
+  .strict();
+
+/** A bulk delete names at least one filter: "every recording of the room" is `before` now. */
+export const recordingsDeleteQuery = z
+  .object({
+    session_id: z
+      .string()
+      .regex(/^ses_[\w-]{1,64}$/)
+      .optional(),
+    before: instant.optional(),
+  })
+  .strict()
+  .refine((q) => q.session_id !== undefined || q.before !== undefined, {
+    message: 'name session_id, before, or both',
+    path: ['before'],
+  });
+
+export interface RecordingJson {
+  recording_id: string;
+  room_id: string;
+  session_id: string;
+  status: RecordingEntry['status'];
+  audio_only: boolean;
+  requested_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_ms: number | null;
+  size_bytes: number | null;
+  published: boolean;
+  /** When retention deletes it. */
+  kept_until: string;
+  deleted_at: string | null;
+  /** Ready recordings only: inline (a player) and as an attachment; each works until urls_expire_at. */
+  play_url: string | null;
+  download_url: string | null;
+  urls_expire_at: string | null;
+}
+
+export function recordingJson(e: RecordingEntry, links: RecordingLinkPair | undefined): RecordingJson {
+  const r = e.recording;
   return {
-    id: outboxEventId(r.recordingId, event.type),
-    type: event.type,
-    created_at: at.toISOString(),
-    space_id: space.spaceId,
-    room_id: event.room.key,
+    recording_id: r.recordingId,
+    room_id: r.roomKey,
     session_id: r.sessionId,
-    recording: wire,
+    status: e.status,
+    audio_only: r.audioOnly,
+    requested_at: r.requestedAt.toISOString(),
+    started_at: e.startedAt?.toISOString() ?? null,
+    ended_at: e.endedAt?.toISOString() ?? null,
+    duration_ms: e.durationMs ?? null,
+    size_bytes: e.sizeBytes ?? null,
+    published: e.published,
+    kept_until: e.keptUntil.toISOString(),
+    deleted_at: e.deleted?.at.toISOString() ?? null,
+    play_url: links?.play.url ?? null,
+    download_url: links?.download.url ?? null,
+    urls_expire_at: links?.play.expiresAt.toISOString() ?? null,
   };
 }

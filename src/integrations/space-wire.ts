@@ -21,6 +21,8 @@ const spaceSettingsSchema = z
     waitingRoom: s.waitingRoom.unwrap(),
     joinBeforeInstructor: s.joinBeforeInstructor.unwrap(),
     maxParticipants: s.maxParticipants.unwrap(),
+    /** Who may watch recordings in the space's launcher, and how long they are kept (docs/recordings.md). */
+    recording: s.recording.unwrap(),
   })
   .partial()
   .strict();
@@ -159,18 +161,23 @@ export interface LiveSessionJson {
   spaceId: string;
   startTime: string;
   currentPeerCount: number;
-  recordingCount: 0;
-  livestreamCount: 0;
+  /** Recordings and live streams of this session so far, running or finished (failed and deleted left out). */
+  recordingCount: number;
+  livestreamCount: number;
 }
 
-export function liveSessionJson(space: Pick<Space, 'roomKey' | 'spaceId'>, session: SessionView): LiveSessionJson {
+export function liveSessionJson(
+  space: Pick<Space, 'roomKey' | 'spaceId'>,
+  session: SessionView,
+  counts: { recordings: number; livestreams: number },
+): LiveSessionJson {
   return {
     roomId: space.roomKey,
     spaceId: space.spaceId,
     startTime: new Date(session.startedAt).toISOString(),
     currentPeerCount: session.present.length,
-    recordingCount: 0,
-    livestreamCount: 0,
+    recordingCount: counts.recordings,
+    livestreamCount: counts.livestreams,
   };
 }
 

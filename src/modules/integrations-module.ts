@@ -29,9 +29,11 @@ import type { PendingFinal } from '../attendance/attendance-store.js';
 import type { ClassAttendance } from '../attendance/class-attendance.js';
 import { integratorAttendanceRoutes, spaceScope } from '../http/integrator-attendance-routes.js';
 import { integratorRoomRoutes } from '../http/integrator-room-routes.js';
+import { integratorRecordingRoutes } from '../http/integrator-recording-routes.js';
+import type { RecordingLibrary } from '../recordings/recording-library.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
 import type { RecordingEvent } from '../recordings/recording-jobs.js';
-import { recordingPayload } from '../integrations/recording-wire.js';
+import { recordingPayload } from '../integrations/recording-events.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
 
@@ -52,6 +54,8 @@ export function integrationsModule(
   attendance: () => ClassAttendance = () => {
     throw new Error('attendance is not set up');
   },
+  /** Recordings of space rooms (their routes and the live sessions' counts). */
+  recordings?: RecordingLibrary,
 ): IntegrationsModule {
   const { config, logger, db, publicUrl } = s;
   const spaceStores = createSpaceStores(db.connection);
@@ -145,8 +149,9 @@ export function integrationsModule(
           spaces,
           allowHttpWebhooks: config.env !== 'production',
           launchLimit,
-          extra: (currentKey) =>
-            Router().use(
+          recordingCounts: recordings && ((sessionId) => recordings.countsOf(sessionId)),
+          extra: (currentKey) => {
+            const extra = Router().use(
               integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
               videoRoomRoutes({
                 rooms: videoRooms,
@@ -163,7 +168,11 @@ export function integrationsModule(
                 currentKey,
                 controlLimit: perKeyLimit(config.limits.integratorControls),
               }),
-            ),
+            );
+            if (recordings)
+              extra.use(integratorRecordingRoutes({ ...attendanceDeps, library: recordings, currentKey }));
+            return extra;
+          },
         }),
       },
       {

@@ -32,7 +32,6 @@ import { createAvailability } from '../recordings/availability.js';
 import { createRecordingJobs, RECORDING_TOPIC, type RecordingEvent } from '../recordings/recording-jobs.js';
 import { createRecordings } from '../recordings/recordings.js';
 import { namespaceOf } from '../rooms/room-owner.js';
-import path from 'node:path';
 
 export interface ServiceContext {
   config: Readonly<AppConfig>;
@@ -197,7 +196,7 @@ function createRecordingServices(deps: {
     store: recordingStore,
     recorder,
     rooms: deps.roomStore,
-    folder: path.resolve(config.recordings.folder),
+    folder: config.recordings.dir,
     templateUrl: `${config.server.publicUrl.replace(/\/$/, '')}/recorder`,
     push: (roomKey, payload) =>
       deps.livekit

@@ -1,3 +1,4 @@
+import type { RecordingPublication } from './recording-publication.js';
 import type { Recording, RecordingFact } from './recording.js';
 
 /**
@@ -21,6 +22,21 @@ export interface RecordingStore {
   /** Records a fact once; false when one of its kind exists for that recording. */
   mark(fact: RecordingFact): Promise<boolean>;
   facts(recordingIds: readonly string[]): Promise<Map<string, RecordingFact[]>>;
-  /** Forgets the recording and its facts (after its file is gone and the deletion audited). */
+  /** Asked for at or after `from` and before `before`, oldest first, at most `limit`: a walk in pages. */
+  requestedBetween(from: Date, before: Date, limit: number): Promise<Recording[]>;
+  /** Records the seq-th publish or unpublish of a recording once; false when that seq exists (another's). */
+  publish(publication: RecordingPublication): Promise<boolean>;
+  /** The latest publication of each of these recordings that has one. */
+  publications(recordingIds: readonly string[]): Promise<Map<string, RecordingPublication>>;
+  /** Forgets the recording, its facts and publications (after its file is gone and the deletion audited). */
   remove(recordingId: string): Promise<void>;
+}
+
+/**
+ * Work on one recording that only one process should do at a time (retention's deletion): a lease taken by
+ * inserting it (src/db/leases.ts). One that expired (its holder crashed) is taken over by the next try.
+ */
+export interface RecordingClaims {
+  /** True when `holder` holds `job` on the recording (now until `until`, or still); false while another does. */
+  claim(job: string, recordingId: string, now: Date, until: Date, holder: string): Promise<boolean>;
 }

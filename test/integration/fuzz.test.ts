@@ -99,6 +99,11 @@ const SEEDS: Record<string, Seed> = {
     body: { participants: ['u-1'], exclude: ['u-2'], kinds: ['audio'] },
   },
   'GET /api/v1/participants': { query: { room_id: 'fuzz', user_id: 'u-1', joined_after: '2026-01-01T00:00:00Z' } },
+  'GET /api/v1/rooms/:roomId/recordings': {
+    query: { session_id: 'ses_fuzz', before: '2026-01-01T00:00:00Z', after: '2025-01-01T00:00:00Z', status: 'ready' },
+  },
+  'DELETE /api/v1/rooms/:roomId/recordings': { query: { session_id: 'ses_fuzz', before: '2026-01-01T00:00:00Z' } },
+  'GET /recordings/:recordingId': { query: { token: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln' } },
   'POST /api/deep-linking': { body: { title: 'Fuzz class', durationMinutes: 30, grading: { enabled: true } } },
   'POST /lti/launch': { form: true, body: { id_token: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln', state: 'fuzz-state' } },
   'GET /lti/login': {
@@ -129,6 +134,7 @@ const PARAMS: Record<string, readonly string[]> = {
   roomId: ['fuzz-room'],
   room_id: ['fuzz-room', 'no-such-room'],
   contextId: ['demo-course-physics-101'],
+  recordingId: ['ses_fuzz.r1', 'ses_fuzz.s1'],
 };
 
 interface Answer {

@@ -8,7 +8,7 @@ import { createReconciler } from '../../src/recordings/reconcile.js';
 import { createRecordingJobs, type RecordingEvent } from '../../src/recordings/recording-jobs.js';
 import { createRecordings, type Availability } from '../../src/recordings/recordings.js';
 import { streamTargetOf } from '../../src/recordings/stream-target.js';
-import { recordingPayload } from '../../src/integrations/recording-wire.js';
+import { recordingPayload } from '../../src/integrations/recording-events.js';
 import type { ActivitySettings } from '../../src/rooms/activity-settings.js';
 import { createSessionTracker } from '../../src/rooms/session-tracker.js';
 import { FakeRecorder, MemoryRecordingStore } from '../support/fakes/recording-store.js';

@@ -18,6 +18,9 @@ import type {
   PostGradesResponse,
   RecordingStateResponse,
   RecordingViewDto,
+  RecordingDto,
+  RecordingLinksResponse,
+  RecordingsResponse,
   SessionAttendanceResponse,
   StreamStartRequest,
 } from './contract';
@@ -221,6 +224,30 @@ export class ApiClient {
 
   postGrades(body: PostGradesRequest): Promise<PostGradesResponse> {
     return this.request<PostGradesResponse>('POST', '/api/grades/post', body);
+  }
+
+  /** The class's recordings this person may see, newest first (docs/recordings.md). */
+  recordings(signal?: AbortSignal): Promise<RecordingsResponse> {
+    return this.request<RecordingsResponse>('GET', '/api/room/recordings', undefined, signal);
+  }
+
+  /** Signed links to play and download one recording; they work for a few minutes. */
+  recordingLinks(recordingId: string): Promise<RecordingLinksResponse> {
+    return this.request<RecordingLinksResponse>(
+      'POST',
+      `/api/room/recordings/${encodeURIComponent(recordingId)}/links`,
+    );
+  }
+
+  /** Teachers, where students watch what is published: publish or take back one recording. */
+  setRecordingPublished(recordingId: string, published: boolean): Promise<RecordingDto> {
+    const action = published ? 'publish' : 'unpublish';
+    return this.request<RecordingDto>('POST', `/api/room/recordings/${encodeURIComponent(recordingId)}/${action}`);
+  }
+
+  /** Teachers: deletes a recording for good. */
+  deleteRecording(recordingId: string): Promise<void> {
+    return this.request<void>('DELETE', `/api/room/recordings/${encodeURIComponent(recordingId)}`);
   }
 
   private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {

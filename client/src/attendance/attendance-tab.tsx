@@ -1,19 +1,40 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, VNode } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client';
 import type { MeResponse } from '../api/contract';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
+import { showsRecordings } from '../recordings/recordings-text';
+import type * as RecordingsModule from '../recordings/recordings-view';
 import type * as ViewModule from './attendance-view';
 import './attendance-tab.css';
 
-/** What the launcher shows beside the class: the class itself, or its attendance records. */
-export type View = 'class' | 'attendance';
+/** What the launcher shows beside the class: the class itself, its attendance records, or its recordings. */
+export type View = 'class' | 'attendance' | 'recordings';
 
-const VIEWS: readonly View[] = ['class', 'attendance'];
+/** The tabs this person gets: Recordings where they may watch any (teachers always). */
+export const viewsFor = (me: MeResponse): View[] => [
+  'class',
+  'attendance',
+  ...(showsRecordings(me) ? (['recordings'] as const) : []),
+];
 
-/** The attendance view and its tables, loaded when first opened (the pre-join bundle stays small). */
-let viewChunk: Promise<typeof ViewModule> | undefined;
-const loadView = () => (viewChunk ??= import('./attendance-view'));
+/**
+ * A view's chunk, loaded when first opened (the pre-join bundle stays small); a failed import is not cached
+ * by the browser, so it is forgotten and the next opening tries again.
+ */
+function chunkLoader<M>(load: () => Promise<M>): { get: () => Promise<M> } {
+  let chunk: Promise<M> | undefined;
+  return {
+    get: () =>
+      (chunk ??= load().catch((err: unknown) => {
+        chunk = undefined;
+        throw err;
+      })),
+  };
+}
+
+const attendanceChunk = chunkLoader<typeof ViewModule>(() => import('./attendance-view'));
+const recordingsChunk = chunkLoader<typeof RecordingsModule>(() => import('../recordings/recordings-view'));
 
 /** "Attendance" for instructors (everyone's), "My attendance" for anyone else. */
 export const attendanceLabel = (me: MeResponse): string =>
@@ -33,6 +54,7 @@ interface SwitchProps {
  * and the chosen panel.
  */
 export function ViewSwitch({ api, me, view, onView, children }: SwitchProps) {
+  const VIEWS = viewsFor(me);
   const tabs = useRef<Partial<Record<View, HTMLButtonElement | null>>>({});
   const choose = (next: View) => {
     onView(next);
@@ -54,7 +76,8 @@ export function ViewSwitch({ api, me, view, onView, children }: SwitchProps) {
     e.preventDefault();
     choose(next);
   };
-  const label = (v: View) => (v === 'class' ? t('views.class') : attendanceLabel(me));
+  const label = (v: View) =>
+    v === 'class' ? t('views.class') : v === 'attendance' ? attendanceLabel(me) : t('views.recordings');
   return (
     <>
       <div class="view-tabs" role="tablist" aria-label={t('views.label')} onKeyDown={onKeyDown}>
@@ -78,7 +101,13 @@ export function ViewSwitch({ api, me, view, onView, children }: SwitchProps) {
         ))}
       </div>
       <div class="view-panel" role="tabpanel" id="view-panel" aria-labelledby={`view-tab-${view}`}>
-        {view === 'class' ? children : <AttendancePanel api={api} me={me} />}
+        {view === 'class' ? (
+          children
+        ) : view === 'attendance' ? (
+          <AttendancePanel api={api} me={me} />
+        ) : (
+          <RecordingsPanel api={api} me={me} />
+        )}
       </div>
     </>
   );
@@ -86,26 +115,55 @@ export function ViewSwitch({ api, me, view, onView, children }: SwitchProps) {
 
 /** The attendance view once its chunk has loaded; a plain status line until then, or if it fails. */
 export function AttendancePanel({ api, me }: { api: ApiClient; me: MeResponse }) {
-  const [chunk, setChunk] = useState<typeof ViewModule>();
+  return (
+    <ChunkPanel
+      chunk={attendanceChunk}
+      render={(m) => <m.AttendanceView api={api} me={me} />}
+      loading="views.loading"
+      failed="views.loadFailed"
+    />
+  );
+}
+
+/** The recordings view once its chunk has loaded. */
+export function RecordingsPanel({ api, me }: { api: ApiClient; me: MeResponse }) {
+  return (
+    <ChunkPanel
+      chunk={recordingsChunk}
+      render={(m) => <m.RecordingsView api={api} me={me} />}
+      loading="views.recordings.loading"
+      failed="views.recordings.loadFailed"
+    />
+  );
+}
+
+function ChunkPanel<M>({
+  chunk,
+  render,
+  loading,
+  failed: failedText,
+}: {
+  chunk: { get: () => Promise<M> };
+  render: (m: M) => VNode;
+  loading: MessageKey;
+  failed: MessageKey;
+}) {
+  const [loaded, setLoaded] = useState<M>();
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let live = true;
-    loadView().then(
-      (m) => live && setChunk(m),
-      () => {
-        // A failed import is not cached by the browser: the next opening tries again.
-        viewChunk = undefined;
-        if (live) setFailed(true);
-      },
+    chunk.get().then(
+      (m) => live && setLoaded(() => m),
+      () => live && setFailed(true),
     );
     return () => {
       live = false;
     };
   }, []);
-  if (chunk) return <chunk.AttendanceView api={api} me={me} />;
+  if (loaded) return render(loaded);
   return (
     <p class={failed ? 'field-error' : 'hint'} role={failed ? 'alert' : 'status'}>
-      {t(failed ? 'views.loadFailed' : 'views.loading')}
+      {t(failed ? failedText : loading)}
     </p>
   );
 }

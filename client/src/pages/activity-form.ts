@@ -11,6 +11,7 @@ export type GradingPolicy = ActivitySettings['grading']['policy'];
 export type Publishers = ActivitySettings['publishers'];
 export type AbsentPolicy = NonNullable<ActivitySettings['grading']['absent']>;
 export type GradingScope = NonNullable<ActivitySettings['grading']['scope']>;
+export type RecordingViewers = NonNullable<NonNullable<ActivitySettings['recording']>['viewers']>;
 
 export interface ActivityForm {
   title: string;
@@ -33,6 +34,8 @@ export interface ActivityForm {
   /** Cumulative only: count the best N sessions; empty for every session. */
   bestOf: string;
   autoPost: boolean;
+  /** Who may watch the class's recordings (docs/recordings.md). */
+  recordingViewers: RecordingViewers;
 }
 
 export const INITIAL_FORM: ActivityForm = {
@@ -54,6 +57,7 @@ export const INITIAL_FORM: ActivityForm = {
   scope: 'per-session',
   bestOf: '',
   autoPost: true,
+  recordingViewers: 'published',
 };
 
 export const TITLE_MAX = 200;
@@ -85,6 +89,7 @@ export const FIELD_PATHS = [
   'grading.scope',
   'grading.bestOf',
   'grading.autoPost',
+  'recording.viewers',
 ] as const;
 
 /** The API field path an input of the form feeds (date and time both feed `startAt`). */
@@ -106,6 +111,8 @@ export function pathOf(key: keyof ActivityForm): string {
     case 'bestOf':
     case 'autoPost':
       return `grading.${key}`;
+    case 'recordingViewers':
+      return 'recording.viewers';
     default:
       return key;
   }
@@ -193,6 +200,7 @@ export function toRequest(
       joinBeforeInstructor: form.joinBeforeInstructor,
       maxParticipants,
       grading,
+      recording: { viewers: form.recordingViewers },
     },
   };
 }

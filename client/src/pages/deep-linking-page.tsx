@@ -5,6 +5,7 @@ import { isApiError, type ApiClient } from '../api/client';
 import { BrandLogo } from '../branding';
 import { CheckField, ErrorText, Field, describedBy } from '../components/field';
 import { GradingFields } from './grading-fields';
+import { RecordingFields } from '../recordings/recording-fields';
 import { useDocumentTitle } from '../components/use-document-title';
 import { withParts } from '../components/with-parts';
 import { currentLocale, t, tp } from '../i18n';
@@ -239,6 +240,7 @@ export function DeepLinkingPage({ api, me }: Props) {
         </fieldset>
 
         <GradingFields form={form} errors={errors} text={text} check={check} />
+        <RecordingFields form={form} errors={errors} set={set} />
 
         {unknownErrors.length > 0 && (
           <ul class="field-error">

@@ -192,7 +192,7 @@ function PreJoinDetails({ me, api, view, onView, timeZone, locale, children }: D
   const title = settings?.title ?? me.resourceLink?.title ?? t('common.appName');
   useDocumentTitle(title);
   return (
-    <main class={view === 'attendance' ? 'wide' : undefined}>
+    <main class={view !== 'class' ? 'wide' : undefined}>
       <BrandLogo me={me} />
       <p class="eyebrow">{me.context?.title ?? me.platform.name}</p>
       <h1>{title}</h1>

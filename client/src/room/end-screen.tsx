@@ -47,7 +47,7 @@ export function EndScreen({ reason, detail, onRejoin, api, me }: Props) {
   const [view, setView] = useState<View>('class');
   useEffect(() => heading.current?.focus(), []);
   return (
-    <main data-end={reason} data-ender={ender} class={view === 'attendance' ? 'wide' : undefined}>
+    <main data-end={reason} data-ender={ender} class={view !== 'class' ? 'wide' : undefined}>
       <h1 ref={heading} tabIndex={-1}>
         {title}
       </h1>

@@ -46,6 +46,8 @@ export interface Stack {
   pulse?: PulseService;
   egress?: EgressService;
   recording: RecordingState;
+  /** The stack's recordings folder (Egress writes there when it runs; the tool serves from it either way). */
+  recordingsDir: string;
   /** Environment variables that point the tool at these services. */
   toolEnv(): Record<string, string>;
   stop(): Promise<void>;
@@ -58,7 +60,8 @@ export interface Stack {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const env = options.env ?? process.env;
   const external = externalLiveKit(env);
-  let recording = await recordingPlan(options, !!external);
+  const recordingsDir = path.join(options.workDir, 'recordings');
+  let recording = await recordingPlan(options, !!external, recordingsDir);
   const redis = recording.enabled ? await startRedis({ workDir: path.join(options.workDir, 'redis') }) : undefined;
   const [store, lk] = await Promise.allSettled([
     env.MONGODB_URI ? Promise.resolve(undefined) : startStore(options),
@@ -121,16 +124,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     pulse,
     egress,
     recording,
+    recordingsDir,
     toolEnv: () => ({
       MONGODB_URI: mongoUri,
       LIVEKIT_URL: livekit.url,
       LIVEKIT_API_KEY: livekit.apiKey,
       LIVEKIT_API_SECRET: livekit.apiSecret,
-      // The tool names each recording's file in Egress's output folder, and asks Egress's health port.
+      RECORDINGS_DIR: recordingsDir,
+      // The tool names each recording's file in Egress's output folder (RECORDINGS_DIR), and asks Egress's health port.
       ...(stack.recording.enabled && stack.egress
         ? {
             RECORDING_ENABLED: 'true',
-            RECORDINGS_FOLDER: stack.recording.outputDir,
             EGRESS_HEALTH_URL: stack.egress.healthUrl,
           }
         : {}),
@@ -147,7 +151,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return stack;
 }
 
-async function recordingPlan(options: StackOptions, externalSfu: boolean): Promise<RecordingState> {
+async function recordingPlan(options: StackOptions, externalSfu: boolean, outputDir: string): Promise<RecordingState> {
   const wanted = options.recording ?? 'off';
   const reason =
     wanted === 'off'
@@ -155,7 +159,7 @@ async function recordingPlan(options: StackOptions, externalSfu: boolean): Promi
       : externalSfu
         ? 'the SFU is external (LIVEKIT_URL): its operator runs its Egress'
         : await recordingUnavailable();
-  if (reason === undefined) return { enabled: true, outputDir: path.join(options.workDir, 'recordings') };
+  if (reason === undefined) return { enabled: true, outputDir };
   if (wanted === 'required') throw new Error(`Recording is required but unavailable: ${reason}`);
   return { enabled: false, reason };
 }

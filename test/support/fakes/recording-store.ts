@@ -1,11 +1,13 @@
 import type { RecorderGateway, RecordingInfo } from '../../../src/livekit/recorder.js';
 import type { Recording, RecordingFact } from '../../../src/recordings/recording.js';
 import type { RecordingStore } from '../../../src/recordings/recording-store.js';
+import type { RecordingPublication } from '../../../src/recordings/recording-publication.js';
 
 /** Recordings in memory, with the store's unique inserts (one recording per id, one fact per kind). */
 export class MemoryRecordingStore implements RecordingStore {
   readonly recordings = new Map<string, Recording>();
   readonly factList: RecordingFact[] = [];
+  readonly publicationList: RecordingPublication[] = [];
 
   async create(recording: Recording): Promise<boolean> {
     await Promise.resolve();
@@ -35,6 +37,27 @@ export class MemoryRecordingStore implements RecordingStore {
   }
   async requestedSince(since: Date, limit: number) {
     return [...this.recordings.values()].filter((r) => r.requestedAt >= since).slice(0, limit);
+  }
+  async requestedBetween(from: Date, before: Date, limit: number) {
+    return [...this.recordings.values()]
+      .filter((r) => r.requestedAt >= from && r.requestedAt < before)
+      .sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime())
+      .slice(0, limit);
+  }
+  async publish(publication: RecordingPublication): Promise<boolean> {
+    await Promise.resolve();
+    const taken = this.publicationList.some(
+      (p) => p.recordingId === publication.recordingId && p.seq === publication.seq,
+    );
+    if (!taken) this.publicationList.push({ ...publication });
+    return !taken;
+  }
+  async publications(ids: readonly string[]) {
+    const latest = new Map<string, RecordingPublication>();
+    for (const p of this.publicationList) {
+      if (ids.includes(p.recordingId) && (latest.get(p.recordingId)?.seq ?? 0) < p.seq) latest.set(p.recordingId, p);
+    }
+    return latest;
   }
   async mark(fact: RecordingFact): Promise<boolean> {
     await Promise.resolve();

@@ -188,8 +188,15 @@ export class MemoryWebhookStore implements WebhookStore {
 
 export class MemoryAuditStore implements AuditStore {
   readonly entries: AuditEntry[] = [];
+  private readonly keys = new Set<string>();
   async append(entry: AuditEntry): Promise<void> {
     this.entries.push(copy(entry));
+  }
+  async appendOnce(entry: AuditEntry, key: string): Promise<boolean> {
+    if (this.keys.has(key)) return false;
+    this.keys.add(key);
+    this.entries.push(copy(entry));
+    return true;
   }
   async log(roomKey: string): Promise<AuditEntry[]> {
     return this.entries.filter((e) => e.roomKey === roomKey).sort((a, b) => a.at.getTime() - b.at.getTime());

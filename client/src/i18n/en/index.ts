@@ -6,6 +6,7 @@ import { pages } from './pages';
 import { people } from './people';
 import { polls } from './polls';
 import { recording } from './recording';
+import { recordings } from './recordings';
 import { room } from './room';
 
 export const en = {
@@ -18,4 +19,5 @@ export const en = {
   ...polls,
   ...breakouts,
   ...recording,
+  ...recordings,
 };

@@ -7,6 +7,7 @@ import { pages } from './pages';
 import { people } from './people';
 import { polls } from './polls';
 import { recording } from './recording';
+import { recordings } from './recordings';
 import { room } from './room';
 
 export const es: Catalog = {
@@ -19,4 +20,5 @@ export const es: Catalog = {
   ...polls,
   ...breakouts,
   ...recording,
+  ...recordings,
 };

@@ -1,0 +1,71 @@
+import { createRecordingClaims, createRecordingStore, RECORDING_INDEXES } from '../db/recording-store.js';
+import { recordingFileRouter } from '../http/recording-file-router.js';
+import { recordingsRouter } from '../http/recordings-router.js';
+import { openRecordingsFolder } from '../recordings/recording-files.js';
+import { createRecordingLibrary, type RecordingLibrary } from '../recordings/recording-library.js';
+import { createRecordingLinks, linkKeyOf, RECORDING_FILE_PATH } from '../recordings/recording-links.js';
+import { createRecordingRetention } from '../recordings/recording-retention.js';
+import { namespaceOf } from '../rooms/room-owner.js';
+import type { ToolModule } from './module.js';
+import type { Services } from './services.js';
+
+export interface RecordingLibraryModule extends ToolModule {
+  /** For the integrator API (its recordings routes, live sessions' counts). */
+  library: RecordingLibrary;
+}
+
+/**
+ * Watching recordings back (docs/recordings.md): the launcher's /api/room/recordings, the signed-link file
+ * route under /recordings, and the retention job. The recordings folder is checked here, at startup.
+ */
+export function recordingLibraryModule(s: Services): RecordingLibraryModule {
+  const r = s.config.recordings;
+  const files = openRecordingsFolder(r.dir);
+  const store = createRecordingStore(s.db.connection);
+  const links = createRecordingLinks({
+    key: linkKeyOf(r.linkSecret, s.config.lti.encryptionKey),
+    ttlSeconds: r.linkTtlSeconds,
+    publicUrl: s.publicUrl,
+  });
+  const library = createRecordingLibrary({
+    store,
+    audit: s.audit,
+    files,
+    links,
+    retentionDays: r.retentionDays,
+    logger: s.logger,
+  });
+  const retention = createRecordingRetention({
+    store,
+    claims: createRecordingClaims(s.db.connection),
+    library,
+    settingsOf: async (roomKey) => {
+      const room = await s.roomStore.get(roomKey);
+      const activity = room?.activityId ? await s.activities.find(namespaceOf(room.owner), room.activityId) : undefined;
+      return activity?.settings;
+    },
+    retentionDays: r.retentionDays,
+    pollMs: r.retentionPollSeconds * 1000,
+    logger: s.logger,
+  });
+  return {
+    name: 'recording-library',
+    library,
+    indexes: RECORDING_INDEXES,
+    mounts: [
+      {
+        path: '/api/room/recordings',
+        router: recordingsRouter({
+          sessions: s.sessions,
+          activities: s.activities,
+          library,
+          rateLimit: s.config.limits.roomRequests,
+          logger: s.logger,
+        }),
+      },
+      { path: RECORDING_FILE_PATH, router: recordingFileRouter({ links, library }) },
+    ],
+    start: () => retention.start(),
+    stop: () => retention.stop(),
+  };
+}
