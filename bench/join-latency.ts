@@ -17,11 +17,9 @@
  * bench/results/join-latency.json (`BENCH_LABEL` names the run there).
  */
 import { writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express from 'express';
 import { AccessToken } from 'livekit-server-sdk';
 import {
   LocalVideoTrack,
@@ -34,10 +32,10 @@ import {
 } from '@livekit/rtc-node';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import * as prettier from 'prettier';
-import { build } from 'vite';
 import { createLiveKitGateway } from '../src/livekit/livekit-gateway.js';
 import { projectRoot } from '../src/paths.js';
 import { runBench } from './lib/run.js';
+import { servePage } from './lib/static-page.js';
 import { inPage, launchBrowser } from '../test/support/browser.js';
 import { LaunchedUser } from '../test/support/room-client.js';
 import { stopTestEnvironment, useTestEnvironment, type TestEnvironment } from '../test/support/test-tool.js';
@@ -48,6 +46,12 @@ const WARMUP = 2;
 /** How long the user looks at the page before clicking (both sides). */
 const DWELL_MS = Number(process.env.BENCH_DWELL_MS ?? 2000);
 const FRAME_TIMEOUT_MS = 20_000;
+
+/** Both pages: the main thread's long tasks (over 50 ms), to see how busy it is while joining. */
+const LONG_TASKS = `(() => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries())).observe({ type: 'longtask' });
+})()`;
 
 /** Our page: notes the click on Join and the first frame of a remote tile's <video>. */
 const OURS_PROBE = `(() => {
@@ -62,6 +66,8 @@ const OURS_PROBE = `(() => {
     for (const video of document.querySelectorAll('.tile[data-identity]:not([data-local="true"]) video')) {
       if (watched.has(video)) continue;
       watched.add(video);
+      // When the tile's <video> is in the page (the bare page attaches on the subscription itself).
+      window.__remoteVideoAt ??= performance.now();
       video.requestVideoFrameCallback(() => {
         window.__firstRemoteFrameAt ??= performance.now();
       });
@@ -69,8 +75,27 @@ const OURS_PROBE = `(() => {
   }).observe(document, { subtree: true, childList: true });
 })()`;
 
+/** The user timing marks both pages set (RoomConnection's and the bare page's), in the order they come. */
+const MARKS = ['room:connect', 'room:signal-connected', 'room:connected', 'room:video-subscribed'] as const;
+/** Each mark's time after the click, in the page. */
+const PHASES = `(() => {
+  const after = {};
+  for (const name of ${JSON.stringify(MARKS)}) {
+    const mark = performance.getEntriesByName(name, 'mark')[0];
+    if (mark) after[name] = mark.startTime - window.__joinClickAt;
+  }
+  if (window.__remoteVideoAt) after['video-element'] = window.__remoteVideoAt - window.__joinClickAt;
+  // The main thread's long tasks between the click and the first frame, in total.
+  after.longTasks = (window.__longTasks ?? [])
+    .filter((t) => t.startTime >= window.__joinClickAt && t.startTime < window.__firstRemoteFrameAt)
+    .reduce((sum, t) => sum + t.duration, 0);
+  return after;
+})()`;
+
 interface Sample {
   ms: number;
+  /** Milliseconds from the click to each of MARKS. */
+  phases?: Record<string, number>;
   /** Ours: whether the join token and the room chunk were requested only after the click. */
   tokenAfterClick?: boolean;
   chunkAfterClick?: boolean;
@@ -102,24 +127,13 @@ async function startPublisher(grant: { url: string; token: string }) {
 }
 
 /** Builds the bare page (livekit-client from node_modules) and serves it on loopback. */
-async function serveBarePage(outDir: string) {
-  const root = fileURLToPath(new URL('./lib/bare-join/', import.meta.url));
-  await build({
-    configFile: false,
-    root,
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, chunkSizeWarningLimit: 1000 },
-  });
-  const app = express();
-  app.use(express.static(outDir));
-  const listener = app.listen(0, '127.0.0.1');
-  await new Promise((r) => listener.once('listening', r));
-  return { url: `http://127.0.0.1:${(listener.address() as AddressInfo).port}/`, close: () => listener.close() };
-}
+const serveBarePage = (outDir: string) =>
+  servePage(fileURLToPath(new URL('./lib/bare-join/', import.meta.url)), outDir);
 
 async function newContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
   context.setDefaultTimeout(30_000);
+  await context.addInitScript(LONG_TASKS);
   return context;
 }
 
@@ -146,7 +160,8 @@ async function ours(browser: Browser, demoUrl: string, user: string): Promise<Sa
     await page.waitForTimeout(DWELL_MS);
     await join.click();
     await frameTimes(page);
-    return await page.evaluate(`(() => {
+    const phases = (await page.evaluate(PHASES)) as Record<string, number>;
+    const timing = await page.evaluate(`(() => {
       const click = window.__joinClickAt;
       const resources = performance.getEntriesByType('resource');
       const started = (re) => resources.filter((r) => re.test(r.name)).map((r) => r.startTime);
@@ -158,6 +173,7 @@ async function ours(browser: Browser, demoUrl: string, user: string): Promise<Sa
         chunkAfterClick: chunk.length > 0 && Math.min(...chunk) >= click,
       };
     })()`);
+    return { ...(timing as Sample), phases };
   } finally {
     await context.close();
   }
@@ -173,11 +189,20 @@ async function bare(browser: Browser, pageUrl: string, grant: { url: string; tok
     await page.waitForTimeout(DWELL_MS);
     await page.click('#join');
     await frameTimes(page);
-    return { ms: (await page.evaluate('window.__firstRemoteFrameAt - window.__joinClickAt')) as number };
+    return {
+      ms: (await page.evaluate('window.__firstRemoteFrameAt - window.__joinClickAt')) as number,
+      phases: (await page.evaluate(PHASES)) as Record<string, number>,
+    };
   } finally {
     await context.close();
   }
 }
+
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 function summary(samples: Sample[]) {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
@@ -189,6 +214,13 @@ function summary(samples: Sample[]) {
     minMs: round(ms[0] as number),
     maxMs: round(ms[ms.length - 1] as number),
     samplesMs: samples.map((s) => round(s.ms)),
+    // Median milliseconds from the click to each mark (where the time goes), and of the long tasks.
+    medianAfterClickMs: Object.fromEntries(
+      [...MARKS, 'video-element', 'longTasks'].map((name) => {
+        const at = samples.map((s) => s.phases?.[name]).filter((n): n is number => n !== undefined);
+        return [name, at.length ? round(median(at)) : null];
+      }),
+    ),
   };
 }
 
@@ -250,6 +282,8 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, load: os.loadavg().map((n) => Number(n.toFixed(2))), node: process.version },
       measure: 'Join click event -> first requestVideoFrameCallback of the remote camera <video>, in the page',
+      marks:
+        'milliseconds after the click: room:connect = Room.connect called, room:signal-connected = the join response, room:connected = connect() resolved, room:video-subscribed = the camera subscribed, video-element = (ours) the remote tile has its <video>, longTasks = long tasks (over 50 ms) between the click and the frame, in total',
       rounds: ROUNDS,
       warmupRounds: WARMUP,
       dwellMs: DWELL_MS,

@@ -136,12 +136,19 @@ const schema = z
         pollSeconds: z.number().min(0.05).max(3600),
       })
       .strict(),
-    /** Recorded classes: where their files are, the links that play them, how long they are kept (docs/recordings.md). */
+    /** Recording and live streaming on LiveKit Egress (docs/recordings.md). */
     recordings: z
       .object({
+        /** Egress runs beside the SFU (on its Redis); off: the Record button says recording is not set up. */
+        enabled: z.boolean(),
+        /** Egress's health port (its `health_port`): readiness and the Record button ask it whether Egress runs. */
+        egressHealthUrl: url(['http:', 'https:']).optional(),
+        /** How often unfinished recordings are compared with Egress's list (after a restart, lost webhooks). */
+        reconcileSeconds: z.number().int().min(5).max(3600),
         /**
-         * The folder LiveKit Egress writes recordings to and the tool serves them from (only through signed
-         * links); a relative path is taken from the project folder. Checked (created if missing) at startup.
+         * The folder LiveKit Egress writes recordings to (the tool names each file before Egress starts) and the
+         * tool serves them from, only through signed links; a relative path is taken from the project folder.
+         * Checked (created if missing) at startup.
          */
         dir: z
           .string()
@@ -168,6 +175,8 @@ const schema = z
         spacePasscode: rateRule,
         /** Integrator launches and live-room creates and joins, per API key and client address. */
         integratorLaunch: rateRule,
+        /** Integrator room controls that act on everyone (remove-all, mute-all, end, ...), per API key. */
+        integratorControls: rateRule,
         /** Writes to /api/room (join tokens, hand, leader actions) per launch session. */
         roomRequests: rateRule,
         /** Live launcher sessions one integrator join link may hold; a newer one ends the oldest. */
@@ -205,6 +214,9 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   ADMIN_API_KEY: 'admin.apiKey',
   DEMO_ENABLED: 'demo.enabled',
   ROOM_TOKEN_TTL_SECONDS: 'rooms.tokenTtlSeconds',
+  RECORDING_ENABLED: 'recordings.enabled',
+  EGRESS_HEALTH_URL: 'recordings.egressHealthUrl',
+  RECORDING_RECONCILE_SECONDS: 'recordings.reconcileSeconds',
   RECORDINGS_DIR: 'recordings.dir',
   RECORDING_LINK_TTL_SECONDS: 'recordings.linkTtlSeconds',
   RECORDING_LINK_SECRET: 'recordings.linkSecret',
@@ -216,6 +228,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   SPACE_JOIN_RATE_LIMIT: 'limits.spaceJoin.max',
   SPACE_PASSCODE_RATE_LIMIT: 'limits.spacePasscode.max',
   INTEGRATOR_LAUNCH_RATE_LIMIT: 'limits.integratorLaunch.max',
+  INTEGRATOR_CONTROL_RATE_LIMIT: 'limits.integratorControls.max',
   ROOM_REQUEST_RATE_LIMIT: 'limits.roomRequests.max',
   SESSIONS_PER_JOIN_LINK: 'limits.sessionsPerJoinLink',
   ACTIVITIES_PER_DEEP_LINKING_LAUNCH: 'limits.activitiesPerDeepLinkingLaunch',

@@ -201,6 +201,14 @@ export const ERROR_CODES = {
   ROOM_IN_WAITING_ROOM: { status: 409, message: 'You are in the waiting room. A teacher will let you in.' },
   ROOM_WAITING_DENIED: { status: 403, message: 'A teacher declined your request to join this live class.' },
   ROOM_PARTICIPANT_UNKNOWN: { status: 403, message: 'That person is not in your live class.' },
+  ROOM_METADATA_TOO_LARGE: {
+    status: 400,
+    message: 'That metadata is too large: at most 32 keys and 16 kB in all (values up to 1024 characters).',
+  },
+  ROOM_NO_TARGETS: {
+    status: 409,
+    message: 'Nobody you named is in the live class now (or they were all excluded): look at the members again.',
+  },
   ROOM_WAITING_NONE: {
     status: 409,
     message: 'Nobody you asked to admit is still waiting: they were let in, declined or left meanwhile.',
@@ -238,6 +246,29 @@ export const ERROR_CODES = {
   POLL_DRAFT_INVALID: {
     status: 400,
     message: 'A poll needs a question and 2 to 10 options, none empty and no two alike.',
+  },
+  // Shown to teachers on the Record and Go live buttons: plain sentences, no product names.
+  RECORDING_OFF: {
+    status: 503,
+    message: 'Recording is not set up on this server. Your LMS admin can ask for it to be turned on.',
+  },
+  RECORDING_UNAVAILABLE: {
+    status: 503,
+    message:
+      'The recorder is not answering, so the class cannot be recorded or streamed right now. Try again in a moment.',
+  },
+  RECORDING_NO_CLASS: {
+    status: 409,
+    message: 'Recording and streaming run during a live class: join the class first.',
+  },
+  RECORDING_ALREADY_ACTIVE: { status: 409, message: 'This class is already being recorded.' },
+  RECORDING_STREAM_ALREADY_ACTIVE: { status: 409, message: 'This class is already being streamed.' },
+  RECORDING_NOT_ACTIVE: { status: 409, message: 'This class is not being recorded right now.' },
+  RECORDING_STREAM_NOT_ACTIVE: { status: 409, message: 'This class is not being streamed right now.' },
+  RECORDING_TOO_MANY: {
+    status: 409,
+    message:
+      'This class has been recorded (or streamed) as many times as one class can be. End it and start a new one.',
   },
   RECORDING_NOT_FOUND: { status: 404, message: 'This recording is not one of your live class (or it was removed).' },
   RECORDING_FORBIDDEN: {
@@ -308,9 +339,39 @@ export const ERROR_CODES = {
   },
   BREAKOUT_ROOM_UNKNOWN: { status: 400, message: 'There is no breakout room with that number in this round.' },
   SPACE_PASSCODE_INVALID: { status: 403, message: 'The passcode is wrong. Check it and try again.' },
+  SPACE_MEMBER_NOT_FOUND: {
+    status: 404,
+    message: 'Nobody with this user_id is in the room or was acted on in its class session.',
+  },
   SPACE_EXISTS: {
     status: 409,
     message: 'This API key already has a room with this room_id. Use it (join, status), or create one with another id.',
+  },
+  VIDEO_ROOM_DELETED: {
+    status: 410,
+    message: 'This room was deleted: it can no longer be joined or changed. Its attendance stays readable.',
+  },
+  VIDEO_ROOM_BUSY: {
+    status: 409,
+    message: 'Another change of this room was stored at the same moment. Read the room again and retry.',
+  },
+  VIDEO_SESSION_NOT_FOUND: { status: 404, message: 'No room of this API key has a session with this id.' },
+  VIDEO_SESSION_ENDED: {
+    status: 409,
+    message: 'This session has ended: only the live session of a room can be ended or controlled.',
+  },
+  VIDEO_REFRESH_INVALID: {
+    status: 401,
+    message: 'This refresh token is unknown, expired or already used. Create a new token for the room.',
+  },
+  VIDEO_PARTICIPANTS_SCOPE: {
+    status: 400,
+    message: 'Name the session (session_id) or the room (room_id) whose participants to search.',
+  },
+  VIDEO_COMPOSITION_UNSUPPORTED: {
+    status: 501,
+    message:
+      'Compositions of a finished session are not offered: the media server renders only rooms that are live. Record the session while it runs instead.',
   },
   SPACE_GUEST_NAME_INVALID: {
     status: 400,

@@ -19,6 +19,7 @@ import { integrationsModule } from './modules/integrations-module.js';
 import { ltiModule } from './modules/lti-module.js';
 import type { ToolModule } from './modules/module.js';
 import { pollsModule } from './modules/polls-module.js';
+import { recordingsModule } from './modules/recordings-module.js';
 import { recordingLibraryModule } from './modules/recording-library-module.js';
 import { roomsModule } from './modules/rooms-module.js';
 import { createServices } from './modules/services.js';
@@ -65,12 +66,21 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
   );
   const attendance = attendanceModule(services, [(pending) => integrations.onAttendanceFinal(pending)]);
   const demo = config.demo.enabled ? await demoModule(services, registration) : undefined;
+  const recordings = recordingsModule(services);
+  services.recordingListeners.push((event) => integrations.onRecordingEvent(event));
   const modules: ToolModule[] = [
     ltiModule(services, registration),
-    roomsModule(services, async (event) => {
-      await integrations.onEvent(event);
-      await attendance.onEvent(event);
-    }),
+    // Before rooms: its routers answer under /api/room, whose own router would otherwise see them first.
+    recordings,
+    roomsModule(
+      services,
+      async (event) => {
+        await integrations.onEvent(event);
+        await attendance.onEvent(event);
+        await recordings.onEvent(event);
+      },
+      (event) => recordings.onEgress(event),
+    ),
     pollsModule(services),
     recordingLibrary,
     integrations,

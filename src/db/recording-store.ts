@@ -65,6 +65,14 @@ export function createRecordingStore(connection: Connection): RecordingStore {
         .toArray();
       return docs.map(recordingOf);
     },
+    async requestedSince(since, limit) {
+      const docs = await recordings
+        .find({ requestedAt: { $gte: since } })
+        .sort({ requestedAt: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map(recordingOf);
+    },
     async requestedBetween(from, before, limit) {
       const docs = await recordings
         .find({ requestedAt: { $gte: from, $lt: before } })
@@ -100,6 +108,28 @@ export function createRecordingStore(connection: Connection): RecordingStore {
       await facts.deleteMany({ recordingId });
       await publications.deleteMany({ recordingId });
       await recordings.deleteOne({ _id: recordingId });
+    },
+  };
+}
+
+const RECONCILE_LEASES = 'recording_reconcile_leases';
+export const RECORDING_LEASE_INDEXES: readonly IndexSpec[] = [leaseIndex(RECONCILE_LEASES, LEASE_RETENTION_SECONDS)];
+
+/**
+ * One reconcile pass per period across every tool instance: the pass of period n is the lease document
+ * `reconcile:<n>`, and whoever inserts it runs that pass (src/db/leases.ts: claims by insert).
+ */
+export function createReconcileLease(connection: Connection) {
+  const docs = mongoLeaseDocs(connection, 'RecordingReconcileLease', RECONCILE_LEASES, LEASE_RETENTION_SECONDS);
+  return {
+    take(periodMs: number, now: Date, leaseId: string): Promise<boolean> {
+      const n = Math.floor(now.getTime() / periodMs);
+      return docs.insert({
+        _id: leaseKey('reconcile', n),
+        item: 'reconcile',
+        leaseId,
+        until: new Date((n + 1) * periodMs),
+      });
     },
   };
 }

@@ -49,6 +49,9 @@ export function createSpaceStores(connection: Connection): { spaces: SpaceStore;
     async findByRoomKeys(apiKeyId, roomKeys) {
       return (await Spaces.find({ apiKeyId, roomKey: { $in: roomKeys } }).lean<Space[]>()).map(toSpace);
     },
+    async listByKey(apiKeyId) {
+      return (await Spaces.find({ apiKeyId }).lean<Space[]>()).map(toSpace);
+    },
     async update(id, patch) {
       await Spaces.updateOne({ id }, { $set: { ...patch, updatedAt: new Date() } });
       const updated = await find({ id });

@@ -74,7 +74,16 @@ export interface RoomStateResponse extends RoomStatus {
   waiting?: WaitingEntry[];
 }
 
-export type { ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-controls.js';
+export type { BulkAction, ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-controls.js';
+
+/** A recording or live stream as the launcher shows it (POST /api/room/recording|stream/start|stop). */
+export type { RecordingView as RecordingViewDto } from '../recordings/recordings.js';
+/** GET /api/room/recording, and `room.recording` of /api/me and GET /api/room. */
+export type { RoomRecording as RecordingStateResponse } from '../recordings/recordings.js';
+/** POST /api/room/stream/start: the server address and the stream key (a secret: sent once, shown back masked). */
+export type { StreamTargetInput as StreamStartRequest } from '../recordings/stream-target.js';
+/** The data topic "the recording state changed" (from the tool only), and its message. */
+export type { RecordingPush, RecordingTopic } from '../recordings/recording-jobs.js';
 
 /** POST /api/room/waiting/admit-all: the people the instructor saw waiting (their queue's identities). */
 export interface AdmitAllRequest {

@@ -10,7 +10,7 @@ export const notFound: RequestHandler = (req, _res, next) => {
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent) return next(err);
   const appError = isClientAbort(err, req) ? new AppError('REQUEST_ABORTED', { cause: err }) : toAppError(err);
-  if (appError.status >= 500) req.log?.error({ err }, 'request failed');
+  if (appError.status >= 500 && appError.status !== 501) req.log?.error({ err }, 'request failed');
   res.status(appError.status).json(errorBody(appError));
 };
 

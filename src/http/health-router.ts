@@ -3,6 +3,11 @@ import { Router } from 'express';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * Reported but not required: the tool serves classes without it (recording). A failing optional check is
+   * listed under `degraded` and leaves the answer 200.
+   */
+  optional?: boolean;
 }
 
 export interface HealthOptions {
@@ -15,6 +20,7 @@ interface CheckResult {
   ok: boolean;
   latencyMs: number;
   error?: string;
+  optional?: true;
 }
 
 /** /healthz: the process answers. /readyz: every dependency answers within the timeout. */
@@ -24,14 +30,21 @@ export function healthRouter(options: HealthOptions): Router {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(options.checks.map((c) => runCheck(c, options.timeoutMs)));
+    const results = await Promise.all(
+      options.checks.map(async (c) => ({
+        ...(await runCheck(c, options.timeoutMs)),
+        ...(c.optional ? { optional: true as const } : {}),
+      })),
+    );
     const checks = Object.fromEntries(options.checks.map((c, i) => [c.name, results[i]]));
-    const down = options.checks.filter((_c, i) => !results[i]?.ok).map((c) => c.name);
+    const failing = options.checks.filter((_c, i) => !results[i]?.ok);
+    const down = failing.filter((c) => !c.optional).map((c) => c.name);
+    const degraded = failing.filter((c) => c.optional).map((c) => c.name);
     if (options.isShuttingDown()) down.push('shutdown');
     res
       .status(down.length === 0 ? 200 : 503)
       .set('cache-control', 'no-store')
-      .json({ status: down.length === 0 ? 'ok' : 'unavailable', down, checks });
+      .json({ status: down.length === 0 ? 'ok' : 'unavailable', down, degraded, checks });
   });
   return router;
 }

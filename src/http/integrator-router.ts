@@ -71,7 +71,11 @@ export function integratorRouter(deps: IntegratorRouterDeps): Router {
   const launchSchema = spaceLaunchSchema(deps.allowHttpWebhooks);
   const countsOf = (sessionId: string) =>
     deps.recordingCounts?.(sessionId) ?? Promise.resolve({ recordings: 0, livestreams: 0 });
-  router.use(apiKeyAuth(deps.apiKeys), json({ limit: '16kb' }), refuseNul);
+  router.use(apiKeyAuth(deps.apiKeys));
+  // Up to 1000 user_ids in a bulk action's lists, or 16 kB of metadata with its JSON: read after the key
+  // check; the 16 kB parser below then finds the body read.
+  router.use(['/rooms/:roomId/:action', '/rooms/:roomId/members/:userId/metadata'], json({ limit: '96kb' }));
+  router.use(json({ limit: '16kb' }), refuseNul);
   router.use((_req, res, next) => {
     res.set('cache-control', 'no-store');
     next();

@@ -4,6 +4,7 @@ import type { participantJson } from '../integrations/attendance-wire.js';
 import type { LiveRoomJson, LiveRoomStatusJson } from '../integrations/live-room-wire.js';
 import type { RecordingJson } from '../integrations/recording-wire.js';
 import type { LiveSessionJson, RoomStatusJson, SpaceLaunchJson } from '../integrations/space-wire.js';
+import type { TokenJson, VideoRoomJson } from '../integrations/video-room-wire.js';
 
 /**
  * The answers of /api/v1 and /api/live-room as zod schemas, for the OpenAPI document only (requests are
@@ -47,7 +48,7 @@ export const roomStatusResponse = z.object({
   session_id: z.string().nullable(),
 });
 
-const sessionResponse = z.object({
+export const sessionResponseShape = {
   session_id: z.string(),
   started_at: time,
   ended_at: time.nullable(),
@@ -56,14 +57,15 @@ const sessionResponse = z.object({
   participants_count: z.number().int(),
   peak_participants: z.number().int(),
   current_peer_count: z.number().int().nullable(),
-});
+};
+const sessionResponse = z.object(sessionResponseShape);
 export const sessionsPageResponse = z.object({
   room_id: z.string(),
   sessions: z.array(sessionResponse),
   next_cursor: z.string().nullable(),
 });
 
-const participantResponse = z.object({
+export const participantResponse = z.object({
   user_id: z.string(),
   name: z.string(),
   role: z.enum(['instructor', 'participant', 'observer']).nullable(),
@@ -109,6 +111,55 @@ export const liveRoomStatusResponse = z.object({
   started_at: time.nullable(),
 });
 
+export const videoRoomResponse = z.object({
+  room_id: z.string(),
+  name: z.string(),
+  title: z.string(),
+  max_participants: z.number().int(),
+  recording: z.boolean(),
+  webhook_url: z.string().nullable(),
+  status: z.enum(['idle', 'live', 'deleted']),
+  version: z.number().int(),
+  session_id: z.string().nullable(),
+  created_at: time,
+  updated_at: time,
+  deleted_at: time.nullable(),
+  webhook_secret: z.string().optional().describe('Only in the answer that created the room'),
+});
+export const videoRoomsPageResponse = z.object({
+  rooms: z.array(videoRoomResponse),
+  next_cursor: z.string().nullable(),
+});
+export const tokenResponse = z.object({
+  room_id: z.string(),
+  user_id: z.string(),
+  role: z.enum(['instructor', 'participant', 'observer']),
+  token: z.string(),
+  join_url: z.url(),
+  expires_at: time,
+  refresh_token: z.string(),
+  refresh_expires_at: time,
+});
+export const videoSessionResponse = z.object({
+  room_id: z.string(),
+  status: z.enum(['live', 'ended']),
+  ...sessionResponseShape,
+});
+export const sessionEndResponse = z.object({
+  session_id: z.string(),
+  room_id: z.string(),
+  status: z.literal('ended'),
+  ended_at: time,
+});
+export const bulkResponse = z.object({
+  session_id: z.string(),
+  action: z.enum(['mute', 'unmute', 'kick']),
+  participants: z.array(z.string()).describe('Whom the action reached'),
+});
+export const participantSearchResponse = z.object({
+  participants: z.array(participantResponse.extend({ session_id: z.string(), room_id: z.string() })),
+  next_cursor: z.string().nullable(),
+});
 export const recordingResponse = z.object({
   recording_id: z.string(),
   room_id: z.string(),
@@ -144,4 +195,6 @@ same<Same<z.infer<typeof sessionResponse>, SessionJson>>(true);
 same<Same<z.infer<typeof participantResponse>, ReturnType<typeof participantJson>>>(true);
 same<Same<z.infer<typeof liveRoomResponse>, LiveRoomJson>>(true);
 same<Same<z.infer<typeof liveRoomStatusResponse>, LiveRoomStatusJson>>(true);
+same<Same<z.infer<typeof videoRoomResponse>, VideoRoomJson>>(true);
+same<Same<z.infer<typeof tokenResponse>, TokenJson>>(true);
 same<Same<z.infer<typeof recordingResponse>, RecordingJson>>(true);

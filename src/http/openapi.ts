@@ -4,8 +4,27 @@ import { liveRoomCreateSchema, liveRoomIdSchema, liveRoomJoinSchema } from '../i
 import { recordingsDeleteQuery, recordingsQuery } from '../integrations/recording-wire.js';
 import { recordingIdSchema } from './recordings-router.js';
 import { spaceLaunchSchema } from '../integrations/space-wire.js';
+import { roomControlOperations } from './openapi-room-controls.js';
 import {
+  participantSearchQuery,
+  refreshSchema,
+  roomCreateSchema,
+  roomListQuery,
+  roomUpdateSchema,
+  SESSION_ACTIONS,
+  sessionBulkSchema,
+  sessionIdSchema,
+  tokenCreateSchema,
+} from '../integrations/video-room-wire.js';
+import {
+  bulkResponse,
   errorResponse,
+  participantSearchResponse,
+  sessionEndResponse,
+  tokenResponse,
+  videoRoomResponse,
+  videoRoomsPageResponse,
+  videoSessionResponse,
   liveRoomJoinResponse,
   liveRoomResponse,
   liveRoomStatusResponse,
@@ -22,19 +41,145 @@ import {
 
 /** One operation of the integrator API, described by the zod schemas its route validates with. */
 export interface Operation {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI style: `/api/v1/rooms/{roomId}/status`. */
   path: string;
   summary: string;
-  tag: 'Spaces (Lessonspace launch)' | 'Live sessions' | 'Attendance' | 'Recordings' | 'Live rooms';
+  tag:
+    | 'Spaces (Lessonspace launch)'
+    | 'Live sessions'
+    | 'Attendance'
+    | 'Live rooms'
+    | 'Video rooms'
+    | 'Video room tokens'
+    | 'Video room sessions'
+    | 'Room-session controls'
+    | 'Recordings';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** Success answers; 400, 401, 404 and 429 are added to every operation. */
+  /** Success answers (no schema: no body); 400, 401, 404 and 429 are added to every operation. */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }
 
 const roomId = z.object({ roomId: z.string().describe('The room_id a launch or create answered') });
+const sessionId = z.object({ sessionId: sessionIdSchema });
+const refused = (description: string) => ({ description, schema: errorResponse });
+
+/** /api/v1/rooms, /tokens, /sessions and /participants (docs/integrator-api.md#video-rooms). */
+function videoRoomOperations(allowHttpWebhooks: boolean): Operation[] {
+  const room = (description: string) => ({ description, schema: videoRoomResponse });
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/rooms',
+      tag: 'Video rooms',
+      summary: 'Create a room with a name unique to your key',
+      body: roomCreateSchema(allowHttpWebhooks),
+      responses: { 201: room('The room (with its webhook secret, shown once)'), 409: refused('SPACE_EXISTS') },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/rooms',
+      tag: 'Video rooms',
+      summary: 'Your rooms, newest first, filtered and paged by cursor',
+      query: roomListQuery,
+      responses: { 200: { description: 'One page of rooms', schema: videoRoomsPageResponse } },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/rooms/{roomId}',
+      tag: 'Video rooms',
+      summary: 'One room',
+      params: roomId,
+      responses: { 200: room('The room') },
+    },
+    {
+      method: 'patch',
+      path: '/api/v1/rooms/{roomId}',
+      tag: 'Video rooms',
+      summary: "Change a room's settings (a new version)",
+      params: roomId,
+      body: roomUpdateSchema(allowHttpWebhooks),
+      responses: {
+        200: room('The room as changed'),
+        409: refused('VIDEO_ROOM_BUSY'),
+        410: refused('VIDEO_ROOM_DELETED'),
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/v1/rooms/{roomId}',
+      tag: 'Video rooms',
+      summary: 'End its live session and make the room unusable (its attendance stays)',
+      params: roomId,
+      responses: { 204: { description: 'Deleted (again: still deleted)' } },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/rooms/{roomId}/tokens',
+      tag: 'Video room tokens',
+      summary: 'An access token (join link) for one person, and a refresh token',
+      params: roomId,
+      body: tokenCreateSchema,
+      responses: { 201: { description: 'The tokens', schema: tokenResponse }, 410: refused('VIDEO_ROOM_DELETED') },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/tokens/refresh',
+      tag: 'Video room tokens',
+      summary: 'A new access token and refresh token for a refresh token, once',
+      body: refreshSchema,
+      responses: { 201: { description: 'The new tokens', schema: tokenResponse } },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/sessions/{sessionId}',
+      tag: 'Video room sessions',
+      summary: 'One class session of a room',
+      params: sessionId,
+      responses: { 200: { description: 'The session', schema: videoSessionResponse } },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/sessions/{sessionId}/end',
+      tag: 'Video room sessions',
+      summary: 'End a live session on the media server, for everyone',
+      params: sessionId,
+      responses: {
+        200: { description: 'Ended', schema: sessionEndResponse },
+        409: refused('VIDEO_SESSION_ENDED'),
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/sessions/{sessionId}/participants/{action}',
+      tag: 'Video room sessions',
+      summary: 'Mute, unmute (allow again) or kick everyone in a live session, or a list, with exclusions',
+      params: z.object({ sessionId: sessionIdSchema, action: z.enum(SESSION_ACTIONS) }),
+      body: sessionBulkSchema,
+      responses: {
+        200: { description: 'Whom it reached', schema: bulkResponse },
+        409: refused('VIDEO_SESSION_ENDED'),
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/v1/participants',
+      tag: 'Video room sessions',
+      summary: "Search a session's or a room's participants by user and joined/left time, paged by cursor",
+      query: participantSearchQuery,
+      responses: { 200: { description: 'One page of participants', schema: participantSearchResponse } },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/compositions',
+      tag: 'Video rooms',
+      summary: "Not offered: a composition of a finished session's tracks (the media server renders live rooms only)",
+      responses: { 501: refused('VIDEO_COMPOSITION_UNSUPPORTED') },
+    },
+  ];
+}
 const recordingParams = roomId.extend({ recordingId: recordingIdSchema.describe('A recording_id the list answered') });
 
 /** Every route under /api/v1 and /api/live-room (a test compares this list with the app's router). */
@@ -150,6 +295,8 @@ export function integratorOperations(allowHttpWebhooks: boolean): Operation[] {
       params: z.object({ room_id: liveRoomIdSchema }),
       responses: { 200: { description: 'The room state', schema: liveRoomStatusResponse } },
     },
+    ...videoRoomOperations(allowHttpWebhooks),
+    ...roomControlOperations(),
   ];
 }
 
@@ -186,12 +333,13 @@ export function openApiDocument(options: { publicUrl: string; allowHttpWebhooks:
   for (const op of integratorOperations(options.allowHttpWebhooks)) {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(op.responses)) {
-      responses[status] = r.schema
-        ? { description: r.description, content: { 'application/json': { schema: schemaOf(r.schema, 'output') } } }
-        : { description: r.description };
+      responses[status] = {
+        description: r.description,
+        ...(r.schema ? { content: { 'application/json': { schema: schemaOf(r.schema, 'output') } } } : {}),
+      };
     }
     for (const [status, description] of Object.entries(ERRORS)) {
-      responses[status] = {
+      responses[status] ??= {
         description,
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       };

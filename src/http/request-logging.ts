@@ -15,6 +15,8 @@ export function requestLogging(logger: Logger) {
       return id;
     },
     customLogLevel(_req, res, err) {
+      // 501 is an answer by design (a documented feature not offered here), not a fault of the tool.
+      if (res.statusCode === 501) return 'info';
       if (err || res.statusCode >= 500) return 'error';
       return res.statusCode >= 400 ? 'info' : 'debug';
     },

@@ -5,13 +5,17 @@ import type { SessionStore } from '../lti/launch-session-store.js';
 import type { ActivityStore } from '../rooms/activity-settings.js';
 import {
   ADMIT_ALL_MAX,
+  BULK_ACTIONS,
+  BULK_MAX,
   PARTICIPANT_ACTIONS,
   ROOM_ACTIONS,
   WAITING_ACTIONS,
+  type BulkAction,
   type RoomControls,
 } from '../rooms/room-controls.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../rooms/room-store.js';
+import { layoutPatchSchema } from '../rooms/room-data.js';
 import { asyncHandler } from './async-handler.js';
 import { refuseNul } from './nul-guard.js';
 import { roomStatusOf } from '../rooms/room-status.js';
@@ -26,6 +30,13 @@ const identity = z.string().regex(/^[a-z]-[0-9a-f]{8,64}$/, 'not a participant i
 const handSchema = z.object({ raised: z.boolean() }).strict();
 /** "Admit all" names the people the instructor saw waiting (their queue), never "whoever waits by now". */
 const admitAllSchema = z.object({ identities: z.array(identity).min(1).max(ADMIT_ALL_MAX) }).strict();
+/** "Remove everyone", "Mute everyone", ...: optionally only some (`participants`), never the `exclude`d. */
+export const bulkTargetsSchema = z
+  .object({
+    participants: z.array(identity).min(1).max(BULK_MAX).optional(),
+    exclude: z.array(identity).max(BULK_MAX).optional(),
+  })
+  .strict();
 /** Room for ADMIT_ALL_MAX identities of up to 66 characters (every other body stays within 4 kB). */
 const ADMIT_ALL_BODY = '96kb';
 const params = <T extends z.ZodRawShape>(shape: T, req: Request) => {
@@ -34,12 +45,16 @@ const params = <T extends z.ZodRawShape>(shape: T, req: Request) => {
   return parsed.data;
 };
 
+const isBulk = (action: string): action is BulkAction => (BULK_ACTIONS as readonly string[]).includes(action);
+
 export interface RoomRouterDeps {
   sessions: SessionStore;
   activities: ActivityStore;
   rooms: RoomService;
   controls: RoomControls;
   store: RoomStore;
+  /** The room's recording state in GET / (the recordings module's). */
+  recording?: Parameters<typeof roomStatusOf>[0]['recording'];
   /** Writes per launch session (config `limits.roomRequests`): a hand toggled in a loop or a runaway script. */
   rateLimit: RateRule;
   logger?: Logger;
@@ -51,6 +66,7 @@ export function roomRouter(deps: RoomRouterDeps): Router {
   router.use(sessionAuth(deps.sessions));
   // Parsed here, the body is skipped by the 4 kB parser below (body-parser reads a request once).
   router.use('/waiting/admit-all', json({ limit: ADMIT_ALL_BODY }));
+  router.use(`/:action(${BULK_ACTIONS.join('|')})`, json({ limit: ADMIT_ALL_BODY }));
   router.use(json({ limit: '4kb' }), refuseNul);
   router.use(perLaunchLimit(deps.rateLimit, deps.logger));
   const member = (req: Request) => memberFor(currentLaunch(req.launch), deps.activities);
@@ -94,6 +110,15 @@ export function roomRouter(deps: RoomRouterDeps): Router {
     }),
   );
 
+  // The class layout every page follows (stored, then pushed in the room metadata): instructors only.
+  router.put(
+    '/layout',
+    asyncHandler(async (req, res) => {
+      const patch = layoutPatchSchema.parse(req.body ?? {});
+      res.set('cache-control', 'no-store').json(await deps.controls.layout(await member(req), patch));
+    }),
+  );
+
   router.post(
     '/participants/:identity/:action',
     asyncHandler(async (req, res) => {
@@ -124,8 +149,10 @@ export function roomRouter(deps: RoomRouterDeps): Router {
   router.post(
     '/:action',
     asyncHandler(async (req, res) => {
-      const p = params({ action: z.enum(ROOM_ACTIONS) }, req);
-      await deps.controls.room(await member(req), p.action);
+      const p = params({ action: z.enum([...ROOM_ACTIONS, ...BULK_ACTIONS]) }, req);
+      if (isBulk(p.action)) {
+        await deps.controls.bulk(await member(req), p.action, bulkTargetsSchema.parse(req.body ?? {}));
+      } else await deps.controls.room(await member(req), p.action);
       res.status(204).end();
     }),
   );

@@ -20,12 +20,17 @@ export type SessionOwnerCheck = (session: LaunchSession) => Promise<boolean>;
 export function sessionOwnerCheck(deps: {
   platforms: { get(id: string): Promise<Platform | undefined> };
   apiKeys: { get(id: string): Promise<ApiKey | undefined> };
+  /** Rooms deleted through /api/v1/rooms: their launcher sessions end as a revoked key's do. */
+  deletedRooms?: { deletion(apiKeyId: string, spaceId: string): Promise<unknown> };
 }): SessionOwnerCheck {
   return async (session) => {
     const owner = ownerRefOf(session.platformId);
     if (owner.kind === 'space') {
-      const key = await deps.apiKeys.get(owner.apiKeyId);
-      return Boolean(key && !key.revokedAt);
+      const [key, deleted] = await Promise.all([
+        deps.apiKeys.get(owner.apiKeyId),
+        session.resourceLink && deps.deletedRooms?.deletion(owner.apiKeyId, session.resourceLink.id),
+      ]);
+      return Boolean(key && !key.revokedAt && !deleted);
     }
     const platform = await deps.platforms.get(session.platformId);
     if (!platform?.active) return false;

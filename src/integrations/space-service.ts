@@ -16,11 +16,12 @@ import { issueJoinLink } from './space-joins.js';
 import { hashPasscode } from './space-passcodes.js';
 import type { JoinLinkStore, Space, SpaceInstructor, SpacePatch, SpaceStore, SpaceWebhooks } from './space-store.js';
 import type { SessionView, SpaceLaunch } from './space-wire.js';
+import type { VideoRoomStore } from './video-room-store.js';
 
 export type SpaceSettingsInput = Partial<
   Pick<
     ActivitySettings,
-    'title' | 'audioOnly' | 'publishers' | 'waitingRoom' | 'joinBeforeInstructor' | 'maxParticipants'
+    'title' | 'audioOnly' | 'publishers' | 'waitingRoom' | 'joinBeforeInstructor' | 'maxParticipants' | 'recording'
   >
 >;
 
@@ -46,6 +47,8 @@ export interface SpaceServiceDeps {
   rooms: Pick<RoomService, 'ensureRoom'>;
   roomStore: Pick<RoomStore, 'get' | 'currentClassSession'>;
   livekit: Pick<LiveKitGateway, 'listRooms'>;
+  /** Rooms deleted through /api/v1/rooms: no join link is issued for them any more. */
+  deletions?: Pick<VideoRoomStore, 'deletion'>;
   /** Where `/space/join` and `/api/v1` are served. */
   publicUrl: string;
   linkTtlMs: number;
@@ -55,7 +58,7 @@ export interface SpaceServiceDeps {
 /** Who an id-only launch's link stands for until its follower names themselves. */
 const GUEST = { id: 'guest', name: 'Guest' } as const;
 const sameSettings = (a: ActivitySettings, b: ActivitySettings) => JSON.stringify(a) === JSON.stringify(b);
-const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
+export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
 /** Activities of a space are filed under its key's namespace, as its launch sessions are. */
 const namespace = (key: ApiKey): string => namespaceOf({ kind: 'space', apiKeyId: key.id });
 
@@ -139,7 +142,9 @@ export function createSpaceService(deps: SpaceServiceDeps) {
     key: ApiKey,
     space: Space,
     user: SpaceLaunchInput['user'],
+    ttlMs = deps.linkTtlMs,
   ): Promise<Omit<SpaceLaunch, 'created'>> => {
+    if (await deps.deletions?.deletion(key.id, space.spaceId)) throw new AppError('VIDEO_ROOM_DELETED');
     const activity = await deps.activities.find(namespace(key), space.activityId);
     const role = user?.role ?? 'participant';
     const owner = { kind: 'space', apiKeyId: key.id, spaceId: space.spaceId } as const;
@@ -160,7 +165,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
       ...(user ? {} : { guest: true }),
       createdAt: now(),
     };
-    const token = await issueJoinLink(deps.links, link, deps.linkTtlMs);
+    const token = await issueJoinLink(deps.links, link, ttlMs);
     return {
       joinUrl: `${deps.publicUrl}/space/join?t=${token}`,
       roomKey: room.key,
@@ -168,7 +173,7 @@ export function createSpaceService(deps: SpaceServiceDeps) {
       // A guest's identity is chosen when they name themselves; the link stands for nobody yet.
       identity: user ? identityIn(owner, user.id) : '',
       apiBase: `${deps.publicUrl}/api/v1`,
-      expiresAt: new Date(link.createdAt.getTime() + deps.linkTtlMs),
+      expiresAt: new Date(link.createdAt.getTime() + ttlMs),
     };
   };
 

@@ -7,6 +7,8 @@ export interface SpaceWebhooks {
   events?: string[];
   /** A list, not a map by event name: stored field names may not contain the event names' dots. */
   hooks?: Array<{ event: LessonspaceEventType; url: string }>;
+  /** `room-session`: events to `url` go in the room-session document's names (room-session.ts). */
+  naming?: 'room-session';
 }
 
 /** The instructor a live room was created with (POST /api/live-room/create); joins as `role: instructor`. */
@@ -44,6 +46,8 @@ export interface SpaceStore {
   find(apiKeyId: string, spaceId: string): Promise<Space | undefined>;
   get(id: string): Promise<Space | undefined>;
   findByRoomKeys(apiKeyId: string, roomKeys: string[]): Promise<Space[]>;
+  /** Every space of the key (read through the key's index; the video-rooms list pages it). */
+  listByKey(apiKeyId: string): Promise<Space[]>;
   update(id: string, patch: SpacePatch): Promise<Space>;
 }
 

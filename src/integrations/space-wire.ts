@@ -89,6 +89,8 @@ export function spaceLaunchSchema(allowHttpWebhooks: boolean) {
         .object({
           url: webhookUrl.optional(),
           events: z.array(z.string().min(1).max(64)).max(50).optional(),
+          /** The room-session document's event names (room.started, member.joined, ...) in place of ours. */
+          naming: z.enum(['ours', 'room-session']).optional(),
           session: group(['start', 'end', 'idle'] as const).optional(),
           user: group(['join', 'leave', 'idle'] as const).optional(),
           chat: ignoredGroup,
@@ -216,6 +218,7 @@ export function spaceLaunchInput(body: SpaceLaunchBody): SpaceLaunchInput {
     webhooks: webhooks && {
       ...(webhooks.url ? { url: webhooks.url } : {}),
       ...(webhooks.events ? { events: webhooks.events } : {}),
+      ...(webhooks.naming === 'room-session' ? { naming: 'room-session' as const } : {}),
       hooks: lessonspaceHooks(webhooks),
     },
   };

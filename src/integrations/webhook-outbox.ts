@@ -1,7 +1,10 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log.js';
+import type { ControlEvent } from '../rooms/room-controls.js';
+import type { RoomOwner } from '../rooms/room-owner.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
 import { LESSONSPACE_EVENT_OF, LESSONSPACE_EVENT_TYPES, type LessonspaceEventType } from './lessonspace.js';
+import { isRoomSessionEvent, ROOM_SESSION_EVENT_OF, type RoomSessionEventType } from './room-session.js';
 import { type Space, type SpaceStore, type SpaceWebhooks } from './space-store.js';
 
 /**
@@ -18,9 +21,15 @@ export const SPACE_EVENT_TYPES = [
   'participant.left',
   /** A session's attendance is final (docs/attendance.md): fetch it from `attendance.participants_url`. */
   'attendance.ready',
+  /** The class's recording began writing; `.ended` once its file is complete (or it failed), with its length and size. */
+  'recording.started',
+  'recording.ended',
+  /** A live stream out of the class (RTMP) began and ended. */
+  'livestream.started',
+  'livestream.ended',
 ] as const;
 /** Ours, or Lessonspace's names for a space whose webhooks were given in its shape (lessonspace.ts). */
-export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number] | LessonspaceEventType;
+export type SpaceEventType = (typeof SPACE_EVENT_TYPES)[number] | LessonspaceEventType | RoomSessionEventType;
 
 /** The JSON body POSTed to the integrator. */
 export interface WebhookPayload {
@@ -31,8 +40,28 @@ export interface WebhookPayload {
   room_id: string;
   session_id: string | null;
   participant?: { user_id: string; name: string; role: string | null };
+  /** Room-session events from a control: what was done (`mute-audio`, `lock`, `layout`, ...). */
+  action?: string;
+  /** `layout.changed`: the layout now (room-control-wire.ts). */
+  layout?: { mode: string; hide_camera_off: boolean; raised_hands_first: boolean; locked: boolean };
   /** `attendance.ready` only (attendance-wire.ts). */
   attendance?: AttendanceReady;
+  /** `recording.*` and `livestream.*` only (recording-wire.ts). */
+  recording?: RecordingWire;
+}
+
+/** A recording or live stream of the session; a stream's target and key are never sent. */
+export interface RecordingWire {
+  recording_id: string;
+  kind: 'recording' | 'livestream';
+  /** `ready` (the file is complete) or `failed` in `.ended`; `recording` in `.started`. */
+  status: 'recording' | 'ready' | 'failed';
+  started_by: 'auto' | 'leader';
+  started_at: string | null;
+  ended_at: string | null;
+  duration_seconds: number | null;
+  /** Files only. */
+  size_bytes: number | null;
 }
 
 /** A final session's attendance in counts; who came is at `participants_url` (GET, with the space's key). */
@@ -113,6 +142,9 @@ const isLessonspaceEvent = (type: string): type is LessonspaceEventType =>
 export function webhookUrlFor(webhooks: SpaceWebhooks | undefined, type: SpaceEventType): string | undefined {
   if (isLessonspaceEvent(type)) return webhooks?.hooks?.find((h) => h.event === type)?.url;
   if (!webhooks?.url) return undefined;
+  // The room-session naming replaces ours for the events it names, and only for the spaces that ask.
+  const roomSession = webhooks.naming === 'room-session';
+  if (isRoomSessionEvent(type) ? !roomSession : roomSession && ROOM_SESSION_EVENT_OF[type]) return undefined;
   return webhooks.events === undefined || webhooks.events.includes(type) ? webhooks.url : undefined;
 }
 
@@ -169,7 +201,8 @@ async function typesFor(
   empty: () => Promise<boolean>,
 ): Promise<SpaceEventType[]> {
   const theirs = LESSONSPACE_EVENT_OF[event.type];
-  const types: SpaceEventType[] = [event.type, ...(theirs ? [theirs] : [])];
+  const named = ROOM_SESSION_EVENT_OF[event.type];
+  const types: SpaceEventType[] = [event.type, ...(theirs ? [theirs] : []), ...(named ? [named] : [])];
   if (event.type === 'participant.left' && wantsEvent(webhooks, 'session.idle') && (await empty())) {
     types.push('session.idle');
   }
@@ -203,6 +236,42 @@ export function createWebhookEnqueuer(deps: WebhookEnqueuerDeps): (event: Tracke
       log.debug({ eventId: payload.id, type, roomKey: event.room.key, duplicate: !fresh }, 'webhook queued');
       if (fresh) deps.onEnqueued?.();
     }
+  };
+}
+
+export interface ControlWebhookDeps {
+  spaces: Pick<SpaceStore, 'find'>;
+  /** The room's owner, to find its space. */
+  roomOwner: (roomKey: string) => Promise<RoomOwner | undefined>;
+  layoutOf: (roomKey: string) => Promise<WebhookPayload['layout']>;
+  outbox: Pick<OutboxStore, 'insert'>;
+  onEnqueued?: () => void;
+}
+
+/**
+ * The room controls' `onChange`: room.updated, member.updated and layout.changed for a space with the
+ * room-session naming, queued before the control answers. One event per control call (its time and
+ * target name it), so a retried call is a new event, as it is a new audit entry.
+ */
+export function createControlWebhooks(deps: ControlWebhookDeps): (event: ControlEvent) => Promise<void> {
+  return async (event) => {
+    const owner = await deps.roomOwner(event.roomKey);
+    if (owner?.kind !== 'space') return;
+    const space = await deps.spaces.find(owner.apiKeyId, owner.spaceId);
+    if (!space || !wantsEvent(space.webhooks, event.type)) return;
+    const source = [event.roomKey, event.action, event.identity ?? '', event.at.toISOString()].join('\n');
+    const payload: WebhookPayload = {
+      id: outboxEventId(source, event.type),
+      type: event.type,
+      created_at: event.at.toISOString(),
+      space_id: space.spaceId,
+      room_id: event.roomKey,
+      session_id: event.sessionId ?? null,
+      action: event.action,
+      ...(event.identity ? { participant: { user_id: event.identity, name: '', role: null } } : {}),
+      ...(event.type === 'layout.changed' ? { layout: await deps.layoutOf(event.roomKey) } : {}),
+    };
+    if (await queueWebhook(deps.outbox, space, payload, event.at)) deps.onEnqueued?.();
   };
 }
 

@@ -82,6 +82,11 @@ export interface LiveKitGateway {
   /** Disconnects the participant and revokes tokens issued before now. */
   removeParticipant(room: string, identity: string): Promise<void>;
   mutePublishedTrack(room: string, identity: string, trackSid: string, muted: boolean): Promise<void>;
+  /**
+   * Ends (or starts) the participant's subscriptions to these tracks: taking canSubscribe away only refuses
+   * new subscriptions, the SFU keeps forwarding what the participant already receives.
+   */
+  unsubscribe(room: string, identity: string, trackSids: string[]): Promise<void>;
   /** Reliable data message to some (or all) participants: how the tool pushes events to clients. */
   sendData(room: string, payload: unknown, options: { topic: string; to?: string[] }): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import {
   AudioCodec,
   EgressClient,
-  EgressStatus,
+  EgressStatus as SdkEgressStatus,
   EncodedFileOutput,
   EncodedFileType,
   EncodingOptions,
@@ -11,7 +11,7 @@ import {
   type EgressInfo,
 } from 'livekit-server-sdk';
 import { call } from './livekit-gateway.js';
-import type { RecorderGateway, RecordingInfo, RecordingStatus } from './recorder.js';
+import type { EgressStatus, RecorderGateway, RecordingInfo, StreamResult } from './recorder.js';
 
 export interface LiveKitRecorderOptions {
   apiUrl: string;
@@ -20,21 +20,24 @@ export interface LiveKitRecorderOptions {
   requestTimeoutMs: number;
 }
 
-const STATUS: Record<EgressStatus, RecordingStatus> = {
-  [EgressStatus.EGRESS_STARTING]: 'starting',
-  [EgressStatus.EGRESS_ACTIVE]: 'active',
-  [EgressStatus.EGRESS_ENDING]: 'ending',
-  [EgressStatus.EGRESS_COMPLETE]: 'complete',
-  [EgressStatus.EGRESS_FAILED]: 'failed',
-  [EgressStatus.EGRESS_ABORTED]: 'aborted',
-  [EgressStatus.EGRESS_LIMIT_REACHED]: 'limit_reached',
+const STATUS: Record<SdkEgressStatus, EgressStatus> = {
+  [SdkEgressStatus.EGRESS_STARTING]: 'starting',
+  [SdkEgressStatus.EGRESS_ACTIVE]: 'active',
+  [SdkEgressStatus.EGRESS_ENDING]: 'ending',
+  [SdkEgressStatus.EGRESS_COMPLETE]: 'complete',
+  [SdkEgressStatus.EGRESS_FAILED]: 'failed',
+  [SdkEgressStatus.EGRESS_ABORTED]: 'aborted',
+  [SdkEgressStatus.EGRESS_LIMIT_REACHED]: 'limit_reached',
 };
 
+/** StreamInfo.Status (ACTIVE, FINISHED, FAILED), which the SDK does not export. */
+const STREAM_STATUS: Record<number, StreamResult['status']> = { 0: 'active', 1: 'finished', 2: 'failed' };
+
 /**
- * 720p H.264 and Opus in MP4: what plays in browsers and what these machines can encode (no AAC encoder).
- * Every field is set: Egress reads zero as zero, not as its default.
+ * 720p H.264 and Opus in MP4: what plays in browsers, and no AAC encoder needed for recordings. Every field
+ * is set: Egress reads zero as zero, not as its default.
  */
-const ENCODING = new EncodingOptions({
+const PICTURE_AND_SOUND = {
   width: 1280,
   height: 720,
   framerate: 25,
@@ -44,7 +47,11 @@ const ENCODING = new EncodingOptions({
   audioCodec: AudioCodec.OPUS,
   audioBitrate: 96,
   audioFrequency: 48000,
-});
+};
+const ENCODING = new EncodingOptions(PICTURE_AND_SOUND);
+
+/** RTMP carries H.264 and AAC only (FLV has no Opus): the same picture as the recordings, AAC sound. */
+const STREAM_ENCODING = new EncodingOptions({ ...PICTURE_AND_SOUND, audioCodec: AudioCodec.AAC });
 
 export function createLiveKitRecorder(options: LiveKitRecorderOptions): RecorderGateway {
   const client = new EgressClient(options.apiUrl, options.apiKey, options.apiSecret, {
@@ -53,7 +60,7 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
   return {
     recordParticipant: (room, identity, filepath) =>
       call(async () =>
-        toInfo(
+        toRecordingInfo(
           await client.startParticipantEgress(
             room,
             identity,
@@ -64,7 +71,7 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
       ),
     recordRoom: (room, filepath, { templateUrl, audioOnly = false }) =>
       call(async () =>
-        toInfo(
+        toRecordingInfo(
           await client.startRoomCompositeEgress(
             room,
             { file: new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath }) },
@@ -73,23 +80,47 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
         ),
       ),
     streamRoom: (room, urls, { templateUrl, audioOnly = false }) =>
-      call(async () =>
-        toInfo(
-          await client.startRoomCompositeEgress(
-            room,
-            { stream: new StreamOutput({ protocol: StreamProtocol.RTMP, urls }) },
-            { customBaseUrl: templateUrl, audioOnly, encodingOptions: ENCODING, layout: 'grid' },
-          ),
-        ),
-      ),
-    stop: (egressId) => call(async () => toInfo(await client.stopEgress(egressId))),
-    list: (room) => call(async () => (await client.listEgress(room ? { roomName: room } : {})).map(toInfo)),
+      call(async () => {
+        try {
+          return toRecordingInfo(
+            await client.startRoomCompositeEgress(
+              room,
+              { stream: new StreamOutput({ protocol: StreamProtocol.RTMP, urls }) },
+              { customBaseUrl: templateUrl, audioOnly, encodingOptions: STREAM_ENCODING, layout: 'grid' },
+            ),
+          );
+        } catch (err) {
+          throw withoutUrls(err, urls);
+        }
+      }),
+    stop: (egressId) => call(async () => toRecordingInfo(await client.stopEgress(egressId))),
+    list: (room) => call(async () => (await client.listEgress(room ? { roomName: room } : {})).map(toRecordingInfo)),
   };
+}
+
+/**
+ * Egress's refusals quote the URL they refuse (`invalid url rtmp://…/key: …`), stream key and all, and an
+ * error's message and stack end up in logs: both lose every URL (and key) of the request, in place, so the
+ * error keeps its type for translate().
+ */
+function withoutUrls(err: unknown, urls: string[]): unknown {
+  if (!(err instanceof Error)) return err;
+  // The URL as sent, and its key: the last path segment of the address (librtmp options follow a space).
+  const secrets = urls.flatMap((url) => {
+    const address = url.trim().split(/\s+/)[0] ?? '';
+    return [url, address, address.split(/[/?]/).filter(Boolean).at(-1) ?? ''];
+  });
+  const scrub = (text: string) =>
+    secrets.filter((secret) => secret.length >= 4).reduce((t, secret) => t.replaceAll(secret, '[stream URL]'), text);
+  err.message = scrub(err.message);
+  if (err.stack) err.stack = scrub(err.stack);
+  return err;
 }
 
 const fromNs = (ns: bigint | undefined): Date | undefined => (ns ? new Date(Number(ns / 1_000_000n)) : undefined);
 
-function toInfo(e: EgressInfo): RecordingInfo {
+/** What Egress reports of a job (an API answer or an egress webhook's egressInfo), as the tool knows it. */
+export function toRecordingInfo(e: EgressInfo): RecordingInfo {
   return {
     egressId: e.egressId,
     room: e.roomName,
@@ -101,6 +132,13 @@ function toInfo(e: EgressInfo): RecordingInfo {
       path: f.filename,
       durationMs: Number(f.duration / 1_000_000n),
       sizeBytes: Number(f.size),
+    })),
+    streams: e.streamResults.map((s) => ({
+      url: s.url,
+      status: STREAM_STATUS[s.status] ?? 'failed',
+      startedAt: fromNs(s.startedAt),
+      endedAt: fromNs(s.endedAt),
+      ...(s.error ? { error: s.error } : {}),
     })),
   };
 }

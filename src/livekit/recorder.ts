@@ -2,17 +2,30 @@
  * What the rest of the tool knows about LiveKit Egress (the recorder): plain data in and out. Only
  * src/livekit/ imports livekit-server-sdk.
  */
-export type RecordingStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted' | 'limit_reached';
+/** Egress's own status of a job (not the tool's RecordingStatus of src/recordings/recording.ts). */
+export type EgressStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted' | 'limit_reached';
 
 export interface RecordingInfo {
   egressId: string;
   room: string;
-  status: RecordingStatus;
+  status: EgressStatus;
   startedAt?: Date;
   endedAt?: Date;
   /** Set once Egress reports the failure. */
   error?: string;
   files: Array<{ path: string; durationMs: number; sizeBytes: number }>;
+  /** A live stream's outputs, one per URL, as Egress reports them (its URLs have the stream key masked). */
+  streams: StreamResult[];
+}
+
+export interface StreamResult {
+  /** Egress's own copy of the URL, with the stream key replaced: never the URL we sent. */
+  url: string;
+  status: 'active' | 'finished' | 'failed';
+  startedAt?: Date;
+  endedAt?: Date;
+  /** Why the target stopped taking the stream (refused, dropped), as Egress says it. */
+  error?: string;
 }
 
 export interface RecorderGateway {
@@ -40,5 +53,6 @@ export interface RecorderGateway {
     options: { templateUrl: string; audioOnly?: boolean },
   ): Promise<RecordingInfo>;
   stop(egressId: string): Promise<RecordingInfo>;
+  /** Egress's jobs (of one room), ended ones too while Egress remembers them. */
   list(room?: string): Promise<RecordingInfo[]>;
 }

@@ -2,6 +2,8 @@ import { WebhookReceiver } from 'livekit-server-sdk';
 import { AppError } from '../errors.js';
 import type { ParticipantInfo } from './gateway.js';
 import { toParticipant } from './livekit-gateway.js';
+import { toRecordingInfo } from './livekit-recorder.js';
+import type { RecordingInfo } from './recorder.js';
 
 /** A LiveKit webhook as plain data. `id` is unique per event: duplicates carry the same id. */
 export interface LiveKitEvent {
@@ -12,6 +14,8 @@ export interface LiveKitEvent {
   /** As LiveKit reported it, including the permission the SFU holds (the trustworthy role signal). */
   participant?: ParticipantInfo;
   track?: { sid: string; source: string };
+  /** egress_started / egress_updated / egress_ended: the Egress job as it is now (its room is `egress.room`). */
+  egress?: RecordingInfo;
 }
 
 export interface WebhookVerifier {
@@ -40,6 +44,7 @@ export function createWebhookVerifier(apiKey: string, apiSecret: string): Webhoo
           : undefined,
         participant: event.participant ? toParticipant(event.participant) : undefined,
         track: event.track ? { sid: event.track.sid, source: String(event.track.source) } : undefined,
+        egress: event.egressInfo ? toRecordingInfo(event.egressInfo) : undefined,
       };
     },
   };

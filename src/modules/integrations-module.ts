@@ -1,7 +1,13 @@
+import { Router } from 'express';
 import { API_KEY_INDEXES } from '../db/api-key-store.js';
 import { createLinkSessionStore, LINK_SESSION_INDEXES } from '../db/link-session-store.js';
 import { createOutboxStore, OUTBOX_INDEXES } from '../db/outbox-store.js';
 import { createSpaceStores, SPACE_INDEXES } from '../db/space-store.js';
+import { VIDEO_ROOM_INDEXES } from '../db/video-room-store.js';
+import { videoRoomRoutes } from '../http/video-rooms-routes.js';
+import { videoSessionRoutes } from '../http/video-sessions-routes.js';
+import { createRoomTokens } from '../integrations/room-tokens.js';
+import { createVideoRooms } from '../integrations/video-rooms.js';
 import { apiReferenceRouter } from '../http/api-reference-router.js';
 import { integratorRouter, perKeyLimit } from '../http/integrator-router.js';
 import { liveRoomRouter } from '../http/live-room-router.js';
@@ -12,13 +18,22 @@ import { createSpaceJoins } from '../integrations/space-joins.js';
 import { createSpaceService } from '../integrations/space-service.js';
 import { startDeliveryWorker, type DeliveryTuning, type DeliveryWorker } from '../integrations/webhook-delivery.js';
 import { attendanceReadyPayload } from '../integrations/attendance-wire.js';
-import { createWebhookEnqueuer, queueWebhook, wantsEvent } from '../integrations/webhook-outbox.js';
+import {
+  createControlWebhooks,
+  createWebhookEnqueuer,
+  queueWebhook,
+  wantsEvent,
+} from '../integrations/webhook-outbox.js';
+import { layoutJson } from '../integrations/room-control-wire.js';
 import type { PendingFinal } from '../attendance/attendance-store.js';
 import type { ClassAttendance } from '../attendance/class-attendance.js';
 import { integratorAttendanceRoutes, spaceScope } from '../http/integrator-attendance-routes.js';
+import { integratorRoomRoutes } from '../http/integrator-room-routes.js';
 import { integratorRecordingRoutes } from '../http/integrator-recording-routes.js';
 import type { RecordingLibrary } from '../recordings/recording-library.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
+import type { RecordingEvent } from '../recordings/recording-jobs.js';
+import { recordingPayload } from '../integrations/recording-events.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
 
@@ -27,6 +42,8 @@ export interface IntegrationsModule extends ToolModule {
   onEvent(event: TrackedEvent): Promise<void>;
   /** A space room's session attendance is final: `attendance.ready` (queued once per session). */
   onAttendanceFinal(pending: PendingFinal): Promise<void>;
+  /** `recording.*` / `livestream.*` (queued once per recording and type, before Egress's webhook is acknowledged). */
+  onRecordingEvent(event: RecordingEvent): Promise<void>;
 }
 
 /** The integrator API (`x-api-key`) under /api/v1, its join links under /space, and its webhook delivery. */
@@ -51,8 +68,23 @@ export function integrationsModule(
     rooms: s.rooms,
     roomStore: s.roomStore,
     livekit: s.livekit,
+    deletions: s.videoRoomStore,
     publicUrl,
     linkTtlMs: config.spaces.joinLinkTtlMinutes * 60_000,
+  });
+  const videoRooms = createVideoRooms({
+    spaces,
+    spaceStore: spaceStores.spaces,
+    store: s.videoRoomStore,
+    activities: s.activities,
+    controls: s.controls,
+    audit: s.audit,
+  });
+  const tokens = createRoomTokens({
+    spaces,
+    spaceStore: spaceStores.spaces,
+    store: s.videoRoomStore,
+    defaultTtlSeconds: config.spaces.joinLinkTtlMinutes * 60,
   });
   const launchLimit = perKeyLimit(config.limits.integratorLaunch);
   const attendanceDeps = {
@@ -62,6 +94,18 @@ export function integrationsModule(
     store: s.attendanceStore,
     attendance,
   };
+  s.onControl(
+    createControlWebhooks({
+      spaces: spaceStores.spaces,
+      roomOwner: async (roomKey) => (await s.roomStore.get(roomKey))?.owner,
+      layoutOf: async (roomKey) => {
+        const room = await s.roomStore.get(roomKey);
+        return room && layoutJson(room.layout);
+      },
+      outbox,
+      onEnqueued: () => worker?.kick(),
+    }),
+  );
   return {
     name: 'integrations',
     async onAttendanceFinal(pending) {
@@ -74,7 +118,14 @@ export function integrationsModule(
       const payload = attendanceReadyPayload(space, table, url, new Date());
       if (await queueWebhook(outbox, space, payload, new Date())) worker?.kick();
     },
-    indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],
+    async onRecordingEvent(event) {
+      const { owner } = event.room;
+      if (owner.kind !== 'space') return;
+      const space = await spaceStores.spaces.find(owner.apiKeyId, owner.spaceId);
+      if (!space || !wantsEvent(space.webhooks, event.type)) return;
+      if (await queueWebhook(outbox, space, recordingPayload(space, event), new Date())) worker?.kick();
+    },
+    indexes: [...API_KEY_INDEXES, ...SPACE_INDEXES, ...VIDEO_ROOM_INDEXES, ...LINK_SESSION_INDEXES, ...OUTBOX_INDEXES],
     onEvent: createWebhookEnqueuer({
       spaces: spaceStores.spaces,
       outbox,
@@ -100,7 +151,24 @@ export function integrationsModule(
           launchLimit,
           recordingCounts: recordings && ((sessionId) => recordings.countsOf(sessionId)),
           extra: (currentKey) => {
-            const extra = integratorAttendanceRoutes({ ...attendanceDeps, currentKey });
+            const extra = Router().use(
+              integratorAttendanceRoutes({ ...attendanceDeps, currentKey }),
+              videoRoomRoutes({
+                rooms: videoRooms,
+                tokens,
+                allowHttpWebhooks: config.env !== 'production',
+                writeLimit: launchLimit,
+                currentKey,
+              }),
+              videoSessionRoutes({ ...attendanceDeps, rooms: videoRooms, writeLimit: launchLimit, currentKey }),
+              integratorRoomRoutes({
+                spaces: spaceStores.spaces,
+                activities: s.activities,
+                controls: s.controls,
+                currentKey,
+                controlLimit: perKeyLimit(config.limits.integratorControls),
+              }),
+            );
             if (recordings) extra.use(integratorRecordingRoutes({ ...attendanceDeps, recordings, currentKey }));
             return extra;
           },

@@ -95,7 +95,15 @@ export function ltiModule(s: Services, registration: ToolRegistration): ToolModu
           activities: s.activities,
           lti: s.lti,
           branding: config.branding,
-          roomStatus: (member) => roomStatusOf({ rooms: s.rooms, store: s.roomStore }, member),
+          roomStatus: (member) =>
+            roomStatusOf(
+              {
+                rooms: s.rooms,
+                store: s.roomStore,
+                recording: (room, m) => s.recordings.statusOf(room, m.role === 'instructor', m.settings),
+              },
+              member,
+            ),
           activityQuota: createActivityQuota(
             createActivityQuotaStore(db.connection),
             config.limits.activitiesPerDeepLinkingLaunch,

@@ -6,14 +6,19 @@ import { BREAKOUT_INDEXES } from '../db/breakout-store.js';
 import { breakoutRouter } from '../http/breakout-router.js';
 import { hooksRouter } from '../http/hooks-router.js';
 import { roomRouter } from '../http/room-router.js';
-import { createWebhookVerifier } from '../livekit/webhooks.js';
+import { createWebhookVerifier, type LiveKitEvent } from '../livekit/webhooks.js';
 import { createSessionSweeper } from '../rooms/session-sweeper.js';
 import { createSessionTracker, type TrackedEvent } from '../rooms/session-tracker.js';
 import type { ToolModule } from './module.js';
 import type { Services } from './services.js';
 
 /** Live rooms: tokens and leader controls under /api/room, and the SFU's webhooks under /hooks. */
-export function roomsModule(s: Services, onEvent: (event: TrackedEvent) => Promise<void>): ToolModule {
+export function roomsModule(
+  s: Services,
+  onEvent: (event: TrackedEvent) => Promise<void>,
+  /** Egress's webhooks, which arrive on the same endpoint (the recordings module's). */
+  onEgress?: (event: LiveKitEvent) => Promise<void>,
+): ToolModule {
   const webhooks = createWebhookStore(s.db.connection);
   const tracker = createSessionTracker({
     store: s.roomStore,
@@ -22,6 +27,7 @@ export function roomsModule(s: Services, onEvent: (event: TrackedEvent) => Promi
     logger: s.logger,
     onEvent,
     breakouts: s.breakouts,
+    onEgress,
   });
   // LiveKit does not guarantee webhook delivery: a session whose room_finished was lost is closed by asking the SFU.
   const sweeper = createSessionSweeper({ store: s.roomStore, livekit: s.livekit, logger: s.logger, onEvent });
@@ -55,6 +61,7 @@ export function roomsModule(s: Services, onEvent: (event: TrackedEvent) => Promi
           rooms: s.rooms,
           controls: s.controls,
           store: s.roomStore,
+          recording: (room, m) => s.recordings.statusOf(room, m.role === 'instructor', m.settings),
           rateLimit: s.config.limits.roomRequests,
           logger: s.logger,
         }),

@@ -10,6 +10,7 @@ import { createApiKeyStore } from '../db/api-key-store.js';
 import type { Database } from '../db/connection.js';
 import { createPlatformService } from '../db/platform-store.js';
 import { createAuditStore } from '../db/audit-store.js';
+import { createVideoRoomStore } from '../db/video-room-store.js';
 import { createRoomStore } from '../db/room-store.js';
 import { createRosterStore } from '../db/roster-store.js';
 import { createSessionStore } from '../db/launch-session-store.js';
@@ -19,12 +20,18 @@ import { createLiveKitGateway } from '../livekit/livekit-gateway.js';
 import type { Logger } from '../log.js';
 import { setupLtiProvider } from '../lti/provider.js';
 import { createRosterService } from '../lti/roster.js';
-import { createRoomControls } from '../rooms/room-controls.js';
+import { createRoomControls, type ControlEvent } from '../rooms/room-controls.js';
 import { createRoomEviction } from '../rooms/room-eviction.js';
 import { createRoomService } from '../rooms/room-service.js';
 import { createWaitlistStore } from '../db/waitlist-store.js';
 import { createBreakoutStore } from '../db/breakout-store.js';
 import { createBreakouts } from '../rooms/breakouts.js';
+import { createRecordingStore } from '../db/recording-store.js';
+import { createLiveKitRecorder } from '../livekit/livekit-recorder.js';
+import { createAvailability } from '../recordings/availability.js';
+import { createRecordingJobs, RECORDING_TOPIC, type RecordingEvent } from '../recordings/recording-jobs.js';
+import { createRecordings } from '../recordings/recordings.js';
+import { namespaceOf } from '../rooms/room-owner.js';
 
 export interface ServiceContext {
   config: Readonly<AppConfig>;
@@ -59,7 +66,11 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     onRevoked: async (apiKeyId) => void (await evictOwner({ kind: 'space', apiKeyId })),
   });
   const sessionStore = createSessionStore(db.connection);
-  const sessions = revocableSessions(sessionStore, sessionOwnerCheck({ platforms, apiKeys: apiKeyStore }));
+  const videoRoomStore = createVideoRoomStore(db.connection);
+  const sessions = revocableSessions(
+    sessionStore,
+    sessionOwnerCheck({ platforms, apiKeys: apiKeyStore, deletedRooms: videoRoomStore }),
+  );
   // Courses' rosters for attendance: NRPS, cached per course; an LMS without it gives who launched.
   const roster = createRosterService({
     lti,
@@ -93,7 +104,11 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     logger,
   });
   const audit = createAuditStore(db.connection, { retentionDays });
+  // The integrations module listens (webhooks); it is built after these services.
+  const controlListeners: Array<(event: ControlEvent) => Promise<void>> = [];
   const breakouts = createBreakouts({ store: createBreakoutStore(db.connection), rooms, livekit, audit, logger });
+  const activities = createActivityStore(db.connection);
+  const recording = createRecordingServices({ config, logger, db, livekit, rooms, roomStore, audit, activities });
   return {
     config,
     logger,
@@ -107,27 +122,110 @@ export async function createServices({ config, logger, db }: ServiceContext) {
     apiKeys,
     sessions,
     roster,
-    activities: createActivityStore(db.connection),
+    activities,
+    ...recording,
     roomStore,
     rooms,
     attendanceStore,
     grades,
     breakouts,
     audit,
+    videoRoomStore,
+    /** Adds a listener to every leader control (awaited before the control answers). */
+    onControl: (listener: (event: ControlEvent) => Promise<void>) => void controlListeners.push(listener),
     controls: createRoomControls({
       store: roomStore,
       audit,
       livekit,
       rooms,
       breakouts,
+      onChange: async (event) => {
+        for (const listener of controlListeners) await listener(event);
+      },
       // Who the SFU still lists when a teacher ends the class counts as there until the end.
       onEnded: async ({ roomKey, sessionId, at, present }) => {
         const listed = present.map((p) => ({ identity: p.identity, name: p.name, joinedAt: p.joinedAt }));
         await attendanceStore.saveSnapshot(sessionId, { at, present: listed });
         await attendanceStore.markPending({ sessionId, roomKey, endedAt: at });
+        // Stopping Egress takes a moment: the end answers without waiting (the reconcile pass is the backstop).
+        void recording.recordings
+          .classEnded(roomKey, sessionId)
+          .catch((err: unknown) => logger.warn({ err, roomKey }, 'recordings not stopped at class end'));
       },
     }),
   };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
+
+/**
+ * Recording and streaming on LiveKit Egress (config `recordings`): the store, the gateway to Egress (absent
+ * where recording is not set up), whether Egress answers, the jobs it runs and the leader's actions.
+ * `recordingListeners` hear of recordings starting and ending (integrator webhooks register there).
+ */
+function createRecordingServices(deps: {
+  config: Readonly<AppConfig>;
+  logger: Logger;
+  db: Database;
+  livekit: ReturnType<typeof createLiveKitGateway>;
+  rooms: ReturnType<typeof createRoomService>;
+  roomStore: ReturnType<typeof createRoomStore>;
+  audit: ReturnType<typeof createAuditStore>;
+  activities: ReturnType<typeof createActivityStore>;
+}) {
+  const { config, logger } = deps;
+  const log = logger.child({ module: 'recordings' });
+  const recordingStore = createRecordingStore(deps.db.connection);
+  const recorder = config.recordings.enabled
+    ? createLiveKitRecorder({
+        apiUrl: livekitApiUrl(config),
+        apiKey: config.livekit.apiKey,
+        apiSecret: config.livekit.apiSecret,
+        // A room composite is accepted once Egress has launched its handler: seconds, not milliseconds.
+        requestTimeoutMs: Math.max(config.livekit.requestTimeoutMs, 15_000),
+      })
+    : undefined;
+  const availability = createAvailability({
+    enabled: config.recordings.enabled,
+    recorder,
+    healthUrl: config.recordings.egressHealthUrl,
+    timeoutMs: config.health.checkTimeoutMs,
+  });
+  const recordingListeners: Array<(event: RecordingEvent) => Promise<void>> = [];
+  const jobs = createRecordingJobs({
+    store: recordingStore,
+    recorder,
+    rooms: deps.roomStore,
+    folder: config.recordings.dir,
+    templateUrl: `${config.server.publicUrl.replace(/\/$/, '')}/recorder`,
+    push: (roomKey, payload) =>
+      deps.livekit
+        .sendData(roomKey, payload, { topic: RECORDING_TOPIC })
+        .catch((err: unknown) => log.debug({ err, roomKey }, 'recording change not pushed')),
+    onEvent: async (event) => {
+      for (const listener of recordingListeners) await listener(event);
+    },
+    logger,
+  });
+  const recordings = createRecordings({
+    store: recordingStore,
+    jobs,
+    rooms: {
+      ensureRoom: (m) => deps.rooms.ensureRoom(m),
+      latestClassSession: (k) => deps.roomStore.latestClassSession(k),
+    },
+    audit: deps.audit,
+    settingsOf: async (room) =>
+      room.activityId ? (await deps.activities.find(namespaceOf(room.owner), room.activityId))?.settings : undefined,
+    availability: () => availability.current(),
+    logger,
+  });
+  return {
+    recordingStore,
+    recorder,
+    recordingAvailability: availability,
+    recordingJobs: jobs,
+    recordings,
+    recordingListeners,
+  };
+}

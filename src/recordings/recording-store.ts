@@ -17,6 +17,8 @@ export interface RecordingStore {
   byEgress(egressId: string): Promise<Recording | undefined>;
   /** Asked for before `before`, oldest first, at most `limit`: retention and reconciliation walk these. */
   requestedBefore(before: Date, limit: number): Promise<Recording[]>;
+  /** Asked for at or after `since`, oldest first, at most `limit`: the reconcile pass walks these. */
+  requestedSince(since: Date, limit: number): Promise<Recording[]>;
   /** Records a fact once; false when one of its kind exists for that recording. */
   mark(fact: RecordingFact): Promise<boolean>;
   facts(recordingIds: readonly string[]): Promise<Map<string, RecordingFact[]>>;

@@ -11,6 +11,8 @@ export interface ParticipantState {
   promoted?: boolean;
   /** Sources an instructor muted: removed from the publish permission until allowed again (sticky). */
   mutedSources?: readonly Source[];
+  /** Deafened by an instructor: the SFU sends them no one's audio or video until undeafened. */
+  deaf?: boolean;
 }
 
 /** Room-wide switches an instructor flips during a class (stored on the room record). */
@@ -28,6 +30,10 @@ const ALL: readonly Source[] = ['camera', 'microphone', 'screen_share', 'screen_
  */
 export const ROLE_ATTRIBUTE = 'role';
 export const HAND_ATTRIBUTE = 'hand';
+/** `deaf`: "true" while an instructor has turned the class's sound off for this participant (absent: not). */
+export const DEAF_ATTRIBUTE = 'deaf';
+/** A member's metadata key `k` is the attribute `meta.k` (set over the integrator API, by the tool only). */
+export const META_PREFIX = 'meta.';
 
 /** Least privilege, decided in one place: what a role may do under an activity's settings and the room's switches. */
 export function grantsFor(
@@ -42,13 +48,14 @@ export function grantsFor(
 
   // No role is a room admin: that grant makes the join token a RoomService credential for the room (rename
   // or remove anyone, send data as the server). Leaders act through the tool, which checks and audits.
-  if (role === 'instructor') return grants({ sources: allowed(ALL), data: true });
-  if (role === 'observer') return grants({ sources: [], data: false });
+  const listen = state.deaf !== true;
+  if (role === 'instructor') return grants({ sources: allowed(ALL), data: true, listen });
+  if (role === 'observer') return grants({ sources: [], data: false, listen });
 
   const speaker = settings.publishers === 'everyone' || state.promoted === true;
   const sources = speaker ? allowed(['camera', 'microphone']) : [];
   // Data is the chat, which the instructor can turn off for the room. Instructors always keep it.
-  return grants({ sources, data: room.chatEnabled });
+  return grants({ sources, data: room.chatEnabled, listen });
 }
 
 const ROLES: ReadonlySet<string> = new Set<Role>(['instructor', 'participant', 'observer']);
@@ -81,12 +88,12 @@ export function roleFromGrants(
   return permission.canUpdateOwnMetadata ? 'participant' : 'observer';
 }
 
-function grants(o: { sources: Source[]; data: boolean }): Grants {
+function grants(o: { sources: Source[]; data: boolean; listen: boolean }): Grants {
   return {
     roomAdmin: false,
     canPublish: o.sources.length > 0,
     canPublishSources: o.sources,
-    canSubscribe: true,
+    canSubscribe: o.listen,
     canPublishData: o.data,
     canUpdateOwnMetadata: false,
     hidden: false,

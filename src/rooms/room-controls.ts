@@ -1,11 +1,12 @@
 import { AppError } from '../errors.js';
 import type { LiveKitGateway, ParticipantInfo, Source } from '../livekit/gateway.js';
-import { grantsFor, HAND_ATTRIBUTE, ROLE_ATTRIBUTE } from './grants.js';
+import { grantsFor, HAND_ATTRIBUTE } from './grants.js';
+import { applied, attributesFor, metadataOfAttributes, type LayoutPatch, type MetadataPatch } from './room-data.js';
 import { roomMetadata } from './room-metadata.js';
 import { identityIn } from './room-owner.js';
 import { lobbyName, roleOf, WAITING_TOPIC, type Member, type RoomService } from './room-service.js';
 import type { AuditStore } from './audit-store.js';
-import type { ControlChange } from './room-facts.js';
+import type { ControlChange, LayoutKey, RoomLayout } from './room-facts.js';
 import type { RoomRecord, RoomStore } from './room-store.js';
 
 export const PARTICIPANT_ACTIONS = [
@@ -16,15 +17,78 @@ export const PARTICIPANT_ACTIONS = [
   'remove',
   'promote',
   'demote',
+  'deaf',
+  'undeaf',
+  'raise-hand',
   'lower-hand',
 ] as const;
-export const ROOM_ACTIONS = ['lock', 'unlock', 'mute-all', 'chat-off', 'chat-on', 'end'] as const;
+/**
+ * Actions on everyone (or on the `participants` named, less the `exclude`d): never on the leader acting,
+ * and on instructors only when named. `mute-all` is the microphone's.
+ */
+export const BULK_ACTIONS = [
+  'remove-all',
+  'mute-all',
+  'mute-all-video',
+  'allow-all-audio',
+  'allow-all-video',
+  'deaf-all',
+  'undeaf-all',
+] as const;
+export const ROOM_ACTIONS = ['lock', 'unlock', 'chat-off', 'chat-on', 'end'] as const;
+/** The most identities one bulk action names (in `participants` or `exclude`). */
+export const BULK_MAX = 1000;
 export const WAITING_ACTIONS = ['admit', 'deny'] as const;
 /** The most people one "Admit all" lets in: the largest class an activity allows (activity-settings.ts). */
 export const ADMIT_ALL_MAX = 1000;
 
 export type ParticipantAction = (typeof PARTICIPANT_ACTIONS)[number];
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+export interface BulkTargets {
+  participants?: readonly string[];
+  exclude?: readonly string[];
+}
+
+/** The participant action each bulk action takes on every target. */
+const EACH: Record<BulkAction, ParticipantAction> = {
+  'remove-all': 'remove',
+  'mute-all': 'mute-audio',
+  'mute-all-video': 'mute-video',
+  'allow-all-audio': 'allow-audio',
+  'allow-all-video': 'allow-video',
+  'deaf-all': 'deaf',
+  'undeaf-all': 'undeaf',
+};
+
+/**
+ * Whoever leads: an instructor of the class, or an integrator's API key acting on its space's room (then
+ * `auditAs` names the key in the audit, since no person in the room did it).
+ */
+export type Leader = Member & { auditAs?: string };
+
+/** What a control changed, for the integrators' webhooks (queued before the control answers). */
+export interface ControlEvent {
+  type: 'room.updated' | 'member.updated' | 'layout.changed';
+  roomKey: string;
+  sessionId?: string;
+  action: string;
+  identity?: string;
+  at: Date;
+}
+
+/** A member as the integrator API lists them: who is connected now, with their state. */
+export interface RoomMember {
+  identity: string;
+  name: string;
+  role: string;
+  joinedAt: Date;
+  /** When the hand went up (absent: down). */
+  handRaisedAt?: string;
+  mutedSources: Source[];
+  deaf: boolean;
+  metadata: Record<string, string>;
+}
 export type WaitingAction = (typeof WAITING_ACTIONS)[number];
 
 const SOURCE: Partial<Record<ParticipantAction, Source>> = {
@@ -49,6 +113,8 @@ export interface ControlDeps {
     evict(roomKey: string, identity: string): Promise<void>;
   };
   onEnded?: (ended: { roomKey: string; sessionId: string; at: Date; present: ParticipantInfo[] }) => Promise<void>;
+  /** Every change, for the integrators' webhooks: awaited, so the event is stored before the control answers. */
+  onChange?: (event: ControlEvent) => Promise<void>;
   now?: () => Date;
 }
 
@@ -58,7 +124,8 @@ function changeFor(action: ParticipantAction, identity: string): ControlChange {
   if (source) return { kind: 'muted', identity, source, value: action.startsWith('mute-') };
   if (action === 'promote' || action === 'demote') return { kind: 'promoted', identity, value: action === 'promote' };
   if (action === 'remove') return { kind: 'removed', identity, value: true };
-  return { kind: 'hand', identity, value: false };
+  if (action === 'deaf' || action === 'undeaf') return { kind: 'deaf', identity, value: action === 'deaf' };
+  return { kind: 'hand', identity, value: action === 'raise-hand' };
 }
 
 const ignoreGone = (err: unknown): void => {
@@ -72,22 +139,27 @@ const ignoreGone = (err: unknown): void => {
 export function createRoomControls(deps: ControlDeps) {
   const now = deps.now ?? (() => new Date());
 
-  const leaderRoom = async (actor: Member) => {
+  const leaderRoom = async (actor: Leader) => {
     if (actor.role !== 'instructor')
       throw new AppError('FORBIDDEN', { message: 'Only instructors can lead the live class.' });
     return deps.rooms.ensureRoom(actor);
   };
 
   /** The session is the room's latest as the action read it: an action between classes names the last one. */
-  const audit = async (room: RoomRecord, actor: Member, action: string, target?: string) => {
+  const audit = async (room: RoomRecord, actor: Leader, action: string, target?: string) => {
+    const at = now();
     await deps.audit.append({
       roomKey: room.key,
       sessionId: room.currentSessionId,
-      actor: identityIn(actor.owner, actor.userId),
+      actor: actor.auditAs ?? identityIn(actor.owner, actor.userId),
       action,
       target,
-      at: now(),
+      at,
     });
+    const type = action === 'layout' ? 'layout.changed' : target ? 'member.updated' : 'room.updated';
+    // room.ended and member.left come from the SFU's webhooks (the session tracker), not from here.
+    if (action === 'end' || action === 'remove') return;
+    await deps.onChange?.({ type, roomKey: room.key, sessionId: room.currentSessionId, action, identity: target, at });
   };
 
   /**
@@ -95,16 +167,24 @@ export function createRoomControls(deps: ControlDeps) {
    * them after the write) to the SFU. The whole permission set is replaced; the role attribute is written
    * with it, since from now on (no own updates) the SFU's attribute is what the role is read from.
    */
-  const enforce = async (room: RoomRecord, actor: Member, p: ParticipantInfo) => {
+  const enforce = async (room: RoomRecord, actor: Leader, p: ParticipantInfo) => {
     const role = roleOf(p);
-    const grants = grantsFor(role, actor.settings, room, room.controls[p.identity]);
-    const attributes = { [ROLE_ATTRIBUTE]: role };
+    const control = room.controls[p.identity];
+    const grants = grantsFor(role, actor.settings, room, control);
+    const attributes = attributesFor(role, control, p.attributes);
     await deps.livekit.updateParticipant(room.key, p.identity, { grants, attributes }).catch(ignoreGone);
   };
 
-  /** Every client reads the lock and the chat switch from the room metadata. */
-  const publishMetadata = async (room: RoomRecord, actor: Member) => {
+  /** Every client reads the lock, the chat switch, the layout and the room's metadata from the room metadata. */
+  const publishMetadata = async (room: RoomRecord, actor: Leader) => {
     await deps.livekit.updateRoomMetadata(room.key, roomMetadata(actor.settings, room)).catch(ignoreGone);
+  };
+
+  /** What a deafened participant already receives: the permission only refuses new subscriptions. */
+  const unsubscribeAll = async (roomKey: string, identity: string) => {
+    const others = (await deps.rooms.participantsOf(roomKey)).filter((p) => p.identity !== identity);
+    const sids = others.flatMap((p) => p.tracks.map((t) => t.sid));
+    if (sids.length > 0) await deps.livekit.unsubscribe(roomKey, identity, sids).catch(ignoreGone);
   };
 
   const muteTracks = async (roomKey: string, p: ParticipantInfo, source: Source) => {
@@ -113,33 +193,134 @@ export function createRoomControls(deps: ControlDeps) {
     }
   };
 
+  /** One participant action, stored, enforced on the SFU when they are connected, and audited; the room after it. */
+  const act = async (
+    room: RoomRecord,
+    actor: Leader,
+    identity: string,
+    action: ParticipantAction,
+    present: ParticipantInfo | undefined,
+  ): Promise<RoomRecord> => {
+    const updated = await deps.store.change(room.key, changeFor(action, identity), now());
+    // Removed from the class is removed from its breakout too (a breakout token is refused from now on).
+    if (action === 'remove') await deps.breakouts?.evict(room.key, identity);
+    if (present) {
+      if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
+      else if (action === 'lower-hand' || action === 'raise-hand') {
+        // Attributes merge key by key: only the hand changes, the role attribute stays.
+        const hand = action === 'raise-hand' ? present.attributes[HAND_ATTRIBUTE] || now().toISOString() : '';
+        await deps.livekit
+          .updateParticipant(room.key, identity, { attributes: { [HAND_ATTRIBUTE]: hand } })
+          .catch(ignoreGone);
+      } else {
+        await enforce(updated, actor, present);
+        if (action === 'deaf') await unsubscribeAll(room.key, identity);
+        const source = SOURCE[action];
+        if (source && action.startsWith('mute-')) await muteTracks(room.key, present, source);
+      }
+    }
+    await audit(room, actor, action, identity);
+    return updated;
+  };
+
   return {
-    async participant(actor: Member, identity: string, action: ParticipantAction): Promise<void> {
+    async participant(actor: Leader, identity: string, action: ParticipantAction): Promise<void> {
       const room = await leaderRoom(actor);
       const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
       // The target must belong to *this* room: an instructor of another activity cannot reach it.
       if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
-      const updated = await deps.store.change(room.key, changeFor(action, identity), now());
-      // Removed from the class is removed from its breakout too (a breakout token is refused from now on).
-      if (action === 'remove') await deps.breakouts?.evict(room.key, identity);
-
-      if (present) {
-        if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
-        else if (action === 'lower-hand') {
-          // Attributes merge key by key: only the hand changes, the role attribute stays.
-          await deps.livekit
-            .updateParticipant(room.key, identity, { attributes: { [HAND_ATTRIBUTE]: '' } })
-            .catch(ignoreGone);
-        } else {
-          await enforce(updated, actor, present);
-          const source = SOURCE[action];
-          if (source && action.startsWith('mute-')) await muteTracks(room.key, present, source);
-        }
-      }
-      await audit(room, actor, action, identity);
+      await act(room, actor, identity, action, present);
     },
 
-    async room(actor: Member, action: RoomAction): Promise<void> {
+    /**
+     * A participant action on everyone present but the leader acting (instructors only when named in
+     * `participants`), less the `exclude`d; answers whom it acted on. Everyone may be nobody (an empty
+     * class); ROOM_NO_TARGETS when `participants` were named and none of them is left.
+     */
+    async bulk(actor: Leader, action: BulkAction, targets: BulkTargets = {}): Promise<string[]> {
+      const room = await leaderRoom(actor);
+      const own = identityIn(actor.owner, actor.userId);
+      const named = targets.participants && new Set(targets.participants);
+      const excluded = new Set([...(targets.exclude ?? []), ...(actor.auditAs ? [] : [own])]);
+      const chosen = (await deps.rooms.participantsOf(room.key)).filter(
+        (p) => !excluded.has(p.identity) && (named ? named.has(p.identity) : roleOf(p) !== 'instructor'),
+      );
+      if (chosen.length === 0 && named) throw new AppError('ROOM_NO_TARGETS');
+      let current = room;
+      for (const p of chosen) current = await act(current, actor, p.identity, EACH[action], p);
+      return chosen.map((p) => p.identity);
+    },
+
+    /** Who is connected now, with their role, hand, mutes, deafness and metadata. */
+    async members(actor: Leader): Promise<RoomMember[]> {
+      const room = await leaderRoom(actor);
+      return (await deps.rooms.participantsOf(room.key)).map((p) => {
+        const control = room.controls[p.identity];
+        const hand = p.attributes[HAND_ATTRIBUTE];
+        return {
+          identity: p.identity,
+          name: p.name,
+          role: roleOf(p),
+          joinedAt: p.joinedAt,
+          ...(hand ? { handRaisedAt: hand } : {}),
+          mutedSources: control?.mutedSources ?? [],
+          deaf: control?.deaf === true,
+          metadata: { ...metadataOfAttributes(p.attributes), ...control?.metadata },
+        };
+      });
+    },
+
+    /** The layout every page follows: stored (one fact per changed setting), then pushed in the room metadata. */
+    async layout(actor: Leader, patch: LayoutPatch): Promise<RoomLayout> {
+      let room = await leaderRoom(actor);
+      for (const [key, value] of Object.entries(patch) as Array<[LayoutKey, string | boolean]>) {
+        room = await deps.store.change(room.key, { kind: 'layout', key, value }, now());
+      }
+      await publishMetadata(room, actor);
+      await audit(room, actor, 'layout');
+      return room.layout;
+    },
+
+    /** The room's metadata keys: stored, then written into the SFU's room metadata (which only the tool writes). */
+    async roomMetadata(actor: Leader, patch: MetadataPatch): Promise<Record<string, string>> {
+      let room = await leaderRoom(actor);
+      applied(room.metadata, patch);
+      for (const [key, value] of Object.entries(patch)) {
+        room = await deps.store.change(room.key, { kind: 'meta', identity: '', key, value }, now());
+      }
+      await publishMetadata(room, actor);
+      await audit(room, actor, 'metadata');
+      return room.metadata;
+    },
+
+    /** A member's metadata keys: stored (a rejoin's token carries them), then written as their `meta.` attributes. */
+    async memberMetadata(actor: Leader, identity: string, patch: MetadataPatch): Promise<Record<string, string>> {
+      let room = await leaderRoom(actor);
+      const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
+      if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
+      applied(room.controls[identity]?.metadata ?? {}, patch);
+      for (const [key, value] of Object.entries(patch)) {
+        room = await deps.store.change(room.key, { kind: 'meta', identity, key, value }, now());
+      }
+      if (present) await enforce(room, actor, present);
+      await audit(room, actor, 'metadata', identity);
+      return room.controls[identity]?.metadata ?? {};
+    },
+
+    /** Whom the leader may act on: someone connected to the room now, or someone it has controls for. */
+    async memberOf(actor: Leader, identity: string): Promise<{ metadata: Record<string, string> }> {
+      const room = await leaderRoom(actor);
+      const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
+      if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
+      return { metadata: room.controls[identity]?.metadata ?? {} };
+    },
+
+    /** The room as a leader reads it (its layout and metadata). */
+    async roomOf(actor: Leader): Promise<RoomRecord> {
+      return leaderRoom(actor);
+    },
+
+    async room(actor: Leader, action: RoomAction): Promise<void> {
       const room = await leaderRoom(actor);
       if (action === 'lock' || action === 'unlock') {
         const updated = await deps.store.change(room.key, { kind: 'locked', value: action === 'lock' }, now());
@@ -153,15 +334,6 @@ export function createRoomControls(deps: ControlDeps) {
           if (roleOf(p) === 'participant') await enforce(updated, actor, p);
         }
         await publishMetadata(updated, actor);
-      }
-      if (action === 'mute-all') {
-        for (const p of await deps.rooms.participantsOf(room.key)) {
-          if (roleOf(p) === 'instructor') continue;
-          const change = { kind: 'muted', identity: p.identity, source: 'microphone', value: true } as const;
-          const updated = await deps.store.change(room.key, change, now());
-          await enforce(updated, actor, p);
-          await muteTracks(room.key, p, 'microphone');
-        }
       }
       if (action === 'end') {
         // Ended first: the room_finished webhook the deletion triggers must find the room ended, not live
@@ -181,7 +353,7 @@ export function createRoomControls(deps: ControlDeps) {
       await audit(room, actor, action);
     },
 
-    async waiting(actor: Member, identity: string, action: WaitingAction): Promise<void> {
+    async waiting(actor: Leader, identity: string, action: WaitingAction): Promise<void> {
       const room = await leaderRoom(actor);
       if (!room.controls[identity]?.waiting) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
       // Two instructors deciding at once get one decision (the first), and the waiting client hears only it.
@@ -200,7 +372,7 @@ export function createRoomControls(deps: ControlDeps) {
      * single admit (two instructors deciding at once still get one decision each); one push tells all the
      * admitted, one queue update the instructors. Answers whom this call admitted.
      */
-    async admitAll(actor: Member, identities: readonly string[]): Promise<string[]> {
+    async admitAll(actor: Leader, identities: readonly string[]): Promise<string[]> {
       const room = await leaderRoom(actor);
       const pending = [...new Set(identities)].filter((id) => room.controls[id]?.waiting === 'pending');
       if (pending.length === 0) throw new AppError('ROOM_WAITING_NONE');

@@ -10,7 +10,38 @@ export type WaitingState = 'pending' | 'admitted' | 'denied';
  * wins; `at` then `id` order them, so every reader derives the same state from the same facts.
  */
 export type FactKind =
-  'muted' | 'removed' | 'promoted' | 'hand' | 'waiting' | 'locked' | 'chat' | 'ended' | 'opened' | 'closed';
+  | 'muted'
+  | 'removed'
+  | 'promoted'
+  | 'hand'
+  | 'deaf'
+  | 'waiting'
+  | 'locked'
+  | 'chat'
+  | 'ended'
+  | 'opened'
+  | 'closed'
+  | 'layout'
+  | 'meta';
+
+/** How every page lays the class out, as a leader set it (room-layout.ts); `auto` leaves it to each page. */
+export type LayoutMode = 'auto' | 'grid' | 'speaker' | 'presentation';
+export interface RoomLayout {
+  mode: LayoutMode;
+  /** Tiles of people with their camera off are left out. */
+  hideCameraOff: boolean;
+  /** People with a raised hand come first in the grid, in the order they raised it. */
+  raisedHandsFirst: boolean;
+  /** Pages may not choose a personal view. */
+  locked: boolean;
+}
+export const LAYOUT_DEFAULTS: RoomLayout = {
+  mode: 'auto',
+  hideCameraOff: false,
+  raisedHandsFirst: false,
+  locked: false,
+};
+export type LayoutKey = keyof RoomLayout;
 
 export interface ControlFact {
   /** Natural id: the same action from the same prior state is the same fact (see nextFact). */
@@ -22,7 +53,10 @@ export interface ControlFact {
   identity: string;
   kind: FactKind;
   source?: Source;
-  value: boolean | WaitingState;
+  /** Layout facts: which setting; metadata facts: which key (one slot per key). */
+  key?: string;
+  /** A metadata fact's null deletes its key. */
+  value: boolean | WaitingState | string | null;
   /** Waiting facts: who knocked, and since when (the wait that a decision decides). */
   name?: string;
   role?: string;
@@ -33,7 +67,10 @@ export interface ControlFact {
 /** A leader action (or a knock) as the store is asked to record it. */
 export type ControlChange =
   | { kind: 'muted'; identity: string; source: Source; value: boolean }
-  | { kind: 'removed' | 'promoted' | 'hand'; identity: string; value: boolean }
+  | { kind: 'removed' | 'promoted' | 'hand' | 'deaf'; identity: string; value: boolean }
+  | { kind: 'layout'; key: LayoutKey; value: string | boolean }
+  /** Room metadata (identity '') or a member's: null deletes the key. */
+  | { kind: 'meta'; identity: string; key: string; value: string | null }
   | { kind: 'knock'; identity: string; name: string; role: string }
   | { kind: 'locked' | 'chat' | 'ended'; value: boolean };
 
@@ -63,7 +100,8 @@ export function successorId(roomKey: string, previous: string | undefined): stri
 export const factId = (...parts: string[]): string =>
   `f_${createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 22)}`;
 
-const slotOf = (f: Pick<ControlFact, 'identity' | 'kind' | 'source'>) => `${f.identity}\n${f.kind}\n${f.source ?? ''}`;
+const slotOf = (f: Pick<ControlFact, 'identity' | 'kind' | 'source' | 'key'>) =>
+  `${f.identity}\n${f.kind}\n${f.source ?? f.key ?? ''}`;
 const later = (a: ControlFact, b: ControlFact) => a.at.getTime() - b.at.getTime() || (a.id > b.id ? 1 : -1);
 
 function latestBySlot(facts: readonly ControlFact[]): Map<string, ControlFact> {
@@ -108,18 +146,43 @@ export function pendingWaits(facts: readonly ControlFact[], sessionId: string): 
   return [...latestBySlot(own).values()].filter((f) => f.value === 'pending');
 }
 
-/** The facts of the scope, with the waits carried over from the closed session before it. */
+/**
+ * What a session hands on to the next: waits still pending (they knocked before it), the room's layout and
+ * the room's metadata (a room setting, not a class's), as the session left them.
+ */
+export function carriedFacts(facts: readonly ControlFact[], sessionId: string): ControlFact[] {
+  const own = facts.filter(
+    (f) => f.sessionId === sessionId && (f.kind === 'layout' || (f.kind === 'meta' && !f.identity)),
+  );
+  return [...pendingWaits(facts, sessionId), ...latestBySlot(own).values()];
+}
+
+/** The facts of the scope, with what the closed session before it carries over. */
 function scopeFacts(view: RoomView): ControlFact[] {
   const own = view.facts.filter((f) => f.sessionId === view.scope);
   if (view.open || !view.sessionId) return own;
-  return [...pendingWaits(view.facts, view.sessionId), ...own];
+  return [...carriedFacts(view.facts, view.sessionId), ...own];
 }
 
 export interface DerivedRoom {
   state: RoomState;
   locked: boolean;
   chatEnabled: boolean;
+  layout: RoomLayout;
+  /** The room's metadata keys (an integrator's, set over the API). */
+  metadata: Record<string, string>;
   controls: Record<string, ParticipantControl>;
+}
+
+function layoutOf(latest: Map<string, ControlFact>): RoomLayout {
+  const layout: RoomLayout = { ...LAYOUT_DEFAULTS };
+  for (const f of latest.values()) {
+    if (f.kind !== 'layout' || f.identity) continue;
+    if (f.key === 'mode' && typeof f.value === 'string') layout.mode = f.value as LayoutMode;
+    if (f.key !== 'mode' && f.key && f.key in layout && typeof f.value === 'boolean')
+      Object.assign(layout, { [f.key]: f.value });
+  }
+  return layout;
 }
 
 export function deriveRoom(view: RoomView): DerivedRoom {
@@ -138,8 +201,13 @@ export function deriveRoom(view: RoomView): DerivedRoom {
         ? 'ended'
         : 'created';
   const controls: Record<string, ParticipantControl> = {};
+  const metadata: Record<string, string> = {};
   for (const f of latest.values()) {
-    if (!f.identity) continue;
+    if (f.kind === 'meta' && typeof f.value === 'string') {
+      if (!f.identity) metadata[f.key as string] = f.value;
+      else ((controls[f.identity] ??= {}).metadata ??= {})[f.key as string] = f.value;
+    }
+    if (!f.identity || f.kind === 'meta') continue;
     const c = (controls[f.identity] ??= {});
     if (f.kind === 'muted') {
       const muted = new Set(c.mutedSources ?? []);
@@ -148,6 +216,7 @@ export function deriveRoom(view: RoomView): DerivedRoom {
     } else if (f.kind === 'promoted') c.promoted = f.value === true;
     else if (f.kind === 'removed') c.removed = f.value === true;
     else if (f.kind === 'hand') c.handRaised = f.value === true;
+    else if (f.kind === 'deaf') c.deaf = f.value === true;
     else if (f.kind === 'waiting') {
       Object.assign(c, { waiting: f.value as WaitingState, name: f.name, role: f.role });
       c.waitingSince = f.waitingSince;
@@ -157,11 +226,15 @@ export function deriveRoom(view: RoomView): DerivedRoom {
     state,
     locked: value('', 'locked') === true,
     chatEnabled: value('', 'chat') !== false,
+    layout: layoutOf(latest),
+    metadata,
     controls,
   };
 }
 
-const DEFAULTS: Partial<Record<FactKind, boolean>> = { chat: true };
+const DEFAULTS: Partial<Record<FactKind, boolean | null>> = { chat: true, meta: null };
+const defaultOf = (kind: FactKind, key: string | undefined): ControlFact['value'] =>
+  kind === 'layout' ? LAYOUT_DEFAULTS[key as LayoutKey] : (DEFAULTS[kind] ?? false);
 
 /**
  * The fact recording `change`, or undefined when the room already is that way (a retry, or a second leader
@@ -173,22 +246,24 @@ export function nextFact(view: RoomView, change: ControlChange, now: Date): Cont
   const identity = 'identity' in change ? change.identity : '';
   const kind: FactKind = change.kind === 'knock' ? 'waiting' : change.kind;
   const source = change.kind === 'muted' ? change.source : undefined;
+  const key = change.kind === 'layout' || change.kind === 'meta' ? change.key : undefined;
   const sessionId = kind === 'ended' ? view.next : view.scope;
   const pool = kind === 'ended' ? view.facts : scopeFacts(view);
-  const prior = latestBySlot(pool.filter((f) => slotOf(f) === slotOf({ identity, kind, source })))
+  const prior = latestBySlot(pool.filter((f) => slotOf(f) === slotOf({ identity, kind, source, key })))
     .values()
     .next().value as ControlFact | undefined;
   const value: ControlFact['value'] = change.kind === 'knock' ? 'pending' : change.value;
-  if ((prior?.value ?? DEFAULTS[kind] ?? false) === value) return undefined;
+  if ((prior?.value ?? defaultOf(kind, key)) === value) return undefined;
   // Never before the fact it follows, whatever another process's clock says.
   const at = new Date(Math.max(now.getTime(), (prior?.at.getTime() ?? 0) + 1));
   const fact: ControlFact = {
-    id: factId(sessionId, identity, kind, source ?? '', String(value), prior?.id ?? ''),
+    id: factId(sessionId, identity, kind, source ?? key ?? '', String(value), prior?.id ?? ''),
     roomKey: view.roomKey,
     sessionId,
     identity,
     kind,
     ...(source ? { source } : {}),
+    ...(key !== undefined ? { key } : {}),
     value,
     at,
   };
@@ -227,7 +302,7 @@ export function decisionFact(
 
 /** The session markers and carried-over waits an opener records for `sessionId` (the view's next). */
 export function openingFacts(view: RoomView, sessionId: string, at: Date): ControlFact[] {
-  const carried = view.sessionId ? pendingWaits(view.facts, view.sessionId) : [];
+  const carried = view.sessionId ? carriedFacts(view.facts, view.sessionId) : [];
   return [
     // Copies keep their time, so a knock or decision made since (in the new session's scope) wins.
     ...carried.map((w) => ({ ...w, id: factId(sessionId, 'carry', w.id), sessionId })),

@@ -1,4 +1,5 @@
 import type { ActivitySettings } from './activity-settings.js';
+import type { RoomLayout } from './room-facts.js';
 import type { RoomRecord } from './room-store.js';
 
 /**
@@ -10,18 +11,24 @@ export interface RoomMetadata {
   locked: boolean;
   audioOnly: boolean;
   chatEnabled: boolean;
+  /** The layout a leader set for everyone (room-facts.ts); every page follows it, late joiners too. */
+  layout: RoomLayout;
+  /** The room's metadata keys, as an integrator set them over the API. */
+  custom: Record<string, string>;
 }
 
 /** Built in this one place, so room creation and every later switch publish the same shape. */
 export function roomMetadata(
   settings: Pick<ActivitySettings, 'title' | 'audioOnly'>,
-  room: Pick<RoomRecord, 'locked' | 'chatEnabled'>,
+  room: Pick<RoomRecord, 'locked' | 'chatEnabled' | 'layout' | 'metadata'>,
 ): string {
   const metadata: RoomMetadata = {
     title: settings.title,
     locked: room.locked,
     audioOnly: settings.audioOnly,
     chatEnabled: room.chatEnabled,
+    layout: room.layout,
+    custom: room.metadata,
   };
   return JSON.stringify(metadata);
 }

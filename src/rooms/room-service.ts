@@ -2,11 +2,12 @@ import { AppError } from '../errors.js';
 import type { LiveKitGateway, ParticipantInfo } from '../livekit/gateway.js';
 import type { Logger } from '../log.js';
 import type { ActivitySettings } from './activity-settings.js';
-import { grantsFor, HAND_ATTRIBUTE, ROLE_ATTRIBUTE, roleOfParticipant, type Grants, type Role } from './grants.js';
+import { grantsFor, HAND_ATTRIBUTE, roleOfParticipant, type Grants, type Role } from './grants.js';
 import { decideJoin } from './join-policy.js';
 import { identityIn, roomKeyOf, type RoomOwner } from './room-owner.js';
 import { roomMetadata } from './room-metadata.js';
-import type { RoomRecord, RoomStore } from './room-store.js';
+import { attributesFor } from './room-data.js';
+import type { ParticipantControl, RoomRecord, RoomStore } from './room-store.js';
 import { seatFor, type WaitlistStore } from './waitlist.js';
 
 /** The person asking, as plain data from their launch. */
@@ -89,13 +90,15 @@ export function createRoomService(deps: RoomServiceDeps) {
     m: Member,
     metadata: object,
     grants: Grants,
+    /** The member's stored controls: deafness and metadata keys travel in the attributes too. */
+    control?: ParticipantControl,
   ): Promise<JoinGrant> => {
     const { token, expiresAt } = await deps.livekit.mintJoinToken({
       room,
       identity,
       name: m.name,
       metadata: JSON.stringify(metadata),
-      attributes: { [ROLE_ATTRIBUTE]: m.role },
+      attributes: attributesFor(m.role, control),
       grants,
       ttlSeconds: deps.tokenTtlSeconds,
     });
@@ -229,7 +232,7 @@ export function createRoomService(deps: RoomServiceDeps) {
     // Someone is in the SFU room (prepare), so it exists: creating it again would be a no-op.
     if (!prepare) await ensureSfuRoom(room, m.settings);
     const grants = grantsFor(m.role, m.settings, room, room.controls[identity]);
-    return mint(room.key, identity, m, { role: m.role }, grants);
+    return mint(room.key, identity, m, { role: m.role }, grants, room.controls[identity]);
   }
 
   return {

@@ -1,5 +1,5 @@
 import type { Source } from './grants.js';
-import type { ControlChange } from './room-facts.js';
+import type { ControlChange, RoomLayout } from './room-facts.js';
 import type { OwnerRef, RoomOwner } from './room-owner.js';
 
 export type RoomState = 'created' | 'live' | 'ended';
@@ -10,6 +10,10 @@ export interface ParticipantControl {
   mutedSources?: Source[];
   removed?: boolean;
   handRaised?: boolean;
+  /** Deafened: may not subscribe (hears and sees nobody) until undeafened. */
+  deaf?: boolean;
+  /** The member's metadata keys (an integrator's), written to the SFU as `meta.<key>` attributes. */
+  metadata?: Record<string, string>;
   /** Waiting room: pending until an instructor admits or denies. */
   waiting?: 'pending' | 'admitted' | 'denied';
   name?: string;
@@ -26,6 +30,10 @@ export interface RoomRecord {
   locked: boolean;
   /** Participants may publish data (the chat) unless an instructor turned it off; back on for the next session. */
   chatEnabled: boolean;
+  /** How every page lays the class out (a leader's choice; carried to the next session). */
+  layout: RoomLayout;
+  /** The room's metadata keys (an integrator's; carried to the next session). */
+  metadata: Record<string, string>;
   /** The latest class session opened (it may have ended). */
   currentSessionId?: string;
   controls: Record<string, ParticipantControl>;
@@ -71,7 +79,15 @@ export interface RoomStore {
   ensure(
     input: Omit<
       RoomRecord,
-      'state' | 'locked' | 'chatEnabled' | 'controls' | 'createdAt' | 'updatedAt' | 'currentSessionId'
+      | 'state'
+      | 'locked'
+      | 'chatEnabled'
+      | 'layout'
+      | 'metadata'
+      | 'controls'
+      | 'createdAt'
+      | 'updatedAt'
+      | 'currentSessionId'
     >,
   ): Promise<RoomRecord>;
   get(key: string): Promise<RoomRecord | undefined>;

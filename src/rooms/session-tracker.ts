@@ -36,6 +36,11 @@ export function createSessionTracker(deps: {
   onEvent?: (event: TrackedEvent) => Promise<void>;
   /** Breakout rooms' joins and leaves are their class's (breakouts.ts). */
   breakouts?: Pick<Breakouts, 'admits' | 'holdsSession'>;
+  /**
+   * Egress's webhooks (egress_started/updated/ended, on this same endpoint): recorded by the recordings
+   * module before the webhook is acknowledged; a failure makes the route answer 500 and LiveKit retry.
+   */
+  onEgress?: (event: LiveKitEvent) => Promise<void>;
 }) {
   const log = deps.logger.child({ module: 'sessions' });
   const emit = async (event: TrackedEvent): Promise<void> => deps.onEvent?.(event);
@@ -44,7 +49,8 @@ export function createSessionTracker(deps: {
     /** Returns false for a duplicate delivery. Persists before the caller answers 200. */
     async handle(event: LiveKitEvent): Promise<boolean> {
       if (await deps.webhooks.seen(event.id)) return false;
-      await apply(event);
+      if (event.egress) await deps.onEgress?.(event);
+      else await apply(event);
       return deps.webhooks.mark(event.id, event.event, new Date());
     },
   };

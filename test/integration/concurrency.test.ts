@@ -4,6 +4,7 @@ import { AccessToken } from 'livekit-server-sdk';
 import { ensureIndexes } from '../../src/db/indexes.js';
 import { createOutboxStore, outboxIndexes } from '../../src/db/outbox-store.js';
 import { createRoomStore } from '../../src/db/room-store.js';
+import { createVideoRoomStore, VIDEO_ROOM_INDEXES } from '../../src/db/video-room-store.js';
 import type { RoomStore } from '../../src/rooms/room-store.js';
 import type { Space } from '../../src/integrations/space-store.js';
 import { startDeliveryWorker } from '../../src/integrations/webhook-delivery.js';
@@ -281,6 +282,39 @@ describe('concurrency: two writers on one store', function () {
         assert.equal(r?.state, 'live', key);
         assert.equal(r?.controls['u-waiter']?.waiting, 'admitted', key);
       }
+    });
+  });
+
+  describe('video rooms', () => {
+    it('stores one version n of a room and one use of a refresh token, of many writers on two connections', async () => {
+      await ensureIndexes(dbs[0]!.connection, VIDEO_ROOM_INDEXES, createLogger('silent'));
+      const stores = dbs.map((db) => createVideoRoomStore(db.connection));
+      const spaceRef = `spc_race_${randomUUID().slice(0, 8)}`;
+      const at = new Date();
+      const versions = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          stores[i % 2]!.addVersion({ spaceRef, version: 2, activityId: `act_${i}`, webhookUrl: null, at }),
+        ),
+      );
+      assert.equal(versions.filter(Boolean).length, 1);
+      const winner = versions.indexOf(true);
+      assert.equal((await stores[1]!.latestVersion(spaceRef))?.activityId, `act_${winner}`);
+
+      const tokenHash = createHash('sha256').update(spaceRef).digest('hex');
+      const expiresAt = new Date(Date.now() + 60_000);
+      const user = { id: 'u', name: 'U' };
+      await stores[0]!.addRefresh({
+        tokenHash,
+        spaceRef,
+        apiKeyId: 'key_race',
+        user,
+        role: 'participant',
+        ttlSeconds: 60,
+        createdAt: at,
+        expiresAt,
+      });
+      const uses = await Promise.all(Array.from({ length: 10 }, (_, i) => stores[i % 2]!.useRefresh(tokenHash, at)));
+      assert.equal(uses.filter(Boolean).length, 1);
     });
   });
 

@@ -31,6 +31,16 @@ describe('readiness follows the store', function () {
     assert.equal(down.body.checks.livekit.ok, true);
   }
 
+  it('reports recording without requiring it: this stack runs no Egress, and the tool is ready all the same', async () => {
+    const ready = await waitForStatus(env.tool.url, 200, 10_000);
+    assert.deepEqual(ready.body.down, []);
+    assert.deepEqual(ready.body.degraded, ['recording']);
+    assert.deepEqual(
+      [ready.body.checks.recording.ok, ready.body.checks.recording.error, ready.body.checks.recording.optional],
+      [false, 'RECORDING_OFF', true],
+    );
+  });
+
   it('answers 503 naming the database while FerretDB is stopped, and 200 once it is back', async () => {
     const { ferretdb: ferret, postgres } = env.stack;
     assert.ok(ferret && postgres, 'the test environment starts its own FerretDB on its own PostgreSQL');

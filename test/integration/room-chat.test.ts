@@ -103,6 +103,9 @@ describe('chat on/off: enforced by the real SFU through the data permission', fu
       locked: false,
       audioOnly: false,
       chatEnabled: false,
+      // The class layout and the room's own metadata (room-session controls) travel in it too.
+      layout: { mode: 'auto', hideCameraOff: false, raisedHandsFirst: false, locked: false },
+      custom: {},
     });
     assert.equal(await notHeard(teacher.p, student.p, 'still there?'), true);
     await say(teacher.p, 'quiet please');

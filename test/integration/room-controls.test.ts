@@ -7,7 +7,7 @@ import {
   waitUntil,
   type Grant,
 } from '../support/room-client.js';
-import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS } from '../../src/rooms/room-controls.js';
+import { BULK_ACTIONS, PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS } from '../../src/rooms/room-controls.js';
 
 describe('leader controls: enforced by the real SFU on connected participants', function () {
   this.timeout(90_000);
@@ -224,10 +224,10 @@ describe('leader controls: enforced by the real SFU on connected participants', 
     const target = grant.identity;
     const routes = [
       ...PARTICIPANT_ACTIONS.map((action) => ({ path: `/participants/${target}/${action}`, kind: 'participant' })),
-      ...ROOM_ACTIONS.map((action) => ({ path: `/${action}`, kind: 'room' })),
+      ...[...ROOM_ACTIONS, ...BULK_ACTIONS].map((action) => ({ path: `/${action}`, kind: 'room' })),
       ...WAITING_ACTIONS.map((action) => ({ path: `/waiting/${target}/${action}`, kind: 'waiting' })),
     ];
-    assert.equal(routes.length, 16);
+    assert.equal(routes.length, 25);
     const bad: string[] = [];
     const expect = async (who: string, user: LaunchedUser | undefined, path: string, status: number, code: string) => {
       const got = await control(user, path);
@@ -243,7 +243,7 @@ describe('leader controls: enforced by the real SFU on connected participants', 
     assert.deepEqual(await sources(grant), ['camera', 'microphone'], 'nothing reached the student');
 
     // Room actions by another activity's instructor act on their own room only.
-    for (const action of ROOM_ACTIONS) await ok(teacherB, `/${action}`);
+    for (const action of [...BULK_ACTIONS, ...ROOM_ACTIONS]) await ok(teacherB, `/${action}`);
     assert.ok((await teacherB.joinGrant()).token, 'B reopens its own ended room');
     await ok(teacherB, '/lock');
     assert.ok((await (await newStudent(a)).joinGrant()).token, 'room A is not locked by B');

@@ -113,6 +113,8 @@ describe('joining a room: tokens, grants and real participants', function () {
       sessionId: state.sessionId,
       startedAt: state.startedAt,
       participantCount: state.participantCount,
+      // This stack runs no Egress: the Record button will say recording is not set up (docs/recordings.md).
+      recording: { available: false, reason: 'off', auto: false },
     });
   });
 });

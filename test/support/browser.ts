@@ -123,11 +123,12 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
  */
 export const inPage = (expression: string): (() => unknown) => new Function(`return (${expression});`) as () => unknown;
 
-export async function startBrowserTest(): Promise<[TestEnvironment, Browser]> {
+/** `overrides`: a tool of its own with those settings, on the shared stack (see useTestEnvironment). */
+export async function startBrowserTest(overrides?: Record<string, string>): Promise<[TestEnvironment, Browser]> {
   if (!existsSync(path.join(clientBuildDir(), 'index.html'))) {
     throw new Error(`No client build in ${clientBuildDir()}: run \`npm run build:client\` before the e2e tests.`);
   }
-  const [env, browser] = await Promise.all([useTestEnvironment(), launchBrowser()]);
+  const [env, browser] = await Promise.all([useTestEnvironment(overrides), launchBrowser()]);
   if (!env.tool.demoUrl) throw new Error('the test configuration must enable the demo LMS');
   return [env, browser];
 }

@@ -19,6 +19,11 @@ export interface DedicatedEnvironment {
    * the same keys. Resolves with the times (Date.now()) of the kill and of the restarted server's readiness.
    */
   crashLiveKit(downMs?: number): Promise<{ killedAt: number; readyAt: number }>;
+  /**
+   * Stops the tool's process (SIGTERM, as a deploy would), waits `downMs`, and starts a new one with the same
+   * settings and secrets on the same store, SFU and port. Webhooks sent meanwhile are lost, as they would be.
+   */
+  restartTool(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,22 +47,27 @@ export async function startDedicatedEnvironment(
     webhookUrl: `${url}/hooks/livekit`,
     recording: options.recording ?? 'off',
   });
-  let tool: ManagedProcess;
-  try {
-    tool = await startProcess({
+  // Once: a restarted tool needs the same LTI encryption key to read what the first one stored.
+  const toolEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...testEnv({ ...stack.toolEnv(), HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url, ...extraEnv }),
+  };
+  let starts = 0;
+  const startTool = () =>
+    startProcess({
       name: 'tool',
       command: process.execPath,
       args: ['--import', 'tsx', path.join(projectRoot(), 'src', 'main.ts')],
       cwd: projectRoot(),
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ...testEnv({ ...stack.toolEnv(), HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: url, ...extraEnv }),
-      },
-      logFile: path.join(workDir, 'tool.log'),
+      env: toolEnv,
+      logFile: path.join(workDir, starts++ === 0 ? 'tool.log' : `tool-${starts}.log`),
       readyTimeoutMs: 60_000,
       ready: async () => (await fetch(`${url}/readyz`)).ok,
     });
+  let tool: ManagedProcess;
+  try {
+    tool = await startTool();
   } catch (err) {
     await stack.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -70,10 +80,16 @@ export async function startDedicatedEnvironment(
     await stack.stop();
     throw err;
   }
-  return {
+  const env: DedicatedEnvironment = {
     stack,
     tool: { url, demoUrl: `${url}/demo`, process: tool },
     workDir,
+    async restartTool(downMs = 0) {
+      await tool.stop(); // a no-op when the test stopped it already
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      tool = await startTool();
+      env.tool.process = tool;
+    },
     async crashLiveKit(downMs = 0) {
       const running = stack.livekitServer;
       if (!running) throw new Error('this environment did not start livekit-server itself');
@@ -90,4 +106,5 @@ export async function startDedicatedEnvironment(
       if (!process.env.KEEP_TEST_DATA) rmSync(workDir, { recursive: true, force: true });
     },
   };
+  return env;
 }

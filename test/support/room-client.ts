@@ -99,6 +99,24 @@ export function videoGrant(token: string): Record<string, any> {
   return payload.video as Record<string, any>;
 }
 
+/** One second of RGBA frames of diagonal bars, shifted a little each frame. */
+function movingBars(width: number, height: number, fps: number): Uint8Array[] {
+  const tint = Math.floor(Math.random() * 128);
+  return Array.from({ length: fps }, (_, k) => {
+    const pixels = new Uint8Array(width * height * 4);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const on = (x + y + k * 6) % 48 < 24;
+        const i = (y * width + x) * 4;
+        pixels[i] = on ? 230 : 30;
+        pixels[i + 1] = on ? 200 - tint : 40 + tint;
+        pixels[i + 2] = on ? 60 + tint : 120;
+        pixels[i + 3] = 255;
+      }
+    return pixels;
+  });
+}
+
 /** A real LiveKit participant: connects with a grant from the tool and records the data it receives. */
 export class TestParticipant {
   readonly room = new Room();
@@ -153,17 +171,22 @@ export class TestParticipant {
 
   /**
    * Publishes a small camera track fed 10 frames a second (a flat colour per participant), so a browser
-   * that subscribes receives real video bytes and one that the SFU paused receives none.
+   * that subscribes receives real video bytes and one that the SFU paused receives none. `moving` instead
+   * feeds diagonal bars that move every frame, at that size and rate: a picture that costs what moving
+   * video costs to encode and composite.
    */
-  async publishCamera(): Promise<string> {
-    const [width, height] = [160, 120];
+  async publishCamera(options: { moving?: { width: number; height: number; fps: number } } = {}): Promise<string> {
+    const { width, height, fps } = options.moving ?? { width: 160, height: 120, fps: 10 };
     const source = new VideoSource(width, height);
     const track = LocalVideoTrack.createVideoTrack('camera', source);
-    const pixels = new Uint8Array(width * height * 4).fill(Math.floor(Math.random() * 200) + 30);
-    this.frames = setInterval(
-      () => source.captureFrame(new VideoFrame(pixels, width, height, VideoBufferType.RGBA)),
-      100,
-    );
+    const frames = options.moving
+      ? movingBars(width, height, fps)
+      : [new Uint8Array(width * height * 4).fill(Math.floor(Math.random() * 200) + 30)];
+    let next = 0;
+    this.frames = setInterval(() => {
+      const pixels = frames[next++ % frames.length] as Uint8Array;
+      source.captureFrame(new VideoFrame(pixels, width, height, VideoBufferType.RGBA));
+    }, 1000 / fps);
     return this.publish(track, new TrackPublishOptions({ source: TrackSource.SOURCE_CAMERA, simulcast: false }));
   }
 

@@ -27,12 +27,16 @@ export interface LaunchOptions {
  * every context, and opens people on the pre-join page through a real demo LMS launch (the OIDC round trip,
  * landing on /launch#token=...), each in a fresh profile whose peer connections the test can read.
  */
-export function useRoomPages(failurePrefix: string) {
+export function useRoomPages(
+  failurePrefix: string,
+  /** Settings for a tool of the suite's own (read when the suite starts: a before hook may fill them). */
+  overrides?: Record<string, string>,
+) {
   let env: TestEnvironment | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   before(async () => {
-    [env, browser] = await startBrowserTest();
+    [env, browser] = await startBrowserTest(overrides && Object.keys(overrides).length ? overrides : undefined);
   });
   after(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));

@@ -6,6 +6,8 @@ import { WAITING_TOPIC } from '../../src/rooms/room-service.js';
 import { POLL_TOPIC } from '../../src/polls/poll-push.js';
 import { POLL_TOPIC as CLIENT_POLL_TOPIC } from '../../client/src/room/polls/poll-model.js';
 import { BREAKOUT_TOPIC } from '../../src/rooms/breakouts.js';
+import { RECORDING_TOPIC } from '../../src/recordings/recording-jobs.js';
+import { RECORDING_TOPIC as CLIENT_RECORDING_TOPIC } from '../../client/src/room/recording/recording-model.js';
 
 const tool: DataSender = {};
 const student: DataSender = { identity: 'u-student', role: 'participant' };
@@ -24,6 +26,9 @@ describe('client data policy: who may send each topic the launcher acts on', () 
     ['a poll push a student made up', POLL_TOPIC, student, false],
     ['a poll push from a teacher (only the server pushes polls)', POLL_TOPIC, teacher, false],
     ['a poll push from a sender not known yet', POLL_TOPIC, stranger, false],
+    ['a recording change from the tool', RECORDING_TOPIC, tool, true],
+    ['a recording change a student made up (a false "recording stopped")', RECORDING_TOPIC, student, false],
+    ['a recording change from a teacher (only the server says)', RECORDING_TOPIC, teacher, false],
     ['chat from a student', CHAT_TOPIC, student, true],
     ['chat from a teacher', CHAT_TOPIC, teacher, true],
     ['chat from an observer', CHAT_TOPIC, observer, false],
@@ -41,8 +46,9 @@ describe('client data policy: who may send each topic the launcher acts on', () 
   it("lists exactly the topics the launcher handles, under the server's, the chat's and the reactions' names", () => {
     assert.deepEqual(
       Object.keys(DATA_SENDERS).sort(),
-      [BREAKOUT_TOPIC, CHAT_TOPIC, POLL_TOPIC, REACTION_TOPIC, WAITING_TOPIC].sort(),
+      [BREAKOUT_TOPIC, CHAT_TOPIC, POLL_TOPIC, REACTION_TOPIC, RECORDING_TOPIC, WAITING_TOPIC].sort(),
     );
     assert.equal(CLIENT_POLL_TOPIC, POLL_TOPIC);
+    assert.equal(CLIENT_RECORDING_TOPIC, RECORDING_TOPIC);
   });
 });

@@ -24,6 +24,22 @@ describe('health endpoints', () => {
     assert.deepEqual(res.body.down, []);
   });
 
+  it('/readyz reports an optional check that fails (recording) under degraded, and stays 200', async () => {
+    const recording: ReadinessCheck = {
+      name: 'recording',
+      optional: true,
+      check: () => Promise.reject(new AppError('RECORDING_UNAVAILABLE')),
+    };
+    const res = await request(app([ok('database'), recording]))
+      .get('/readyz')
+      .expect(200);
+    assert.deepEqual([res.body.down, res.body.degraded], [[], ['recording']]);
+    assert.deepEqual(
+      [res.body.checks.recording.ok, res.body.checks.recording.error, res.body.checks.recording.optional],
+      [false, 'RECORDING_UNAVAILABLE', true],
+    );
+  });
+
   it('/readyz answers 503 naming what is down, with a code and no internal message', async () => {
     const res = await request(
       app([ok('database'), { name: 'livekit', check: () => Promise.reject(new AppError('LIVEKIT_UNAUTHORIZED')) }]),

@@ -1,232 +1,388 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { loadConfig } from '../../src/config.js';
-import { asciiFallback, contentDisposition } from '../../src/http/content-disposition.js';
-import { projectRoot } from '../../src/paths.js';
-import { downloadName, fileDate, safeTitle } from '../../src/recordings/download-name.js';
-import {
-  listedFor,
-  managesRecordings,
-  seesRecordings,
-  watchBasis,
-  type Viewer,
-  type Viewers,
-} from '../../src/recordings/recording-access.js';
-import { isPlainFileName, mediaTypeOf, openRecordingsFolder } from '../../src/recordings/recording-files.js';
-import { createRecordingLinks, linkKeyOf } from '../../src/recordings/recording-links.js';
-import type { RecordingStatus } from '../../src/recordings/recording.js';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { AppError } from '../../src/errors.js';
+import type { RecordingInfo } from '../../src/livekit/recorder.js';
+import { createAvailability } from '../../src/recordings/availability.js';
+import { createReconciler } from '../../src/recordings/reconcile.js';
+import { createRecordingJobs, type RecordingEvent } from '../../src/recordings/recording-jobs.js';
+import { createRecordings, type Availability } from '../../src/recordings/recordings.js';
+import { streamTargetOf } from '../../src/recordings/stream-target.js';
+import { recordingPayload } from '../../src/integrations/recording-events.js';
+import type { ActivitySettings } from '../../src/rooms/activity-settings.js';
+import { createSessionTracker } from '../../src/rooms/session-tracker.js';
+import { FakeRecorder, MemoryRecordingStore } from '../support/fakes/recording-store.js';
+import { MemoryWebhookStore } from '../support/fakes/room-store.js';
+import { fakeRooms } from '../support/fakes/rooms.js';
 
-const SECRETS = {
-  LIVEKIT_API_KEY: 'devkey',
-  LIVEKIT_API_SECRET: 's'.repeat(32),
-  LTI_ENCRYPTION_KEY: 'e'.repeat(32),
-  ADMIN_API_KEY: 'a'.repeat(24),
-};
+const code = (p: Promise<unknown>): Promise<string | undefined> =>
+  p.then(
+    () => undefined,
+    (err: AppError) => err.code ?? (err as Error).name,
+  );
 
-describe('recordings: who may see, watch and manage them', () => {
-  const teacher: Viewer = { kind: 'person', identity: 'i-1', role: 'instructor' };
-  const student: Viewer = { kind: 'person', identity: 'p-1', role: 'participant' };
-  const observer: Viewer = { kind: 'person', identity: 'o-1', role: 'observer' };
-  const api: Viewer = { kind: 'api', apiKeyId: 'key_1' };
-  const ready = (published = false) => ({ status: 'ready' as RecordingStatus, published });
+/** The recordings domain on fakes: a live class (teacher and student), Egress in memory, a captured log. */
+async function recordedClass(settings: Partial<ActivitySettings> = {}) {
+  const f = fakeRooms(settings);
+  const lines: string[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  const store = new MemoryRecordingStore();
+  const recorder = new FakeRecorder();
+  let availability: Availability = { available: true };
+  const events: RecordingEvent[] = [];
+  const jobs = createRecordingJobs({
+    store,
+    recorder,
+    rooms: f.store,
+    folder: '/srv/recordings',
+    templateUrl: 'https://tool.test/recorder',
+    push: (roomKey, payload) => f.livekit.sendData(roomKey, payload, { topic: 'recording' }),
+    onEvent: async (e) => void events.push(e),
+    logger,
+    now: f.now,
+  });
+  const recordings = createRecordings({
+    store,
+    jobs,
+    rooms: { ensureRoom: (m) => f.rooms.ensureRoom(m), latestClassSession: (k) => f.store.latestClassSession(k) },
+    audit: f.audit,
+    settingsOf: async () => f.member('instructor', 'x').settings,
+    availability: async () => availability,
+    logger,
+    now: f.now,
+  });
+  const teacher = f.member('instructor', 'teacher');
+  const student = f.member('participant', 'student');
+  await f.connect(teacher);
+  const session = await f.store.openClassSession(f.roomKey, undefined, f.now());
+  const room = async () => (await f.store.get(f.roomKey))!;
+  return {
+    f,
+    store,
+    recorder,
+    jobs,
+    recordings,
+    events,
+    lines,
+    teacher,
+    student,
+    session,
+    room,
+    setAvailability: (a: Availability) => void (availability = a),
+    status: async () => recordings.statusOf(await room(), true),
+  };
+}
 
-  // [viewer, viewers, recording, basis it is watched on, listed, sees the class's recordings at all]
-  const table: Array<
-    [string, Viewer, Viewers, { status: RecordingStatus; published: boolean }, string | undefined, boolean, boolean]
-  > = [
-    ['teacher, teachers only', teacher, 'instructors', ready(), 'teacher', true, true],
-    [
-      'teacher, recording in progress',
-      teacher,
-      'course',
-      { status: 'recording', published: false },
-      undefined,
-      true,
-      true,
-    ],
-    ['teacher, failed', teacher, 'published', { status: 'failed', published: false }, undefined, true, true],
-    ['teacher, deleted', teacher, 'course', { status: 'deleted', published: true }, undefined, true, true],
-    ['student, teachers only', student, 'instructors', ready(true), undefined, false, false],
-    ['student, whole course', student, 'course', ready(), 'course', true, true],
-    [
-      'student, whole course, in progress',
-      student,
-      'course',
-      { status: 'recording', published: false },
-      undefined,
-      false,
-      true,
-    ],
-    ['student, published: not yet', student, 'published', ready(false), undefined, false, true],
-    ['student, published', student, 'published', ready(true), 'published', true, true],
-    [
-      'student, published but deleted',
-      student,
-      'published',
-      { status: 'deleted', published: true },
-      undefined,
-      false,
-      true,
-    ],
-    ['observer, whole course', observer, 'course', ready(), 'course', true, true],
-    ['observer, teachers only', observer, 'instructors', ready(), undefined, false, false],
-    ['integrator, teachers only', api, 'instructors', ready(), 'api', true, true],
-    ['integrator, starting', api, 'published', { status: 'starting', published: false }, undefined, true, true],
-  ];
-  for (const [name, viewer, viewers, r, basis, listed, sees] of table) {
-    it(name, () => {
-      assert.equal(watchBasis(viewer, viewers, r), basis);
-      assert.equal(listedFor(viewer, viewers, r), listed);
-      assert.equal(seesRecordings(viewer, viewers), sees);
+describe('recordings (fakes)', () => {
+  it('starts as a leader action: students refused, audited, the file named in the folder before Egress starts', async () => {
+    const c = await recordedClass();
+    assert.equal(await code(c.recordings.start(c.student, 'file')), 'FORBIDDEN');
+    assert.equal(await code(c.recordings.start(c.student, 'stream', { url: 'rtmp://x/y', key: 'k' })), 'FORBIDDEN');
+    assert.equal(c.store.recordings.size, 0);
+
+    const view = await c.recordings.start(c.teacher, 'file');
+    assert.equal(view.recordingId, `${c.session.sessionId}.r1`);
+    assert.equal(view.status, 'starting');
+    assert.deepEqual(c.recorder.calls[0], {
+      op: 'recordRoom',
+      room: c.f.roomKey,
+      target: `/srv/recordings/${c.session.sessionId}.r1.mp4`,
+      templateUrl: 'https://tool.test/recorder',
+      audioOnly: false,
     });
-  }
-  it('lets teachers and the integrator manage, nobody else', () => {
-    assert.deepEqual([teacher, student, observer, api].map(managesRecordings), [true, false, false, true]);
-  });
-});
-
-describe('recordings: download names and Content-Disposition', () => {
-  const at = new Date('2026-12-03T13:05:09Z');
-  const cases: Array<[string, string, string]> = [
-    ['Física 101', 'Física 101', 'Fisica 101'],
-    ['  Algebra: week 3 / part "b"  ', 'Algebra week 3 part b', 'Algebra week 3 part b'],
-    ['../../etc/passwd', 'etc passwd', 'etc passwd'],
-    ['evil\u202Egnp.exe', 'evil gnp.exe', 'evil gnp.exe'],
-    ['Tab\tand\nnewline', 'Tab and newline', 'Tab and newline'],
-    ['日本語の授業', '日本語の授業', '______'],
-    ['...', 'Recording', 'Recording'],
-    ['100% done', '100% done', '100_ done'],
-    ['a'.repeat(120), 'a'.repeat(80), 'a'.repeat(80)],
-  ];
-  for (const [title, safe, ascii] of cases) {
-    it(`names ${JSON.stringify(title.slice(0, 30))} safely`, () => {
-      assert.equal(safeTitle(title), safe);
-      const name = downloadName(title, at, 'ses_x.r1.mp4', 'UTC');
-      assert.equal(name, `${safe} - 2026-12-03 13.05.mp4`);
-      assert.equal(asciiFallback(name), `${ascii} - 2026-12-03 13.05.mp4`);
-      const header = contentDisposition('attachment', name);
-      assert.ok(header.startsWith(`attachment; filename="${ascii} - 2026-12-03 13.05.mp4"`), header);
-      // No header injection, whatever the title: one line of printable ASCII.
-      assert.match(header, /^[\x20-\x7e]+$/);
-      if (ascii !== safe) {
-        const encoded = /filename\*=UTF-8''(.+)$/.exec(header)?.[1] ?? '';
-        assert.match(encoded, /^[A-Za-z0-9!#$&+\-.^_`|~%]+$/, 'RFC 5987 attr-chars and escapes only');
-        assert.equal(decodeURIComponent(encoded), name);
-      } else assert.doesNotMatch(header, /filename\*/);
-    });
-  }
-  it('dates the name in the launch timezone, UTC for an unknown one', () => {
-    assert.equal(fileDate(at, 'America/Mexico_City'), '2026-12-03 07.05');
-    assert.equal(fileDate(at, 'Asia/Tokyo'), '2026-12-03 22.05');
-    assert.equal(fileDate(at, 'Not/AZone'), '2026-12-03 13.05');
-    assert.equal(downloadName('X', at, 'noext', 'UTC'), 'X - 2026-12-03 13.05');
-    assert.equal(contentDisposition('inline', 'plain.mp4'), 'inline; filename="plain.mp4"');
-  });
-});
-
-describe('recordings: signed links', () => {
-  const key = linkKeyOf(undefined, 'e'.repeat(32));
-  let clock = new Date('2026-12-03T10:00:00Z');
-  const links = createRecordingLinks({ key, ttlSeconds: 300, publicUrl: 'https://live.example', now: () => clock });
-  const grant = { recordingId: 'ses_a.r1', viewer: 'p-1', basis: 'course' as const, download: true, fileName: 'X.mp4' };
-  const tokenOf = (url: string) => new URL(url).searchParams.get('token') as string;
-
-  it('carries the recording, the viewer and why, and lasts its lifetime', async () => {
-    clock = new Date('2026-12-03T10:00:00Z');
-    const link = await links.mint(grant);
-    assert.ok(link.url.startsWith('https://live.example/recordings/ses_a.r1?token='));
-    assert.equal(link.expiresAt.toISOString(), '2026-12-03T10:05:00.000Z');
-    const ok = await links.verify(tokenOf(link.url));
-    assert.deepEqual(ok, { ok: true, grant, expiresAt: link.expiresAt });
-    clock = new Date('2026-12-03T10:04:59Z');
-    assert.equal((await links.verify(tokenOf(link.url))).ok, true);
-    clock = new Date('2026-12-03T10:05:00Z');
-    assert.deepEqual(await links.verify(tokenOf(link.url)), { ok: false, reason: 'expired' });
-  });
-
-  it('refuses links signed with another key, tampered ones and junk as invalid', async () => {
-    clock = new Date();
-    const other = createRecordingLinks({ key: linkKeyOf('x'.repeat(32), ''), ttlSeconds: 300, publicUrl: 'https://x' });
-    const foreign = tokenOf((await other.mint(grant)).url);
-    const own = tokenOf((await links.mint(grant)).url);
-    const [h, p, s] = own.split('.') as [string, string, string];
-    const changed = Buffer.from(
-      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), b: 'teacher' }),
+    assert.deepEqual(c.store.kinds(view.recordingId), ['egress']);
+    assert.deepEqual(
+      (await c.f.audit.log(c.f.roomKey)).map((e) => [e.action, e.target]),
+      [['recording-start', view.recordingId]],
     );
-    for (const token of [foreign, `${h}.${changed.toString('base64url')}.${s}`, 'junk', '', 'a.b.c', 'x'.repeat(5000)])
-      assert.deepEqual(await links.verify(token), { ok: false, reason: 'invalid' }, token.slice(0, 40));
-    // An expired link signed with another key is a forgery first.
-    clock = new Date(Date.now() + 3600_000);
-    assert.deepEqual(await links.verify(foreign), { ok: false, reason: 'invalid' });
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_ALREADY_ACTIVE');
+    assert.equal((await c.status()).file?.status, 'starting');
   });
 
-  it('keeps the derived key apart from the secret it comes from, and uses a configured one as given', () => {
-    assert.equal(key.length, 32);
-    assert.notDeepEqual(Buffer.from(key), Buffer.from('e'.repeat(32)));
-    assert.deepEqual(Buffer.from(linkKeyOf('k'.repeat(32), 'e'.repeat(32))), Buffer.from('k'.repeat(32)));
-  });
-});
-
-describe('recordings: the folder', () => {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'recordings-unit-'));
-
-  it('is created when missing and finds only plain names inside it', async () => {
-    const dir = path.join(base, 'made', 'here');
-    const files = openRecordingsFolder(dir);
-    assert.ok(existsSync(dir));
-    writeFileSync(path.join(dir, 'ses_a.r1.mp4'), 'abc');
-    writeFileSync(path.join(base, 'outside.mp4'), 'secret');
-    symlinkSync(path.join(base, 'outside.mp4'), path.join(dir, 'link.mp4'));
-    assert.equal((await files.find('ses_a.r1.mp4'))?.sizeBytes, 3);
-    for (const name of ['../outside.mp4', 'link.mp4', '.hidden', 'a/b.mp4', '', 'missing.mp4', '..'])
-      assert.equal(await files.find(name), undefined, name);
-    assert.equal(await files.remove('ses_a.r1.mp4'), true);
-    assert.equal(await files.remove('ses_a.r1.mp4'), false, 'already gone');
-    assert.equal(await files.remove('../outside.mp4'), false);
-    assert.ok(existsSync(path.join(base, 'outside.mp4')));
+  it('refuses to start outside a live class, and with a plain code where recording is off or Egress silent', async () => {
+    const c = await recordedClass();
+    c.setAvailability({ available: false, reason: 'off' });
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_OFF');
+    c.setAvailability({ available: false, reason: 'unreachable' });
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_UNAVAILABLE');
+    const status = await c.status();
+    assert.deepEqual([status.available, status.reason], [false, 'unreachable']);
+    c.setAvailability({ available: true });
+    await c.f.store.closeClassSession(c.f.roomKey, c.f.now());
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_NO_CLASS');
+    assert.equal(c.store.recordings.size, 0);
   });
 
-  it('refuses a file, or a folder the tool cannot write, naming the setting', () => {
-    writeFileSync(path.join(base, 'a-file'), '');
-    assert.throws(() => openRecordingsFolder(path.join(base, 'a-file')), /recordings\.dir \(RECORDINGS_DIR\)/);
-    if (process.getuid?.() !== 0) {
-      const locked = path.join(base, 'locked');
-      mkdirSync(locked);
-      chmodSync(locked, 0o500);
-      assert.throws(() => openRecordingsFolder(locked), /read and write/);
-    }
-  });
-
-  it('names plain files and their types', () => {
-    assert.deepEqual(['a.mp4', 'ses_x-1.r2.mp4', '.a', 'a/b', 'a..b', 'é.mp4'].map(isPlainFileName), [
-      true,
-      true,
-      false,
-      false,
-      false,
-      false,
+  it('of two leaders starting at once, one records (the session’s 1st recording is inserted once)', async () => {
+    const c = await recordedClass();
+    const other = c.f.member('instructor', 'co-teacher');
+    const results = await Promise.allSettled([
+      c.recordings.start(c.teacher, 'file'),
+      c.recordings.start(other, 'file'),
     ]);
-    assert.equal(mediaTypeOf('x.mp4', false), 'video/mp4');
-    assert.equal(mediaTypeOf('x.MP4', true), 'audio/mp4');
-    assert.equal(mediaTypeOf('x.ogg', false), 'audio/ogg');
-    assert.equal(mediaTypeOf('x.bin', false), 'application/octet-stream');
+    assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal((refused.reason as AppError).code, 'RECORDING_ALREADY_ACTIVE');
+    assert.equal(c.recorder.calls.filter((call) => call.op === 'recordRoom').length, 1);
   });
 
-  it('takes recordings.dir from the config, relative to the project folder, and its secret from the environment only', () => {
-    const config = loadConfig({ env: { ...SECRETS, NODE_ENV: 'test', RECORDINGS_DIR: 'some/where' } });
-    assert.equal(config.recordings.dir, path.join(projectRoot(), 'some/where'));
-    assert.equal(config.recordings.linkSecret, undefined);
-    const absolute = loadConfig({
-      env: { ...SECRETS, NODE_ENV: 'test', RECORDINGS_DIR: '/srv/rec', RECORDING_LINK_SECRET: 'r'.repeat(32) },
+  it('turns Egress’s reports into facts once, tells the room, and queues integrator events idempotently', async () => {
+    const c = await recordedClass();
+    const view = await c.recordings.start(c.teacher, 'file');
+    const egressId = c.store.factList.find((f) => f.kind === 'egress')?.egressId as string;
+    const recording = (await c.store.get(view.recordingId))!;
+    const startedAt = new Date(c.f.now().getTime() + 2000);
+    const active = c.recorder.set(egressId, { status: 'active', startedAt });
+    assert.equal(await c.jobs.apply(recording, active), true);
+    assert.equal(await c.jobs.apply(recording, active), false, 'a redelivery records nothing');
+    assert.equal((await c.status()).file?.status, 'recording');
+    assert.ok(c.f.livekit.sent.some((s) => s.topic === 'recording' && s.room === c.f.roomKey));
+
+    const endedAt = new Date(startedAt.getTime() + 20_000);
+    const done = c.recorder.set(egressId, {
+      status: 'complete',
+      endedAt,
+      files: [{ path: '/srv/recordings/x.mp4', durationMs: 19_900, sizeBytes: 4_200_000 }],
     });
-    assert.equal(absolute.recordings.dir, '/srv/rec');
-    assert.equal(absolute.recordings.linkSecret, 'r'.repeat(32));
-    assert.throws(() => loadConfig({ env: { ...SECRETS, RECORDING_LINK_SECRET: 'short' } }), /recordings\.linkSecret/);
-    assert.throws(
-      () => loadConfig({ env: { ...SECRETS, RECORDING_LINK_TTL_SECONDS: '7200' } }),
-      /recordings\.linkTtlSeconds/,
+    assert.equal(await c.jobs.apply(recording, done), true);
+    assert.equal(await c.jobs.apply(recording, done), false);
+    const ready = (await c.status()).file;
+    assert.deepEqual([ready?.status, ready?.durationMs, ready?.sizeBytes], ['ready', 19_900, 4_200_000]);
+
+    // The outbox is keyed by recording and type: the events repeated by redeliveries collapse to one each.
+    const space = { spaceId: 'space-1' };
+    const payloads = new Map(c.events.map((e) => [recordingPayload(space, e).id, recordingPayload(space, e)]));
+    assert.deepEqual([...payloads.values()].map((p) => p.type).sort(), ['recording.ended', 'recording.started']);
+    const ended = [...payloads.values()].find((p) => p.type === 'recording.ended');
+    assert.deepEqual(
+      [ended?.recording?.status, ended?.recording?.duration_seconds, ended?.recording?.size_bytes],
+      ['ready', 20, 4_200_000],
     );
+  });
+
+  it('an egress webhook delivered twice reaches the recordings once (the tracker skips what it has seen)', async () => {
+    const c = await recordedClass();
+    const seen: string[] = [];
+    const tracker = createSessionTracker({
+      store: c.f.store,
+      webhooks: new MemoryWebhookStore(),
+      livekit: c.f.livekit,
+      logger: pino({ level: 'silent' }),
+      onEgress: async (e) => void seen.push(e.id),
+    });
+    const info: RecordingInfo = { egressId: 'EG_x', room: c.f.roomKey, status: 'active', files: [], streams: [] };
+    const event = { id: 'EV_egress', event: 'egress_updated', createdAt: c.f.now(), egress: info };
+    assert.equal(await tracker.handle(event), true);
+    assert.equal(await tracker.handle(event), false);
+    assert.deepEqual(seen, ['EV_egress']);
+  });
+
+  it('Egress dying mid-class: failed with its reason, the room told, and the teacher can start again', async () => {
+    const c = await recordedClass();
+    const first = await c.recordings.start(c.teacher, 'file');
+    const egressId = c.store.factList.find((f) => f.kind === 'egress')?.egressId as string;
+    const recording = (await c.store.get(first.recordingId))!;
+    await c.jobs.apply(recording, c.recorder.set(egressId, { status: 'active', startedAt: c.f.now() }));
+    const pushes = c.f.livekit.sent.length;
+    await c.jobs.apply(recording, c.recorder.set(egressId, { status: 'failed', error: 'pipeline crashed' }));
+    const failed = (await c.status()).file;
+    assert.deepEqual([failed?.status, failed?.error], ['failed', 'pipeline crashed']);
+    assert.ok(c.f.livekit.sent.length > pushes, 'the room is told');
+    // Students see it stopped, not why.
+    assert.equal((await c.recordings.statusOf(await c.room(), false)).file?.error, undefined);
+    assert.ok(c.events.some((e) => e.type === 'recording.ended' && e.state.status === 'failed'));
+
+    const again = await c.recordings.start(c.teacher, 'file');
+    assert.equal(again.recordingId, `${c.session.sessionId}.r2`);
+  });
+
+  it('Egress gone without a word: Stop gives the recording up as failed, and recording can start again', async () => {
+    const c = await recordedClass();
+    const first = await c.recordings.start(c.teacher, 'file');
+    const recording = (await c.store.get(first.recordingId))!;
+    await c.jobs.apply(recording, c.recorder.set('EG_1', { status: 'active', startedAt: c.f.now() }));
+    c.recorder.unreachable = true;
+    const stopped = await c.recordings.stop(c.teacher, 'file');
+    assert.equal(stopped.status, 'failed');
+    assert.match(stopped.error ?? '', /did not answer when asked to stop/);
+    c.recorder.unreachable = false;
+    assert.equal((await c.recordings.start(c.teacher, 'file')).recordingId, `${c.session.sessionId}.r2`);
+  });
+
+  it('Egress refusing to start: failed, RECORDING_UNAVAILABLE, and nothing left running', async () => {
+    const c = await recordedClass();
+    c.recorder.refuse = true;
+    assert.equal(await code(c.recordings.start(c.teacher, 'file')), 'RECORDING_UNAVAILABLE');
+    assert.equal((await c.status()).file?.status, 'failed');
+    c.recorder.refuse = false;
+    assert.equal((await c.recordings.start(c.teacher, 'file')).status, 'starting');
+  });
+
+  it('streams to an RTMP(S) address: the key goes to Egress only, stored and logged masked', async () => {
+    const c = await recordedClass();
+    const key = 'live_123456789_abcdefghijklmnop';
+    assert.equal(await code(c.recordings.start(c.teacher, 'stream', { url: 'http://x.test/app', key })), 'ZodError');
+    assert.equal(
+      await code(c.recordings.start(c.teacher, 'stream', { url: 'rtmp://u:p@x.test/app', key })),
+      'ZodError',
+    );
+    const view = await c.recordings.start(c.teacher, 'stream', { url: 'rtmps://live.example.com/app/', key });
+    assert.equal(c.recorder.calls.at(-1)?.target, `rtmps://live.example.com/app/${key}`);
+    assert.equal(view.target, 'rtmps://live.example.com/app/****mnop');
+    assert.equal((await c.store.get(view.recordingId))?.target, 'rtmps://live.example.com/app/****mnop');
+    assert.equal(
+      await code(c.recordings.start(c.teacher, 'stream', { url: 'rtmp://x.test/a', key: 'k' })),
+      'RECORDING_STREAM_ALREADY_ACTIVE',
+    );
+    // A recording may run beside the stream.
+    assert.equal((await c.recordings.start(c.teacher, 'file')).kind, 'file');
+    await c.recordings.stop(c.teacher, 'stream');
+    assert.deepEqual(
+      (await c.f.audit.log(c.f.roomKey)).map((e) => e.action),
+      ['stream-start', 'recording-start', 'stream-stop'],
+    );
+    const everything = JSON.stringify([
+      ...c.store.recordings.values(),
+      c.store.factList,
+      await c.f.audit.log(c.f.roomKey),
+    ]);
+    assert.ok(!everything.includes(key) && !c.lines.join('').includes(key), 'the key is nowhere but at Egress');
+  });
+
+  it('appends the key to the address and masks it (maskStreamUrl), with or without a separate key', () => {
+    const cases: Array<[{ url: string; key?: string }, string, string]> = [
+      [
+        { url: 'rtmp://a.rtmp.youtube.com/live2', key: 'abcd-efgh-ijkl-mnop' },
+        'rtmp://a.rtmp.youtube.com/live2/abcd-efgh-ijkl-mnop',
+        'rtmp://a.rtmp.youtube.com/live2/****mnop',
+      ],
+      [{ url: 'rtmps://x.test/app/', key: 'short' }, 'rtmps://x.test/app/short', 'rtmps://x.test/app/****'],
+      [
+        { url: 'rtmp://x.test/app/secret-key-in-the-address' },
+        'rtmp://x.test/app/secret-key-in-the-address',
+        'rtmp://x.test/app/****ress',
+      ],
+    ];
+    for (const [input, secretUrl, masked] of cases) assert.deepEqual(streamTargetOf(input), { secretUrl, masked });
+  });
+
+  it('records by itself at the class start once; not for an activity that does not', async () => {
+    const c = await recordedClass({ recording: { auto: true } });
+    const room = await c.room();
+    const first = await c.recordings.autoStart(room, c.session.sessionId);
+    assert.equal(first?.startedBy.kind, 'auto');
+    // The same session started again (a redelivered webhook, the other tool instance): nothing more.
+    assert.equal(await c.recordings.autoStart(room, c.session.sessionId), undefined);
+    const [a, b] = await Promise.all([
+      c.recordings.autoStart(room, c.session.sessionId),
+      c.recordings.autoStart(room, c.session.sessionId),
+    ]);
+    assert.deepEqual([a, b], [undefined, undefined]);
+    assert.equal(c.store.recordings.size, 1);
+    assert.equal((await c.recordings.statusOf(room, false, c.teacher.settings)).auto, true);
+
+    const plain = await recordedClass();
+    assert.equal(await plain.recordings.autoStart(await plain.room(), plain.session.sessionId), undefined);
+  });
+
+  it('two instances auto-starting at once insert one recording', async () => {
+    const c = await recordedClass({ recording: { auto: true } });
+    const room = await c.room();
+    const both = await Promise.all([
+      c.recordings.autoStart(room, c.session.sessionId),
+      c.recordings.autoStart(room, c.session.sessionId),
+    ]);
+    assert.equal(both.filter(Boolean).length, 1);
+    assert.equal(c.store.recordings.size, 1);
+  });
+
+  it('the class ending stops what records and streams', async () => {
+    const c = await recordedClass();
+    await c.recordings.start(c.teacher, 'file');
+    await c.recordings.start(c.teacher, 'stream', { url: 'rtmp://x.test/app', key: 'k' });
+    await c.recordings.classEnded(c.f.roomKey, c.session.sessionId);
+    assert.deepEqual(
+      c.recorder.calls.filter((call) => call.op === 'stop').map((call) => call.target),
+      ['EG_1', 'EG_2'],
+    );
+  });
+
+  it('reconciles with Egress: ended with its file’s size, lost or never started failed after the grace, stale ones stopped', async () => {
+    const c = await recordedClass();
+    const reconciler = createReconciler({
+      store: c.store,
+      jobs: c.jobs,
+      recorder: c.recorder,
+      rooms: c.f.store,
+      logger: pino({ level: 'silent' }),
+      graceMs: 60_000,
+      now: c.f.now,
+    });
+    const done = await c.recordings.start(c.teacher, 'file');
+    const egressId = c.store.factList.find((f) => f.kind === 'egress')?.egressId as string;
+    c.recorder.set(egressId, {
+      status: 'complete',
+      startedAt: c.f.now(),
+      endedAt: c.f.now(),
+      files: [{ path: 'x', durationMs: 5000, sizeBytes: 900 }],
+    });
+    const lost = await c.recordings.start(c.teacher, 'stream', { url: 'rtmp://x.test/app', key: 'k' });
+    c.recorder.jobs.delete('EG_2');
+    assert.deepEqual(await reconciler.runOnce(), { checked: 2, changed: 1 });
+    assert.equal((await c.jobs.state((await c.store.get(done.recordingId))!)).sizeBytes, 900);
+    assert.equal((await c.jobs.state((await c.store.get(lost.recordingId))!)).status, 'starting', 'within the grace');
+    c.f.tick(61_000);
+    await reconciler.runOnce();
+    const state = await c.jobs.state((await c.store.get(lost.recordingId))!);
+    assert.deepEqual(
+      [state.status, state.error],
+      ['failed', 'The recorder lost this recording (it is no longer running).'],
+    );
+
+    // Still running in Egress while its class is over (the tool was down at the end): stopped.
+    const running = await c.recordings.start(c.teacher, 'file');
+    c.recorder.set('EG_3', { status: 'active', startedAt: c.f.now() });
+    await c.f.store.closeClassSession(c.f.roomKey, c.f.now());
+    await reconciler.runOnce();
+    assert.equal(c.recorder.calls.at(-1)?.op, 'stop');
+    assert.equal((await c.jobs.state((await c.store.get(running.recordingId))!)).status, 'recording');
+  });
+
+  it('availability: off without Egress, unreachable while its health port does not answer, cached briefly', async () => {
+    assert.deepEqual(await createAvailability({ enabled: false, timeoutMs: 100 }).current(), {
+      available: false,
+      reason: 'off',
+    });
+    let calls = 0;
+    let ok = false;
+    let clock = 0;
+    const a = createAvailability({
+      enabled: true,
+      recorder: new FakeRecorder(),
+      healthUrl: 'http://egress.test/',
+      timeoutMs: 100,
+      cacheMs: 1000,
+      now: () => clock,
+      fetch: (async () => {
+        calls += 1;
+        if (!ok) throw new Error('ECONNREFUSED');
+        return new Response('{}');
+      }) as typeof fetch,
+    });
+    assert.deepEqual(await a.current(), { available: false, reason: 'unreachable' });
+    ok = true;
+    assert.deepEqual(await a.current(), { available: false, reason: 'unreachable' }, 'cached');
+    clock = 1001;
+    assert.deepEqual(await a.current(), { available: true });
+    assert.equal(calls, 2);
+    await a.check();
   });
 });

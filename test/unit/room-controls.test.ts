@@ -92,7 +92,7 @@ describe('room controls (fakes)', () => {
 
   it('mutes everyone but instructors', async () => {
     const { f, teacher, s, onSfu } = await liveClass();
-    await f.controls.room(teacher, 'mute-all');
+    await f.controls.bulk(teacher, 'mute-all');
     assert.deepEqual(onSfu()?.permission?.canPublishSources, ['camera']);
     assert.equal(onSfu()?.tracks.find((t) => t.sid === 'TR_mic')?.muted, true);
     assert.equal((await f.store.get(f.roomKey))?.controls[f.identity(teacher)], undefined);

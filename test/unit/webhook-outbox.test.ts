@@ -1,3 +1,4 @@
+import { LAYOUT_DEFAULTS } from '../../src/rooms/room-facts.js';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createLogger } from '../../src/log.js';
@@ -70,6 +71,8 @@ const spaceOwner: RoomOwner = { kind: 'space', apiKeyId: 'key_1', spaceId: 'alge
 const room = (owner: RoomOwner = spaceOwner): RoomRecord => ({
   key: 'lc-room',
   owner,
+  layout: LAYOUT_DEFAULTS,
+  metadata: {},
   state: 'live',
   locked: false,
   chatEnabled: true,

@@ -16,12 +16,23 @@ import type {
   PollVoteRequest,
   PostGradesRequest,
   PostGradesResponse,
+  RecordingStateResponse,
+  RecordingViewDto,
   RecordingDto,
   RecordingLinksResponse,
   RecordingsResponse,
   SessionAttendanceResponse,
+  StreamStartRequest,
 } from './contract';
-import type { JoinGrant, ParticipantAction, RoomAction, RoomStateResponse, WaitingAction } from './room-types';
+import type {
+  BulkAction,
+  JoinGrant,
+  RoomMetadata,
+  ParticipantAction,
+  RoomAction,
+  RoomStateResponse,
+  WaitingAction,
+} from './room-types';
 import { t } from '../i18n';
 
 /** One invalid field of a 400 VALIDATION_FAILED answer; `path` is dotted, e.g. `grading.maxPoints`. */
@@ -112,8 +123,13 @@ export class ApiClient {
     return this.request<void>('POST', `/api/room/participants/${encodeURIComponent(identity)}/${action}`);
   }
 
-  roomAction(action: RoomAction): Promise<void> {
-    return this.request<void>('POST', `/api/room/${action}`);
+  roomAction(action: RoomAction | BulkAction, targets?: { exclude?: string[] }): Promise<void> {
+    return this.request<void>('POST', `/api/room/${action}`, targets);
+  }
+
+  /** The class layout for everyone (instructors): PUT /api/room/layout answers the whole layout. */
+  setClassLayout(patch: Partial<RoomMetadata['layout']>): Promise<RoomMetadata['layout']> {
+    return this.request<RoomMetadata['layout']>('PUT', '/api/room/layout', patch);
   }
 
   /** Raises or lowers the user's own hand in the room they are connected to (409 ROOM_NOT_JOINED otherwise). */
@@ -130,6 +146,21 @@ export class ApiClient {
     return this.request<AdmitAllResponse>('POST', '/api/room/waiting/admit-all', {
       identities,
     } satisfies AdmitAllRequest);
+  }
+
+  /** The room's recording and live stream (docs/recordings.md), for everyone in the class. */
+  recordingState(signal?: AbortSignal): Promise<RecordingStateResponse> {
+    return this.request<RecordingStateResponse>('GET', '/api/room/recording', undefined, signal);
+  }
+
+  /** A leader starts or stops recording (`recording`) or the live stream (`stream`). */
+  recordingAction(kind: 'recording' | 'stream', action: 'start' | 'stop'): Promise<RecordingViewDto> {
+    return this.request<RecordingViewDto>('POST', `/api/room/${kind}/${action}`);
+  }
+
+  /** Goes live to an RTMP(S) server; the key is sent once and comes back masked. */
+  startStream(target: StreamStartRequest): Promise<RecordingViewDto> {
+    return this.request<RecordingViewDto>('POST', '/api/room/stream/start', target);
   }
 
   /** The polls of the room's latest class session (docs/rooms.md, "Polls"). */

@@ -1,5 +1,6 @@
 /** The room API's JSON shapes, from the server's contract (docs/rooms.md). */
 export type {
+  BulkAction,
   JoinGrant,
   ParticipantAction,
   RoomMetadata,

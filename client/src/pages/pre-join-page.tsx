@@ -14,6 +14,7 @@ import { JoinStatus } from './pre-join/join-status';
 import { forgetEndedHere, noticingEnd } from '../room/class-end';
 import { deviceIdOf, useMediaPreview } from '../media/use-media-preview';
 import { MediaPanel, type MediaChoice } from './pre-join/media-panel';
+import { RecordingNotice } from './pre-join/recording-notice';
 import { JoinPreparation, loadRoomChunk, type RoomChunk } from './pre-join/join-preparation';
 
 const ROLE_TEXT = {
@@ -197,6 +198,7 @@ function PreJoinDetails({ me, api, view, onView, timeZone, locale, children }: D
       <h1>{title}</h1>
       <ViewSwitch api={api} me={me} view={view} onView={onView}>
         <ClassDetails me={me} timeZone={timeZone} locale={locale}>
+          {me.room && <RecordingNotice api={api} initial={me.room.recording} />}
           {children}
         </ClassDetails>
       </ViewSwitch>

@@ -21,6 +21,8 @@ interface Props {
   audioBlocked: boolean;
   layout: Layout;
   onLayout: (layout: Layout) => void;
+  /** The leader locked the class layout: no personal view. */
+  layoutLocked?: boolean;
   selfView: SelfView;
   onSelfView: (view: SelfView) => void;
   panel: SidePanel | undefined;
@@ -34,6 +36,8 @@ interface Props {
   onLeave: () => void;
   /** Sends a reaction (everyone sees it on your tile for a few seconds). */
   onReact: (key: ReactionKey) => Promise<void>;
+  /** Teachers: Record / Stop recording and Go live / Stop stream in More (recording/leader-recording.ts). */
+  recordingEntries?: MenuEntry[];
 }
 
 const SOURCE_TEXT: Record<Source, { on: MessageKey; off: MessageKey; failed: MessageKey }> = {
@@ -208,24 +212,20 @@ export function ControlBar(props: Props) {
       disabled: c.blocked,
       onSelect: c.onSelect,
     })),
-    {
-      key: 'layout-gallery',
-      label: t('controls.layout.gallery'),
-      checked: layout === 'gallery',
-      onSelect: () => props.onLayout('gallery'),
-    },
-    {
-      key: 'layout-speaker',
-      label: t('controls.layout.speaker'),
-      checked: layout === 'speaker',
-      onSelect: () => props.onLayout('speaker'),
-    },
+    ...(['gallery', 'speaker'] as const).map((view) => ({
+      key: `layout-${view}`,
+      label: t(`controls.layout.${view}`),
+      checked: layout === view,
+      disabled: props.layoutLocked,
+      onSelect: () => props.onLayout(view),
+    })),
     ...(['tile', 'corner', 'hidden'] as const).map((view) => ({
       key: `self-${view}`,
       label: t(`controls.self.${view}`),
       checked: selfView === view,
       onSelect: () => props.onSelfView(view),
     })),
+    ...(props.recordingEntries ?? []),
     { key: 'devices', label: t('controls.devices'), onSelect: () => setDevicesOpen(true) },
     {
       key: 'attendance',

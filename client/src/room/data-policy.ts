@@ -26,6 +26,8 @@ export const DATA_SENDERS: Readonly<Record<string, 'tool' | readonly SenderRole[
   // "A poll changed": only the server says so (a student's fake push would only cause a re-fetch, still).
   poll: 'tool',
   breakout: 'tool',
+  // "The recording changed": the server's word only (the room then asks GET /api/room/recording).
+  recording: 'tool',
   chat: ['instructor', 'participant'],
   reaction: ['instructor', 'participant'],
 };

@@ -126,3 +126,41 @@ export function featuredOf<T extends StagePerson>(people: T[]): T | undefined {
 
 /** Where your own camera goes: a tile like everyone's, a small picture in the stage's corner, or nowhere. */
 export type SelfView = 'tile' | 'corner' | 'hidden';
+
+/** The layout a leader set for the class (room metadata `layout`, written by the tool only). */
+export interface ClassLayout {
+  mode: 'auto' | 'grid' | 'speaker' | 'presentation';
+  hideCameraOff: boolean;
+  raisedHandsFirst: boolean;
+  locked: boolean;
+}
+
+/**
+ * The view a page shows: the leader's, unless they left it to each page (`auto`) or the person chose their
+ * own since the leader last set it (`personal`), which a lock overrides. Presentation is speaker view,
+ * where a shared screen takes the large spot anyway.
+ */
+export function viewFor(room: Partial<ClassLayout> | undefined, personal: Layout | undefined): Layout {
+  const set: Layout | undefined =
+    room?.mode === 'grid'
+      ? 'gallery'
+      : room?.mode === 'speaker' || room?.mode === 'presentation'
+        ? 'speaker'
+        : undefined;
+  if (room?.locked && set) return set;
+  return personal ?? set ?? 'gallery';
+}
+
+/**
+ * Who gets a tile, in which order, under the class layout: without camera-off tiles (yourself always
+ * kept, so you see that you are there), and raised hands first, in the order they went up.
+ */
+export function arrange<T extends StagePerson & { cameraOn: boolean; handRaised: boolean; handRaisedAt: number }>(
+  people: T[],
+  room: Partial<ClassLayout> | undefined,
+): T[] {
+  const shown = room?.hideCameraOff ? people.filter((p) => p.isLocal || p.cameraOn || p.screenTrack) : people;
+  if (!room?.raisedHandsFirst) return shown;
+  const hands = shown.filter((p) => p.handRaised).sort((a, b) => a.handRaisedAt - b.handRaisedAt);
+  return [...hands, ...shown.filter((p) => !p.handRaised)];
+}

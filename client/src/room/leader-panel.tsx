@@ -1,11 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
-import type { ParticipantAction, RoomAction, WaitingAction, WaitingEntry } from '../api/room-types';
+import type {
+  BulkAction,
+  RoomMetadata,
+  ParticipantAction,
+  RoomAction,
+  WaitingAction,
+  WaitingEntry,
+} from '../api/room-types';
 import { t, tp, type MessageKey } from '../i18n';
 import { handQueue, roleLabel, type ParticipantModel } from './participant-model';
 import { PeopleRows, PersonRow } from './people-list';
 import { PersonMenu } from './person-menu';
 import { RemoveDialog } from './remove-dialog';
+import { ClassLayoutForm } from './class-layout-form';
 
 interface Props {
   api: ApiClient;
@@ -14,8 +22,10 @@ interface Props {
   locked: boolean;
   chatEnabled: boolean;
   webinar: boolean;
+  /** The class layout as the room metadata holds it. */
+  layout?: Partial<RoomMetadata['layout']>;
   /** A room action the server accepted (the page updates what it shows). */
-  onDone: (done: { kind: 'room'; action: RoomAction } | { kind: 'waiting'; identity: string }) => void;
+  onDone: (done: { kind: 'room'; action: RoomAction | BulkAction } | { kind: 'waiting'; identity: string }) => void;
 }
 
 /**
@@ -30,6 +40,9 @@ const ACTION_TEXT: Record<ParticipantAction, { short: MessageKey; long: MessageK
   remove: { short: 'leader.action.remove', long: 'leader.action.remove.of' },
   promote: { short: 'leader.action.promote', long: 'leader.action.promote.of' },
   demote: { short: 'leader.action.demote', long: 'leader.action.demote.of' },
+  deaf: { short: 'leader.action.deaf', long: 'leader.action.deaf.of' },
+  undeaf: { short: 'leader.action.undeaf', long: 'leader.action.undeaf.of' },
+  'raise-hand': { short: 'leader.action.raiseHand', long: 'leader.action.raiseHand.of' },
   'lower-hand': { short: 'leader.action.lowerHand', long: 'leader.action.lowerHand.of' },
 };
 
@@ -37,12 +50,13 @@ const ACTION_TEXT: Record<ParticipantAction, { short: MessageKey; long: MessageK
  * The instructor's controls. Every button asks the server and shows the outcome only once it answers:
  * the button is disabled meanwhile, and a refusal appears in the panel's alert.
  */
-export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, webinar, onDone }: Props) {
+export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, webinar, layout, onDone }: Props) {
   const [pending, setPending] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string>();
   const [note, setNote] = useState<string>();
   const [removing, setRemoving] = useState<ParticipantModel>();
   const dialog = useRef<HTMLDialogElement>(null);
+  const removeAll = useRef<HTMLDialogElement>(null);
 
   const call = async (key: string, request: () => Promise<void>, after?: () => void) => {
     if (pending.has(key)) return;
@@ -62,7 +76,7 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
       });
     }
   };
-  const roomAction = (action: RoomAction) =>
+  const roomAction = (action: RoomAction | BulkAction) =>
     call(
       `room:${action}`,
       () => api.roomAction(action),
@@ -94,6 +108,7 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
       list.push(p.micBlocked ? 'allow-audio' : 'mute-audio', p.cameraBlocked ? 'allow-video' : 'mute-video');
     }
     if (webinar) list.push(p.participant.permissions?.canPublish ? 'demote' : 'promote');
+    list.push(p.deaf ? 'undeaf' : 'deaf');
     // 'lower-hand' lives in the raised-hands queue above, once per person.
     list.push('remove');
     return list;
@@ -148,6 +163,13 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
           label={t(chatEnabled ? 'leader.chatOff' : 'leader.chatOn')}
         />
         <PendingButton
+          pending={pending.has('room:remove-all')}
+          onClick={() => removeAll.current?.showModal()}
+          label={t('leader.removeAll')}
+          class="danger"
+          data-action="remove-all"
+        />
+        <PendingButton
           pending={pending.has('room:end')}
           onClick={() => dialog.current?.showModal()}
           label={t('leader.end')}
@@ -159,6 +181,7 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
           .filter(Boolean)
           .join(' ')}
       </p>
+      <ClassLayoutForm api={api} layout={layout} />
       <dialog ref={dialog} aria-labelledby="end-dialog-title">
         <h2 id="end-dialog-title">{t('leader.endDialog.title')}</h2>
         <p>{t('leader.endDialog.body')}</p>
@@ -175,6 +198,27 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
             }}
           >
             {t('leader.endDialog.confirm')}
+          </button>
+        </div>
+      </dialog>
+
+      <dialog ref={removeAll} aria-labelledby="remove-all-title">
+        <h2 id="remove-all-title">{t('leader.removeAllDialog.title')}</h2>
+        <p>{t('leader.removeAllDialog.body')}</p>
+        <div class="actions">
+          <button type="button" class="secondary" onClick={() => removeAll.current?.close()}>
+            {t('leader.endDialog.cancel')}
+          </button>
+          <button
+            type="button"
+            class="danger"
+            data-action="confirm-remove-all"
+            onClick={() => {
+              removeAll.current?.close();
+              void roomAction('remove-all');
+            }}
+          >
+            {t('leader.removeAllDialog.confirm')}
           </button>
         </div>
       </dialog>

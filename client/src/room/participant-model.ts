@@ -31,6 +31,8 @@ export interface ParticipantModel {
   /** The teacher took the source away (it is not in the participant's publish permission). */
   micBlocked: boolean;
   cameraBlocked: boolean;
+  /** A teacher turned the class's sound off for this person: the SFU sends them nobody's audio or video. */
+  deaf: boolean;
   speaking: boolean;
   /** When this participant last spoke (ms since the epoch; 0 when never), for speaker view. */
   lastSpokeAt: number;
@@ -74,6 +76,7 @@ export function modelOf(p: Participant, isLocal: boolean): ParticipantModel {
     cameraOn: Boolean(camera && !camera.isMuted),
     micBlocked: !mayPublish(p, 'microphone'),
     cameraBlocked: !mayPublish(p, 'camera'),
+    deaf: p.attributes?.deaf === 'true',
     speaking: p.isSpeaking,
     lastSpokeAt: p.lastSpokeAt?.getTime() ?? 0,
     quality: QUALITY[p.connectionQuality] ?? 'unknown',

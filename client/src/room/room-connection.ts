@@ -205,7 +205,10 @@ export class RoomConnection {
   }
 
   async connect(): Promise<void> {
+    // User timing marks: the join latency bench reads where a join's time goes (and so can a profile).
+    performance.mark('room:connect');
     await this.room.connect(this.grant.url, this.grant.token, connectOptions(this.grant.url));
+    performance.mark('room:connected');
     this.connectedOnce = true;
     this.scheduleRenewal();
     this.emit('participantsChanged');
@@ -302,6 +305,13 @@ export class RoomConnection {
     ] as const) {
       room.on(event, changed);
     }
+    const firstVideo = (track: Track) => {
+      if (track.kind !== Track.Kind.Video) return;
+      performance.mark('room:video-subscribed');
+      room.off(RoomEvent.TrackSubscribed, firstVideo);
+    };
+    room.on(RoomEvent.TrackSubscribed, firstVideo);
+    room.on(RoomEvent.SignalConnected, () => performance.mark('room:signal-connected'));
     room.on(RoomEvent.ParticipantPermissionsChanged, (_previous, participant) => {
       // The teacher allowed a source again: bring back what the user had on.
       if (participant === room.localParticipant) void this.restoreWanted();

@@ -1,6 +1,6 @@
 import { ConnectionState, Track } from 'livekit-client';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
 import { AttendancePanel, attendanceLabel } from '../attendance/attendance-tab';
 import type { MeResponse } from '../api/contract';
@@ -11,7 +11,7 @@ import { AudioRenderer } from './audio-renderer';
 import { ChatPanel, useChat } from './chat';
 import { ControlBar, type SidePanel } from './control-bar';
 import { EndScreen } from './end-screen';
-import type { Layout, SelfView } from './layout';
+import { arrange, viewFor, type Layout, type SelfView } from './layout';
 import { KnockToast } from './knock-toast';
 import { LeaveDialog } from './leave-dialog';
 import { LeaderPanel, useLeaderState } from './leader-panel';
@@ -23,6 +23,11 @@ import { REACTIONS, useReactions } from './reactions';
 import { SpeakingMeter } from './speaking';
 import { Stage } from './stage';
 import { badgeCounts } from './badges';
+import { RecordingFailure } from './recording/recording-failure';
+import { RecordingIndicator } from './recording/recording-indicator';
+import { recordingEntries } from './recording/leader-recording';
+import { StreamDialog } from './recording/stream-dialog';
+import { useRecording } from './recording/use-recording';
 import './room.css';
 
 /** Wide enough for the tiles and the side panel next to each other. */
@@ -61,16 +66,17 @@ function endReasonOf(err: unknown): EndReason | undefined {
 
 /** The live class: everyone's tiles, your controls, the people and chat panels, and the leader's controls. */
 export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, overlay }: RoomPageProps) {
-  const conn = useMemo(
-    () =>
-      new RoomConnection(grant, {
-        fetchGrant: fetchGrant ?? (() => api.roomToken()),
-        endReasonOf,
-        devices: { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId },
-        setHand: (raised) => api.setHand(raised),
-      }),
-    [grant],
-  );
+  // The connection starts with the page's first render rather than after its first paint: signalling and
+  // ICE overlap the rendering. Its listeners (below) are added in the same task, before any event can come.
+  const { conn, connecting } = useMemo(() => {
+    const conn = new RoomConnection(grant, {
+      fetchGrant: fetchGrant ?? (() => api.roomToken()),
+      endReasonOf,
+      devices: { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId },
+      setHand: (raised) => api.setHand(raised),
+    });
+    return { conn, connecting: conn.connect() };
+  }, [grant]);
   const [, setVersion] = useState(0);
   const [connState, setConnState] = useState(ConnectionState.Connecting);
   const wasConnected = useRef(false);
@@ -81,7 +87,8 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
   // Read (again) once connected: a knock between the first read and joining the SFU would miss both.
   const leader = useLeaderState(api, isLeader && connState === ConnectionState.Connected);
   const announcer = useAnnouncer();
-  const [layout, setLayout] = useState<Layout>('gallery');
+  // A personal view, until the leader sets the class layout again (then everyone follows the new one).
+  const [personal, setPersonal] = useState<{ layout: Layout; over: string }>();
   const [selfView, setSelfView] = useState<SelfView>('tile');
   const [leaving, setLeaving] = useState(false);
   const meter = useMemo(() => new SpeakingMeter(() => setVersion((v) => v + 1)), []);
@@ -103,12 +110,33 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
   const chat = useChat(conn, { visible: panel === 'chat' });
   const reactions = useReactions(conn);
   const polls = usePolls(api, conn, { enabled: connState === ConnectionState.Connected, visible: panel === 'polls' });
+  const recording = useRecording(api, conn, {
+    enabled: connState === ConnectionState.Connected,
+    initial: me.room?.recording,
+  });
+  const [streamOpen, setStreamOpen] = useState(false);
+  const [recordingBusy, setRecordingBusy] = useState(false);
+  const [recordingError, setRecordingError] = useState<string>();
+  const recordingAction = async (action: () => Promise<void>) => {
+    if (recordingBusy) return;
+    setRecordingBusy(true);
+    setRecordingError(undefined);
+    try {
+      await action();
+    } catch (err) {
+      setRecordingError(
+        t('recording.control.failed', { reason: isApiError(err) ? err.message : t('common.unreachable') }),
+      );
+    } finally {
+      setRecordingBusy(false);
+    }
+  };
   useDocumentTitle(me.activity?.settings.title ?? t('room.defaultTitle'));
   // The Join button is gone: move focus to the room's heading so keyboard users start at the top.
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const offs = [
       conn.on('participantsChanged', () => setVersion((v) => v + 1)),
       conn.on('connectionState', (state) => {
@@ -130,20 +158,20 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
         if (topic === WAITING_TOPIC && m.type === 'queue' && Array.isArray(m.queue)) leader.setWaiting(m.queue);
       }),
     ];
-    conn.connect().then(
+    connecting.then(
       async () => {
-        let mic = true;
-        let camera = true;
-        if (media.microphone)
-          mic = await conn.setEnabled('microphone', true).then(
-            () => true,
-            () => false,
-          );
-        if (media.camera)
-          camera = await conn.setEnabled('camera', true).then(
-            () => true,
-            () => false,
-          );
+        // Both at once, as livekit-client's enableCameraAndMicrophone does.
+        const turnOn = (source: 'microphone' | 'camera', wanted: boolean) =>
+          wanted
+            ? conn.setEnabled(source, true).then(
+                () => true,
+                () => false,
+              )
+            : true;
+        const [mic, camera] = await Promise.all([
+          turnOn('microphone', media.microphone),
+          turnOn('camera', media.camera),
+        ]);
         if (!mic || !camera)
           setPublishError(
             t(!mic && !camera ? 'room.startFailed.both' : !mic ? 'room.startFailed.mic' : 'room.startFailed.camera'),
@@ -175,6 +203,11 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
     (connState === ConnectionState.Connecting && wasConnected.current);
   const settings = me.activity?.settings;
   const chatEnabled = conn.roomMetadata.chatEnabled ?? leader.chatEnabled;
+  const classLayout = conn.roomMetadata.layout;
+  const layoutKey = JSON.stringify(classLayout ?? {});
+  const layout = viewFor(classLayout, personal?.over === layoutKey ? personal.layout : undefined);
+  const setLayout = (chosen: Layout) => setPersonal({ layout: chosen, over: layoutKey });
+  const staged = arrange(participants, classLayout);
   const queue = handQueue(participants);
   const togglePanel = (which: SidePanel) => setPanel((open) => (open === which ? undefined : which));
 
@@ -182,11 +215,24 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
     <main class="room" data-connection={connState}>
       <div class="banner" role="status">
         {reconnecting && <p>{t('room.reconnecting')}</p>}
+        {local?.deaf && <p data-testid="deaf-notice">{t('room.deaf')}</p>}
         {connState === ConnectionState.Connecting && !wasConnected.current && <p>{t('room.joining')}</p>}
       </div>
       <div aria-live="polite" class="visually-hidden" data-testid="announcements">
         {announcer.message}
       </div>
+      <RecordingIndicator state={recording.state} isLeader={isLeader} />
+      {isLeader && (
+        <RecordingFailure
+          state={recording.state}
+          onRetry={(kind) => (kind === 'file' ? void recordingAction(recording.start) : setStreamOpen(true))}
+        />
+      )}
+      {recordingError && (
+        <p class="field-error" role="alert" data-testid="recording-error">
+          {recordingError}
+        </p>
+      )}
       <AudioRenderer participants={participants} />
       {overlay?.(conn)}
       {isLeader && (
@@ -203,7 +249,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
           <h1 ref={heading} tabIndex={-1} class="visually-hidden">
             {settings?.title ?? t('room.defaultTitle')}
           </h1>
-          <Stage participants={participants} layout={layout} selfView={selfView} />
+          <Stage participants={staged} layout={layout} selfView={selfView} />
           {publishError && (
             <p class="field-error" role="alert">
               {publishError}
@@ -230,6 +276,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
                 locked={leader.locked}
                 chatEnabled={chatEnabled}
                 webinar={settings?.publishers === 'instructors'}
+                layout={classLayout}
                 onDone={(done) => {
                   if (done.kind === 'waiting') leader.setWaiting((w) => w.filter((x) => x.identity !== done.identity));
                   else if (done.action === 'lock' || done.action === 'unlock') leader.setLocked(done.action === 'lock');
@@ -266,6 +313,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
           audioBlocked={audioBlocked}
           layout={layout}
           onLayout={setLayout}
+          layoutLocked={classLayout?.locked === true && classLayout.mode !== 'auto'}
           selfView={selfView}
           onSelfView={setSelfView}
           panel={panel}
@@ -281,6 +329,30 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
           handPosition={local.handRaised ? queue.indexOf(local) + 1 : undefined}
           onLeave={() => (isLeader ? setLeaving(true) : void conn.leave())}
           onReact={(key) => reactions.send(key)}
+          recordingEntries={
+            isLeader
+              ? recordingEntries(
+                  recording.state,
+                  {
+                    start: () => void recordingAction(recording.start),
+                    stop: () => void recordingAction(recording.stop),
+                    openStream: () => setStreamOpen(true),
+                    stopStream: () => void recordingAction(recording.stopStream),
+                  },
+                  recordingBusy,
+                )
+              : undefined
+          }
+        />
+      )}
+      {isLeader && (
+        <StreamDialog
+          open={streamOpen}
+          onCancel={() => setStreamOpen(false)}
+          onStart={async (target) => {
+            await recording.startStream(target);
+            setStreamOpen(false);
+          }}
         />
       )}
       {isLeader && (

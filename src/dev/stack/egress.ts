@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Progress } from './binaries.js';
 import { startProcess, type ManagedProcess } from './child-process.js';
@@ -8,6 +8,8 @@ import { ensureEgress } from './recorder-binaries.js';
 export interface EgressService {
   /** Where recordings are written (the tool's recording directory). */
   outputDir: string;
+  /** Egress's health port: answers with its status while it runs (the tool's EGRESS_HEALTH_URL). */
+  healthUrl: string;
   process: ManagedProcess;
   stop(): Promise<void>;
 }
@@ -85,5 +87,50 @@ export async function startEgress(options: EgressOptions): Promise<EgressService
     ready: async () => (await fetch(`http://127.0.0.1:${healthPort}/`).catch(() => undefined))?.ok === true,
     stopGraceMs: 10_000,
   });
-  return { outputDir: options.outputDir, process: child, stop: () => child.stop() };
+  return {
+    outputDir: options.outputDir,
+    healthUrl: `http://127.0.0.1:${healthPort}/`,
+    process: child,
+    async stop() {
+      const handlers = handlersOf(child.pid);
+      await child.stop();
+      killGroups(handlers);
+    },
+  };
+}
+
+/**
+ * Egress's handlers (`egress run-handler`, each with its Xvfb and Chromium) lead process groups of their own.
+ * A handler still waiting for its page when Egress is stopped outlives it, Chromium and all, once the grace
+ * period ends in SIGKILL: the stack ends their groups after Egress.
+ */
+function handlersOf(egressPid: number): number[] {
+  const handlers: number[] = [];
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return handlers;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === egressPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('egress\u0000run-handler'))
+        handlers.push(Number(pid));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return handlers;
+}
+
+function killGroups(leaders: number[]): void {
+  for (const leader of leaders) {
+    try {
+      process.kill(-leader, 'SIGKILL');
+    } catch {
+      // The handler ended with its job, and its Xvfb and Chromium with it.
+    }
+  }
 }

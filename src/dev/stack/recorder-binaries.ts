@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +60,24 @@ const found = (command: string, args: string[]): Promise<boolean> =>
   );
 
 /**
+ * Egress encodes AAC with GStreamer's `faac`, which Debian does not package; every RTMP stream needs AAC (FLV
+ * carries no Opus), and Egress shuts itself down when it cannot create the element. Debian's
+ * gstreamer1.0-plugins-bad has `voaacenc`, which takes the same input (S16LE) and the same `bitrate` property
+ * (bits per second), so our build uses it instead. The cache folder is named after the change, so a binary
+ * built without it is never picked up.
+ */
+const AAC_ENCODER = { file: path.join('pkg', 'pipeline', 'builder', 'audio.go'), from: '"faac"', to: '"voaacenc"' };
+const EGRESS_BUILD = `${EGRESS_VERSION}-voaacenc`;
+
+/** Switches Egress's AAC encoder in its copied source; fails loudly if the source no longer has it. */
+function useVoAacEnc(source: string): void {
+  const file = path.join(source, AAC_ENCODER.file);
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(AAC_ENCODER.from)) throw new Error(`Egress ${EGRESS_VERSION}: no ${AAC_ENCODER.from} in ${file}`);
+  writeFileSync(file, text.replaceAll(AAC_ENCODER.from, AAC_ENCODER.to));
+}
+
+/**
  * `go install github.com/livekit/egress/cmd/server@v1.8.6` does not work here: the checksum database has no
  * entry and the proxy refuses the version list. We build the tagged source from the module cache instead,
  * with cgo (GStreamer). `cmd/server` embeds a `templates/` folder the module does not ship (the page
@@ -69,7 +87,7 @@ const found = (command: string, args: string[]): Promise<boolean> =>
 export async function ensureEgress(progress: Progress = () => {}): Promise<BinaryResult> {
   if (process.env.EGRESS_BIN) return { path: process.env.EGRESS_BIN, built: false };
   // Egress runs each recording as `egress run-handler`, found on PATH by that name.
-  const target = path.join(binCacheDir(), `egress-${EGRESS_VERSION}`, 'egress');
+  const target = path.join(binCacheDir(), `egress-${EGRESS_BUILD}`, 'egress');
   if (existsSync(target)) return { path: target, built: false };
   await requireGo();
   progress(`building LiveKit Egress ${EGRESS_VERSION} with cgo (first run only, takes a few minutes)`);
@@ -84,6 +102,7 @@ export async function ensureEgress(progress: Progress = () => {}): Promise<Binar
   try {
     cpSync(moduleDir, source, { recursive: true });
     chmodTree(source);
+    useVoAacEnc(source);
     const templates = path.join(source, 'cmd', 'server', 'templates');
     mkdirSync(templates, { recursive: true });
     writeFileSync(path.join(templates, 'index.html'), '<!doctype html><title>unused</title>\n');

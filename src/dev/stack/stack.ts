@@ -131,6 +131,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LIVEKIT_API_KEY: livekit.apiKey,
       LIVEKIT_API_SECRET: livekit.apiSecret,
       RECORDINGS_DIR: recordingsDir,
+      // The tool names each recording's file in Egress's output folder (RECORDINGS_DIR), and asks Egress's health port.
+      ...(stack.recording.enabled && stack.egress
+        ? {
+            RECORDING_ENABLED: 'true',
+            EGRESS_HEALTH_URL: stack.egress.healthUrl,
+          }
+        : {}),
     }),
     async stop() {
       // Read the fields, not the locals: a test may replace a service it restarted. PostgreSQL last:

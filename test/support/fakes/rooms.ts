@@ -2,7 +2,7 @@ import { createLogger } from '../../../src/log.js';
 import type { LiveKitEvent } from '../../../src/livekit/webhooks.js';
 import { defaultSettings, type ActivitySettings } from '../../../src/rooms/activity-settings.js';
 import { grantsFor, ROLE_ATTRIBUTE, type Role } from '../../../src/rooms/grants.js';
-import { createRoomControls } from '../../../src/rooms/room-controls.js';
+import { createRoomControls, type ControlDeps } from '../../../src/rooms/room-controls.js';
 import { identityIn, roomKeyOf, type RoomOwner } from '../../../src/rooms/room-owner.js';
 import { createRoomService, type Member } from '../../../src/rooms/room-service.js';
 import { createSessionTracker, type TrackedEvent } from '../../../src/rooms/session-tracker.js';
@@ -34,6 +34,9 @@ export function fakeRooms(settings: Partial<ActivitySettings> = {}) {
     now,
   });
   const controls = createRoomControls({ store, audit, livekit, rooms, now });
+  /** The same controls with more of their dependencies (say, an onChange listener). */
+  const controlsWith = (more: Partial<ControlDeps>) =>
+    createRoomControls({ store, audit, livekit, rooms, now, ...more });
   const tracker = createSessionTracker({ store, webhooks, livekit, logger, onEvent: async (e) => void events.push(e) });
   const owner: RoomOwner = { kind: 'lti', platformId: 'p1', deploymentId: 'd1', resourceLinkId: 'link-1' };
   const roomKey = roomKeyOf(owner);
@@ -80,6 +83,7 @@ export function fakeRooms(settings: Partial<ActivitySettings> = {}) {
     livekit,
     rooms,
     controls,
+    controlsWith,
     tracker,
     events,
     roomKey,

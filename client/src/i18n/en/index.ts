@@ -5,6 +5,7 @@ import { common } from './common';
 import { pages } from './pages';
 import { people } from './people';
 import { polls } from './polls';
+import { recording } from './recording';
 import { recordings } from './recordings';
 import { room } from './room';
 
@@ -17,5 +18,6 @@ export const en = {
   ...people,
   ...polls,
   ...breakouts,
+  ...recording,
   ...recordings,
 };

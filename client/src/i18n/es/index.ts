@@ -6,6 +6,7 @@ import { common } from './common';
 import { pages } from './pages';
 import { people } from './people';
 import { polls } from './polls';
+import { recording } from './recording';
 import { recordings } from './recordings';
 import { room } from './room';
 
@@ -18,5 +19,6 @@ export const es: Catalog = {
   ...people,
   ...polls,
   ...breakouts,
+  ...recording,
   ...recordings,
 };

@@ -1,0 +1,118 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { isApiError } from '../../api/client';
+import type { StreamStartRequest } from '../../api/contract';
+import { t } from '../../i18n';
+
+interface Props {
+  open: boolean;
+  onCancel: () => void;
+  /** Rejects with the server's refusal, shown in the dialog. */
+  onStart: (target: StreamStartRequest) => Promise<void>;
+}
+
+/**
+ * "Go live": the streaming service's server address and stream key. The key is a password field, sent once
+ * and never shown back (the room shows the address with the key masked); the form forgets it on close.
+ */
+export function StreamDialog({ open, onCancel, onStart }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [url, setUrl] = useState('');
+  const [key, setKey] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    const el = dialog.current;
+    if (!el) return;
+    if (open && !el.open) {
+      setError(undefined);
+      el.showModal();
+    } else if (!open && el.open) el.close();
+    if (!open) setKey('');
+  }, [open]);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    if (!/^rtmps?:\/\/\S+/i.test(url.trim())) {
+      setError(t('stream.problem.url'));
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onStart({ url: url.trim(), ...(key.trim() ? { key: key.trim() } : {}) });
+      setKey('');
+    } catch (err) {
+      const field = isApiError(err) ? err.fields[0]?.message : undefined;
+      setError(field ?? (isApiError(err) ? err.message : t('common.unreachable')));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog
+      ref={dialog}
+      class="stream-dialog"
+      aria-labelledby="stream-dialog-title"
+      aria-describedby="stream-dialog-body"
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onCancel();
+      }}
+    >
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <h2 id="stream-dialog-title">{t('stream.title')}</h2>
+        <p id="stream-dialog-body">{t('stream.body')}</p>
+        <div class="field">
+          <label for="stream-url">{t('stream.url')}</label>
+          <input
+            id="stream-url"
+            name="url"
+            type="text"
+            inputMode="url"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="rtmps://live.example.com/app"
+            value={url}
+            onInput={(e) => {
+              setUrl((e.target as HTMLInputElement).value);
+              setError(undefined);
+            }}
+            aria-describedby="stream-url-hint"
+            required
+          />
+          <p id="stream-url-hint" class="hint">
+            {t('stream.urlHint')}
+          </p>
+        </div>
+        <div class="field">
+          <label for="stream-key">{t('stream.key')}</label>
+          <input
+            id="stream-key"
+            name="key"
+            type="password"
+            autoComplete="off"
+            spellcheck={false}
+            value={key}
+            onInput={(e) => setKey((e.target as HTMLInputElement).value)}
+            aria-describedby="stream-key-hint"
+          />
+          <p id="stream-key-hint" class="hint">
+            {t('stream.keyHint')}
+          </p>
+        </div>
+        <div role="alert">{error && <p class="field-error">{error}</p>}</div>
+        <div class="actions">
+          <button type="button" class="secondary" onClick={onCancel} disabled={busy}>
+            {t('stream.cancel')}
+          </button>{' '}
+          <button type="submit" aria-disabled={busy ? 'true' : undefined} data-action="go-live">
+            {t(busy ? 'stream.starting' : 'stream.start')}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,197 @@
+import path from 'node:path';
+import { AppError } from '../errors.js';
+import type { RecorderGateway, RecordingInfo } from '../livekit/recorder.js';
+import type { Logger } from '../log.js';
+import type { RoomRecord } from '../rooms/room-store.js';
+import { stateOf, type Recording, type RecordingFact, type RecordingState } from './recording.js';
+import type { RecordingStore } from './recording-store.js';
+
+/** The data topic of the tool's recording pushes ("the recording state changed: fetch it"). */
+export const RECORDING_TOPIC = 'recording';
+export type RecordingTopic = typeof RECORDING_TOPIC;
+export interface RecordingPush {
+  type: 'changed';
+  kind: Recording['kind'];
+  recordingId: string;
+}
+
+/** What integrators hear of (integrator webhooks `recording.*` and `livestream.*`). */
+export interface RecordingEvent {
+  type: 'recording.started' | 'recording.ended' | 'livestream.started' | 'livestream.ended';
+  state: RecordingState;
+  room: RoomRecord;
+}
+
+export interface RecordingJobsDeps {
+  store: RecordingStore;
+  /** Absent where recording is not set up (config `recordings.enabled`). */
+  recorder?: RecorderGateway;
+  rooms: { get(key: string): Promise<RoomRecord | undefined> };
+  /** The recordings folder as Egress sees it (absolute). */
+  folder: string;
+  /** The tool's /recorder page, which Egress's Chromium renders. */
+  templateUrl: string;
+  /** Tells the room's clients to fetch the recording state again (logged, never thrown). */
+  push(roomKey: string, payload: RecordingPush): Promise<void>;
+  /** Awaited: integrator webhooks are queued before Egress's webhook is acknowledged. Must be idempotent. */
+  onEvent?: (event: RecordingEvent) => Promise<void>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+const STARTED = new Set(['active', 'ending', 'complete', 'limit_reached']);
+const msBetween = (a?: Date, b?: Date) => (a && b ? Math.max(0, b.getTime() - a.getTime()) : undefined);
+
+/** Egress's words for a job that did not finish; the tool's sentence when it gave none. */
+function failureOf(info: RecordingInfo): string {
+  if (info.error) return info.error;
+  return info.status === 'aborted' ? 'The recorder aborted the recording.' : 'The recorder stopped with an error.';
+}
+
+/**
+ * What the tool does with Egress for one recording or stream, shared by the leader's actions, the
+ * webhooks and the reconcile pass: start its job, stop it, and turn what Egress says about it into facts
+ * (each kind once, so a webhook delivered twice, or a webhook and a reconcile pass, record it once).
+ */
+export function createRecordingJobs(deps: RecordingJobsDeps) {
+  const log = deps.logger.child({ module: 'recordings' });
+  const now = deps.now ?? (() => new Date());
+
+  const state = async (recording: Recording): Promise<RecordingState> =>
+    stateOf(recording, (await deps.store.facts([recording.recordingId])).get(recording.recordingId) ?? []);
+
+  const mark = (recording: Recording, fact: Omit<RecordingFact, 'recordingId'>) =>
+    deps.store.mark({ recordingId: recording.recordingId, ...fact });
+
+  /** The integrator events a recording's facts make (idempotent: the outbox is keyed by recording and type). */
+  const announce = async (s: RecordingState): Promise<void> => {
+    if (!deps.onEvent) return;
+    const room = await deps.rooms.get(s.recording.roomKey);
+    if (!room) return;
+    const file = s.recording.kind === 'file';
+    if (s.startedAt) await deps.onEvent({ type: file ? 'recording.started' : 'livestream.started', state: s, room });
+    if (s.status === 'ready' || s.status === 'failed')
+      await deps.onEvent({ type: file ? 'recording.ended' : 'livestream.ended', state: s, room });
+  };
+
+  const pushChanged = (recording: Recording) =>
+    deps.push(recording.roomKey, { type: 'changed', kind: recording.kind, recordingId: recording.recordingId });
+
+  /** Records what Egress says of the job; true when that told the tool something new. */
+  const apply = async (recording: Recording, info: RecordingInfo): Promise<boolean> => {
+    let fresh = false;
+    if (STARTED.has(info.status) || info.startedAt) {
+      fresh = (await mark(recording, { kind: 'active', at: info.startedAt ?? now() })) || fresh;
+    }
+    if (info.status === 'complete' || info.status === 'limit_reached') {
+      const file = info.files[0];
+      const endedAt = info.endedAt ?? now();
+      fresh =
+        (await mark(recording, {
+          kind: 'ended',
+          at: endedAt,
+          durationMs: file?.durationMs || msBetween(info.startedAt, endedAt),
+          ...(recording.kind === 'file' ? { sizeBytes: file?.sizeBytes ?? 0 } : {}),
+        })) || fresh;
+    } else if (info.status === 'failed' || info.status === 'aborted') {
+      fresh = (await mark(recording, { kind: 'failed', at: info.endedAt ?? now(), error: failureOf(info) })) || fresh;
+    }
+    const s = await state(recording);
+    if (fresh) {
+      log.info(
+        { roomKey: recording.roomKey, recordingId: recording.recordingId, status: s.status },
+        `${recording.kind === 'file' ? 'recording' : 'stream'} ${s.status}`,
+      );
+      await pushChanged(recording);
+    }
+    await announce(s);
+    return fresh;
+  };
+
+  /** A recording Egress never ran, or lost: failed, with a sentence for the teacher. */
+  const fail = async (recording: Recording, error: string): Promise<void> => {
+    if (await mark(recording, { kind: 'failed', at: now(), error })) {
+      log.warn({ roomKey: recording.roomKey, recordingId: recording.recordingId, error }, 'recording failed');
+      await pushChanged(recording);
+    }
+    await announce(await state(recording));
+  };
+
+  /** Egress's current word on one job, if it still knows it. */
+  const lookup = async (roomKey: string, egressId: string): Promise<RecordingInfo | undefined> =>
+    (await deps.recorder?.list(roomKey))?.find((j) => j.egressId === egressId);
+
+  const filePath = (recording: Recording) =>
+    path.join(deps.folder, recording.fileName ?? `${recording.recordingId}.mp4`);
+
+  return {
+    state,
+    apply,
+    fail,
+    lookup,
+    pushChanged,
+    filePath,
+
+    /**
+     * Starts Egress's job for a recording just inserted. Egress's first webhooks can arrive before its answer
+     * (they find no `egress` fact yet and record nothing): what they said is read back once the fact is in.
+     */
+    async launch(recording: Recording, secretUrl?: string): Promise<RecordingState> {
+      const recorder = deps.recorder;
+      if (!recorder) {
+        await fail(recording, 'Recording is not set up on this server.');
+        throw new AppError('RECORDING_OFF');
+      }
+      const options = { templateUrl: deps.templateUrl, audioOnly: recording.audioOnly };
+      let info: RecordingInfo;
+      try {
+        info =
+          recording.kind === 'file'
+            ? await recorder.recordRoom(recording.roomKey, filePath(recording), options)
+            : await recorder.streamRoom(recording.roomKey, [secretUrl ?? ''], options);
+      } catch (cause) {
+        // Never the cause's text to the room: it can carry the SFU's internals (a stream's URL, never: the
+        // gateway's errors do not include requests).
+        log.warn({ err: cause, roomKey: recording.roomKey, recordingId: recording.recordingId }, 'Egress refused');
+        await fail(recording, 'The recorder did not answer or refused to start.');
+        throw new AppError('RECORDING_UNAVAILABLE', { cause });
+      }
+      await mark(recording, { kind: 'egress', at: now(), egressId: info.egressId });
+      await apply(recording, (await lookup(recording.roomKey, info.egressId).catch(() => undefined)) ?? info);
+      await pushChanged(recording);
+      return state(recording);
+    },
+
+    /** Asks Egress to stop; the `ended` fact follows from its egress_ended webhook (or the reconcile pass). */
+    async halt(recording: Recording): Promise<RecordingState> {
+      const s = await state(recording);
+      if (s.status !== 'starting' && s.status !== 'recording') return s;
+      if (!s.egressId) {
+        await fail(recording, 'Stopped before the recorder started.');
+        return state(recording);
+      }
+      let info: RecordingInfo | undefined;
+      try {
+        info = await (deps.recorder as RecorderGateway).stop(s.egressId);
+      } catch (err) {
+        log.warn({ err, roomKey: recording.roomKey, recordingId: recording.recordingId }, 'Egress did not stop');
+        // Egress refuses to stop a job that already ended: what it lists of the job is the truth.
+        info = await lookup(recording.roomKey, s.egressId).catch(() => undefined);
+        if (!info && (err as AppError).code === 'LIVEKIT_NOT_FOUND') {
+          await fail(recording, 'The recorder no longer had this recording.');
+          return state(recording);
+        }
+        if (!info || info.status === 'starting' || info.status === 'active') {
+          // Neither stoppable nor ending: Egress is gone with its job. Given up, so that the class is not
+          // left unable to record again (a complete file reported later stays failed).
+          await fail(recording, 'The recorder did not answer when asked to stop; the recording may be incomplete.');
+          return state(recording);
+        }
+      }
+      await apply(recording, info);
+      return state(recording);
+    },
+  };
+}
+
+export type RecordingJobs = ReturnType<typeof createRecordingJobs>;
