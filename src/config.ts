@@ -146,6 +146,11 @@ const schema = z
          * a relative path is taken from the tool's working directory.
          */
         folder: z.string().min(1).max(1024),
+        /**
+         * The tool's /recorder page as Egress's Chromium reaches it (e.g. http://tool:3000/recorder on a
+         * compose network); the public URL's /recorder when unset.
+         */
+        recorderPageUrl: url(['http:', 'https:']).optional(),
         /** Egress's health port (its `health_port`): readiness and the Record button ask it whether Egress runs. */
         egressHealthUrl: url(['http:', 'https:']).optional(),
         /** How often unfinished recordings are compared with Egress's list (after a restart, lost webhooks). */
@@ -205,6 +210,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   RECORDING_ENABLED: 'recordings.enabled',
   RECORDINGS_FOLDER: 'recordings.folder',
   EGRESS_HEALTH_URL: 'recordings.egressHealthUrl',
+  RECORDER_PAGE_URL: 'recordings.recorderPageUrl',
   RECORDING_RECONCILE_SECONDS: 'recordings.reconcileSeconds',
   BRANDING_COLOR: 'branding.color',
   BRANDING_LOGO_URL: 'branding.logoUrl',

@@ -198,7 +198,7 @@ function createRecordingServices(deps: {
     recorder,
     rooms: deps.roomStore,
     folder: path.resolve(config.recordings.folder),
-    templateUrl: `${config.server.publicUrl.replace(/\/$/, '')}/recorder`,
+    templateUrl: config.recordings.recorderPageUrl ?? `${config.server.publicUrl.replace(/\/$/, '')}/recorder`,
     push: (roomKey, payload) =>
       deps.livekit
         .sendData(roomKey, payload, { topic: RECORDING_TOPIC })
