@@ -141,6 +141,16 @@ const schema = z
       .object({
         /** Egress runs beside the SFU (on its Redis); off: the Record button says recording is not set up. */
         enabled: z.boolean(),
+        /**
+         * The same folder as Egress sees it, where its mount differs from the tool's (the tool names each file
+         * there before Egress starts); `dir` when unset.
+         */
+        egressDir: z.string().min(1).max(1024).optional(),
+        /**
+         * The tool's /recorder page as Egress's Chromium reaches it (e.g. http://tool:3000/recorder on a
+         * compose network); the public URL's /recorder when unset.
+         */
+        recorderPageUrl: url(['http:', 'https:']).optional(),
         /** Egress's health port (its `health_port`): readiness and the Record button ask it whether Egress runs. */
         egressHealthUrl: url(['http:', 'https:']).optional(),
         /** How often unfinished recordings are compared with Egress's list (after a restart, lost webhooks). */
@@ -216,6 +226,8 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   ROOM_TOKEN_TTL_SECONDS: 'rooms.tokenTtlSeconds',
   RECORDING_ENABLED: 'recordings.enabled',
   EGRESS_HEALTH_URL: 'recordings.egressHealthUrl',
+  RECORDER_PAGE_URL: 'recordings.recorderPageUrl',
+  RECORDINGS_EGRESS_DIR: 'recordings.egressDir',
   RECORDING_RECONCILE_SECONDS: 'recordings.reconcileSeconds',
   RECORDINGS_DIR: 'recordings.dir',
   RECORDING_LINK_TTL_SECONDS: 'recordings.linkTtlSeconds',

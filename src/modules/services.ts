@@ -196,8 +196,8 @@ function createRecordingServices(deps: {
     store: recordingStore,
     recorder,
     rooms: deps.roomStore,
-    folder: config.recordings.dir,
-    templateUrl: `${config.server.publicUrl.replace(/\/$/, '')}/recorder`,
+    folder: config.recordings.egressDir ?? config.recordings.dir,
+    templateUrl: config.recordings.recorderPageUrl ?? `${config.server.publicUrl.replace(/\/$/, '')}/recorder`,
     push: (roomKey, payload) =>
       deps.livekit
         .sendData(roomKey, payload, { topic: RECORDING_TOPIC })

@@ -5,7 +5,7 @@ import type { RoomConnection } from '../room-connection';
 import { isRecordingPush, RECORDING_TOPIC } from './recording-model';
 
 /** Also asked this often while connected: a lost push only delays what the room shows. */
-const REFRESH_MS = 15_000;
+const REFRESH_MS = 30_000;
 
 export interface RoomRecordingState {
   state: RecordingStateResponse | undefined;
@@ -18,7 +18,7 @@ export interface RoomRecordingState {
 
 /**
  * The room's recording and stream: `initial` from /api/me, then GET /api/room/recording once connected,
- * on each push from the tool (topic 'recording') and every 15 s. A leader's action answers with the new
+ * on each push from the tool (topic 'recording') and every 30 s. A leader's action answers with the new
  * state before any push.
  */
 export function useRecording(
