@@ -57,22 +57,6 @@ export function createRecordingStore(connection: Connection): RecordingStore {
       const doc = await recordings.findOne({ _id: fact.recordingId });
       return doc ? recordingOf(doc) : undefined;
     },
-    async requestedBefore(before, limit) {
-      const docs = await recordings
-        .find({ requestedAt: { $lt: before } })
-        .sort({ requestedAt: 1 })
-        .limit(limit)
-        .toArray();
-      return docs.map(recordingOf);
-    },
-    async requestedSince(since, limit) {
-      const docs = await recordings
-        .find({ requestedAt: { $gte: since } })
-        .sort({ requestedAt: 1 })
-        .limit(limit)
-        .toArray();
-      return docs.map(recordingOf);
-    },
     async requestedBetween(from, before, limit) {
       const docs = await recordings
         .find({ requestedAt: { $gte: from, $lt: before } })

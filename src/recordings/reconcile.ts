@@ -2,7 +2,7 @@ import type { RecorderGateway, RecordingInfo } from '../livekit/recorder.js';
 import type { Logger } from '../log.js';
 import type { ClassSessionInfo } from '../rooms/room-store.js';
 import { stateOf } from './recording.js';
-import type { RecordingStore } from './recording-store.js';
+import { LATEST, type RecordingStore } from './recording-store.js';
 import type { RecordingJobs } from './recording-jobs.js';
 import { isActive } from './recordings.js';
 
@@ -39,7 +39,7 @@ export function createReconciler(deps: ReconcileDeps) {
   return {
     async runOnce(): Promise<{ checked: number; changed: number }> {
       const since = new Date(now().getTime() - (deps.lookBackMs ?? LOOK_BACK_MS));
-      const recent = await deps.store.requestedSince(since, BATCH);
+      const recent = await deps.store.requestedBetween(since, LATEST, BATCH);
       const facts = await deps.store.facts(recent.map((r) => r.recordingId));
       const open = recent.map((r) => stateOf(r, facts.get(r.recordingId) ?? [])).filter(isActive);
       if (open.length === 0) return { checked: 0, changed: 0 };

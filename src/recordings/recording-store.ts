@@ -15,14 +15,13 @@ export interface RecordingStore {
   ofRoom(roomKey: string): Promise<Recording[]>;
   /** The recording an Egress job is for (its `egress` fact), for Egress's webhooks. */
   byEgress(egressId: string): Promise<Recording | undefined>;
-  /** Asked for before `before`, oldest first, at most `limit`: retention and reconciliation walk these. */
-  requestedBefore(before: Date, limit: number): Promise<Recording[]>;
-  /** Asked for at or after `since`, oldest first, at most `limit`: the reconcile pass walks these. */
-  requestedSince(since: Date, limit: number): Promise<Recording[]>;
   /** Records a fact once; false when one of its kind exists for that recording. */
   mark(fact: RecordingFact): Promise<boolean>;
   facts(recordingIds: readonly string[]): Promise<Map<string, RecordingFact[]>>;
-  /** Asked for at or after `from` and before `before`, oldest first, at most `limit`: a walk in pages. */
+  /**
+   * Asked for at or after `from` and before `before`, oldest first, at most `limit`: retention walks these in
+   * pages, the reconcile pass the recent ones (before: LATEST).
+   */
   requestedBetween(from: Date, before: Date, limit: number): Promise<Recording[]>;
   /** Records the seq-th publish or unpublish of a recording once; false when that seq exists (another's). */
   publish(publication: RecordingPublication): Promise<boolean>;
@@ -40,3 +39,6 @@ export interface RecordingClaims {
   /** True when `holder` holds `job` on the recording (now until `until`, or still); false while another does. */
   claim(job: string, recordingId: string, now: Date, until: Date, holder: string): Promise<boolean>;
 }
+
+/** The latest instant a Date holds: "no upper bound" for requestedBetween. */
+export const LATEST = new Date(8.64e15);

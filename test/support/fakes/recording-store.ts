@@ -32,12 +32,6 @@ export class MemoryRecordingStore implements RecordingStore {
     const fact = this.factList.find((f) => f.kind === 'egress' && f.egressId === egressId);
     return fact ? this.recordings.get(fact.recordingId) : undefined;
   }
-  async requestedBefore(before: Date, limit: number) {
-    return [...this.recordings.values()].filter((r) => r.requestedAt < before).slice(0, limit);
-  }
-  async requestedSince(since: Date, limit: number) {
-    return [...this.recordings.values()].filter((r) => r.requestedAt >= since).slice(0, limit);
-  }
   async requestedBetween(from: Date, before: Date, limit: number) {
     return [...this.recordings.values()]
       .filter((r) => r.requestedAt >= from && r.requestedAt < before)
