@@ -5,23 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../../src/dev/stack/stack.js';
 import { startDedicatedEnvironment, type DedicatedEnvironment } from '../support/dedicated-environment.js';
-import type { ParticipantGrants } from '../../src/livekit/gateway.js';
 import { createLiveKitRecorder } from '../../src/livekit/livekit-recorder.js';
 import type { RecorderGateway, RecordingInfo } from '../../src/livekit/recorder.js';
+import { publisher } from '../support/egress-class.js';
 import { meanLuma, meanVolumeDb, probe, soundUntilS } from '../support/media-probe.js';
-import { TestParticipant, waitUntil } from '../support/room-client.js';
+import { waitUntil, type TestParticipant } from '../support/room-client.js';
 import { testGateway } from '../support/test-tool.js';
 
-const PUBLISHER: ParticipantGrants = {
-  roomAdmin: false,
-  canPublish: true,
-  canPublishSources: ['camera', 'microphone'],
-  canSubscribe: true,
-  canPublishData: false,
-  canUpdateOwnMetadata: false,
-  hidden: false,
-  recorder: false,
-};
 const RECORD_MS = 20_000;
 
 describe('recorder: LiveKit Egress on the stack records a participant for real', function () {
@@ -118,28 +108,6 @@ describe("recorder: the class as people saw it, recorded from the tool's own pag
     }
   });
 });
-
-/** Someone in `room` on the stack's SFU, publishing a camera and a tone. */
-async function publisher(stack: Stack, room: string, identity: string): Promise<TestParticipant> {
-  const { token } = await testGateway({ stack }).mintJoinToken({
-    room,
-    identity,
-    name: identity,
-    metadata: '',
-    attributes: {},
-    grants: PUBLISHER,
-    ttlSeconds: 600,
-  });
-  const person = await TestParticipant.connect({ url: stack.livekit.url, token });
-  try {
-    await person.publishCamera();
-    await person.publishMicrophone({ tone: true });
-  } catch (err) {
-    await person.disconnect();
-    throw err;
-  }
-  return person;
-}
 
 /**
  * Waits until the recording is active, lets it run `ms`, stops it and waits for its end. The time it recorded
