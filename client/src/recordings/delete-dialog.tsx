@@ -1,10 +1,7 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { ModalDialog } from '../components/modal-dialog';
 import { t } from '../i18n';
 
-/**
- * "Delete this recording?" before a deletion, which is final. A modal dialog: Escape or Cancel closes it
- * without acting, and the browser gives the focus back to the Delete button that opened it.
- */
+/** "Delete this recording?" before a deletion, which is final; focus goes back to the Delete button. */
 export function DeleteRecordingDialog({
   open,
   date,
@@ -18,31 +15,14 @@ export function DeleteRecordingDialog({
   onCancel: () => void;
   onConfirm: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = dialog.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-  }, [open]);
   return (
-    <dialog
-      ref={dialog}
-      class="delete-recording-dialog"
-      aria-labelledby="delete-recording-title"
-      aria-describedby="delete-recording-body"
-      // Escape: the state closes it (the effect above), so what is shown and what is meant never part; a
-      // browser that closes it without a cancel event (no user activation) is followed.
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
-      onClose={() => {
-        if (open) onCancel();
-      }}
+    <ModalDialog
+      open={open}
+      name="delete-recording"
+      title={t('recordings.delete.title')}
+      body={t('recordings.delete.body', { date })}
+      onCancel={onCancel}
     >
-      <h2 id="delete-recording-title">{t('recordings.delete.title')}</h2>
-      <p id="delete-recording-body">{t('recordings.delete.body', { date })}</p>
       <div class="actions">
         <button type="button" class="secondary" autoFocus onClick={onCancel}>
           {t('recordings.delete.cancel')}
@@ -51,6 +31,6 @@ export function DeleteRecordingDialog({
           {t('recordings.delete.confirm')}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { isApiError } from '../api/client';
+import { ModalDialog } from '../components/modal-dialog';
 import { t } from '../i18n';
 
 export interface LeaveDialogProps {
@@ -15,23 +16,10 @@ export interface LeaveDialogProps {
   onCancel: () => void;
 }
 
-/**
- * A teacher pressing Leave: leave alone, or end the class for everyone, or stay. A modal <dialog>: focus
- * moves into it (on "Leave"), Escape cancels, and closing returns focus to the button that opened it.
- */
+/** A teacher pressing Leave: leave alone, or end the class for everyone, or stay ("Leave" has the focus). */
 export function LeaveDialog({ open, onLeave, onEndForEveryone, onCancel }: LeaveDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [ending, setEnding] = useState(false);
   const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    const el = dialog.current;
-    if (!el) return;
-    if (open && !el.open) {
-      setError(undefined);
-      el.showModal();
-    } else if (!open && el.open) el.close();
-  }, [open]);
 
   const endForEveryone = async () => {
     if (ending) return;
@@ -47,19 +35,15 @@ export function LeaveDialog({ open, onLeave, onEndForEveryone, onCancel }: Leave
   };
 
   return (
-    <dialog
-      ref={dialog}
-      class="leave-dialog"
-      aria-labelledby="leave-dialog-title"
-      aria-describedby="leave-dialog-body"
-      // Escape: the browser closes the dialog; tell the owner, whose `open` then follows.
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!ending) onCancel();
-      }}
+    <ModalDialog
+      open={open}
+      name="leave-dialog"
+      title={t('leave.title')}
+      body={t('leave.body')}
+      busy={ending}
+      onOpen={() => setError(undefined)}
+      onCancel={onCancel}
     >
-      <h2 id="leave-dialog-title">{t('leave.title')}</h2>
-      <p id="leave-dialog-body">{t('leave.body')}</p>
       <div role="alert">{error && <p class="field-error">{error}</p>}</div>
       <div class="actions">
         <button type="button" class="secondary" onClick={onCancel} disabled={ending}>
@@ -78,6 +62,6 @@ export function LeaveDialog({ open, onLeave, onEndForEveryone, onCancel }: Leave
           {t(ending ? 'leave.ending' : 'leave.endForEveryone')}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import './menu.css';
 
 export interface MenuEntry {
   key: string;
@@ -11,6 +12,7 @@ export interface MenuEntry {
   /** A count shown after the label (unread messages, people waiting). */
   badge?: number;
   danger?: boolean;
+  /** Still focusable (arrow keys pass over nothing), but does nothing: a request is on its way. */
   disabled?: boolean;
   onSelect: () => void;
 }
@@ -40,9 +42,11 @@ export function MenuButton({ label, children, entries, placement = 'below', data
   const menu = useRef<HTMLUListElement>(null);
   const id = useId();
 
-  useEffect(() => {
+  // In the same frame as the render: a second key press must find the focus already moved.
+  useLayoutEffect(() => {
     if (!open) return;
     menu.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]')[active]?.focus();
+    menu.current?.scrollIntoView?.({ block: 'nearest' });
   }, [open, active]);
 
   if (entries.length === 0) return null;

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../../api/client';
 import type { BreakoutState } from '../../api/contract';
 import { t } from '../../i18n';
+import { useModal } from '../../components/modal-dialog';
 import { countdownText, spread } from './breakout-model';
 
 interface Person {
@@ -27,18 +28,9 @@ const COUNTDOWNS = [0, 30, 60] as const;
 
 /** The leader's breakout rooms, in a modal dialog (fits a small frame): plan and open, then run the round. */
 export function BreakoutsDialog(props: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    const el = dialog.current;
-    if (!el) return;
-    if (props.open && !el.open) {
-      setError(undefined);
-      el.showModal();
-    } else if (!props.open && el.open) el.close();
-  }, [props.open]);
+  const dialog = useModal(props.open, () => setError(undefined));
 
   /** Runs a leader action, shows its refusal, and reads the state again. */
   const act = async (work: () => Promise<unknown>) => {
