@@ -40,7 +40,13 @@ export function ClassRoom(props: RoomPageProps) {
       // A dropped connection has let its tracks go: then the choices stay as they were.
       const live = conn?.state === ConnectionState.Connected ? conn : undefined;
       const now = live && { microphone: live.media.isEnabled('microphone'), camera: live.media.isEnabled('camera') };
-      setPlace((p) => ({ move: p.move + 1, grant, visit, media: now ? { ...props.media, ...now } : p.media }));
+      // The pre-join preview's tracks went to the first room only.
+      setPlace((p) => ({
+        move: p.move + 1,
+        grant,
+        visit,
+        media: { ...(now ? { ...props.media, ...now } : (p.media ?? props.media)), captured: undefined },
+      }));
     } finally {
       moving.current = false;
     }
