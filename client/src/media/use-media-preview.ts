@@ -1,5 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { captureConstraints } from './capture';
+import { useEffect, useState } from 'preact/hooks';
 import { classifyMediaError, policyAllows, type DeviceKind, type MediaProblem } from './media-errors';
 
 /** What the preview should capture; a kind that is false is not asked for (and its track is stopped). */
@@ -19,14 +18,11 @@ export interface PreviewState {
   pending: boolean;
 }
 
-/** The preview's tracks, given away: the preview no longer stops them (the room publishes them). */
-export interface HandedOver {
-  camera?: MediaStreamTrack | undefined;
-  microphone?: MediaStreamTrack | undefined;
-}
-
 const NO_DEVICES: Record<DeviceKind, MediaDeviceInfo[]> = { camera: [], microphone: [] };
 const DEVICE_KIND: Record<DeviceKind, MediaDeviceKind> = { camera: 'videoinput', microphone: 'audioinput' };
+
+const constraint = (id: string | undefined): MediaTrackConstraints | boolean =>
+  id ? { deviceId: { exact: id } } : true;
 
 /** The devices of each kind, once permission gave them labels and ids (empty ids are not choosable). */
 async function listDevices(): Promise<Record<DeviceKind, MediaDeviceInfo[]>> {
@@ -41,20 +37,13 @@ async function listDevices(): Promise<Record<DeviceKind, MediaDeviceInfo[]>> {
  * Asks for both kinds in one request (one permission prompt); if that fails, asks for each alone to tell
  * which one is missing or blocked. Tracks stop when the request changes, on unmount and on pagehide.
  */
-export function useMediaPreview(request: PreviewRequest): PreviewState & { handOver: () => HandedOver } {
+export function useMediaPreview(request: PreviewRequest): PreviewState {
   const [state, setState] = useState<PreviewState>({ problems: {}, devices: NO_DEVICES, pending: false });
   const { camera, microphone, cameraId, microphoneId } = request;
-  // The tracks the current request holds (and stops when it changes), unless handed over first.
-  const held = useRef<MediaStreamTrack[]>([]);
-  const handOver = useCallback((): HandedOver => {
-    const tracks = held.current.splice(0).filter((track) => track.readyState === 'live');
-    return { camera: tracks.find((t) => t.kind === 'video'), microphone: tracks.find((t) => t.kind === 'audio') };
-  }, []);
 
   useEffect(() => {
     let cancelled = false;
     const acquired: MediaStreamTrack[] = [];
-    held.current = acquired;
     const stopAll = () => {
       for (const track of acquired.splice(0)) track.stop();
     };
@@ -74,8 +63,8 @@ export function useMediaPreview(request: PreviewRequest): PreviewState & { handO
         setState((s) => ({ ...s, pending: true }));
         const ask = (kinds: readonly DeviceKind[]) =>
           navigator.mediaDevices.getUserMedia({
-            video: kinds.includes('camera') && captureConstraints('camera', cameraId),
-            audio: kinds.includes('microphone') && captureConstraints('microphone', microphoneId),
+            video: kinds.includes('camera') && constraint(cameraId),
+            audio: kinds.includes('microphone') && constraint(microphoneId),
           });
         try {
           tracks = (await ask(asked)).getTracks();
@@ -124,7 +113,7 @@ export function useMediaPreview(request: PreviewRequest): PreviewState & { handO
     };
   }, [camera, microphone, cameraId, microphoneId]);
 
-  return { ...state, handOver };
+  return state;
 }
 
 /** The device a track actually captures from (what the room should publish from, too). */

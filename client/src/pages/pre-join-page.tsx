@@ -16,7 +16,6 @@ import { deviceIdOf, useMediaPreview } from '../media/use-media-preview';
 import { MediaPanel, type MediaChoice } from './pre-join/media-panel';
 import { RecordingNotice } from './pre-join/recording-notice';
 import { JoinPreparation, loadRoomChunk, type RoomChunk } from './pre-join/join-preparation';
-import type { JoinMedia } from '../room/use-room-connection';
 
 const ROLE_TEXT = {
   instructor: 'prejoin.role.instructor',
@@ -63,7 +62,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
     cameraDeviceId: choice.cameraId ?? deviceIdOf(preview.video),
   };
   // What to publish, as chosen on the pre-join page (the waiting room's later join reuses it).
-  const mediaAtJoin = useRef<JoinMedia>(media);
+  const mediaAtJoin = useRef(media);
   if (stage.kind === 'prejoin') mediaAtJoin.current = media;
   const inFrame = window.self !== window.top;
   const openInNewWindow = () => {
@@ -94,8 +93,6 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
   }, []);
 
   const enter = (grant: JoinGrant, loaded: RoomChunk) => {
-    // The preview's camera and microphone go to the room as they are (no closing and reopening them).
-    mediaAtJoin.current = { ...mediaAtJoin.current, captured: preview.handOver() };
     failures.current = 0;
     forgetEndedHere();
     setRefusal(undefined);

@@ -1,4 +1,4 @@
-import { LocalAudioTrack, LocalVideoTrack, Track, type Participant, type Room } from 'livekit-client';
+import { Track, type Participant, type Room } from 'livekit-client';
 import type { Source as TrackSource } from '../api/room-types';
 
 /** What the launcher itself turns on and off: the server's track sources, less the screen's sound (it follows the share). */
@@ -6,9 +6,6 @@ export type Source = Exclude<TrackSource, 'screen_share_audio'>;
 
 /** The capture devices in use (ids as the browser gives them); unset, the browser's default. */
 export type Devices = { camera?: string | undefined; microphone?: string | undefined };
-
-/** Tracks this page already captures (the pre-join preview's), for the room to publish rather than capture anew. */
-export type Captured = { camera?: MediaStreamTrack | undefined; microphone?: MediaStreamTrack | undefined };
 
 const TRACK_SOURCE = {
   camera: Track.Source.Camera,
@@ -33,7 +30,6 @@ export function mayPublish(participant: Participant, source: Source): boolean {
 export class LocalMedia {
   private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false, screen_share: false };
   private readonly devices: Devices = {};
-  private adopted: Captured = {};
 
   /** `changed` runs after each change of what is published. */
   constructor(
@@ -46,27 +42,11 @@ export class LocalMedia {
     Object.assign(this.devices, devices);
   }
 
-  /**
-   * Takes over tracks the page already captures: the next turning on of their source publishes them (no
-   * closing and reopening of the device at join). From here on they are this object's to stop.
-   */
-  adopt(captured: Captured): void {
-    this.dropAdopted();
-    this.adopted = { ...captured };
-  }
-
-  /** Stops the adopted tracks not published (not wanted at join, refused, or the room left first). */
-  dropAdopted(): void {
-    for (const track of Object.values(this.adopted)) track?.stop();
-    this.adopted = {};
-  }
-
   /** Turns a source on or off; answers whether it is on afterwards. */
   async setEnabled(source: Source, enabled: boolean): Promise<boolean> {
     this.wanted[source] = enabled;
     const local = this.room.localParticipant;
     if (enabled && !mayPublish(local, source)) return false;
-    if (enabled && source !== 'screen_share' && (await this.publishAdopted(source))) return this.isEnabled(source);
     const deviceId = source === 'screen_share' ? undefined : this.devices[source];
     const capture = enabled && deviceId ? { deviceId } : undefined;
     if (source === 'camera') await local.setCameraEnabled(enabled, capture);
@@ -96,35 +76,6 @@ export class LocalMedia {
 
   activeDevice(kind: MediaDeviceKind): string | undefined {
     return this.room.getActiveDevice(kind);
-  }
-
-  /**
-   * Publishes the adopted track of `source`, if there is a live one: as livekit-client's own capture would
-   * be (not "user provided", so turning it off releases the device and turning it on captures again with
-   * the same constraints). Answers whether it did.
-   */
-  private async publishAdopted(source: 'camera' | 'microphone'): Promise<boolean> {
-    const track = this.adopted[source];
-    this.adopted[source] = undefined;
-    if (!track || track.readyState !== 'live') return false;
-    const constraints = track.getConstraints();
-    const local = this.room.localParticipant;
-    try {
-      if (source === 'camera') {
-        const camera = new LocalVideoTrack(track, constraints, false);
-        camera.source = Track.Source.Camera;
-        await local.publishTrack(camera, { source: Track.Source.Camera });
-      } else {
-        const microphone = new LocalAudioTrack(track, constraints, false);
-        microphone.source = Track.Source.Microphone;
-        await local.publishTrack(microphone, { source: Track.Source.Microphone });
-      }
-    } catch (err) {
-      track.stop();
-      throw err;
-    }
-    this.changed();
-    return true;
   }
 
   /** Brings back the microphone and camera the user had on, where the SFU allows them (again). */

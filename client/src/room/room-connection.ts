@@ -186,7 +186,6 @@ export class RoomConnection {
   /** Leaves the room, or stops a rejoin under way; emits `disconnected('left')`. */
   async leave(): Promise<void> {
     this.leaving = true;
-    this.media.dropAdopted();
     this.wake?.();
     await this.room.disconnect();
     // Between rejoin attempts there is no connection to close, so no Disconnected event either.
@@ -330,7 +329,6 @@ export class RoomConnection {
   private close(reason: EndReason): void {
     if (this.closed) return;
     this.closed = true;
-    this.media.dropAdopted();
     clearTimeout(this.renewTimer);
     this.emit('disconnected', reason);
   }

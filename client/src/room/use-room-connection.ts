@@ -3,7 +3,6 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
 import type { JoinGrant } from '../api/room-types';
 import { t } from '../i18n';
-import type { Captured } from './local-media';
 import { RoomConnection, type EndReason } from './room-connection';
 
 /** What the user chose to turn on at join, and from which devices (ids from the pre-join preview). */
@@ -12,8 +11,6 @@ export interface JoinMedia {
   camera: boolean;
   microphoneDeviceId?: string | undefined;
   cameraDeviceId?: string | undefined;
-  /** The pre-join preview's tracks, published as they are (the room stops them if it does not). */
-  captured?: Captured | undefined;
 }
 
 export interface ConnectionOptions {
@@ -60,11 +57,10 @@ export function useRoomConnection({ api, grant, media, fetchGrant, onEnd }: Conn
       }),
     [],
   );
-  const connecting = useMemo(() => {
-    if (!grant) return undefined;
-    if (media.captured) conn.media.adopt(media.captured);
-    return conn.connect(grant, { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId });
-  }, [grant]);
+  const connecting = useMemo(
+    () => grant && conn.connect(grant, { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId }),
+    [grant],
+  );
   const [connState, setConnState] = useState(ConnectionState.Connecting);
   const wasConnected = useRef(false);
   const [end, setEnd] = useState<{ reason: EndReason; detail?: string }>();
@@ -111,16 +107,12 @@ export function useRoomConnection({ api, grant, media, fetchGrant, onEnd }: Conn
           turnOn('microphone', media.microphone),
           turnOn('camera', media.camera),
         ]);
-        conn.media.dropAdopted();
         if (!mic || !camera)
           setPublishError(
             t(!mic && !camera ? 'room.startFailed.both' : !mic ? 'room.startFailed.mic' : 'room.startFailed.camera'),
           );
       },
-      () => {
-        conn.media.dropAdopted();
-        setEnd({ reason: 'lost', detail: t('room.noAnswer') });
-      },
+      () => setEnd({ reason: 'lost', detail: t('room.noAnswer') }),
     );
   }, [connecting]);
 

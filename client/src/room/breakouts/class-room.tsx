@@ -40,13 +40,7 @@ export function ClassRoom(props: RoomPageProps) {
       // A dropped connection has let its tracks go: then the choices stay as they were.
       const live = conn?.state === ConnectionState.Connected ? conn : undefined;
       const now = live && { microphone: live.media.isEnabled('microphone'), camera: live.media.isEnabled('camera') };
-      // The pre-join preview's tracks went to the first room only.
-      setPlace((p) => ({
-        move: p.move + 1,
-        grant,
-        visit,
-        media: { ...(now ? { ...props.media, ...now } : (p.media ?? props.media)), captured: undefined },
-      }));
+      setPlace((p) => ({ move: p.move + 1, grant, visit, media: now ? { ...props.media, ...now } : p.media }));
     } finally {
       moving.current = false;
     }
