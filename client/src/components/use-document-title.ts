@@ -1,9 +1,9 @@
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n';
 
-/** Sets the tab (and screen reader page) title while the page is shown. */
-export function useDocumentTitle(title: string): void {
+/** Sets the tab (and screen reader page) title while the page is shown; undefined leaves it as it is. */
+export function useDocumentTitle(title: string | undefined): void {
   useEffect(() => {
-    document.title = t('common.documentTitle', { page: title });
+    if (title !== undefined) document.title = t('common.documentTitle', { page: title });
   }, [title]);
 }

@@ -25,14 +25,15 @@ const ROLE_TEXT = {
 
 const browserTimeZone = (): string | undefined => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-type Stage =
-  | { kind: 'prejoin' }
-  | { kind: 'room'; grant: JoinGrant; chunk: RoomChunk }
-  | { kind: 'waiting'; lobby: JoinGrant; chunk: RoomChunk };
+type Stage = { kind: 'prejoin' } | { kind: 'room'; grant: JoinGrant } | { kind: 'waiting'; lobby: JoinGrant };
 
 /** A resource link launch: the class, its schedule and who you are, then the Join button. */
 export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: ApiClient; launchToken?: string }) {
   const [stage, setStage] = useState<Stage>({ kind: 'prejoin' });
+  // The room chunk once loaded: the room page is then rendered, hidden, behind this page (see below).
+  const [roomChunk, setChunk] = useState<RoomChunk>();
+  // Each return to this page is a new room page (the last one ended).
+  const [visit, setVisit] = useState(0);
   const [pending, setPending] = useState(false);
   const [refusal, setRefusal] = useState<Refusal & { code: string }>();
   // Refusals in a row (server faults back off with it), when the page asks again, and the user's clicks.
@@ -80,24 +81,42 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
     preparation.start();
     return () => preparation.stop();
   }, [preparation, preparing]);
+  useEffect(() => {
+    let gone = false;
+    loadRoomChunk().then(
+      (loaded) => gone || setChunk(loaded),
+      () => undefined,
+    );
+    return () => {
+      gone = true;
+    };
+  }, []);
 
+  const enter = (grant: JoinGrant, loaded: RoomChunk) => {
+    failures.current = 0;
+    forgetEndedHere();
+    setRefusal(undefined);
+    setChunk(loaded);
+    setStage({ kind: 'room', grant });
+  };
   const join = async () => {
     if (pending) return;
+    // The early grant when it is fresh; otherwise the server decides now (and says why it refuses).
+    const early = preparation.take();
+    // With the chunk here too, the room shows in the click's own task, in one render (no "pending" first).
+    if (early && roomChunk) return enter(early, roomChunk);
     setPending(true);
     const chunk = loadRoomChunk();
     try {
-      // The early grant when it is fresh; otherwise the server decides now (and says why it refuses).
-      const grant = preparation.take() ?? (await api.roomToken());
-      failures.current = 0;
-      forgetEndedHere();
-      setRefusal(undefined);
-      const loaded = await chunk;
-      setStage({ kind: 'room', grant, chunk: loaded });
+      const grant = early ?? (await api.roomToken());
+      enter(grant, await chunk);
     } catch (err) {
       failures.current++;
       if (isApiError(err) && err.code === 'ROOM_IN_WAITING_ROOM' && isGrant(err.details?.lobby)) {
         failures.current = 0;
-        setStage({ kind: 'waiting', lobby: err.details.lobby, chunk: await chunk });
+        const lobby = err.details.lobby;
+        setChunk(await chunk);
+        setStage({ kind: 'waiting', lobby });
       } else if (isApiError(err)) {
         const next = { ...describeRefusal(err, timeZone, locale, failures.current), code: err.code };
         setRefusal(next);
@@ -124,44 +143,60 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
 
   // The room's API notes an end for everyone sent from this page, for its end screen ("You ended the class").
   const roomApi = useMemo(() => noticingEnd(api), [api]);
-  const back = () => setStage({ kind: 'prejoin' });
-  if (stage.kind === 'room') {
-    return (
-      <stage.chunk.ClassRoom api={roomApi} me={me} grant={stage.grant} media={mediaAtJoin.current} onRejoin={back} />
-    );
+  const back = () => {
+    setVisit((n) => n + 1);
+    setStage({ kind: 'prejoin' });
+  };
+  if (stage.kind === 'waiting' && roomChunk) {
+    return <roomChunk.WaitingPage lobby={stage.lobby} api={api} onAdmitted={() => void join()} onBack={back} />;
   }
-  if (stage.kind === 'waiting') {
-    return <stage.chunk.WaitingPage lobby={stage.lobby} api={api} onAdmitted={() => void join()} onBack={back} />;
-  }
+  // The room page behind this one, hidden and not connected, from the moment its chunk is here: Join then
+  // shows it and connects in the click's own task, with none of its rendering in the way of the SFU's
+  // answer. The same element (by key) becomes the room, so nothing is rendered anew at the click.
+  const room = roomChunk && (
+    <roomChunk.ClassRoom
+      key={`room-${visit}`}
+      api={roomApi}
+      me={me}
+      grant={stage.kind === 'room' ? stage.grant : undefined}
+      media={mediaAtJoin.current}
+      onRejoin={back}
+    />
+  );
+  // One fragment in both stages, the room first: at the click only the details below go.
+  if (stage.kind === 'room') return <>{room}</>;
 
   return (
-    <PreJoinDetails me={me} api={api} timeZone={timeZone} locale={locale} view={view} onView={setView}>
-      {canPublish && (
-        <MediaPanel
-          preview={preview}
-          choice={choice}
-          onChange={setChoice}
-          cameraAllowed={cameraAllowed}
-          onOpenInNewWindow={inFrame && launchToken ? openInNewWindow : undefined}
+    <>
+      {room}
+      <PreJoinDetails me={me} api={api} timeZone={timeZone} locale={locale} view={view} onView={setView}>
+        {canPublish && (
+          <MediaPanel
+            preview={preview}
+            choice={choice}
+            onChange={setChoice}
+            cameraAllowed={cameraAllowed}
+            onOpenInNewWindow={inFrame && launchToken ? openInNewWindow : undefined}
+          />
+        )}
+        {handedOff && (
+          <p class="notice" role="status">
+            {t('prejoin.handedOff')}
+          </p>
+        )}
+        <JoinStatus
+          // Once the class went to a new window the page stops asking by itself; a click may still join here.
+          refusal={handedOff && refusal?.retry === 'auto' ? { ...refusal, retry: 'manual' } : refusal}
+          nextTryAt={retryIn}
+          pending={pending}
+          attempt={clicks}
+          onJoin={() => {
+            setClicks((n) => n + 1);
+            void join();
+          }}
         />
-      )}
-      {handedOff && (
-        <p class="notice" role="status">
-          {t('prejoin.handedOff')}
-        </p>
-      )}
-      <JoinStatus
-        // Once the class went to a new window the page stops asking by itself; a click may still join here.
-        refusal={handedOff && refusal?.retry === 'auto' ? { ...refusal, retry: 'manual' } : refusal}
-        nextTryAt={retryIn}
-        pending={pending}
-        attempt={clicks}
-        onJoin={() => {
-          setClicks((n) => n + 1);
-          void join();
-        }}
-      />
-    </PreJoinDetails>
+      </PreJoinDetails>
+    </>
   );
 }
 

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ActivitySettings, Role } from '../api/contract';
 import { t, type MessageKey } from '../i18n';
 import { chatBadgeText, peopleBadgeText, type BadgeCounts } from './badges';
@@ -9,7 +9,8 @@ import type { Layout, SelfView } from './layout';
 import { MenuButton, type MenuEntry } from './menu-button';
 import type { ParticipantModel } from './participant-model';
 import { REACTIONS, type ReactionKey } from './reaction-model';
-import { mayPublish, type RoomConnection, type Source } from './room-connection';
+import { mayPublish, type Source } from './local-media';
+import type { RoomConnection } from './room-connection';
 
 export type SidePanel = 'people' | 'chat' | 'attendance' | 'polls';
 
@@ -71,15 +72,18 @@ const SLOTS = { wide: { slot: 72, leave: 96 }, narrow: { slot: 62, leave: 84 } }
 /** Below this bar width the buttons are narrower (a phone). */
 const NARROW_BAR = 480;
 
+/**
+ * The bar's width, from a ResizeObserver alone: its first answer comes after the browser's own layout and
+ * before that frame is painted, where reading clientWidth in a layout effect would force a layout of the
+ * whole room in the middle of the task (the Join click's, which the SFU's answer then waits behind).
+ */
 function useWidth() {
   const ref = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
-  useLayoutEffect(() => {
+  useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const measure = () => setWidth(el.clientWidth);
-    measure();
-    const observer = new ResizeObserver(measure);
+    const observer = new ResizeObserver(([entry]) => entry && setWidth(Math.round(entry.contentRect.width)));
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
@@ -134,11 +138,11 @@ export function ControlBar(props: Props) {
       pressed: on,
       blocked,
       busy: Boolean(pending),
-      onSelect: () => void (blocked ? undefined : run(key, () => conn.toggle(key), t(text.failed))),
+      onSelect: () => void (blocked ? undefined : run(key, () => conn.media.toggle(key), t(text.failed))),
     };
   };
 
-  const sharing = conn.isEnabled('screen_share');
+  const sharing = conn.media.isEnabled('screen_share');
   const panelControl = (which: SidePanel, icon: keyof typeof ICONS, short: string): Control => ({
     key: which,
     icon,
@@ -164,7 +168,7 @@ export function ControlBar(props: Props) {
             pressed: sharing,
             busy: Boolean(pending),
             onSelect: () =>
-              void run('screen_share', () => conn.toggle('screen_share'), t(SOURCE_TEXT.screen_share.failed)),
+              void run('screen_share', () => conn.media.toggle('screen_share'), t(SOURCE_TEXT.screen_share.failed)),
           },
         ]
       : []),

@@ -38,7 +38,7 @@ export function DeviceSettings({ conn, kinds }: { conn: RoomConnection; kinds: K
   const change = async (kind: Kind, deviceId: string) => {
     setError(undefined);
     try {
-      await conn.switchDevice(kind, deviceId);
+      await conn.media.switchDevice(kind, deviceId);
       setDevices((d) => ({ ...d }));
     } catch {
       setError(t('devices.switchFailed'));
@@ -56,7 +56,7 @@ export function DeviceSettings({ conn, kinds }: { conn: RoomConnection; kinds: K
             <label for={id}>{t(LABEL[kind])}</label>
             <select
               id={id}
-              value={conn.activeDevice(kind) ?? ''}
+              value={conn.media.activeDevice(kind) ?? ''}
               onChange={(e) => void change(kind, e.currentTarget.value)}
             >
               {list.map((d, i) => (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
 import type {
   BulkAction,
@@ -7,12 +7,15 @@ import type {
   RoomAction,
   WaitingAction,
   WaitingEntry,
+  WaitingMessage,
 } from '../api/room-types';
+import { WAITING_TOPIC } from '../api/room-types';
 import { t, tp, type MessageKey } from '../i18n';
 import { handQueue, roleLabel, type ParticipantModel } from './participant-model';
 import { PeopleRows, PersonRow } from './people-list';
 import { PersonMenu } from './person-menu';
 import { RemoveDialog } from './remove-dialog';
+import type { RoomConnection } from './room-connection';
 import { ClassLayoutForm } from './class-layout-form';
 
 interface Props {
@@ -311,10 +314,20 @@ function PendingButton({ pending, label, onClick, ...rest }: PendingButtonProps)
 }
 
 /** Loads the waiting queue, lock and chat state once; the 'queue' messages keep the queue current afterwards. */
-export function useLeaderState(api: ApiClient, enabled: boolean) {
+export function useLeaderState(api: ApiClient, conn: Pick<RoomConnection, 'on'>, enabled: boolean) {
   const [waiting, setWaiting] = useState<WaitingEntry[]>([]);
   const [locked, setLocked] = useState(false);
   const [chatEnabled, setChatEnabled] = useState(true);
+  // A layout effect: on before the connection's first event. Only the tool's own messages reach this
+  // listener for the waiting room (RoomConnection checks senders).
+  useLayoutEffect(
+    () =>
+      conn.on('data', (message, topic) => {
+        const m = message as Partial<WaitingMessage>;
+        if (topic === WAITING_TOPIC && m.type === 'queue' && Array.isArray(m.queue)) setWaiting(m.queue);
+      }),
+    [conn],
+  );
   useEffect(() => {
     if (!enabled) return;
     const abort = new AbortController();

@@ -10,7 +10,7 @@ import type { Role } from '../api/contract';
 import { t } from '../i18n';
 import { handRaisedAt, roleOf } from './participant-role';
 import type { ReactionKey } from './reaction-model';
-import { mayPublish } from './room-connection';
+import { mayPublish } from './local-media';
 
 export { roleOf };
 

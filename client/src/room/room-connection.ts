@@ -1,21 +1,11 @@
-import {
-  ConnectionState,
-  DisconnectReason,
-  Room,
-  RoomEvent,
-  Track,
-  type Participant,
-  type RoomConnectOptions,
-} from 'livekit-client';
-import type { JoinGrant, RoomMetadata as ToolRoomMetadata, Source as TrackSource } from '../api/room-types';
+import { ConnectionState, DisconnectReason, Room, RoomEvent, Track, type RoomConnectOptions } from 'livekit-client';
+import type { JoinGrant, RoomMetadata as ToolRoomMetadata } from '../api/room-types';
 import { mayAct } from './data-policy';
+import { LocalMedia, type Devices } from './local-media';
 import { roleOf } from './participant-role';
 
 /** Why the room closed for good, as the end screens tell it. */
 export type EndReason = 'ended' | 'removed' | 'duplicate' | 'left' | 'lost' | 'locked';
-
-/** What the launcher itself turns on and off: the server's track sources, less the screen's sound (it follows the share). */
-export type Source = Exclude<TrackSource, 'screen_share_audio'>;
 
 /** The events a RoomConnection emits; listeners get plain values, never the livekit Room. */
 export interface RoomConnectionEvents {
@@ -48,8 +38,6 @@ export interface RoomConnectionOptions {
   /** The refusal codes that mean "the class is over for you" rather than "try again". */
   endReasonOf?: (err: unknown) => EndReason | undefined;
   now?: () => number;
-  /** The devices chosen on the pre-join page; every capture (at join and later toggles) uses them. */
-  devices?: { camera?: string | undefined; microphone?: string | undefined };
   /** Raises or lowers the local hand through the tool (participants cannot set their own attributes). */
   setHand?: (raised: boolean) => Promise<void>;
 }
@@ -86,16 +74,8 @@ export async function prepareConnection(url: string, token: string): Promise<voi
   await new Room().prepareConnection(url, token).catch(() => undefined);
 }
 
-type Devices = { camera?: string | undefined; microphone?: string | undefined };
-
-/** The launcher's Room: adaptive stream and dynacast, capturing from the devices chosen on the pre-join page. */
-const newRoom = (devices: Devices): Room =>
-  new Room({
-    adaptiveStream: true,
-    dynacast: true,
-    ...(devices.camera ? { videoCaptureDefaults: { deviceId: devices.camera } } : {}),
-    ...(devices.microphone ? { audioCaptureDefaults: { deviceId: devices.microphone } } : {}),
-  });
+/** The launcher's Room: adaptive stream and dynacast (captures name their device: LocalMedia). */
+const newRoom = (): Room => new Room({ adaptiveStream: true, dynacast: true });
 
 function connectOptions(url: string): RoomConnectOptions {
   const options: RoomConnectOptions = {};
@@ -129,32 +109,20 @@ function parseObject(json: string | undefined): object {
   }
 }
 
-/** Whether the SFU lets `participant` publish `source` (an empty source list means every source). */
-export function mayPublish(participant: Participant, source: Source): boolean {
-  const permissions = participant.permissions;
-  if (!permissions) return true;
-  if (!permissions.canPublish) return false;
-  const sources = permissions.canPublishSources;
-  return sources.length === 0 || sources.includes(Track.sourceToProto(TRACK_SOURCE[source]));
-}
-
-const TRACK_SOURCE = {
-  camera: Track.Source.Camera,
-  microphone: Track.Source.Microphone,
-  screen_share: Track.Source.ScreenShare,
-} as const;
-
 type Listeners = { [K in keyof RoomConnectionEvents]: Set<RoomConnectionEvents[K]> };
 
 /**
  * Owns the livekit-client Room for one join: connects with the grant the server gave, renews the token
  * before it expires, rejoins with a fresh token when LiveKit's own reconnection gives up (backing off, with
  * no limit: an SFU down for minutes is rejoined when it is back), and turns the
- * Room's many events into the few the UI needs.
+ * Room's many events into the few the UI needs. It can exist before the join (the room page rendered
+ * while the pre-join page is up): connect(grant) joins.
  */
 export class RoomConnection {
   readonly room: Room;
-  private grant: JoinGrant;
+  /** What this browser publishes (microphone, camera, screen) and from which devices. */
+  readonly media: LocalMedia;
+  private grant: JoinGrant | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   /** leave() was called: a rejoin under way stops. */
@@ -163,9 +131,6 @@ export class RoomConnection {
   private rejoinRunning = false;
   /** Ends the wait between rejoin attempts early (leave()). */
   private wake: (() => void) | undefined;
-  /** The devices in use; a switch in the room replaces the pre-join choice for later captures too. */
-  private readonly devices: Devices;
-  private readonly wanted: Record<Source, boolean> = { camera: false, microphone: false, screen_share: false };
   private readonly listeners: Listeners = {
     connectionState: new Set(),
     participantsChanged: new Set(),
@@ -175,13 +140,9 @@ export class RoomConnection {
     rejoining: new Set(),
   };
 
-  constructor(
-    grant: JoinGrant,
-    private readonly options: RoomConnectionOptions,
-  ) {
-    this.grant = grant;
-    this.devices = { ...options.devices };
-    this.room = newRoom(this.devices);
+  constructor(private readonly options: RoomConnectionOptions) {
+    this.room = newRoom();
+    this.media = new LocalMedia(this.room, () => this.emit('participantsChanged'));
     this.wire();
   }
 
@@ -194,8 +155,9 @@ export class RoomConnection {
     for (const listener of this.listeners[event]) (listener as (...a: typeof args) => void)(...args);
   }
 
+  /** Ours as the server granted it; empty before the join. */
   get identity(): string {
-    return this.grant.identity;
+    return this.grant?.identity ?? '';
   }
 
   /** The Room's state, except that our own rejoin reads as Reconnecting throughout (never Disconnected). */
@@ -204,10 +166,17 @@ export class RoomConnection {
     return this.rejoinRunning && state !== ConnectionState.Connected ? ConnectionState.Reconnecting : state;
   }
 
-  async connect(): Promise<void> {
+  /** Joins with `grant`, capturing from `devices` (the pre-join page's choice) once the user turns them on. */
+  connect(grant: JoinGrant, devices: Devices = {}): Promise<void> {
+    this.grant = grant;
+    this.media.useDevices(devices);
+    return this.join(grant);
+  }
+
+  private async join(grant: JoinGrant): Promise<void> {
     // User timing marks: the join latency bench reads where a join's time goes (and so can a profile).
     performance.mark('room:connect');
-    await this.room.connect(this.grant.url, this.grant.token, connectOptions(this.grant.url));
+    await this.room.connect(grant.url, grant.token, connectOptions(grant.url));
     performance.mark('room:connected');
     this.connectedOnce = true;
     this.scheduleRenewal();
@@ -221,42 +190,6 @@ export class RoomConnection {
     await this.room.disconnect();
     // Between rejoin attempts there is no connection to close, so no Disconnected event either.
     if (this.rejoinRunning) this.close('left');
-  }
-
-  /** Turns a source on or off; answers whether it is on afterwards. */
-  async setEnabled(source: Source, enabled: boolean): Promise<boolean> {
-    this.wanted[source] = enabled;
-    const local = this.room.localParticipant;
-    if (enabled && !mayPublish(local, source)) return false;
-    const deviceId = source === 'screen_share' ? undefined : this.devices[source];
-    const capture = enabled && deviceId ? { deviceId } : undefined;
-    if (source === 'camera') await local.setCameraEnabled(enabled, capture);
-    else if (source === 'microphone') await local.setMicrophoneEnabled(enabled, capture);
-    // A shared tab's sound goes along when the browser offers it; the picker is the browser's own.
-    else await local.setScreenShareEnabled(enabled, { audio: true, selfBrowserSurface: 'exclude' });
-    this.emit('participantsChanged');
-    return this.isEnabled(source);
-  }
-
-  toggle(source: Source): Promise<boolean> {
-    return this.setEnabled(source, !this.isEnabled(source));
-  }
-
-  isEnabled(source: Source): boolean {
-    const local = this.room.localParticipant;
-    if (source === 'screen_share') return local.isScreenShareEnabled;
-    return source === 'camera' ? local.isCameraEnabled : local.isMicrophoneEnabled;
-  }
-
-  /** Moves capture (or playback, for 'audiooutput') to another device, now and for later captures. */
-  async switchDevice(kind: MediaDeviceKind, deviceId: string): Promise<void> {
-    await this.room.switchActiveDevice(kind, deviceId);
-    if (kind === 'videoinput') this.devices.camera = deviceId;
-    if (kind === 'audioinput') this.devices.microphone = deviceId;
-  }
-
-  activeDevice(kind: MediaDeviceKind): string | undefined {
-    return this.room.getActiveDevice(kind);
   }
 
   /** The tool's room metadata (title, lock, chat switch). */
@@ -314,7 +247,7 @@ export class RoomConnection {
     room.on(RoomEvent.SignalConnected, () => performance.mark('room:signal-connected'));
     room.on(RoomEvent.ParticipantPermissionsChanged, (_previous, participant) => {
       // The teacher allowed a source again: bring back what the user had on.
-      if (participant === room.localParticipant) void this.restoreWanted();
+      if (participant === room.localParticipant) void this.media.restoreWanted();
       changed();
     });
     room.on(RoomEvent.ConnectionStateChanged, (state) => {
@@ -338,16 +271,6 @@ export class RoomConnection {
       this.emit('data', message, topic, from);
     });
     room.on(RoomEvent.Disconnected, (reason) => void this.onDisconnected(reason));
-  }
-
-  private async restoreWanted(): Promise<void> {
-    const local = this.room.localParticipant;
-    // Never the screen: sharing again needs the user's own pick in the browser's dialog.
-    for (const source of ['microphone', 'camera'] as const) {
-      if (this.wanted[source] && !this.isEnabled(source) && mayPublish(local, source)) {
-        await this.setEnabled(source, true).catch(() => undefined);
-      }
-    }
   }
 
   private async onDisconnected(reason: DisconnectReason | undefined): Promise<void> {
@@ -374,11 +297,12 @@ export class RoomConnection {
       for (let attempt = 1; !this.closed && !this.leaving; attempt++) {
         this.emit('connectionState', ConnectionState.Reconnecting);
         try {
-          this.grant = await fetchGrant();
+          const grant = await fetchGrant();
+          this.grant = grant;
           if (this.leaving) break;
-          await this.connect();
+          await this.join(grant);
           this.emit('rejoining', undefined);
-          await this.restoreWanted();
+          await this.media.restoreWanted();
           return;
         } catch (err) {
           const refused = this.options.endReasonOf?.(err);
@@ -413,7 +337,7 @@ export class RoomConnection {
   private scheduleRenewal(): void {
     clearTimeout(this.renewTimer);
     const fetchGrant = this.options.fetchGrant;
-    if (!fetchGrant) return;
+    if (!fetchGrant || !this.grant) return;
     const now = this.options.now?.() ?? Date.now();
     const delay = Math.max(MIN_RENEW_DELAY_MS, Date.parse(this.grant.expiresAt) - RENEW_BEFORE_MS - now);
     this.renewTimer = setTimeout(() => {

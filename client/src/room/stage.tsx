@@ -1,5 +1,5 @@
 import { Track, type RemoteTrackPublication } from 'livekit-client';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { Icon } from './icons';
 import { featuredOf, galleryOrder, gridFor, pageOf, pageSizeFor, stripFor, type Layout, type SelfView } from './layout';
@@ -14,14 +14,14 @@ const GAP = 8;
 function useStageSize() {
   const ref = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
-  useLayoutEffect(() => {
+  // A ResizeObserver alone (no clientWidth read in a layout effect): no forced layout of the room.
+  useEffect(() => {
     const el = ref.current;
     if (!el) return;
     const measure = () => {
       const next = { width: el.clientWidth, height: el.clientHeight };
       setSize((s) => (s.width === next.width && s.height === next.height ? s : next));
     };
-    measure();
     const observer = new ResizeObserver(measure);
     observer.observe(el);
     return () => observer.disconnect();

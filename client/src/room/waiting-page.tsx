@@ -24,14 +24,14 @@ export function WaitingPage({ lobby, api, onAdmitted, onBack }: Props) {
 
   useEffect(() => {
     // No fetchGrant: a lobby token is not renewed; LiveKit refreshes it while connected.
-    const conn = new RoomConnection(lobby, {});
+    const conn = new RoomConnection({});
     conn.on('data', (message, topic) => {
       if (topic !== WAITING_TOPIC) return;
       const type = (message as Partial<WaitingMessage>).type;
       if (type === 'admitted') admitted.current();
       else if (type === 'denied') setState('denied');
     });
-    conn.connect().then(
+    conn.connect(lobby).then(
       async () => {
         setState((s) => (s === 'connecting' ? 'waiting' : s));
         // A teacher who answered while this page was still connecting (Admit all, a toast's Admit) was
