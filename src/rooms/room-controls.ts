@@ -180,13 +180,6 @@ export function createRoomControls(deps: ControlDeps) {
     await deps.livekit.updateRoomMetadata(room.key, roomMetadata(actor.settings, room)).catch(ignoreGone);
   };
 
-  /** What a deafened participant already receives: the permission only refuses new subscriptions. */
-  const unsubscribeAll = async (roomKey: string, identity: string) => {
-    const others = (await deps.rooms.participantsOf(roomKey)).filter((p) => p.identity !== identity);
-    const sids = others.flatMap((p) => p.tracks.map((t) => t.sid));
-    if (sids.length > 0) await deps.livekit.unsubscribe(roomKey, identity, sids).catch(ignoreGone);
-  };
-
   const muteTracks = async (roomKey: string, p: ParticipantInfo, source: Source) => {
     for (const track of p.tracks.filter((t) => t.source === source && !t.muted)) {
       await deps.livekit.mutePublishedTrack(roomKey, p.identity, track.sid, true).catch(ignoreGone);
@@ -214,7 +207,6 @@ export function createRoomControls(deps: ControlDeps) {
           .catch(ignoreGone);
       } else {
         await enforce(updated, actor, present);
-        if (action === 'deaf') await unsubscribeAll(room.key, identity);
         const source = SOURCE[action];
         if (source && action.startsWith('mute-')) await muteTracks(room.key, present, source);
       }

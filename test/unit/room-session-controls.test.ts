@@ -24,14 +24,13 @@ async function liveClass() {
 }
 
 describe('room-session controls (fakes)', () => {
-  it('deafens: no subscribe permission, the deaf attribute, what they receive ended, the next token deaf', async () => {
+  it('deafens: no subscribe permission, the deaf attribute, the next token deaf', async () => {
     const { f, teacher, ids, onSfu } = await liveClass();
     const [a] = ids as [string];
     await f.controls.participant(teacher, a, 'deaf');
     assert.equal(onSfu(a)?.permission?.canSubscribe, false);
     assert.equal(onSfu(a)?.attributes.deaf, 'true');
     assert.equal(onSfu(a)?.attributes.role, 'participant');
-    assert.ok(f.livekit.calls.some((c) => c.startsWith(`unsubscribe ${f.roomKey} ${a} `)));
     assert.equal((await f.store.get(f.roomKey))?.controls[a]?.deaf, true);
     await f.controls.participant(teacher, a, 'undeaf');
     assert.equal(onSfu(a)?.permission?.canSubscribe, true);
