@@ -270,23 +270,28 @@ export function createRoomControls(deps: ControlDeps) {
       return [...chosen.keys()];
     },
 
-    /** Who is connected now, with their role, hand, mutes, deafness and metadata. */
+    /** Who is connected now (in the main room or a breakout), with their role, hand, mutes, deafness and metadata. */
     async members(actor: Leader): Promise<RoomMember[]> {
       const room = await leaderRoom(actor);
-      return (await deps.rooms.participantsOf(room.key)).map((p) => {
-        const control = room.controls[p.identity];
-        const hand = p.attributes[HAND_ATTRIBUTE];
-        return {
-          identity: p.identity,
-          name: p.name,
-          role: roleOf(p),
-          joinedAt: p.joinedAt,
-          ...(hand ? { handRaisedAt: hand } : {}),
-          mutedSources: control?.mutedSources ?? [],
-          deaf: control?.deaf === true,
-          metadata: { ...metadataOfAttributes(p.attributes), ...control?.metadata },
-        };
-      });
+      // Someone moving between two rooms is listed once, as the main room (first) has them.
+      const seen = new Set<string>();
+      const people = (await presences(room.key)).map((x) => x.p);
+      return people
+        .filter((p) => !seen.has(p.identity) && seen.add(p.identity))
+        .map((p) => {
+          const control = room.controls[p.identity];
+          const hand = p.attributes[HAND_ATTRIBUTE];
+          return {
+            identity: p.identity,
+            name: p.name,
+            role: roleOf(p),
+            joinedAt: p.joinedAt,
+            ...(hand ? { handRaisedAt: hand } : {}),
+            mutedSources: control?.mutedSources ?? [],
+            deaf: control?.deaf === true,
+            metadata: { ...metadataOfAttributes(p.attributes), ...control?.metadata },
+          };
+        });
     },
 
     /** The layout every page follows: stored (one fact per changed setting), then pushed in the room metadata. */
