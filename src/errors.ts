@@ -366,7 +366,13 @@ export const ERROR_CODES = {
   },
   VIDEO_PARTICIPANTS_SCOPE: {
     status: 400,
-    message: 'Name the session (session_id) or the room (room_id) whose participants to search.',
+    message:
+      'Say whose participants to search: a session (session_id), a room (room_id), a user (user_id) or a time window (joined_after/joined_before/left_after/left_before).',
+  },
+  VIDEO_PARTICIPANTS_WINDOW: {
+    status: 400,
+    message:
+      'The time window is not one this search takes: each "after" must come before its "before", and a search across all your rooms by time alone spans at most 31 days (give a "before" with an "after" older than that).',
   },
   VIDEO_COMPOSITION_UNSUPPORTED: {
     status: 501,

@@ -8,6 +8,15 @@ export interface PendingFinal {
   endedAt: Date;
 }
 
+export interface ActiveSessionsQuery {
+  identity?: string;
+  roomKeys?: readonly string[];
+  from?: Date;
+  to?: Date;
+  limit: number;
+  factLimit: number;
+}
+
 /**
  * What attendance reads and records. Reads come from the room store's facts (class sessions, join/leave
  * events); what attendance adds is insert-only: the SFU's list at the end, and the "final" marker.
@@ -16,6 +25,12 @@ export interface AttendanceStore {
   /** The room's class sessions, newest first, at most `limit` (every one without it: paging reads them all). */
   sessionsOf(roomKey: string, limit?: number): Promise<ClassSessionInfo[]>;
   session(sessionId: string): Promise<ClassSessionInfo | undefined>;
+  /**
+   * The sessions in which `identity` joined or left (or, without it, anyone in one of `roomKeys` did),
+   * within [from, to] when given: from the join and leave facts, the newest first, at most `limit`, and
+   * from no more than the newest `factLimit` facts that match (the bound on what one search reads).
+   */
+  activeSessions(query: ActiveSessionsQuery): Promise<Array<{ sessionId: string; roomKey: string }>>;
   /** Every join and leave recorded for the session. */
   factsOf(sessionId: string): Promise<AttendanceFact[]>;
   /** Who the SFU listed as connected just before the session ended (kept once per session and moment). */

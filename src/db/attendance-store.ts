@@ -66,6 +66,22 @@ export function createAttendanceStore(
       const doc = await Sessions.findOne({ sessionId }).lean<ClassSessionInfo>();
       return doc ? info(doc) : undefined;
     },
+    async activeSessions({ identity, roomKeys, from, to, limit, factLimit }) {
+      if (identity === undefined && !roomKeys?.length) return [];
+      const at = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
+      // By index: the person's facts (identity_at), or the rooms' (room_at, one range per room on MongoDB).
+      const filter = {
+        ...(identity !== undefined ? { identity } : { roomKey: { $in: roomKeys } }),
+        ...(from || to ? { at } : {}),
+      };
+      const docs = await Events.find(filter, { sessionId: 1, roomKey: 1 })
+        .sort({ at: -1 })
+        .limit(factLimit)
+        .lean<Array<{ sessionId?: string; roomKey: string }>>();
+      const found = new Map<string, string>();
+      for (const d of docs) if (d.sessionId && !found.has(d.sessionId)) found.set(d.sessionId, d.roomKey);
+      return [...found].slice(0, limit).map(([sessionId, roomKey]) => ({ sessionId, roomKey }));
+    },
     async factsOf(sessionId) {
       const docs = await Events.find({ sessionId }).lean<AttendanceFact[]>();
       return docs.map((d) => {

@@ -47,6 +47,8 @@ export const ROOM_INDEXES: readonly IndexSpec[] = [
   { collection: FACTS, keys: { sessionId: 1 }, name: 'session' },
   // Erasing one person (src/db/user-erasure.ts) finds their facts by identity.
   { collection: EVENTS, keys: { identity: 1 }, name: 'identity' },
+  // The integrators' participant search by user reads the person's newest facts first.
+  { collection: EVENTS, keys: { identity: 1, at: -1 }, name: 'identity_at' },
   { collection: FACTS, keys: { identity: 1 }, name: 'identity' },
   { collection: DECISIONS, keys: { decisionId: 1 }, name: 'decisionId_unique', unique: true },
   // A wait is decided within a class; the fact only has to outlive the retries of that decision.

@@ -167,9 +167,15 @@ function videoRoomOperations(allowHttpWebhooks: boolean): Operation[] {
       method: 'get',
       path: '/api/v1/participants',
       tag: 'Video room sessions',
-      summary: "Search a session's or a room's participants by user and joined/left time, paged by cursor",
+      summary:
+        "Search participants of a session, of a room, of a user across the key's rooms, or of a joined/left time window across them (at most 31 days), paged by cursor",
       query: participantSearchQuery,
-      responses: { 200: { description: 'One page of participants', schema: participantSearchResponse } },
+      responses: {
+        200: { description: 'One page of participants', schema: participantSearchResponse },
+        400: refused(
+          'VIDEO_PARTICIPANTS_SCOPE (no session, room, user or time named), VIDEO_PARTICIPANTS_WINDOW (an "after" past its "before", or a search by time alone over more than 31 days) or VALIDATION_FAILED',
+        ),
+      },
     },
     {
       method: 'post',

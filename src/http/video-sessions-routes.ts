@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type { AttendanceStore } from '../attendance/attendance-store.js';
-import type { ClassAttendance, Entry } from '../attendance/class-attendance.js';
+import type { AttendanceScope, ClassAttendance, Entry } from '../attendance/class-attendance.js';
 import { AppError } from '../errors.js';
 import type { ApiKey } from '../integrations/api-keys.js';
 import { participantJson, sessionJson } from '../integrations/attendance-wire.js';
@@ -22,18 +22,23 @@ import { spaceScope } from './integrator-attendance-routes.js';
 
 export interface VideoSessionRouteDeps {
   rooms: VideoRooms;
-  spaces: Pick<SpaceStore, 'findByRoomKeys'>;
+  spaces: Pick<SpaceStore, 'findByRoomKeys' | 'listByKey'>;
   roomStore: Pick<RoomStore, 'get' | 'currentClassSession' | 'latestClassSession'>;
   activities: Pick<ActivityStore, 'find'>;
-  store: Pick<AttendanceStore, 'session' | 'sessionsOf'>;
+  store: Pick<AttendanceStore, 'session' | 'sessionsOf' | 'activeSessions'>;
   attendance: () => ClassAttendance;
   /** Ending and bulk actions: the per-key budget of /api/v1/spaces/launch. */
   writeLimit: RequestHandler;
   currentKey: (req: Request) => ApiKey;
 }
 
-/** Sessions of a room searched at once by GET /participants?room_id= (newest first). */
+/** Sessions searched at once by GET /participants (newest first): a room's, a user's or a time window's. */
 const SEARCHED_SESSIONS = 100;
+/** Join and leave facts one search by user or by time window reads at most (newest first). */
+const SEARCHED_FACTS = 5000;
+/** The longest time window a search across all of a key's rooms by time alone may span. */
+export const SEARCH_WINDOW_DAYS = 31;
+const DAY_MS = 86_400_000;
 
 /**
  * /api/v1/sessions/:id (get, end, mute/unmute/kick) and /api/v1/participants (search): a room's class
@@ -148,36 +153,68 @@ export function videoSessionRoutes(deps: VideoSessionRouteDeps): Router {
     entry: Entry;
   }
 
-  /** Rows newest session first, then by identity: the order the cursor walks. */
-  async function search(key: ApiKey, query: ParticipantSearch): Promise<Row[]> {
-    let space: Space | undefined;
-    let sessions: ClassSessionInfo[];
+  /**
+   * The sessions searched, with their rooms: the one named, a room's newest, or (across the key's rooms)
+   * those in which the user, or anyone within the window, joined or left.
+   */
+  async function searchedSessions(key: ApiKey, query: ParticipantSearch, window: Window) {
     if (query.session_id) {
       const found = await sessionOf(key, query.session_id);
       if (query.room_id && found.space.roomKey !== query.room_id) throw new AppError('VIDEO_SESSION_NOT_FOUND');
-      space = found.space;
-      sessions = [found.session];
-    } else if (query.room_id) {
-      space = await deps.rooms.own(key, query.room_id);
-      sessions = await deps.store.sessionsOf(space.roomKey, SEARCHED_SESSIONS);
-    } else {
-      throw new AppError('VIDEO_PARTICIPANTS_SCOPE');
+      return [found];
     }
-    const scope = await spaceScope(deps, space);
+    if (query.room_id) {
+      const space = await deps.rooms.own(key, query.room_id);
+      return (await deps.store.sessionsOf(space.roomKey, SEARCHED_SESSIONS)).map((session) => ({ session, space }));
+    }
+    if (query.user_id === undefined && !window.given) throw new AppError('VIDEO_PARTICIPANTS_SCOPE');
+    const bounds = { from: window.from, to: window.to, limit: SEARCHED_SESSIONS, factLimit: SEARCHED_FACTS };
+    let refs: Array<{ sessionId: string; roomKey: string }>;
+    let spaces: Space[];
+    if (query.user_id !== undefined) {
+      // The person's facts in any room, then only the key's rooms among them (another key's are unknown).
+      refs = await deps.store.activeSessions({ identity: query.user_id, ...bounds });
+      spaces = await deps.spaces.findByRoomKeys(key.id, [...new Set(refs.map((r) => r.roomKey))]);
+    } else {
+      spaces = await deps.spaces.listByKey(key.id);
+      refs = await deps.store.activeSessions({ roomKeys: spaces.map((s) => s.roomKey), ...bounds });
+    }
+    const spaceOf = new Map(spaces.map((s) => [s.roomKey, s]));
+    const found = await Promise.all(
+      refs.map(async (r) => {
+        const space = spaceOf.get(r.roomKey);
+        const session = space && (await deps.store.session(r.sessionId));
+        return session && space ? { session, space } : undefined;
+      }),
+    );
+    return found.filter((f) => f !== undefined);
+  }
+
+  /** Rows newest session first, then by identity: the order the cursor walks. */
+  async function search(key: ApiKey, query: ParticipantSearch): Promise<Row[]> {
+    const window = windowOf(query, Date.now());
+    const found = await searchedSessions(key, query, window);
     const attendance = deps.attendance();
-    const roster = attendance.rosterOf(scope, await scope.roster());
-    const ms = (t: string | undefined) => (t === undefined ? undefined : Date.parse(t));
-    const [joinedAfter, joinedBefore, leftAfter, leftBefore] = [
-      ms(query.joined_after),
-      ms(query.joined_before),
-      ms(query.left_after),
-      ms(query.left_before),
-    ];
+    type Roster = ReturnType<ClassAttendance['rosterOf']>;
+    const scopes = new Map<string, Promise<{ scope: AttendanceScope; roster: Roster }>>();
+    const scopeOf = (space: Space) => {
+      let known = scopes.get(space.roomKey);
+      if (!known) {
+        known = spaceScope(deps, space).then(async (scope) => ({
+          scope,
+          roster: attendance.rosterOf(scope, await scope.roster()),
+        }));
+        scopes.set(space.roomKey, known);
+      }
+      return known;
+    };
+    const { joinedAfter, joinedBefore, leftAfter, leftBefore } = window;
     const within = (at: Date | undefined, from?: number, to?: number) =>
       (from === undefined && to === undefined) ||
       (at !== undefined && (from === undefined || at.getTime() >= from) && (to === undefined || at.getTime() <= to));
     const rows: Row[] = [];
-    for (const s of [...sessions].sort(newestFirst)) {
+    for (const { session: s, space } of [...found].sort((a, b) => newestFirst(a.session, b.session))) {
+      const { scope, roster } = await scopeOf(space);
       const table = await attendance.tables(scope, s, roster);
       const people = [...table.learners, ...table.others]
         .filter(
@@ -194,6 +231,54 @@ export function videoSessionRoutes(deps: VideoSessionRouteDeps): Router {
   }
 
   return router;
+}
+
+/** The search's time bounds (ms), and the span of facts that can meet them: [from, to]. */
+interface Window {
+  given: boolean;
+  joinedAfter?: number;
+  joinedBefore?: number;
+  leftAfter?: number;
+  leftBefore?: number;
+  from?: Date;
+  to?: Date;
+}
+
+/**
+ * Someone who joined (or left) within the bounds has a join (or leave) fact within [earliest after,
+ * latest before]: the facts read are those. Refused when an "after" is past its "before", or when a search
+ * across the key's rooms by time alone would span more than SEARCH_WINDOW_DAYS.
+ */
+export function windowOf(query: ParticipantSearch, now: number): Window {
+  const ms = (t: string | undefined) => (t === undefined ? undefined : Date.parse(t));
+  const w = {
+    joinedAfter: ms(query.joined_after),
+    joinedBefore: ms(query.joined_before),
+    leftAfter: ms(query.left_after),
+    leftBefore: ms(query.left_before),
+  };
+  const reversed = (a?: number, b?: number) => a !== undefined && b !== undefined && a > b;
+  if (reversed(w.joinedAfter, w.joinedBefore) || reversed(w.leftAfter, w.leftBefore)) {
+    throw new AppError('VIDEO_PARTICIPANTS_WINDOW');
+  }
+  const afters = [w.joinedAfter, w.leftAfter].filter((t) => t !== undefined);
+  const befores = [w.joinedBefore, w.leftBefore].filter((t) => t !== undefined);
+  const given = afters.length + befores.length > 0;
+  if (!given) return { given, ...w };
+  const byTimeAlone = !query.session_id && !query.room_id && query.user_id === undefined;
+  const to = befores.length ? Math.max(...befores) : byTimeAlone ? now : undefined;
+  let from = afters.length ? Math.min(...afters) : undefined;
+  if (byTimeAlone) {
+    const earliest = (to as number) - SEARCH_WINDOW_DAYS * DAY_MS;
+    if (from === undefined) from = earliest;
+    else if (from < earliest) throw new AppError('VIDEO_PARTICIPANTS_WINDOW');
+  }
+  return {
+    given,
+    ...w,
+    ...(from !== undefined ? { from: new Date(from) } : {}),
+    ...(to !== undefined ? { to: new Date(to) } : {}),
+  };
 }
 
 const newestFirst = (a: ClassSessionInfo, b: ClassSessionInfo): number =>

@@ -94,13 +94,22 @@ export type SessionBulk = z.infer<typeof sessionBulkSchema>;
 
 export const participantSearchQuery = z
   .object({
-    session_id: sessionIdSchema.optional(),
-    room_id: z.string().min(1).max(200).optional(),
-    user_id: z.string().min(1).max(256).optional(),
+    session_id: sessionIdSchema.optional().describe("One session's participants"),
+    room_id: z.string().min(1).max(200).optional().describe("The room's newest 100 sessions"),
+    user_id: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe("Only this user; alone, the user's newest 100 sessions across the key's rooms"),
     joined_after: instant.optional(),
     joined_before: instant.optional(),
     left_after: instant.optional(),
-    left_before: instant.optional(),
+    left_before: instant
+      .optional()
+      .describe(
+        'With no session, room or user: the sessions across the key\'s rooms in which someone joined or left within the window (at most 31 days; up to now when no "before" is given)',
+      ),
     limit,
     cursor: z.string().min(1).max(400).optional(),
   })

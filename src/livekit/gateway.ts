@@ -71,7 +71,9 @@ export interface LiveKitGateway {
   mintJoinToken(input: JoinTokenInput): Promise<{ token: string; expiresAt: Date }>;
   listParticipants(room: string): Promise<ParticipantInfo[]>;
   /**
-   * Replaces the participant's permission set (and optionally metadata): the SFU enforces it at once.
+   * Replaces the participant's permission set (and optionally metadata): the SFU enforces it at once. Taking
+   * canSubscribe away stops every track the participant receives (LiveKit drops its forwarders but keeps
+   * what the participant asked for); giving it back resumes them, with no request from the participant.
    * `attributes` are merged key by key (an empty value deletes the key).
    */
   updateParticipant(
@@ -82,11 +84,6 @@ export interface LiveKitGateway {
   /** Disconnects the participant and revokes tokens issued before now. */
   removeParticipant(room: string, identity: string): Promise<void>;
   mutePublishedTrack(room: string, identity: string, trackSid: string, muted: boolean): Promise<void>;
-  /**
-   * Ends (or starts) the participant's subscriptions to these tracks: taking canSubscribe away only refuses
-   * new subscriptions, the SFU keeps forwarding what the participant already receives.
-   */
-  unsubscribe(room: string, identity: string, trackSids: string[]): Promise<void>;
   /** Reliable data message to some (or all) participants: how the tool pushes events to clients. */
   sendData(room: string, payload: unknown, options: { topic: string; to?: string[] }): Promise<void>;
 }

@@ -99,8 +99,6 @@ export function createLiveKitGateway(options: LiveKitGatewayOptions): LiveKitGat
       call(() => client.removeParticipant(room, identity, { revokeTokenTs: BigInt(Math.floor(Date.now() / 1000)) })),
     mutePublishedTrack: (room, identity, trackSid, muted) =>
       call(async () => void (await client.mutePublishedTrack(room, identity, trackSid, muted))),
-    unsubscribe: (room, identity, trackSids) =>
-      call(async () => void (await client.updateSubscriptions(room, identity, trackSids, false))),
     sendData: (room, payload, { topic, to }) =>
       call(() =>
         client.sendData(room, new TextEncoder().encode(JSON.stringify(payload)), DataPacket_Kind.RELIABLE, {

@@ -201,8 +201,17 @@ export function createBreakouts(deps: BreakoutDeps) {
       if (place > round.count) throw new AppError('BREAKOUT_ROOM_UNKNOWN');
       if (room.controls[identity]?.removed) throw new AppError('ROOM_PARTICIPANT_REMOVED');
       await ensureBreakout(room, m, round.round, place);
-      const grants = grantsFor(m.role, m.settings, room, room.controls[identity]);
-      return deps.rooms.mint(breakoutName(room.key, round.round, place), identity, m, { role: m.role }, grants);
+      const control = room.controls[identity];
+      const grants = grantsFor(m.role, m.settings, room, control);
+      // The controls travel in the attributes as in the main room: a deafened page says why it hears nobody.
+      return deps.rooms.mint(
+        breakoutName(room.key, round.round, place),
+        identity,
+        m,
+        { role: m.role },
+        grants,
+        control,
+      );
     },
 
     async move(actor: Member, identity: string, to: number): Promise<void> {
@@ -273,6 +282,13 @@ export function createBreakouts(deps: BreakoutDeps) {
       const present = await breakoutParticipants(round).catch(() => []);
       await deleteRooms(round);
       return present;
+    },
+
+    /** The LiveKit rooms of the round people are in (open or counting down), which the leader's controls reach. */
+    async roomNames(roomKey: string): Promise<string[]> {
+      const round = await latest(roomKey);
+      if (!round || (round.returnAt && round.returnAt.getTime() <= now().getTime())) return [];
+      return roomNamesOf(round);
     },
 
     /** Someone removed from the class leaves their breakout at once. */

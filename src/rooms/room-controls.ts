@@ -111,6 +111,8 @@ export interface ControlDeps {
   breakouts?: {
     end(roomKey: string): Promise<ParticipantInfo[]>;
     evict(roomKey: string, identity: string): Promise<void>;
+    /** The LiveKit rooms of the round people are in now (none between rounds). */
+    roomNames(roomKey: string): Promise<string[]>;
   };
   onEnded?: (ended: { roomKey: string; sessionId: string; at: Date; present: ParticipantInfo[] }) => Promise<void>;
   /** Every change, for the integrators' webhooks: awaited, so the event is stored before the control answers. */
@@ -131,6 +133,12 @@ function changeFor(action: ParticipantAction, identity: string): ControlChange {
 const ignoreGone = (err: unknown): void => {
   if ((err as AppError).code !== 'LIVEKIT_NOT_FOUND') throw err;
 };
+
+/** A participant as one LiveKit room lists them: the class's main room or one of its breakouts. */
+interface Presence {
+  where: string;
+  p: ParticipantInfo;
+}
 
 /**
  * Leader powers. Each one changes what the SFU allows (permissions, removal, room deletion), is stored so
@@ -167,24 +175,29 @@ export function createRoomControls(deps: ControlDeps) {
    * them after the write) to the SFU. The whole permission set is replaced; the role attribute is written
    * with it, since from now on (no own updates) the SFU's attribute is what the role is read from.
    */
-  const enforce = async (room: RoomRecord, actor: Leader, p: ParticipantInfo) => {
+  const enforce = async (room: RoomRecord, actor: Leader, p: ParticipantInfo, where = room.key) => {
     const role = roleOf(p);
     const control = room.controls[p.identity];
     const grants = grantsFor(role, actor.settings, room, control);
     const attributes = attributesFor(role, control, p.attributes);
-    await deps.livekit.updateParticipant(room.key, p.identity, { grants, attributes }).catch(ignoreGone);
+    await deps.livekit.updateParticipant(where, p.identity, { grants, attributes }).catch(ignoreGone);
   };
+
+  /**
+   * Everyone connected to the class: its main room and the breakouts of the round in progress (each its
+   * own LiveKit room). Someone between two rooms (moved a moment ago) is listed in both.
+   */
+  const presences = async (roomKey: string): Promise<Presence[]> => {
+    const names = [roomKey, ...((await deps.breakouts?.roomNames(roomKey)) ?? [])];
+    const lists = await Promise.all(names.map((where) => deps.rooms.participantsOf(where)));
+    return lists.flatMap((list, i) => list.map((p) => ({ where: names[i] as string, p })));
+  };
+  const presenceOf = async (roomKey: string, identity: string) =>
+    (await presences(roomKey)).filter((x) => x.p.identity === identity);
 
   /** Every client reads the lock, the chat switch, the layout and the room's metadata from the room metadata. */
   const publishMetadata = async (room: RoomRecord, actor: Leader) => {
     await deps.livekit.updateRoomMetadata(room.key, roomMetadata(actor.settings, room)).catch(ignoreGone);
-  };
-
-  /** What a deafened participant already receives: the permission only refuses new subscriptions. */
-  const unsubscribeAll = async (roomKey: string, identity: string) => {
-    const others = (await deps.rooms.participantsOf(roomKey)).filter((p) => p.identity !== identity);
-    const sids = others.flatMap((p) => p.tracks.map((t) => t.sid));
-    if (sids.length > 0) await deps.livekit.unsubscribe(roomKey, identity, sids).catch(ignoreGone);
   };
 
   const muteTracks = async (roomKey: string, p: ParticipantInfo, source: Source) => {
@@ -193,30 +206,32 @@ export function createRoomControls(deps: ControlDeps) {
     }
   };
 
-  /** One participant action, stored, enforced on the SFU when they are connected, and audited; the room after it. */
+  /**
+   * One participant action, stored, enforced on the SFU in every room they are connected to (the main room,
+   * a breakout), and audited once; the room after it.
+   */
   const act = async (
     room: RoomRecord,
     actor: Leader,
     identity: string,
     action: ParticipantAction,
-    present: ParticipantInfo | undefined,
+    present: readonly Presence[],
   ): Promise<RoomRecord> => {
     const updated = await deps.store.change(room.key, changeFor(action, identity), now());
     // Removed from the class is removed from its breakout too (a breakout token is refused from now on).
     if (action === 'remove') await deps.breakouts?.evict(room.key, identity);
-    if (present) {
-      if (action === 'remove') await deps.livekit.removeParticipant(room.key, identity).catch(ignoreGone);
+    for (const { where, p } of present) {
+      if (action === 'remove') await deps.livekit.removeParticipant(where, identity).catch(ignoreGone);
       else if (action === 'lower-hand' || action === 'raise-hand') {
         // Attributes merge key by key: only the hand changes, the role attribute stays.
-        const hand = action === 'raise-hand' ? present.attributes[HAND_ATTRIBUTE] || now().toISOString() : '';
+        const hand = action === 'raise-hand' ? p.attributes[HAND_ATTRIBUTE] || now().toISOString() : '';
         await deps.livekit
-          .updateParticipant(room.key, identity, { attributes: { [HAND_ATTRIBUTE]: hand } })
+          .updateParticipant(where, identity, { attributes: { [HAND_ATTRIBUTE]: hand } })
           .catch(ignoreGone);
       } else {
-        await enforce(updated, actor, present);
-        if (action === 'deaf') await unsubscribeAll(room.key, identity);
+        await enforce(updated, actor, p, where);
         const source = SOURCE[action];
-        if (source && action.startsWith('mute-')) await muteTracks(room.key, present, source);
+        if (source && action.startsWith('mute-')) await muteTracks(where, p, source);
       }
     }
     await audit(room, actor, action, identity);
@@ -226,48 +241,57 @@ export function createRoomControls(deps: ControlDeps) {
   return {
     async participant(actor: Leader, identity: string, action: ParticipantAction): Promise<void> {
       const room = await leaderRoom(actor);
-      const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
+      const present = await presenceOf(room.key, identity);
       // The target must belong to *this* room: an instructor of another activity cannot reach it.
-      if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
+      if (present.length === 0 && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
       await act(room, actor, identity, action, present);
     },
 
     /**
-     * A participant action on everyone present but the leader acting (instructors only when named in
-     * `participants`), less the `exclude`d; answers whom it acted on. Everyone may be nobody (an empty
-     * class); ROOM_NO_TARGETS when `participants` were named and none of them is left.
+     * A participant action on everyone present (in the main room and in the breakouts of a round in
+     * progress) but the leader acting (instructors only when named in `participants`), less the
+     * `exclude`d; answers whom it acted on. Everyone may be nobody (an empty class); ROOM_NO_TARGETS when
+     * `participants` were named and none of them is left.
      */
     async bulk(actor: Leader, action: BulkAction, targets: BulkTargets = {}): Promise<string[]> {
       const room = await leaderRoom(actor);
       const own = identityIn(actor.owner, actor.userId);
       const named = targets.participants && new Set(targets.participants);
       const excluded = new Set([...(targets.exclude ?? []), ...(actor.auditAs ? [] : [own])]);
-      const chosen = (await deps.rooms.participantsOf(room.key)).filter(
-        (p) => !excluded.has(p.identity) && (named ? named.has(p.identity) : roleOf(p) !== 'instructor'),
-      );
-      if (chosen.length === 0 && named) throw new AppError('ROOM_NO_TARGETS');
+      const chosen = new Map<string, Presence[]>();
+      for (const x of await presences(room.key)) {
+        const { identity } = x.p;
+        if (excluded.has(identity) || (named ? !named.has(identity) : roleOf(x.p) === 'instructor')) continue;
+        chosen.set(identity, [...(chosen.get(identity) ?? []), x]);
+      }
+      if (chosen.size === 0 && named) throw new AppError('ROOM_NO_TARGETS');
       let current = room;
-      for (const p of chosen) current = await act(current, actor, p.identity, EACH[action], p);
-      return chosen.map((p) => p.identity);
+      for (const [identity, present] of chosen) current = await act(current, actor, identity, EACH[action], present);
+      return [...chosen.keys()];
     },
 
-    /** Who is connected now, with their role, hand, mutes, deafness and metadata. */
+    /** Who is connected now (in the main room or a breakout), with their role, hand, mutes, deafness and metadata. */
     async members(actor: Leader): Promise<RoomMember[]> {
       const room = await leaderRoom(actor);
-      return (await deps.rooms.participantsOf(room.key)).map((p) => {
-        const control = room.controls[p.identity];
-        const hand = p.attributes[HAND_ATTRIBUTE];
-        return {
-          identity: p.identity,
-          name: p.name,
-          role: roleOf(p),
-          joinedAt: p.joinedAt,
-          ...(hand ? { handRaisedAt: hand } : {}),
-          mutedSources: control?.mutedSources ?? [],
-          deaf: control?.deaf === true,
-          metadata: { ...metadataOfAttributes(p.attributes), ...control?.metadata },
-        };
-      });
+      // Someone moving between two rooms is listed once, as the main room (first) has them.
+      const seen = new Set<string>();
+      const people = (await presences(room.key)).map((x) => x.p);
+      return people
+        .filter((p) => !seen.has(p.identity) && seen.add(p.identity))
+        .map((p) => {
+          const control = room.controls[p.identity];
+          const hand = p.attributes[HAND_ATTRIBUTE];
+          return {
+            identity: p.identity,
+            name: p.name,
+            role: roleOf(p),
+            joinedAt: p.joinedAt,
+            ...(hand ? { handRaisedAt: hand } : {}),
+            mutedSources: control?.mutedSources ?? [],
+            deaf: control?.deaf === true,
+            metadata: { ...metadataOfAttributes(p.attributes), ...control?.metadata },
+          };
+        });
     },
 
     /** The layout every page follows: stored (one fact per changed setting), then pushed in the room metadata. */
@@ -296,13 +320,13 @@ export function createRoomControls(deps: ControlDeps) {
     /** A member's metadata keys: stored (a rejoin's token carries them), then written as their `meta.` attributes. */
     async memberMetadata(actor: Leader, identity: string, patch: MetadataPatch): Promise<Record<string, string>> {
       let room = await leaderRoom(actor);
-      const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
-      if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
+      const present = await presenceOf(room.key, identity);
+      if (present.length === 0 && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
       applied(room.controls[identity]?.metadata ?? {}, patch);
       for (const [key, value] of Object.entries(patch)) {
         room = await deps.store.change(room.key, { kind: 'meta', identity, key, value }, now());
       }
-      if (present) await enforce(room, actor, present);
+      for (const { where, p } of present) await enforce(room, actor, p, where);
       await audit(room, actor, 'metadata', identity);
       return room.controls[identity]?.metadata ?? {};
     },
@@ -310,8 +334,8 @@ export function createRoomControls(deps: ControlDeps) {
     /** Whom the leader may act on: someone connected to the room now, or someone it has controls for. */
     async memberOf(actor: Leader, identity: string): Promise<{ metadata: Record<string, string> }> {
       const room = await leaderRoom(actor);
-      const present = (await deps.rooms.participantsOf(room.key)).find((p) => p.identity === identity);
-      if (!present && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
+      const present = await presenceOf(room.key, identity);
+      if (present.length === 0 && !room.controls[identity]) throw new AppError('ROOM_PARTICIPANT_UNKNOWN');
       return { metadata: room.controls[identity]?.metadata ?? {} };
     },
 
@@ -330,8 +354,8 @@ export function createRoomControls(deps: ControlDeps) {
         // Stored first, so a token minted from now on carries it; then every connected participant's data
         // permission follows (observers never have it, instructors always keep it).
         const updated = await deps.store.change(room.key, { kind: 'chat', value: action === 'chat-on' }, now());
-        for (const p of await deps.rooms.participantsOf(room.key)) {
-          if (roleOf(p) === 'participant') await enforce(updated, actor, p);
+        for (const { where, p } of await presences(room.key)) {
+          if (roleOf(p) === 'participant') await enforce(updated, actor, p, where);
         }
         await publishMetadata(updated, actor);
       }

@@ -172,6 +172,59 @@ describe('breakout rooms', function () {
     assert.deepEqual(await call(students[0]!, '/token'), { status: 403, code: 'ROOM_PARTICIPANT_REMOVED' });
   });
 
+  it('acts on everyone at once in the main room and in every breakout, with the same exclusions and audit', async () => {
+    const { teacher, students, grants, inMain } = await liveClass(3);
+    const [a, b, c] = [grants[0]!, grants[1]!, grants[2]!];
+    await ok(teacher, '/open', {
+      mode: 'manual',
+      count: 2,
+      assignment: { [a.identity]: 1, [b.identity]: 2, [c.identity]: 2 },
+    });
+    // a and b moved over as the client does (into the breakout, out of the main room); c has not yet.
+    const inA = await connectWith(await breakoutToken(students[0]!));
+    const inB = await connectWith(await breakoutToken(students[1]!));
+    await inMain[0]!.disconnect();
+    await inMain[1]!.disconnect();
+    const micA = await inA.publishMicrophone();
+    const where = async (grant: Grant, room: string) =>
+      (await fixture.gateway.listParticipants(room)).find((p) => p.identity === grant.identity);
+    const [roomA, roomB] = [`${a.room}-b1-1`, `${a.room}-b1-2`];
+    assert.ok(await where(a, roomA), 'a in breakout 1');
+
+    const bulk = (action: string, body: unknown = {}) => teacher.request('POST', `/room/${action}`, body);
+    assert.equal((await bulk('mute-all', { exclude: [b.identity] })).status, 204);
+    const mutedA = await where(a, roomA);
+    assert.ok(!mutedA?.permission?.canPublishSources.includes('microphone'), 'a may not speak in the breakout');
+    // The SFU drops (or mutes) a track its source is no longer allowed for.
+    assert.ok(!mutedA?.tracks.some((t) => t.sid === micA && !t.muted), "a's microphone silenced by the SFU");
+    assert.ok(
+      !(await where(c, a.room))?.permission?.canPublishSources.includes('microphone'),
+      'c muted in the main room',
+    );
+    assert.ok((await where(b, roomB))?.permission?.canPublishSources.includes('microphone'), 'b excluded');
+
+    assert.equal((await bulk('deaf-all')).status, 204);
+    assert.equal((await where(b, roomB))?.permission?.canSubscribe, false, 'b deaf in breakout 2');
+    assert.equal((await where(b, roomB))?.attributes.deaf, 'true');
+    assert.equal((await bulk('undeaf-all')).status, 204);
+    assert.equal((await where(b, roomB))?.permission?.canSubscribe, true);
+
+    assert.equal((await bulk('remove-all', { exclude: [b.identity] })).status, 204);
+    await waitUntil(() => inA.disconnected && inMain[2]!.disconnected, 10_000, 'a and c removed');
+    assert.equal(inB.disconnected, false, 'b excluded');
+    assert.deepEqual(await call(students[0]!, '/token'), { status: 403, code: 'ROOM_PARTICIPANT_REMOVED' });
+
+    const audit = await fixture.audit.log(a.room);
+    const on = (action: string) =>
+      audit
+        .filter((e) => e.action === action)
+        .map((e) => e.target)
+        .sort();
+    assert.deepEqual(on('mute-audio'), [a.identity, c.identity].sort());
+    assert.deepEqual(on('deaf'), [a.identity, b.identity, c.identity].sort());
+    assert.deepEqual(on('remove'), [a.identity, c.identity].sort());
+  });
+
   it('counts time in a breakout as time in class: the switch from the main room is one visit', async () => {
     const { teacher, students, grants, inMain } = await liveClass(1, 'demo-student-07');
     const learner = students[0]!;

@@ -134,6 +134,30 @@ describe('integrator API: room-session controls (members, deaf, remove-all, layo
     );
   });
 
+  it('deaf ends what the member already hears: the SFU stops forwarding it, and forwards it again after undeaf', async () => {
+    const { roomId, people } = await liveSpace(2);
+    const [speaker, listener] = people as [(typeof people)[0], (typeof people)[0]];
+    await speaker.p.publishMicrophone({ tone: true });
+    await waitUntil(() => audioOf(listener.p, speaker.grant.identity) !== undefined, 20_000, 'the track announced');
+    const subscribe = () => audioOf(listener.p, speaker.grant.identity)?.setSubscribed(true);
+    const subscribed = () => audioOf(listener.p, speaker.grant.identity)?.subscribed === true;
+    const heard = () => listener.p.heard.get(speaker.grant.identity) ?? 0;
+    subscribe();
+    await waitUntil(() => heard() > 50, 20_000, 'the tone heard');
+
+    assert.equal((await v1('POST', `/rooms/${roomId}/members/${listener.userId}/deaf`)).status, 204);
+    // The stream may still drain a few frames the SFU sent before the permission changed.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const before = heard();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    assert.equal(heard(), before, 'no sound reaches the deafened member');
+    assert.equal(subscribed(), true, 'the member did not unsubscribe: the SFU stopped forwarding');
+
+    // The SFU resumes the subscriptions the member still wants: their page asks for nothing.
+    assert.equal((await v1('POST', `/rooms/${roomId}/members/${listener.userId}/undeaf`)).status, 204);
+    await waitUntil(() => heard() > before + 50, 20_000, 'the tone heard again after undeaf');
+  });
+
   it('removes everyone but the excluded (and the leaders): only they remain on the SFU', async () => {
     const { roomId, leader, people } = await liveSpace(3);
     const kept = people[2]!;

@@ -367,6 +367,79 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     assert.equal(leftBy.body.participants.length, 3);
   });
 
+  it("searches participants by user across the key's rooms and by time window alone, paged; a bad window is 400", async () => {
+    const own = (await createKey('participant search')).key;
+    const mine = async (route: string) => call('GET', route, undefined, own);
+    const roomIn = async () => {
+      const created = await call('POST', '/rooms', { name: newName() }, own);
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      return created.body.room_id as string;
+    };
+    const joinWith = async (roomId: string, user: Json) => {
+      const token = await call('POST', `/rooms/${roomId}/tokens`, { user }, own);
+      assert.equal(token.status, 201, JSON.stringify(token.body));
+      connected.push(await TestParticipant.connect(await (await follow(token.body.join_url)).joinGrant()));
+      return token.body.user_id as string;
+    };
+    const since = new Date(Date.now() - 1_000).toISOString();
+    const [a, b] = [await roomIn(), await roomIn()];
+    const wanderer = await joinWith(a, { id: 'wanderer', name: 'Wen' });
+    assert.equal(await joinWith(b, { id: 'wanderer', name: 'Wen' }), wanderer, "one user_id in all the key's rooms");
+    const other = await joinWith(b, { id: 'other', name: 'Oz' });
+    const rows = (res: { body: Json }) =>
+      (res.body.participants as Json[]).map((p) => `${p.room_id as string} ${p.user_id as string}`).sort();
+    await waitUntil(
+      async () => rows(await mine(`/participants?user_id=${wanderer}`)).length === 2,
+      15_000,
+      'both joins of the user recorded',
+    );
+    assert.deepEqual(
+      rows(await mine(`/participants?user_id=${wanderer}`)),
+      [`${a} ${wanderer}`, `${b} ${wanderer}`].sort(),
+    );
+    await waitUntil(
+      async () => rows(await mine(`/participants?joined_after=${since}`)).length === 3,
+      15_000,
+      'every join in the window',
+    );
+    assert.deepEqual(
+      rows(await mine(`/participants?joined_after=${since}`)),
+      [`${a} ${wanderer}`, `${b} ${wanderer}`, `${b} ${other}`].sort(),
+    );
+    // Paged by cursor: two, then the last one.
+    const first = await mine(`/participants?joined_after=${since}&limit=2`);
+    assert.equal(first.body.participants.length, 2);
+    assert.ok(first.body.next_cursor);
+    const second = await mine(`/participants?joined_after=${since}&limit=2&cursor=${first.body.next_cursor as string}`);
+    assert.equal(second.body.participants.length, 1);
+    assert.equal(second.body.next_cursor, null);
+    assert.equal(new Set([...rows(first), ...rows(second)]).size, 3);
+    // A window before anyone came finds nobody; another key finds none of these.
+    assert.deepEqual(rows(await mine(`/participants?joined_before=${since}`)), []);
+    assert.deepEqual(rows(await call('GET', `/participants?user_id=${wanderer}`)), []);
+    assert.deepEqual(
+      rows(await call('GET', `/participants?joined_after=${since}`)).filter((r) => r.includes(wanderer)),
+      [],
+    );
+
+    const now = Date.now();
+    const at = (ms: number) => new Date(ms).toISOString();
+    for (const route of [
+      `/participants?joined_after=${at(now)}&joined_before=${at(now - 60_000)}`,
+      `/participants?left_after=${at(now)}&left_before=${at(now - 1)}`,
+      `/participants?joined_after=${at(now - 40 * 86_400_000)}`,
+      `/participants?joined_after=${at(now - 40 * 86_400_000)}&joined_before=${at(now)}`,
+    ]) {
+      const res = await mine(route);
+      assert.deepEqual([res.status, res.body.error?.code], [400, 'VIDEO_PARTICIPANTS_WINDOW'], route);
+    }
+    // A user's search has no span limit (their facts are few); a room's neither.
+    assert.equal(
+      (await mine(`/participants?user_id=${wanderer}&joined_after=${at(now - 40 * 86_400_000)}`)).status,
+      200,
+    );
+  });
+
   it('deletes a room: its live session ends, its launchers are refused, its attendance stays', async () => {
     const room = await createRoom({ title: 'Deleted soon' });
     const s = await join(room.room_id, { id: 'stud-d', name: 'Dee' }, false);

@@ -10,16 +10,19 @@ import assert from 'node:assert/strict';
 import {
   AudioFrame,
   AudioSource,
+  AudioStream,
   LocalAudioTrack,
   LocalVideoTrack,
   Room,
   RoomEvent,
+  TrackKind,
   TrackPublishOptions,
   TrackSource,
   VideoBufferType,
   VideoFrame,
   VideoSource,
   type RemoteParticipant,
+  type RemoteTrack,
 } from '@livekit/rtc-node';
 import mongoose, { type Connection } from 'mongoose';
 import { createAuditStore } from '../../src/db/audit-store.js';
@@ -121,6 +124,11 @@ function movingBars(width: number, height: number, fps: number): Uint8Array[] {
 export class TestParticipant {
   readonly room = new Room();
   readonly data: Array<{ topic?: string; payload: unknown; from?: string }> = [];
+  /**
+   * Audio frames with sound in them (a peak above silence) received so far, per participant: what the SFU
+   * forwards, decoded. A track the SFU stops forwarding stops adding to it.
+   */
+  readonly heard = new Map<string, number>();
   disconnected = false;
   private frames: ReturnType<typeof setInterval> | undefined;
   private tone: ReturnType<typeof setInterval> | undefined;
@@ -141,6 +149,18 @@ export class TestParticipant {
     this.room.on(RoomEvent.Disconnected, () => {
       this.disconnected = true;
     });
+    this.room.on(RoomEvent.TrackSubscribed, (track: RemoteTrack, _publication: unknown, from: RemoteParticipant) => {
+      if (track.kind === TrackKind.KIND_AUDIO) void this.count(new AudioStream(track), from.identity);
+    });
+  }
+
+  /** Reads the stream until it ends (the track is unsubscribed), counting the frames that carry sound. */
+  private async count(stream: AudioStream, identity: string): Promise<void> {
+    for await (const frame of stream) {
+      if (frame.data.some((sample) => Math.abs(sample) > 1000)) {
+        this.heard.set(identity, (this.heard.get(identity) ?? 0) + 1);
+      }
+    }
   }
 
   static async connect(grant: { url: string; token: string }): Promise<TestParticipant> {

@@ -161,6 +161,18 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
           label={t('leader.muteAll')}
         />
         <PendingButton
+          pending={pending.has('room:deaf-all')}
+          onClick={() => void roomAction('deaf-all')}
+          label={t('leader.deafAll')}
+          data-action="deaf-all"
+        />
+        <PendingButton
+          pending={pending.has('room:undeaf-all')}
+          onClick={() => void roomAction('undeaf-all')}
+          label={t('leader.undeafAll')}
+          data-action="undeaf-all"
+        />
+        <PendingButton
           pending={pending.has('room:chat-on') || pending.has('room:chat-off')}
           onClick={() => void roomAction(chatEnabled ? 'chat-off' : 'chat-on')}
           label={t(chatEnabled ? 'leader.chatOff' : 'leader.chatOn')}

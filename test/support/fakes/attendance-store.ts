@@ -1,4 +1,4 @@
-import type { AttendanceStore, PendingFinal } from '../../../src/attendance/attendance-store.js';
+import type { ActiveSessionsQuery, AttendanceStore, PendingFinal } from '../../../src/attendance/attendance-store.js';
 import type { AttendanceFact, SfuSnapshot } from '../../../src/attendance/attendance.js';
 import type { ClassSessionInfo } from '../../../src/rooms/room-store.js';
 
@@ -18,6 +18,20 @@ export class MemoryAttendanceStore implements AttendanceStore {
   }
   async session(sessionId: string) {
     return this.classSessions.find((s) => s.sessionId === sessionId);
+  }
+  async activeSessions(query: ActiveSessionsQuery) {
+    const rooms = new Set(query.roomKeys ?? []);
+    const found = new Map<string, string>();
+    const facts = [...this.facts]
+      .filter((f) => (query.identity !== undefined ? f.identity === query.identity : rooms.has(this.roomOf(f))))
+      .filter((f) => (!query.from || f.at >= query.from) && (!query.to || f.at <= query.to))
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .slice(0, query.factLimit);
+    for (const f of facts) if (!found.has(f.sessionId)) found.set(f.sessionId, this.roomOf(f));
+    return [...found].slice(0, query.limit).map(([sessionId, roomKey]) => ({ sessionId, roomKey }));
+  }
+  private roomOf(f: { sessionId: string }): string {
+    return this.classSessions.find((s) => s.sessionId === f.sessionId)?.roomKey ?? '';
   }
   async factsOf(sessionId: string) {
     return this.facts.filter((f) => f.sessionId === sessionId);

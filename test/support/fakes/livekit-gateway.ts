@@ -99,11 +99,6 @@ export class FakeLiveKit implements LiveKitGateway {
     track.muted = muted;
   }
 
-  async unsubscribe(room: string, identity: string, trackSids: string[]): Promise<void> {
-    this.calls.push(`unsubscribe ${room} ${identity} ${trackSids.join(',')}`);
-    if (!this.roomOf(room).participants.has(identity)) throw notFound(identity);
-  }
-
   async sendData(room: string, payload: unknown, options: { topic: string; to?: string[] }): Promise<void> {
     this.roomOf(room);
     this.sent.push({ room, payload, ...options });

@@ -97,6 +97,8 @@ export const room = {
   'leader.lock': 'Lock the class',
   'leader.unlock': 'Unlock the class',
   'leader.muteAll': 'Mute all students',
+  'leader.deafAll': 'Turn class sound off for all students',
+  'leader.undeafAll': 'Turn class sound on for all students',
   'leader.chatOff': 'Turn chat off',
   'leader.chatOn': 'Turn chat on',
   'leader.end': 'End class for everyone',

@@ -98,6 +98,8 @@ export const room: Record<keyof typeof en, string> = {
   'leader.lock': 'Bloquear la clase',
   'leader.unlock': 'Desbloquear la clase',
   'leader.muteAll': 'Silenciar a todos los estudiantes',
+  'leader.deafAll': 'Quitar el sonido de la clase a todos los estudiantes',
+  'leader.undeafAll': 'Devolver el sonido de la clase a todos los estudiantes',
   'leader.chatOff': 'Desactivar el chat',
   'leader.chatOn': 'Activar el chat',
   'leader.end': 'Terminar la clase para todos',
