@@ -15,7 +15,7 @@ const [ferretdb, livekit, postgres, egress, s3] = await Promise.all([
   ensureLiveKitServer(say),
   ensurePostgres(),
   noRecording ? Promise.resolve(undefined) : ensureEgress(say),
-  // The S3-compatible server recordings are uploaded to in the bucket tests (seconds to build).
+  // The S3-compatible server recordings are uploaded to in the bucket tests (~1 min cold, seconds warm).
   ensureFakeS3(say),
 ]);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);

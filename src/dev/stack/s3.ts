@@ -21,7 +21,7 @@ export async function ensureFakeS3(progress: Progress = () => {}): Promise<Binar
   const target = path.join(binCacheDir(), `gofakes3-${FAKE_S3_VERSION}`, 'gofakes3');
   if (existsSync(target)) return { path: target, built: false };
   await requireGo();
-  progress(`building gofakes3 ${FAKE_S3_VERSION} with go install (first run only, seconds)`);
+  progress(`building gofakes3 ${FAKE_S3_VERSION} with go install (first run only, about a minute on a cold Go cache)`);
   const staging = mkdtempSync(path.join(os.tmpdir(), 'gofakes3-build-'));
   try {
     await run('go', ['install', `github.com/johannesboyne/gofakes3/cmd/gofakes3@${FAKE_S3_VERSION}`], {
