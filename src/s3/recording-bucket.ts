@@ -6,6 +6,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { AppError } from '../errors.js';
 import { isPlainFileName, type RecordingFiles } from '../recordings/recording-files.js';
 
 /** The recordings bucket as config `recordings.storage` (kind s3) names it. */
@@ -74,7 +75,7 @@ export function openRecordingBucket(s: BucketSettings): RecordingFiles {
         return { sizeBytes: head.ContentLength ?? 0, ...(head.LastModified ? { modifiedAt: head.LastModified } : {}) };
       } catch (err) {
         if (isNotFound(err)) return undefined;
-        throw err;
+        throw unavailable(err);
       }
     },
     async handover(fileName, headers) {
@@ -93,12 +94,23 @@ export function openRecordingBucket(s: BucketSettings): RecordingFiles {
       const objectKey = key(fileName);
       if (!objectKey) return false;
       // Deleting an object that is not there succeeds: redone after a crash, it changes nothing.
-      await client.send(new DeleteObjectCommand({ Bucket: s.bucket, Key: objectKey }));
+      await client.send(new DeleteObjectCommand({ Bucket: s.bucket, Key: objectKey })).catch((err: unknown) => {
+        throw unavailable(err);
+      });
       return true;
     },
     // Where presigned URLs point (virtual-hosted or path style, AWS or not), as the SDK builds them.
     mediaOrigin: () => (origin ??= presign(`${s.prefix}origin`, 60).then((url) => new URL(url).origin)),
   };
+}
+
+/**
+ * The bucket down, unreachable, or refusing the tool's key: a sentence and a 503, the SDK's error as the
+ * cause (logged, never answered). AWS answers a missing object with 403 to a key without s3:ListBucket, so
+ * that permission turns a missing file into RECORDING_FILE_MISSING (docs/recordings.md).
+ */
+function unavailable(cause: unknown): AppError {
+  return new AppError('RECORDING_STORAGE_UNAVAILABLE', { cause });
 }
 
 function isNotFound(err: unknown): boolean {

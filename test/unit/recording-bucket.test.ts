@@ -72,4 +72,11 @@ describe('recording bucket', () => {
       );
     }
   });
+
+  it('says the storage is unavailable, never a raw SDK error, when the bucket does not answer', async () => {
+    // Nothing listens on the discard port of loopback: refused at once.
+    const bucket = openRecordingBucket({ ...SETTINGS, endpoint: 'http://127.0.0.1:9' });
+    await assert.rejects(bucket.find('ses_a.r1.mp4'), { code: 'RECORDING_STORAGE_UNAVAILABLE' });
+    await assert.rejects(bucket.remove('ses_a.r1.mp4'), { code: 'RECORDING_STORAGE_UNAVAILABLE' });
+  });
 });
