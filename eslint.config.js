@@ -13,8 +13,10 @@ const boundaries = {
     message: 'Only src/db/ imports mongoose; declare a store interface and implement it there.',
   },
 };
+/** The AWS SDK, by package name pattern: only src/s3/ imports it (the recordings bucket). */
+const awsSdk = { group: ['@aws-sdk/*'], message: 'Only src/s3/ imports the AWS SDK.' };
 
-const restrict = (...paths) => ({ 'no-restricted-imports': ['error', { paths }] });
+const restrict = (...paths) => ({ 'no-restricted-imports': ['error', { paths, patterns: [awsSdk] }] });
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'test-results/', 'client/dist/'] },
@@ -31,7 +33,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/lti/**', 'src/livekit/**', 'src/db/**'],
+    ignores: ['src/lti/**', 'src/livekit/**', 'src/db/**', 'src/s3/**'],
     rules: restrict(boundaries.ltijs, boundaries.livekitSdk, boundaries.mongoose),
   },
   {
@@ -41,6 +43,12 @@ export default tseslint.config(
   {
     files: ['src/lti/**/*.ts'],
     rules: restrict(boundaries.livekitSdk, boundaries.mongoose),
+  },
+  {
+    files: ['src/s3/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [boundaries.ltijs, boundaries.livekitSdk, boundaries.mongoose] }],
+    },
   },
   {
     files: ['src/livekit/**/*.ts'],
@@ -62,6 +70,7 @@ export default tseslint.config(
               group: ['**/src/**', '!**/src/http', '!**/src/http/contract*'],
               message: 'The client imports server code only as types from src/http/contract.ts.',
             },
+            awsSdk,
           ],
           paths: [boundaries.ltijs, boundaries.livekitSdk, boundaries.express, boundaries.mongoose],
         },

@@ -19,6 +19,8 @@ export interface AppDeps {
   frameAncestors?: () => Promise<string[]>;
   /** Origins the launcher may load images from besides its own (configured and registered logos). */
   imgOrigins?: () => Promise<string[]>;
+  /** Origins the launcher may play media from besides its own (the recordings bucket signed links redirect to). */
+  mediaOrigins?: () => Promise<string[]>;
   /** Built launcher assets (index.html + assets/). */
   clientDir?: string;
   isShuttingDown?: () => boolean;
@@ -33,9 +35,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   if (deps.frameAncestors) {
     app.use(
-      contentSecurityPolicy(deps.frameAncestors, deps.imgOrigins, livekitSources(deps.config.livekit.url), [
-        new URL(deps.config.server.publicUrl).origin,
-      ]),
+      contentSecurityPolicy(
+        deps.frameAncestors,
+        deps.imgOrigins,
+        livekitSources(deps.config.livekit.url),
+        [new URL(deps.config.server.publicUrl).origin],
+        deps.mediaOrigins,
+      ),
     );
   }
   app.use(
@@ -94,12 +100,15 @@ function contentSecurityPolicy(
   connectSources: readonly string[] = [],
   /** What the demo course page frames: the tool and the platform storage frame, from whichever host it is opened. */
   demoFrameSources: readonly string[] = [],
+  mediaOrigins: () => Promise<string[]> = async () => [],
 ): RequestHandler {
   return (req, res, next) => {
     // Without the store (down, restarting) the policy falls back to the tool's own origin: stricter, and the
     // answer (a /readyz 503, an error page) still goes out instead of failing as a 500 here.
-    const origins = Promise.all([frameAncestors(), imgOrigins()]).catch((): [string[], string[]] => [[], []]);
-    origins.then(([frames, images]) => {
+    const origins = Promise.all([frameAncestors(), imgOrigins(), mediaOrigins()]).catch(
+      (): [string[], string[], string[]] => [[], [], []],
+    );
+    origins.then(([frames, images, media]) => {
       const demo = req.path === '/demo' || req.path.startsWith('/demo/');
       const inline = demo ? ["'unsafe-inline'"] : [];
       const policy = [
@@ -107,7 +116,7 @@ function contentSecurityPolicy(
         `script-src ${["'self'", ...inline].join(' ')}`,
         `style-src ${["'self'", ...(demo ? inline : [PAGE_STYLE_SOURCE])].join(' ')}`,
         `img-src ${["'self'", 'data:', ...images].join(' ')}`,
-        "media-src 'self' blob:",
+        `media-src ${["'self'", 'blob:', ...media].join(' ')}`,
         `connect-src ${["'self'", ...connectSources].join(' ')}`,
         "object-src 'none'",
         "base-uri 'none'",

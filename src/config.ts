@@ -27,6 +27,33 @@ const rateRule = z
 
 const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`);
 
+/**
+ * Where recordings are kept: the recordings folder (`dir`), or an S3-compatible bucket that Egress uploads
+ * to and signed links redirect into (presigned GETs). The tool's keys come from the environment only.
+ */
+const recordingStorage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }).strict(),
+  z
+    .object({
+      kind: z.literal('s3'),
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+      /** An S3-compatible server (MinIO, Ceph, Garage, R2); AWS S3 when unset. */
+      endpoint: url(['http:', 'https:']).optional(),
+      region: z.string().min(1).max(64),
+      /** Bucket in the path (most S3-compatible servers) rather than in the host name. */
+      forcePathStyle: z.boolean().default(false),
+      /** Before each file's name in its object key, e.g. "recordings/". */
+      prefix: z
+        .string()
+        .max(200)
+        .regex(/^([A-Za-z0-9_.-]+\/)*$/, 'must be empty or folder names each ending in /')
+        .default(''),
+      accessKey: secret(3),
+      secret: secret(8),
+    })
+    .strict(),
+]);
+
 const schema = z
   .object({
     env: z.enum(['development', 'test', 'production']),
@@ -164,6 +191,7 @@ const schema = z
           .string()
           .min(1)
           .transform((dir) => path.resolve(projectRoot(), dir)),
+        storage: recordingStorage,
         /** How long a signed play or download link works: minutes, not hours (the launcher renews them). */
         linkTtlSeconds: z.number().int().min(1).max(3600),
         /** What links are signed with (RECORDING_LINK_SECRET); unset: derived from lti.encryptionKey. */
@@ -230,6 +258,14 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   RECORDINGS_EGRESS_DIR: 'recordings.egressDir',
   RECORDING_RECONCILE_SECONDS: 'recordings.reconcileSeconds',
   RECORDINGS_DIR: 'recordings.dir',
+  RECORDINGS_STORAGE: 'recordings.storage.kind',
+  RECORDINGS_S3_BUCKET: 'recordings.storage.bucket',
+  RECORDINGS_S3_ENDPOINT: 'recordings.storage.endpoint',
+  RECORDINGS_S3_REGION: 'recordings.storage.region',
+  RECORDINGS_S3_FORCE_PATH_STYLE: 'recordings.storage.forcePathStyle',
+  RECORDINGS_S3_PREFIX: 'recordings.storage.prefix',
+  RECORDINGS_S3_ACCESS_KEY: 'recordings.storage.accessKey',
+  RECORDINGS_S3_SECRET: 'recordings.storage.secret',
   RECORDING_LINK_TTL_SECONDS: 'recordings.linkTtlSeconds',
   RECORDING_LINK_SECRET: 'recordings.linkSecret',
   RECORDING_RETENTION_DAYS: 'recordings.retentionDays',
@@ -252,6 +288,8 @@ const SECRET_KEYS = [
   'lti.encryptionKey',
   'admin.apiKey',
   'recordings.linkSecret',
+  'recordings.storage.accessKey',
+  'recordings.storage.secret',
 ];
 
 export class ConfigError extends Error {

@@ -283,7 +283,12 @@ export const ERROR_CODES = {
   RECORDING_DELETED: { status: 410, message: 'This recording was deleted.' },
   RECORDING_FILE_MISSING: {
     status: 404,
-    message: "This recording's file is not in the recordings folder. Tell the tool's administrator.",
+    message: "This recording's file is not where recordings are kept. Tell the tool's administrator.",
+  },
+  RECORDING_STORAGE_UNAVAILABLE: {
+    status: 503,
+    message:
+      'The storage that keeps recordings did not answer or refused the tool, so the recording cannot be opened or deleted right now. Try again in a moment.',
   },
   RECORDING_LINK_EXPIRED: {
     status: 403,

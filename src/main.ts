@@ -109,6 +109,7 @@ export async function startTool({ config, logger, clientDir, webhookDelivery }: 
         [logoOrigin(config.branding), ...(await services.platforms.logoOrigins())].filter((o) => o !== undefined),
       ),
     ],
+    mediaOrigins: () => recordingLibrary.mediaOrigins(),
     readiness: [
       {
         name: 'database',

@@ -174,7 +174,12 @@ export const recordingResponse = z.object({
   published: z.boolean(),
   kept_until: time.describe('When retention deletes it'),
   deleted_at: time.nullable(),
-  play_url: z.url().nullable().describe('Ready recordings: a signed link that plays it (inline, byte ranges)'),
+  play_url: z
+    .url()
+    .nullable()
+    .describe(
+      'Ready recordings: a signed link that plays it (inline, byte ranges); with recordings in a bucket it answers 302 to a presigned GET that lasts as long as the link',
+    ),
   download_url: z.url().nullable().describe('Ready recordings: a signed link that downloads it'),
   urls_expire_at: time.nullable().describe('The links stop working then: ask again for fresh ones'),
 });

@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError, errorBody, isAppError } from '../errors.js';
-import { mediaTypeOf } from '../recordings/recording-files.js';
 import type { RecordingLibrary } from '../recordings/recording-library.js';
 import type { LinkGrant, RecordingLinks } from '../recordings/recording-links.js';
 import { asyncHandler } from './async-handler.js';
@@ -22,7 +21,7 @@ export interface RecordingFileRouterDeps {
 export function recordingFileRouter(deps: RecordingFileRouterDeps): Router {
   const router = Router();
 
-  const grantOf = async (req: Request): Promise<LinkGrant> => {
+  const grantOf = async (req: Request): Promise<{ grant: LinkGrant; expiresAt: Date }> => {
     const token = req.query.token;
     if (typeof token !== 'string' || token === '') throw new AppError('RECORDING_LINK_INVALID');
     const checked = await deps.links.verify(token);
@@ -31,7 +30,7 @@ export function recordingFileRouter(deps: RecordingFileRouterDeps): Router {
     // A link opens the recording it was minted for, not one whose id was put in its place.
     const id = recordingIdSchema.safeParse(req.params.recordingId);
     if (!id.success || id.data !== checked.grant.recordingId) throw new AppError('RECORDING_LINK_INVALID');
-    return checked.grant;
+    return checked;
   };
 
   router.get(
@@ -40,15 +39,19 @@ export function recordingFileRouter(deps: RecordingFileRouterDeps): Router {
       // The answer is the file or a refusal, never something a browser or proxy keeps.
       res.set({ 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' });
       try {
-        const grant = await grantOf(req);
-        const file = await deps.recordings.fileFor(grant);
+        const { grant, expiresAt } = await grantOf(req);
+        const disposition = contentDisposition(grant.download ? 'attachment' : 'inline', grant.fileName);
+        const file = await deps.recordings.fileFor(grant, { expiresAt, contentDisposition: disposition });
         req.log?.debug(
           { recordingId: grant.recordingId, viewer: grant.viewer, range: req.headers.range },
           'recording file',
         );
-        await send(res, file.path, {
-          'content-type': mediaTypeOf(file.path, file.recording.audioOnly),
-          'content-disposition': contentDisposition(grant.download ? 'attachment' : 'inline', grant.fileName),
+        // A bucket's file: its presigned GET, as long as the link lives, answers ranges itself. The redirect
+        // keeps no-store and no-referrer, so neither the link nor the presigned URL is kept or passed on.
+        if (file.handover.kind === 'redirect') return res.redirect(302, file.handover.url);
+        await send(res, file.handover.path, {
+          'content-type': file.contentType,
+          'content-disposition': disposition,
           // A launcher's link plays in the tool's own page; an integrator's in theirs.
           'cross-origin-resource-policy': grant.basis === 'api' ? 'cross-origin' : 'same-origin',
         });

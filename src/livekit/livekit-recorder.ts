@@ -6,12 +6,13 @@ import {
   EncodedFileType,
   EncodingOptions,
   StreamOutput,
+  S3Upload,
   StreamProtocol,
   VideoCodec,
   type EgressInfo,
 } from 'livekit-server-sdk';
 import { call } from './livekit-gateway.js';
-import type { EgressStatus, RecorderGateway, RecordingInfo, StreamResult } from './recorder.js';
+import type { EgressStatus, FileTarget, RecorderGateway, RecordingInfo, StreamResult } from './recorder.js';
 
 export interface LiveKitRecorderOptions {
   apiUrl: string;
@@ -69,12 +70,12 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
           ),
         ),
       ),
-    recordRoom: (room, filepath, { templateUrl, audioOnly = false }) =>
+    recordRoom: (room, target, { templateUrl, audioOnly = false }) =>
       call(async () =>
         toRecordingInfo(
           await client.startRoomCompositeEgress(
             room,
-            { file: new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath }) },
+            { file: fileOutput(typeof target === 'string' ? { filepath: target } : target) },
             { customBaseUrl: templateUrl, audioOnly, encodingOptions: ENCODING, layout: 'grid' },
           ),
         ),
@@ -96,6 +97,19 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
     stop: (egressId) => call(async () => toRecordingInfo(await client.stopEgress(egressId))),
     list: (room) => call(async () => (await client.listEgress(room ? { roomName: room } : {})).map(toRecordingInfo)),
   };
+}
+
+/** An MP4 file at the target; a bucket without keys, so Egress signs the upload with its own. */
+function fileOutput(target: FileTarget): EncodedFileOutput {
+  const { filepath, s3 } = target;
+  if (!s3) return new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath });
+  const upload = new S3Upload({
+    bucket: s3.bucket,
+    region: s3.region,
+    endpoint: s3.endpoint ?? '',
+    forcePathStyle: s3.forcePathStyle,
+  });
+  return new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath, output: { case: 's3', value: upload } });
 }
 
 /**

@@ -28,6 +28,17 @@ export interface StreamResult {
   error?: string;
 }
 
+/**
+ * Where a room recording goes: `filepath` in Egress's folder (absolute: Egress works from `/`), or, with
+ * `s3`, the object key Egress uploads to that bucket. The request names the bucket but no credentials:
+ * Egress signs its uploads with its own (its environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, or an
+ * instance role), so no secret travels through the SFU, Redis or Egress's job list.
+ */
+export interface FileTarget {
+  filepath: string;
+  s3?: { bucket: string; region: string; endpoint?: string; forcePathStyle: boolean };
+}
+
 export interface RecorderGateway {
   /**
    * Records one participant's camera and microphone to an MP4 file at `filepath` (absolute: Egress works
@@ -36,11 +47,12 @@ export interface RecorderGateway {
   recordParticipant(room: string, identity: string, filepath: string): Promise<RecordingInfo>;
   /**
    * Records the room as people see it: Egress opens `templateUrl` (our recorder page) in its Chromium with
-   * the SFU's address and a hidden recorder token, and records that page's picture and sound to MP4.
+   * the SFU's address and a hidden recorder token, and records that page's picture and sound to MP4 at
+   * `target` (a path, or a FileTarget that can name a bucket).
    */
   recordRoom(
     room: string,
-    filepath: string,
+    target: string | FileTarget,
     options: { templateUrl: string; audioOnly?: boolean },
   ): Promise<RecordingInfo>;
   /**

@@ -1,7 +1,6 @@
 import { createRecordingClaims, createRecordingStore, RECORDING_INDEXES } from '../db/recording-store.js';
 import { recordingFileRouter } from '../http/recording-file-router.js';
 import { recordingsRouter } from '../http/recordings-router.js';
-import { openRecordingsFolder } from '../recordings/recording-files.js';
 import { createRecordingLibrary, type RecordingLibrary } from '../recordings/recording-library.js';
 import { createRecordingLinks, linkKeyOf, RECORDING_FILE_PATH } from '../recordings/recording-links.js';
 import { createRecordingRetention } from '../recordings/recording-retention.js';
@@ -12,15 +11,18 @@ import type { Services } from './services.js';
 export interface RecordingLibraryModule extends ToolModule {
   /** For the integrator API (its recordings routes, live sessions' counts). */
   recordings: RecordingLibrary;
+  /** Where signed links redirect players (a bucket's origin), for the launcher's media-src. */
+  mediaOrigins(): Promise<string[]>;
 }
 
 /**
  * Watching recordings back (docs/recordings.md): the launcher's /api/room/recordings, the signed-link file
- * route under /recordings, and the retention job. The recordings folder is checked here, at startup.
+ * route under /recordings, and the retention job. Where the files are kept (the folder or a bucket) is opened
+ * with the services, at startup.
  */
 export function recordingLibraryModule(s: Services): RecordingLibraryModule {
   const r = s.config.recordings;
-  const files = openRecordingsFolder(r.dir);
+  const files = s.recordingFiles;
   const store = createRecordingStore(s.db.connection);
   const links = createRecordingLinks({
     key: linkKeyOf(r.linkSecret, s.config.lti.encryptionKey),
@@ -51,6 +53,7 @@ export function recordingLibraryModule(s: Services): RecordingLibraryModule {
   return {
     name: 'recording-library',
     recordings,
+    mediaOrigins: async () => (files.mediaOrigin ? [await files.mediaOrigin()] : []),
     indexes: RECORDING_INDEXES,
     mounts: [
       {

@@ -31,6 +31,8 @@ import { createLiveKitRecorder } from '../livekit/livekit-recorder.js';
 import { createAvailability } from '../recordings/availability.js';
 import { createRecordingJobs, RECORDING_TOPIC, type RecordingEvent } from '../recordings/recording-jobs.js';
 import { createRecordings } from '../recordings/recordings.js';
+import { openRecordingsFolder, type RecordingFiles } from '../recordings/recording-files.js';
+import { openRecordingBucket } from '../s3/recording-bucket.js';
 import { namespaceOf } from '../rooms/room-owner.js';
 
 export interface ServiceContext {
@@ -192,11 +194,12 @@ function createRecordingServices(deps: {
     timeoutMs: config.health.checkTimeoutMs,
   });
   const recordingListeners: Array<(event: RecordingEvent) => Promise<void>> = [];
+  const recordingFiles = openRecordingFiles(config.recordings);
   const jobs = createRecordingJobs({
     store: recordingStore,
     recorder,
     rooms: deps.roomStore,
-    folder: config.recordings.egressDir ?? config.recordings.dir,
+    outputOf: (fileName) => recordingFiles.output(fileName),
     templateUrl: config.recordings.recorderPageUrl ?? `${config.server.publicUrl.replace(/\/$/, '')}/recorder`,
     push: (roomKey, payload) =>
       deps.livekit
@@ -222,10 +225,17 @@ function createRecordingServices(deps: {
   });
   return {
     recordingStore,
+    recordingFiles,
     recorder,
     recordingAvailability: availability,
     recordingJobs: jobs,
     recordings,
     recordingListeners,
   };
+}
+
+/** Where recordings are kept (config `recordings.storage`), opened once at startup: a bad folder stops it. */
+function openRecordingFiles(r: AppConfig['recordings']): RecordingFiles {
+  const { storage } = r;
+  return storage.kind === 's3' ? openRecordingBucket(storage) : openRecordingsFolder(r.dir, r.egressDir);
 }

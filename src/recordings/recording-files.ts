@@ -1,22 +1,47 @@
 import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import type { FileTarget } from '../livekit/recorder.js';
+
+/** Where Egress is asked to write a recording: a path in its folder, or an object key it uploads. */
+export type RecordingOutput = FileTarget;
+
+/** How a signed link hands a file over: sent from the folder, or a redirect to a presigned URL. */
+export type Handover = { kind: 'file'; path: string } | { kind: 'redirect'; url: string };
+
+/** What the answer to a signed link says of the file, whoever sends it. */
+export interface HandoverHeaders {
+  /** The signed link's end: a presigned URL lives no longer. */
+  expiresAt: Date;
+  contentType: string;
+  contentDisposition: string;
+}
 
 /**
- * The recordings folder: Egress writes each recording's file there under the name the recording was given
- * (Recording.fileName), and the tool reads and deletes them there. Files are only ever reached through a
- * signed link (src/recordings/recording-links.ts); nothing serves the folder itself.
+ * Where recordings are kept: the recordings folder (Egress writes there) or an S3-compatible bucket (Egress
+ * uploads there; src/s3/). Each recording's file has the name the recording was given (Recording.fileName),
+ * and the tool finds, hands over and deletes it there. Files are only ever reached through a signed link
+ * (src/recordings/recording-links.ts); nothing serves the folder or the bucket itself.
  */
 export interface RecordingFiles {
-  /** The folder, absolute and with symbolic links resolved. */
-  readonly dir: string;
+  /** Said in logs and errors: the folder, or s3://bucket/prefix. */
+  readonly where: string;
+  /** What Egress is asked to write the file to. */
+  output(fileName: string): RecordingOutput;
   /**
-   * The file's absolute path and size, or undefined when there is none: a name that is not one plain name
-   * inside the folder (a separator, `..`, a leading dot), or a link that leads out of it, counts as none.
+   * The file's size, or undefined when there is none: a name that is not one plain name (a separator,
+   * `..`, a leading dot), or a link that leads out of the folder, counts as none.
    */
-  find(fileName: string): Promise<{ path: string; sizeBytes: number; modifiedAt: Date } | undefined>;
-  /** Deletes the file; false when there was none (already deleted: deletion is redone after a crash). */
+  find(fileName: string): Promise<{ sizeBytes: number; modifiedAt?: Date } | undefined>;
+  /** How the file goes to someone holding a signed link, already checked. */
+  handover(fileName: string, headers: HandoverHeaders): Promise<Handover | undefined>;
+  /**
+   * Deletes the file, idempotently (deletion is redone after a crash): false when it is known there was
+   * none (a bucket does not say).
+   */
   remove(fileName: string): Promise<boolean>;
+  /** The origin handovers redirect players to (the launcher's media-src allows it); none for the folder. */
+  mediaOrigin?(): Promise<string>;
 }
 
 /** One path segment of letters, digits, `.`, `_` and `-`, not starting with a dot (what recordings are named). */
@@ -28,9 +53,10 @@ const isMissing = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJ
 
 /**
  * Opens the configured folder once at startup: created when missing, then it must be a folder the tool can
- * read and write (it deletes recordings there). Throws a sentence naming the setting otherwise.
+ * read and write (it deletes recordings there). Throws a sentence naming the setting otherwise. `egressDir`
+ * is the same folder as Egress sees it (recordings.egressDir), where its mount differs.
  */
-export function openRecordingsFolder(configured: string): RecordingFiles {
+export function openRecordingsFolder(configured: string, egressDir?: string): RecordingFiles & { dir: string } {
   let dir: string;
   try {
     mkdirSync(configured, { recursive: true });
@@ -46,20 +72,29 @@ export function openRecordingsFolder(configured: string): RecordingFiles {
   const inside = (file: string) => file.startsWith(`${dir}${path.sep}`);
   const candidate = (fileName: string) => (isPlainFileName(fileName) ? path.join(dir, fileName) : undefined);
 
+  const find = async (fileName: string) => {
+    const file = candidate(fileName);
+    if (!file) return undefined;
+    try {
+      const real = await realpath(file);
+      if (!inside(real)) return undefined;
+      const info = await stat(real);
+      return info.isFile() ? { path: real, sizeBytes: info.size, modifiedAt: info.mtime } : undefined;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  };
+
   return {
     dir,
-    async find(fileName) {
-      const file = candidate(fileName);
-      if (!file) return undefined;
-      try {
-        const real = await realpath(file);
-        if (!inside(real)) return undefined;
-        const info = await stat(real);
-        return info.isFile() ? { path: real, sizeBytes: info.size, modifiedAt: info.mtime } : undefined;
-      } catch (err) {
-        if (isMissing(err)) return undefined;
-        throw err;
-      }
+    where: dir,
+    // The tool names the file; Egress, which works from `/`, gets its absolute path.
+    output: (fileName) => ({ filepath: path.join(egressDir ?? dir, fileName) }),
+    find,
+    async handover(fileName) {
+      const file = await find(fileName);
+      return file ? { kind: 'file', path: file.path } : undefined;
     },
     async remove(fileName) {
       const file = candidate(fileName);

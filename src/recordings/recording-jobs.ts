@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { AppError } from '../errors.js';
-import type { RecorderGateway, RecordingInfo } from '../livekit/recorder.js';
+import type { FileTarget, RecorderGateway, RecordingInfo } from '../livekit/recorder.js';
 import type { Logger } from '../log.js';
 import type { RoomRecord } from '../rooms/room-store.js';
 import { stateOf, type Recording, type RecordingFact, type RecordingState } from './recording.js';
@@ -27,8 +26,8 @@ export interface RecordingJobsDeps {
   /** Absent where recording is not set up (config `recordings.enabled`). */
   recorder?: RecorderGateway;
   rooms: { get(key: string): Promise<RoomRecord | undefined> };
-  /** The recordings folder as Egress sees it (absolute). */
-  folder: string;
+  /** Where Egress writes a file of this name: its folder, or the bucket (src/recordings/recording-files.ts). */
+  outputOf(fileName: string): FileTarget;
   /** The tool's /recorder page, which Egress's Chromium renders. */
   templateUrl: string;
   /** Tells the room's clients to fetch the recording state again (logged, never thrown). */
@@ -121,8 +120,7 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
   const lookup = async (roomKey: string, egressId: string): Promise<RecordingInfo | undefined> =>
     (await deps.recorder?.list(roomKey))?.find((j) => j.egressId === egressId);
 
-  const filePath = (recording: Recording) =>
-    path.join(deps.folder, recording.fileName ?? `${recording.recordingId}.mp4`);
+  const targetOf = (recording: Recording) => deps.outputOf(recording.fileName ?? `${recording.recordingId}.mp4`);
 
   return {
     state,
@@ -130,7 +128,7 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
     fail,
     lookup,
     pushChanged,
-    filePath,
+    targetOf,
 
     /**
      * Starts Egress's job for a recording just inserted. Egress's first webhooks can arrive before its answer
@@ -147,7 +145,7 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
       try {
         info =
           recording.kind === 'file'
-            ? await recorder.recordRoom(recording.roomKey, filePath(recording), options)
+            ? await recorder.recordRoom(recording.roomKey, targetOf(recording), options)
             : await recorder.streamRoom(recording.roomKey, [secretUrl ?? ''], options);
       } catch (cause) {
         // Never the cause's text to the room: it can carry the SFU's internals (a stream's URL, never: the

@@ -4,7 +4,7 @@ import type { AuditStore } from '../rooms/audit-store.js';
 import { recordingOf, type ActivitySettings } from '../rooms/activity-settings.js';
 import { downloadName } from './download-name.js';
 import { actorOf, listedFor, managesRecordings, seesRecordings, watchBasis, type Viewer } from './recording-access.js';
-import type { RecordingFiles } from './recording-files.js';
+import { mediaTypeOf, type Handover, type RecordingFiles } from './recording-files.js';
 import type { LinkGrant, RecordingLinks, SignedLink } from './recording-links.js';
 import { isPublished, type RecordingPublication } from './recording-publication.js';
 import type { RecordingStore } from './recording-store.js';
@@ -230,10 +230,14 @@ export function createRecordingLibrary(deps: RecordingLibraryDeps) {
 
     /**
      * What a signed link opens, checked again on every request of it (a player sends many): the recording
-     * still exists and is not deleted, its file is there, and a link minted because it was published stops
-     * as soon as it is taken back.
+     * still exists and is not deleted, its file is there (in the folder; a bucket says so itself), and a link
+     * minted because it was published stops as soon as it is taken back. `answer` is what the file is
+     * handed over with: the link's end and its Content-Disposition.
      */
-    async fileFor(grant: LinkGrant): Promise<{ recording: Recording; path: string; sizeBytes: number }> {
+    async fileFor(
+      grant: LinkGrant,
+      answer: { expiresAt: Date; contentDisposition: string },
+    ): Promise<{ recording: Recording; contentType: string; handover: Handover }> {
       const recording = await deps.store.get(grant.recordingId);
       if (!recording || recording.kind !== 'file' || !recording.fileName) throw new AppError('RECORDING_NOT_FOUND');
       const [facts, publications] = await Promise.all([
@@ -245,9 +249,10 @@ export function createRecordingLibrary(deps: RecordingLibraryDeps) {
       if (status !== 'ready') throw new AppError('RECORDING_NOT_READY');
       if (publications && !isPublished(publications.get(recording.recordingId)))
         throw new AppError('RECORDING_NOT_PUBLISHED');
-      const file = await deps.files.find(recording.fileName);
-      if (!file) throw new AppError('RECORDING_FILE_MISSING');
-      return { recording, path: file.path, sizeBytes: file.sizeBytes };
+      const contentType = mediaTypeOf(recording.fileName, recording.audioOnly);
+      const handover = await deps.files.handover(recording.fileName, { ...answer, contentType });
+      if (!handover) throw new AppError('RECORDING_FILE_MISSING');
+      return { recording, contentType, handover };
     },
 
     /** A class session's recordings and live streams, those that failed or were deleted left out. */

@@ -35,7 +35,7 @@ export interface DedicatedEnvironment {
  */
 export async function startDedicatedEnvironment(
   extraEnv: Record<string, string> = {},
-  options: { recording?: 'required' } = {},
+  options: { recording?: 'required'; storage?: 'local' | 's3' } = {},
 ): Promise<DedicatedEnvironment> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'liveclass-dedicated-'));
   const port = await freeTcpPort();
@@ -46,6 +46,7 @@ export async function startDedicatedEnvironment(
     env: {},
     webhookUrl: `${url}/hooks/livekit`,
     recording: options.recording ?? 'off',
+    storage: options.storage ?? 'local',
   });
   // Once: a restarted tool needs the same LTI encryption key to read what the first one stored.
   const toolEnv = {

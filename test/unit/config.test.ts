@@ -170,6 +170,51 @@ describe('config', () => {
     );
   });
 
+  it('keeps recordings in the folder by default, or in an S3 bucket whose keys come from the environment', () => {
+    assert.deepEqual(loadConfig({ env: SECRETS }).recordings.storage, { kind: 'local' });
+    const s3 = {
+      ...SECRETS,
+      RECORDINGS_STORAGE: 's3',
+      RECORDINGS_S3_BUCKET: 'class-recordings',
+      RECORDINGS_S3_ENDPOINT: 'https://s3.example.edu',
+      RECORDINGS_S3_REGION: 'eu-west-1',
+      RECORDINGS_S3_FORCE_PATH_STYLE: 'true',
+      RECORDINGS_S3_PREFIX: 'live/recordings/',
+      RECORDINGS_S3_ACCESS_KEY: 'AKIA-TEST',
+      RECORDINGS_S3_SECRET: 'x'.repeat(40),
+    };
+    assert.deepEqual(loadConfig({ env: s3 }).recordings.storage, {
+      kind: 's3',
+      bucket: 'class-recordings',
+      endpoint: 'https://s3.example.edu',
+      region: 'eu-west-1',
+      forcePathStyle: true,
+      prefix: 'live/recordings/',
+      accessKey: 'AKIA-TEST',
+      secret: 'x'.repeat(40),
+    });
+    const { RECORDINGS_S3_SECRET: _secret, ...noSecret } = s3;
+    assert.match(problemsOf(noSecret).join('\n'), /recordings\.storage\.secret.*\(set RECORDINGS_S3_SECRET\)/);
+    const refused: Array<[string, string]> = [
+      ['RECORDINGS_S3_BUCKET', 'Not_A_Bucket'],
+      ['RECORDINGS_S3_PREFIX', '/leading-slash/'],
+      ['RECORDINGS_S3_PREFIX', 'no-slash-at-the-end'],
+      ['RECORDINGS_S3_ENDPOINT', 'ftp://s3.example.edu'],
+      ['RECORDINGS_STORAGE', 'gcs'],
+    ];
+    for (const [name, value] of refused)
+      assert.equal(problemsOf({ ...s3, [name]: value }).length, 1, `${name}=${value}`);
+    const dir = tempConfigDir({
+      'production.json': {
+        recordings: { storage: { kind: 's3', bucket: 'b-1', region: 'r', secret: 'x'.repeat(40) } },
+      },
+    });
+    assert.match(
+      problemsOf({ ...s3, NODE_ENV: 'production' }, dir).join('\n'),
+      /recordings\.storage\.secret: secrets are read from the environment only/,
+    );
+  });
+
   it('refuses secrets written into a config file', () => {
     const dir = tempConfigDir({ 'production.json': { livekit: { apiSecret: 'x'.repeat(40) } } });
     const problems = problemsOf({ ...SECRETS, NODE_ENV: 'production' }, dir);

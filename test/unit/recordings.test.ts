@@ -42,7 +42,7 @@ async function recordedClass(settings: Partial<ActivitySettings> = {}) {
     store,
     recorder,
     rooms: f.store,
-    folder: '/srv/recordings',
+    outputOf: (fileName) => ({ filepath: `/srv/recordings/${fileName}` }),
     templateUrl: 'https://tool.test/recorder',
     push: (roomKey, payload) => f.livekit.sendData(roomKey, payload, { topic: 'recording' }),
     onEvent: async (e) => void events.push(e),

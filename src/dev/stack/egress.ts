@@ -21,6 +21,8 @@ export interface EgressOptions {
   redisAddress: string;
   /** The PulseAudio room recordings play into (PULSE_SERVER). */
   pulseServer: string;
+  /** The keys Egress signs uploads with, when the tool asks it to upload to a bucket (as in production). */
+  s3?: { accessKey: string; secret: string; region: string };
   progress?: Progress;
 }
 
@@ -81,6 +83,14 @@ export async function startEgress(options: EgressOptions): Promise<EgressService
       PATH: `${path.dirname(binary.path)}${path.delimiter}${process.env.PATH ?? ''}`,
       PULSE_SERVER: options.pulseServer,
       TMPDIR: scratch,
+      // Requests name the bucket, never keys: Egress takes them from its environment, like the image.
+      ...(options.s3
+        ? {
+            AWS_ACCESS_KEY_ID: options.s3.accessKey,
+            AWS_SECRET_ACCESS_KEY: options.s3.secret,
+            AWS_DEFAULT_REGION: options.s3.region,
+          }
+        : {}),
     },
     logFile: path.join(options.workDir, 'egress.log'),
     readyTimeoutMs: 30_000,

@@ -7,6 +7,7 @@ import { allowSearchByOthers, startPostgres, type PostgresService } from './post
 import { startPulse, type PulseService } from './pulse.js';
 import { recordingUnavailable } from './recorder-binaries.js';
 import { startRedis, type RedisService } from './redis.js';
+import { startS3, type S3Service } from './s3.js';
 
 export interface StackOptions {
   /**
@@ -28,6 +29,11 @@ export interface StackOptions {
    * Never with an external SFU: its operator runs its Egress.
    */
   recording?: 'auto' | 'required' | 'off';
+  /**
+   * Where recordings are kept: the stack's recordings folder (the default), or a bucket on an S3-compatible
+   * server of the stack's own (gofakes3 on loopback), which Egress uploads to and the tool reads.
+   */
+  storage?: 'local' | 's3';
   progress?: (message: string) => void;
 }
 
@@ -45,6 +51,8 @@ export interface Stack {
   redis?: RedisService;
   pulse?: PulseService;
   egress?: EgressService;
+  /** Present when recordings are kept in a bucket (storage: 's3'). */
+  s3?: S3Service;
   recording: RecordingState;
   /** The stack's recordings folder (Egress writes there when it runs; the tool serves from it either way). */
   recordingsDir: string;
@@ -92,10 +100,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   let egress: EgressService | undefined;
   let pulse: PulseService | undefined;
+  let s3: S3Service | undefined;
+  if (options.storage === 's3') {
+    try {
+      s3 = await startS3({ workDir: path.join(options.workDir, 's3'), progress: options.progress });
+    } catch (err) {
+      await Promise.all([livekitServer?.stop(), store.value?.stop(), redis?.stop()]);
+      throw err;
+    }
+  }
   if (recording.enabled) {
     try {
       pulse = await startPulse({ workDir: path.join(options.workDir, 'pulse') });
       egress = await startEgress({
+        ...(s3 ? { s3 } : {}),
         pulseServer: pulse.server,
         workDir: path.join(options.workDir, 'egress'),
         outputDir: recording.outputDir,
@@ -107,7 +125,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await pulse?.stop();
       pulse = undefined;
       if (options.recording === 'required') {
-        await Promise.all([livekitServer?.stop(), store.value?.stop(), redis?.stop()]);
+        await Promise.all([livekitServer?.stop(), store.value?.stop(), redis?.stop(), s3?.stop()]);
         throw err;
       }
       recording = { enabled: false, reason: `LiveKit Egress did not start: ${(err as Error).message}` };
@@ -123,6 +141,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     redis,
     pulse,
     egress,
+    s3,
     recording,
     recordingsDir,
     toolEnv: () => ({
@@ -138,6 +157,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             EGRESS_HEALTH_URL: stack.egress.healthUrl,
           }
         : {}),
+      ...(stack.s3
+        ? {
+            RECORDINGS_STORAGE: 's3',
+            RECORDINGS_S3_BUCKET: stack.s3.bucket,
+            RECORDINGS_S3_ENDPOINT: stack.s3.endpoint,
+            RECORDINGS_S3_REGION: stack.s3.region,
+            RECORDINGS_S3_FORCE_PATH_STYLE: 'true',
+            RECORDINGS_S3_ACCESS_KEY: stack.s3.accessKey,
+            RECORDINGS_S3_SECRET: stack.s3.secret,
+          }
+        : {}),
     }),
     async stop() {
       // Read the fields, not the locals: a test may replace a service it restarted. PostgreSQL last:
@@ -145,7 +175,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await stack.egress?.stop();
       await stack.pulse?.stop();
       await Promise.all([stack.livekitServer?.stop(), stack.ferretdb?.stop()]);
-      await Promise.all([stack.postgres?.stop(), stack.redis?.stop()]);
+      await Promise.all([stack.postgres?.stop(), stack.redis?.stop(), stack.s3?.stop()]);
     },
   };
   return stack;

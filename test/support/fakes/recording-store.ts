@@ -1,4 +1,4 @@
-import type { RecorderGateway, RecordingInfo } from '../../../src/livekit/recorder.js';
+import type { FileTarget, RecorderGateway, RecordingInfo } from '../../../src/livekit/recorder.js';
 import type { Recording, RecordingFact } from '../../../src/recordings/recording.js';
 import type { RecordingStore } from '../../../src/recordings/recording-store.js';
 import type { RecordingPublication } from '../../../src/recordings/recording-publication.js';
@@ -90,7 +90,8 @@ export class FakeRecorder implements RecorderGateway {
   async recordParticipant(room: string, _identity: string, filepath: string) {
     return this.job(room, [{ path: filepath, durationMs: 0, sizeBytes: 0 }]);
   }
-  async recordRoom(room: string, filepath: string, options: { templateUrl: string; audioOnly?: boolean }) {
+  async recordRoom(room: string, target: string | FileTarget, options: { templateUrl: string; audioOnly?: boolean }) {
+    const filepath = typeof target === 'string' ? target : target.filepath;
     this.calls.push({ op: 'recordRoom', room, target: filepath, ...options });
     return this.job(room, [{ path: filepath, durationMs: 0, sizeBytes: 0 }]);
   }
