@@ -74,7 +74,7 @@ export interface RoomStateResponse extends RoomStatus {
   waiting?: WaitingEntry[];
 }
 
-export type { BulkAction, ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-controls.js';
+export type { BulkAction, ParticipantAction, RoomAction, WaitingAction } from '../rooms/room-actions.js';
 
 /** A recording or live stream as the launcher shows it (POST /api/room/recording|stream/start|stop). */
 export type { RecordingView as RecordingViewDto } from '../recordings/recordings.js';

@@ -11,13 +11,8 @@ import {
 } from '../integrations/room-control-wire.js';
 import type { SpaceStore } from '../integrations/space-store.js';
 import { defaultSettings, type ActivityStore } from '../rooms/activity-settings.js';
-import {
-  BULK_ACTIONS,
-  PARTICIPANT_ACTIONS,
-  ROOM_ACTIONS,
-  type Leader,
-  type RoomControls,
-} from '../rooms/room-controls.js';
+import { type RoomControls } from '../rooms/room-controls.js';
+import { BULK_ACTIONS, PARTICIPANT_ACTIONS, ROOM_ACTIONS, type Leader } from '../rooms/room-actions.js';
 import { metadataPatchSchema, metadataPutSchema, replacement } from '../rooms/room-data.js';
 import { namespaceOf, type RoomOwner } from '../rooms/room-owner.js';
 import { asyncHandler } from './async-handler.js';

@@ -6,7 +6,7 @@ import {
   type LayoutJson,
   type MemberJson,
 } from '../integrations/room-control-wire.js';
-import { BULK_ACTIONS, PARTICIPANT_ACTIONS, ROOM_ACTIONS } from '../rooms/room-controls.js';
+import { BULK_ACTIONS, PARTICIPANT_ACTIONS, ROOM_ACTIONS } from '../rooms/room-actions.js';
 import { metadataPatchSchema, metadataPutSchema } from '../rooms/room-data.js';
 import type { Operation } from './openapi.js';
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { SessionStore } from '../lti/launch-session-store.js';
 import type { ActivityStore } from '../rooms/activity-settings.js';
+import { type RoomControls } from '../rooms/room-controls.js';
 import {
   ADMIT_ALL_MAX,
   BULK_ACTIONS,
@@ -11,8 +12,7 @@ import {
   ROOM_ACTIONS,
   WAITING_ACTIONS,
   type BulkAction,
-  type RoomControls,
-} from '../rooms/room-controls.js';
+} from '../rooms/room-actions.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import { layoutPatchSchema } from '../rooms/room-data.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BULK_MAX, type RoomMember } from '../rooms/room-controls.js';
+import { BULK_MAX, type RoomMember } from '../rooms/room-actions.js';
 import type { RoomLayout } from '../rooms/room-facts.js';
 
 /**

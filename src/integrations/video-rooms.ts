@@ -7,7 +7,8 @@ import {
   type ActivityStore,
 } from '../rooms/activity-settings.js';
 import type { AuditStore } from '../rooms/audit-store.js';
-import type { BulkAction, RoomControls } from '../rooms/room-controls.js';
+import type { RoomControls } from '../rooms/room-controls.js';
+import type { BulkAction } from '../rooms/room-actions.js';
 import { namespaceOf, SPACE_DEPLOYMENT } from '../rooms/room-owner.js';
 import type { Member } from '../rooms/room-service.js';
 import type { ApiKey } from './api-keys.js';

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '../log.js';
-import type { ControlEvent } from '../rooms/room-controls.js';
+import type { ControlEvent } from '../rooms/room-actions.js';
 import type { RoomOwner } from '../rooms/room-owner.js';
 import type { TrackedEvent } from '../rooms/session-tracker.js';
 import { LESSONSPACE_EVENT_OF, LESSONSPACE_EVENT_TYPES, type LessonspaceEventType } from './lessonspace.js';

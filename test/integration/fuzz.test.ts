@@ -3,7 +3,7 @@ import { createHmac, createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { projectRoot } from '../../src/paths.js';
-import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS } from '../../src/rooms/room-controls.js';
+import { PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS } from '../../src/rooms/room-actions.js';
 import { fuzzParam, fuzzString, mutate, Prng, sweep } from '../support/fuzz.js';
 import { launchThroughDemo, LtiBrowser } from '../support/lti-launch.js';
 import { LaunchedUser } from '../support/room-client.js';

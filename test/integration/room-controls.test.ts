@@ -7,7 +7,7 @@ import {
   waitUntil,
   type Grant,
 } from '../support/room-client.js';
-import { BULK_ACTIONS, PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS } from '../../src/rooms/room-controls.js';
+import { BULK_ACTIONS, PARTICIPANT_ACTIONS, ROOM_ACTIONS, WAITING_ACTIONS } from '../../src/rooms/room-actions.js';
 
 describe('leader controls: enforced by the real SFU on connected participants', function () {
   this.timeout(90_000);

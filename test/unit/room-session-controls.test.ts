@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AppError } from '../../src/errors.js';
-import type { ControlEvent } from '../../src/rooms/room-controls.js';
+import type { ControlEvent } from '../../src/rooms/room-actions.js';
 import { applied, attributesFor, replacement } from '../../src/rooms/room-data.js';
 import { arrange, viewFor } from '../../client/src/room/layout.js';
 import { fakeRooms } from '../support/fakes/rooms.js';
