@@ -11,7 +11,7 @@ import {
   type EgressInfo,
 } from 'livekit-server-sdk';
 import { call } from './livekit-gateway.js';
-import type { EgressStatus, RecorderGateway, RecordingInfo, StreamResult } from './recorder.js';
+import type { EgressStatus, RecorderGateway, RecordingInfo, RoomJobOptions, StreamResult } from './recorder.js';
 
 export interface LiveKitRecorderOptions {
   apiUrl: string;
@@ -69,24 +69,34 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
           ),
         ),
       ),
-    recordRoom: (room, filepath, { templateUrl, audioOnly = false }) =>
+    recordRoom: (room, filepath, options) =>
       call(async () =>
         toRecordingInfo(
           await client.startRoomCompositeEgress(
             room,
             { file: new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath }) },
-            { customBaseUrl: templateUrl, audioOnly, encodingOptions: ENCODING, layout: 'grid' },
+            {
+              customBaseUrl: pageUrl(options),
+              audioOnly: options.audioOnly ?? false,
+              encodingOptions: ENCODING,
+              layout: 'grid',
+            },
           ),
         ),
       ),
-    streamRoom: (room, urls, { templateUrl, audioOnly = false }) =>
+    streamRoom: (room, urls, options) =>
       call(async () => {
         try {
           return toRecordingInfo(
             await client.startRoomCompositeEgress(
               room,
               { stream: new StreamOutput({ protocol: StreamProtocol.RTMP, urls }) },
-              { customBaseUrl: templateUrl, audioOnly, encodingOptions: STREAM_ENCODING, layout: 'grid' },
+              {
+                customBaseUrl: pageUrl(options),
+                audioOnly: options.audioOnly ?? false,
+                encodingOptions: STREAM_ENCODING,
+                layout: 'grid',
+              },
             ),
           );
         } catch (err) {
@@ -96,6 +106,29 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
     stop: (egressId) => call(async () => toRecordingInfo(await client.stopEgress(egressId))),
     list: (room) => call(async () => (await client.listEgress(room ? { roomName: room } : {})).map(toRecordingInfo)),
   };
+}
+
+/**
+ * The job's ref rides in the recorder page's address as a query parameter (Egress adds its own parameters
+ * beside it and keeps the address in the request it lists; the page ignores it).
+ */
+const REF_PARAM = 'job';
+
+function pageUrl({ templateUrl, ref }: RoomJobOptions): string {
+  if (!ref) return templateUrl;
+  const url = new URL(templateUrl);
+  url.searchParams.set(REF_PARAM, ref);
+  return url.toString();
+}
+
+function refOf(e: EgressInfo): string | undefined {
+  const base = e.request.case === 'roomComposite' ? e.request.value.customBaseUrl : undefined;
+  if (!base) return undefined;
+  try {
+    return new URL(base).searchParams.get(REF_PARAM) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -128,6 +161,7 @@ export function toRecordingInfo(e: EgressInfo): RecordingInfo {
     startedAt: fromNs(e.startedAt),
     endedAt: fromNs(e.endedAt),
     ...(e.error ? { error: e.error } : {}),
+    ...(refOf(e) ? { ref: refOf(e) } : {}),
     files: e.fileResults.map((f) => ({
       path: f.filename,
       durationMs: Number(f.duration / 1_000_000n),

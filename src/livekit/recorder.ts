@@ -13,6 +13,8 @@ export interface RecordingInfo {
   endedAt?: Date;
   /** Set once Egress reports the failure. */
   error?: string;
+  /** The caller's name for the job (options.ref of recordRoom and streamRoom), read back from Egress's request. */
+  ref?: string;
   files: Array<{ path: string; durationMs: number; sizeBytes: number }>;
   /** A live stream's outputs, one per URL, as Egress reports them (its URLs have the stream key masked). */
   streams: StreamResult[];
@@ -28,6 +30,17 @@ export interface StreamResult {
   error?: string;
 }
 
+/**
+ * How a room recording or stream is asked for. `ref` is the caller's own name for the job: Egress keeps it in
+ * the request it lists, so a job whose answer was lost (the caller stopped while Egress started it) can be
+ * told apart from others in the room.
+ */
+export interface RoomJobOptions {
+  templateUrl: string;
+  audioOnly?: boolean;
+  ref?: string;
+}
+
 export interface RecorderGateway {
   /**
    * Records one participant's camera and microphone to an MP4 file at `filepath` (absolute: Egress works
@@ -38,20 +51,12 @@ export interface RecorderGateway {
    * Records the room as people see it: Egress opens `templateUrl` (our recorder page) in its Chromium with
    * the SFU's address and a hidden recorder token, and records that page's picture and sound to MP4.
    */
-  recordRoom(
-    room: string,
-    filepath: string,
-    options: { templateUrl: string; audioOnly?: boolean },
-  ): Promise<RecordingInfo>;
+  recordRoom(room: string, filepath: string, options: RoomJobOptions): Promise<RecordingInfo>;
   /**
    * Streams the room as people see it (the same page as recordRoom) to RTMP(S) `urls`. The URLs carry the
    * stream key: never log them.
    */
-  streamRoom(
-    room: string,
-    urls: string[],
-    options: { templateUrl: string; audioOnly?: boolean },
-  ): Promise<RecordingInfo>;
+  streamRoom(room: string, urls: string[], options: RoomJobOptions): Promise<RecordingInfo>;
   stop(egressId: string): Promise<RecordingInfo>;
   /** Egress's jobs (of one room), ended ones too while Egress remembers them. */
   list(room?: string): Promise<RecordingInfo[]>;
