@@ -26,6 +26,8 @@ export interface ApiRouterDeps {
   roomStatus?: (member: Member) => Promise<RoomStatus>;
   /** Bounds the activities one deep linking launch creates (src/rooms/activity-quota.ts). */
   activityQuota?: ActivityQuota;
+  /** The deployment's recordings.retentionDays (deep linking's bound for an activity's). */
+  recordingRetentionDays?: number;
 }
 
 /** The launcher's API, authorized by the launch's Bearer token. */
@@ -50,6 +52,7 @@ export function apiRouter(deps: ApiRouterDeps): Router {
         activity: ready ? { id: ready.id, settings: ready.settings } : undefined,
         activityPending: resolved?.status === 'pending' ? true : undefined,
         room: ready && deps.roomStatus ? await deps.roomStatus(toMember(s, ready)) : undefined,
+        recordingRetentionDays: s.messageType === 'LtiDeepLinkingRequest' ? deps.recordingRetentionDays : undefined,
         locale: s.locale,
         timezone: s.timezone,
         returnUrl: s.returnUrl,

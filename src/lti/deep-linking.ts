@@ -20,6 +20,8 @@ export interface DeepLinkingDeps {
   lti: Pick<LtiProvider, 'signDeepLinkingResponse'>;
   /** Bounds the activities one deep linking launch creates (src/rooms/activity-quota.ts). */
   activityQuota?: ActivityQuota;
+  /** The deployment's recordings.retentionDays: an activity may keep its recordings less long, never longer. */
+  recordingRetentionDays?: number;
 }
 
 export interface DeepLinkingAnswer {
@@ -44,6 +46,7 @@ export async function answerDeepLinking(
   // The launch step 'role' refuses such launches already; a second guard costs nothing.
   if (s.role !== 'instructor') throw new AppError('LTI_DEEP_LINKING_FORBIDDEN');
   const settings = activitySettingsSchema.parse(input);
+  requireRetentionWithin(settings, deps.recordingRetentionDays);
   await deps.activityQuota?.take(s);
   // Signed before it is stored: a response we cannot build must not leave an activity nobody links to.
   const activityId = `act_${randomBytes(12).toString('base64url')}`;
@@ -72,6 +75,14 @@ export async function answerDeepLinking(
     createdBy: s.user.id,
   });
   return { returnUrl: s.deepLinking.returnUrl, jwt, activityId };
+}
+
+/** An activity's recording.retentionDays above the deployment's is refused as a field of the form. */
+export function requireRetentionWithin(settings: ActivitySettings, maxDays: number | undefined): void {
+  const days = settings.recording?.retentionDays;
+  if (maxDays === undefined || days === undefined || days <= maxDays) return;
+  const message = `At most ${maxDays} days: this server deletes recordings after ${maxDays} days.`;
+  throw new AppError('VALIDATION_FAILED', { details: { fields: [{ path: 'recording.retentionDays', message }] } });
 }
 
 /** The activity as an LTI content item: the id travels twice (custom parameter and launch URL), see link-parameters.ts. */

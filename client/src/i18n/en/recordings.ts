@@ -61,4 +61,7 @@ export const recordings = {
   'deepLink.recordingViewers.published': 'Teachers, and students once a teacher publishes a recording',
   'deepLink.recordingViewers.course': 'Everyone in the course',
   'deepLink.recordingViewers.instructors': 'Only teachers',
+  'deepLink.recordingRetention': 'Delete recordings after (days)',
+  'deepLink.recordingRetention.hint':
+    'From 1 to {max} days. Leave it empty to keep them {max} days, as long as this server keeps recordings.',
 };

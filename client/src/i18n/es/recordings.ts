@@ -59,4 +59,7 @@ export const recordings: Record<keyof typeof en, string> = {
   'deepLink.recordingViewers.published': 'Los profesores, y los estudiantes cuando un profesor publica una grabación',
   'deepLink.recordingViewers.course': 'Todo el curso',
   'deepLink.recordingViewers.instructors': 'Solo los profesores',
+  'deepLink.recordingRetention': 'Eliminar las grabaciones después de (días)',
+  'deepLink.recordingRetention.hint':
+    'De 1 a {max} días. Déjelo vacío para conservarlas {max} días, lo máximo que este servidor guarda las grabaciones.',
 };
