@@ -3,6 +3,7 @@ import {
   activitySettingsSchema,
   defaultSettings,
   recordingOf,
+  requireRetentionWithin,
   type ActivitySettings,
   type ActivityStore,
 } from '../rooms/activity-settings.js';
@@ -34,6 +35,8 @@ export interface VideoRoomDeps {
   controls: Pick<RoomControls, 'room' | 'bulk'>;
   /** Changes of a room are audited as leader actions are, by `api-key:<id>`. */
   audit: Pick<AuditStore, 'append'>;
+  /** The tool's recordings.retentionDays: a room keeps its recordings less long, never longer. */
+  recordingRetentionDays?: number;
   now?: () => Date;
 }
 
@@ -45,6 +48,17 @@ export function bulkActionsOf(action: SessionAction, kinds: readonly ('audio' | 
     unmute: { audio: 'allow-all-audio', video: 'allow-all-video' },
   } as const;
   return [...new Set(kinds)].map((kind) => each[action][kind]);
+}
+
+/** The activity's recording settings after a PATCH: auto and retention as sent, null retention removed. */
+function recordingChange(before: ActivitySettings, change: RoomUpdate): ActivitySettings['recording'] {
+  const { retentionDays: _kept, ...rest } = before.recording ?? {};
+  const days = change.recording_retention_days;
+  return {
+    ...(days === null ? rest : before.recording),
+    ...(change.recording !== undefined ? { auto: change.recording } : {}),
+    ...(typeof days === 'number' ? { retentionDays: days } : {}),
+  };
 }
 
 /** Tries at a change before answering VIDEO_ROOM_BUSY: each lost try means another change was stored. */
@@ -92,6 +106,7 @@ export function createVideoRooms(deps: VideoRoomDeps) {
       title: settings.title,
       max_participants: settings.maxParticipants,
       recording: recordingOf(settings).auto,
+      recording_retention_days: recordingOf(settings).retentionDays ?? null,
       webhook_url: version.webhookUrl,
       status,
       version: version.version,
@@ -168,8 +183,22 @@ export function createVideoRooms(deps: VideoRoomDeps) {
       const settings = {
         title: input.title ?? input.name,
         ...(input.max_participants ? { maxParticipants: input.max_participants } : {}),
-        ...(input.recording !== undefined ? { recording: { auto: input.recording } } : {}),
+        ...(input.recording !== undefined || input.recording_retention_days !== undefined
+          ? {
+              recording: {
+                ...(input.recording !== undefined ? { auto: input.recording } : {}),
+                ...(input.recording_retention_days !== undefined
+                  ? { retentionDays: input.recording_retention_days }
+                  : {}),
+              },
+            }
+          : {}),
       };
+      requireRetentionWithin(
+        activitySettingsSchema.parse(settings),
+        deps.recordingRetentionDays,
+        'recording_retention_days',
+      );
       // Always with webhooks (maybe no URL yet), so the secret exists from the start and is shown once, here.
       const webhooks = input.webhook_url ? { url: input.webhook_url } : {};
       const space = await deps.spaces.create(key, { id: input.name, settings, webhooks });
@@ -198,8 +227,11 @@ export function createVideoRooms(deps: VideoRoomDeps) {
           ...before,
           ...(change.title !== undefined ? { title: change.title } : {}),
           ...(change.max_participants !== undefined ? { maxParticipants: change.max_participants } : {}),
-          ...(change.recording !== undefined ? { recording: { ...before.recording, auto: change.recording } } : {}),
+          ...(change.recording !== undefined || change.recording_retention_days !== undefined
+            ? { recording: recordingChange(before, change) }
+            : {}),
         });
+        requireRetentionWithin(after, deps.recordingRetentionDays, 'recording_retention_days');
         const same = JSON.stringify(before) === JSON.stringify(after);
         const activityId = same
           ? base.activityId

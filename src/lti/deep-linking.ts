@@ -4,6 +4,7 @@ import type { ActivityQuota } from '../rooms/activity-quota.js';
 import {
   activitySettingsSchema,
   availability,
+  requireRetentionWithin,
   type ActivitySettings,
   type ActivityStore,
 } from '../rooms/activity-settings.js';
@@ -75,14 +76,6 @@ export async function answerDeepLinking(
     createdBy: s.user.id,
   });
   return { returnUrl: s.deepLinking.returnUrl, jwt, activityId };
-}
-
-/** An activity's recording.retentionDays above the deployment's is refused as a field of the form. */
-export function requireRetentionWithin(settings: ActivitySettings, maxDays: number | undefined): void {
-  const days = settings.recording?.retentionDays;
-  if (maxDays === undefined || days === undefined || days <= maxDays) return;
-  const message = `At most ${maxDays} days: this server deletes recordings after ${maxDays} days.`;
-  throw new AppError('VALIDATION_FAILED', { details: { fields: [{ path: 'recording.retentionDays', message }] } });
 }
 
 /** The activity as an LTI content item: the id travels twice (custom parameter and launch URL), see link-parameters.ts. */

@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import { z } from 'zod';
 
 /** How attendance turns into a grade. Pure policies live in attendance/; this is only the choice. */
@@ -98,6 +99,21 @@ export function recordingOf(settings: ActivitySettings): RecordingSettings {
     viewers: r.viewers ?? RECORDING_DEFAULTS.viewers,
     ...(r.retentionDays !== undefined ? { retentionDays: r.retentionDays } : {}),
   };
+}
+
+/**
+ * An activity's recording.retentionDays above the deployment's (`maxDays`) is refused as the field `path` of
+ * the request (the deep linking form's recording.retentionDays, the rooms API's recording_retention_days).
+ */
+export function requireRetentionWithin(
+  settings: ActivitySettings,
+  maxDays: number | undefined,
+  path = 'recording.retentionDays',
+): void {
+  const days = settings.recording?.retentionDays;
+  if (maxDays === undefined || days === undefined || days <= maxDays) return;
+  const message = `At most ${maxDays} days: this server deletes recordings after ${maxDays} days.`;
+  throw new AppError('VALIDATION_FAILED', { details: { fields: [{ path, message }] } });
 }
 
 /** The window in which the class can be joined, or undefined when it has no schedule. */

@@ -93,6 +93,7 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
         title: 'Algebra',
         max_participants: 12,
         recording: true,
+        recording_retention_days: null,
         webhook_url: 'http://127.0.0.1:9/hooks',
         status: 'idle',
         version: 1,
@@ -128,6 +129,24 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     assert.equal(me.activity.settings.title, 'Algebra II');
     assert.equal(me.activity.settings.maxParticipants, 12);
     assert.equal(me.user.role, 'instructor');
+
+    // How long its recordings are kept: at most the tool's retention, null for the tool's own.
+    const kept = await call('PATCH', `/rooms/${room.room_id}`, { recording_retention_days: 30 });
+    assert.equal(kept.status, 200, JSON.stringify(kept.body));
+    assert.deepEqual([kept.body.recording_retention_days, kept.body.recording], [30, true]);
+    const tooLong = await call('PATCH', `/rooms/${room.room_id}`, { recording_retention_days: 3650 });
+    assert.deepEqual(
+      [tooLong.status, tooLong.body.error.code, tooLong.body.error.details.fields[0].path],
+      [400, 'VALIDATION_FAILED', 'recording_retention_days'],
+    );
+    const zero = await call('PATCH', `/rooms/${room.room_id}`, { recording_retention_days: 0 });
+    assert.equal(zero.status, 400);
+    const cleared = await call('PATCH', `/rooms/${room.room_id}`, { recording_retention_days: null });
+    assert.deepEqual([cleared.body.recording_retention_days, cleared.body.recording], [null, true]);
+    const created7 = await call('POST', '/rooms', { name: newName(), recording_retention_days: 7 });
+    assert.deepEqual([created7.status, created7.body.recording_retention_days], [201, 7]);
+    const createdLong = await call('POST', '/rooms', { name: newName(), recording_retention_days: 3650 });
+    assert.equal(createdLong.status, 400, JSON.stringify(createdLong.body));
 
     // Same API as the other integrator routes: the room's status answers for the same room_id.
     assert.equal((await call('GET', `/rooms/${room.room_id}/status`)).status, 200);
