@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { streamAddressSchema } from '../recordings/stream-target.js';
 import { urlSchema } from '../urls.js';
 import { liveRoomIdSchema } from './live-room-wire.js';
 
@@ -23,6 +24,8 @@ export function roomCreateSchema(allowHttpWebhooks: boolean) {
       recording: z.boolean().optional(),
       /** Days the room's recordings are kept, at most the tool's (its recordings.retentionDays, the default). */
       recording_retention_days: retentionDays.optional(),
+      /** Where Go live streams when the teacher gives no address (rtmp(s)://host/app/key): a secret, shown back masked. */
+      stream_url: streamAddressSchema.optional(),
       webhook_url: webhookUrlOf(allowHttpWebhooks).optional(),
     })
     .strict();
@@ -36,6 +39,8 @@ export function roomUpdateSchema(allowHttpWebhooks: boolean) {
       recording: z.boolean().optional(),
       /** null: as long as the tool keeps recordings. */
       recording_retention_days: retentionDays.nullable().optional(),
+      /** null removes it. */
+      stream_url: streamAddressSchema.nullable().optional(),
       /** null removes it. */
       webhook_url: webhookUrlOf(allowHttpWebhooks).nullable().optional(),
     })
@@ -125,6 +130,8 @@ export interface VideoRoomJson {
   recording: boolean;
   /** Days its recordings are kept; null: as long as the tool keeps them. */
   recording_retention_days: number | null;
+  /** stream_url with its key masked; null when none is set. */
+  stream_target: string | null;
   webhook_url: string | null;
   status: RoomStatus;
   /** Increases with each change (PATCH); 1 as created. */

@@ -3,6 +3,7 @@ import {
   activitySettingsSchema,
   defaultSettings,
   recordingOf,
+  publicSettings,
   requireRetentionWithin,
   type ActivitySettings,
   type ActivityStore,
@@ -50,15 +51,15 @@ export function bulkActionsOf(action: SessionAction, kinds: readonly ('audio' | 
   return [...new Set(kinds)].map((kind) => each[action][kind]);
 }
 
-/** The activity's recording settings after a PATCH: auto and retention as sent, null retention removed. */
+/** The activity's recording settings after a PATCH: as sent, a null retention or stream URL removed. */
 function recordingChange(before: ActivitySettings, change: RoomUpdate): ActivitySettings['recording'] {
-  const { retentionDays: _kept, ...rest } = before.recording ?? {};
-  const days = change.recording_retention_days;
-  return {
-    ...(days === null ? rest : before.recording),
-    ...(change.recording !== undefined ? { auto: change.recording } : {}),
-    ...(typeof days === 'number' ? { retentionDays: days } : {}),
-  };
+  const next: NonNullable<ActivitySettings['recording']> = { ...before.recording };
+  if (change.recording !== undefined) next.auto = change.recording;
+  if (change.recording_retention_days === null) delete next.retentionDays;
+  else if (change.recording_retention_days !== undefined) next.retentionDays = change.recording_retention_days;
+  if (change.stream_url === null) delete next.streamUrl;
+  else if (change.stream_url !== undefined) next.streamUrl = change.stream_url;
+  return next;
 }
 
 /** Tries at a change before answering VIDEO_ROOM_BUSY: each lost try means another change was stored. */
@@ -107,6 +108,7 @@ export function createVideoRooms(deps: VideoRoomDeps) {
       max_participants: settings.maxParticipants,
       recording: recordingOf(settings).auto,
       recording_retention_days: recordingOf(settings).retentionDays ?? null,
+      stream_target: publicSettings(settings).recording?.streamUrl ?? null,
       webhook_url: version.webhookUrl,
       status,
       version: version.version,
@@ -183,13 +185,16 @@ export function createVideoRooms(deps: VideoRoomDeps) {
       const settings = {
         title: input.title ?? input.name,
         ...(input.max_participants ? { maxParticipants: input.max_participants } : {}),
-        ...(input.recording !== undefined || input.recording_retention_days !== undefined
+        ...(input.recording !== undefined ||
+        input.recording_retention_days !== undefined ||
+        input.stream_url !== undefined
           ? {
               recording: {
                 ...(input.recording !== undefined ? { auto: input.recording } : {}),
                 ...(input.recording_retention_days !== undefined
                   ? { retentionDays: input.recording_retention_days }
                   : {}),
+                ...(input.stream_url !== undefined ? { streamUrl: input.stream_url } : {}),
               },
             }
           : {}),
@@ -227,7 +232,9 @@ export function createVideoRooms(deps: VideoRoomDeps) {
           ...before,
           ...(change.title !== undefined ? { title: change.title } : {}),
           ...(change.max_participants !== undefined ? { maxParticipants: change.max_participants } : {}),
-          ...(change.recording !== undefined || change.recording_retention_days !== undefined
+          ...(change.recording !== undefined ||
+          change.recording_retention_days !== undefined ||
+          change.stream_url !== undefined
             ? { recording: recordingChange(before, change) }
             : {}),
         });

@@ -1,5 +1,7 @@
 import { AppError } from '../errors.js';
 import { z } from 'zod';
+import { maskStreamUrl } from '../recordings/stream-url.js';
+import { streamAddressSchema } from '../recordings/stream-target.js';
 
 /** How attendance turns into a grade. Pure policies live in attendance/; this is only the choice. */
 export const GRADING_POLICIES = ['attended', 'proportional', 'threshold'] as const;
@@ -73,6 +75,11 @@ export const activitySettingsSchema = z
         viewers: z.enum(RECORDING_VIEWERS).optional(),
         /** Below the deployment's recordings.retentionDays, never above it. */
         retentionDays: z.number().int().min(1).max(3650).optional(),
+        /**
+         * Where Go live streams when the teacher gives no address: an RTMP(S) address with the stream key as
+         * its last path segment. A secret: only Egress gets it whole; everything else shows publicSettings().
+         */
+        streamUrl: streamAddressSchema.optional(),
       })
       .strict()
       .optional(),
@@ -90,6 +97,16 @@ export interface RecordingSettings {
   auto: boolean;
   viewers: (typeof RECORDING_VIEWERS)[number];
   retentionDays?: number;
+  streamUrl?: string;
+}
+
+/**
+ * The settings as they may leave the tool (the launcher's /api/me, the rooms API): the default stream
+ * target's key masked (maskStreamUrl).
+ */
+export function publicSettings(settings: ActivitySettings): ActivitySettings {
+  const url = settings.recording?.streamUrl;
+  return url ? { ...settings, recording: { ...settings.recording, streamUrl: maskStreamUrl(url) } } : settings;
 }
 
 export function recordingOf(settings: ActivitySettings): RecordingSettings {
@@ -98,6 +115,7 @@ export function recordingOf(settings: ActivitySettings): RecordingSettings {
     auto: r.auto ?? RECORDING_DEFAULTS.auto,
     viewers: r.viewers ?? RECORDING_DEFAULTS.viewers,
     ...(r.retentionDays !== undefined ? { retentionDays: r.retentionDays } : {}),
+    ...(r.streamUrl ? { streamUrl: r.streamUrl } : {}),
   };
 }
 

@@ -94,6 +94,7 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
         max_participants: 12,
         recording: true,
         recording_retention_days: null,
+        stream_target: null,
         webhook_url: 'http://127.0.0.1:9/hooks',
         status: 'idle',
         version: 1,
@@ -147,6 +148,29 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     assert.deepEqual([created7.status, created7.body.recording_retention_days], [201, 7]);
     const createdLong = await call('POST', '/rooms', { name: newName(), recording_retention_days: 3650 });
     assert.equal(createdLong.status, 400, JSON.stringify(createdLong.body));
+
+    // A default stream target: a secret, shown back masked, in the launcher too; null removes it.
+    const streamKey = 'sk_live_0123456789abcdef';
+    const streamed = await call('PATCH', `/rooms/${room.room_id}`, {
+      stream_url: `rtmps://live.test/app/${streamKey}`,
+    });
+    assert.equal(streamed.status, 200, JSON.stringify(streamed.body));
+    assert.equal(streamed.body.stream_target, 'rtmps://live.test/app/****cdef');
+    const teacherToken = await call('POST', `/rooms/${room.room_id}/tokens`, {
+      user: { id: 't2', name: 'Theo', role: 'instructor' },
+    });
+    const seen = await (await follow(teacherToken.body.join_url)).json('GET', '/me');
+    assert.equal(seen.activity.settings.recording.streamUrl, 'rtmps://live.test/app/****cdef');
+    assert.ok(
+      !JSON.stringify([streamed.body, seen, (await call('GET', `/rooms/${room.room_id}`)).body]).includes(streamKey),
+    );
+    for (const bad of ['http://live.test/app/key', 'rtmp://user:pass@live.test/app/key', 'not a url']) {
+      const refused = await call('PATCH', `/rooms/${room.room_id}`, { stream_url: bad });
+      assert.equal(refused.status, 400, bad);
+      assert.ok(!JSON.stringify(refused.body).includes('pass@'), 'the refusal does not quote it');
+    }
+    const unstreamed = await call('PATCH', `/rooms/${room.room_id}`, { stream_url: null });
+    assert.equal(unstreamed.body.stream_target, null);
 
     // Same API as the other integrator routes: the room's status answers for the same room_id.
     assert.equal((await call('GET', `/rooms/${room.room_id}/status`)).status, 200);

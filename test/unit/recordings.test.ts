@@ -9,7 +9,7 @@ import { createRecordingJobs, type RecordingEvent } from '../../src/recordings/r
 import { createRecordings, type Availability } from '../../src/recordings/recordings.js';
 import { streamTargetOf } from '../../src/recordings/stream-target.js';
 import { recordingPayload } from '../../src/integrations/recording-events.js';
-import type { ActivitySettings } from '../../src/rooms/activity-settings.js';
+import { activitySettingsSchema, publicSettings, type ActivitySettings } from '../../src/rooms/activity-settings.js';
 import { createSessionTracker } from '../../src/rooms/session-tracker.js';
 import { FakeRecorder, MemoryRecordingStore } from '../support/fakes/recording-store.js';
 import { MemoryWebhookStore } from '../support/fakes/room-store.js';
@@ -256,6 +256,41 @@ describe('recordings (fakes)', () => {
       await c.f.audit.log(c.f.roomKey),
     ]);
     assert.ok(!everything.includes(key) && !c.lines.join('').includes(key), 'the key is nowhere but at Egress');
+  });
+
+  it('streams to the activity’s own target when Go live names none: the key to Egress only, masked everywhere else', async () => {
+    const key = 'class_987654321_zyxwvutsrq';
+    const secret = `rtmps://live.example.com/app/${key}`;
+    const c = await recordedClass({ recording: { streamUrl: secret } });
+    const masked = 'rtmps://live.example.com/app/****tsrq';
+    assert.equal(
+      (await c.recordings.statusOf(await c.room(), true, c.teacher.settings)).streamTarget,
+      masked,
+      'the Go live form offers it, masked',
+    );
+    assert.equal((await c.recordings.statusOf(await c.room(), false, c.student.settings)).streamTarget, undefined);
+    const view = await c.recordings.start(c.teacher, 'stream', { url: '' });
+    assert.equal(c.recorder.calls.at(-1)?.target, secret);
+    assert.equal(view.target, masked);
+    // An address of the teacher's own wins over the class's.
+    const other = await recordedClass({ recording: { streamUrl: secret } });
+    const own = await other.recordings.start(other.teacher, 'stream', { url: 'rtmp://other.test/live', key: 'k' });
+    assert.equal(other.recorder.calls.at(-1)?.target, 'rtmp://other.test/live/k');
+    assert.equal(own.target, 'rtmp://other.test/live/****');
+    assert.equal(publicSettings(c.teacher.settings).recording?.streamUrl, masked);
+    const everything = JSON.stringify([
+      ...c.store.recordings.values(),
+      c.store.factList,
+      await c.f.audit.log(c.f.roomKey),
+      c.events.map((e) => recordingPayload({ spaceId: 'space' }, e)),
+    ]);
+    assert.ok(!everything.includes(key) && !c.lines.join('').includes(key), 'the key is nowhere but at Egress');
+    // Without a class target, no address is refused as before.
+    const bare = await recordedClass();
+    assert.equal(await code(bare.recordings.start(bare.teacher, 'stream', { url: '' })), 'ZodError');
+    // The activity's target is checked as the teacher's is.
+    for (const bad of ['http://x.test/app/key', 'rtmp://u:p@x.test/app/key', 'rtmp://x.test/app key'])
+      assert.equal(activitySettingsSchema.safeParse({ title: 'x', recording: { streamUrl: bad } }).success, false, bad);
   });
 
   it('appends the key to the address and masks it (maskStreamUrl), with or without a separate key', () => {
