@@ -32,7 +32,7 @@ const form = (await load('pages/activity-form.ts')) as {
     timeZone: string,
     retentionMax?: number,
   ):
-    | { ok: true; request: { recording?: { viewers?: string; retentionDays?: number } } }
+    | { ok: true; request: { recording?: { viewers?: string; retentionDays?: number; streamUrl?: string } } }
     | { ok: false; errors: Record<string, string> };
   pathOf(key: string): string;
 };
@@ -97,6 +97,19 @@ describe('client recordings view', () => {
     await setLocale('es');
     const es = ask('31', 30);
     assert.ok(!es.ok && /1.*30/.test(es.errors['recording.retentionDays'] ?? ''), JSON.stringify(es));
+  });
+
+  it('takes the class’s stream target as an address ending with its key, or none', () => {
+    const ask = (url: string) =>
+      form.toRequest({ ...form.INITIAL_FORM, title: 'A class', recordingStreamUrl: url }, 'UTC');
+    const ok = ask(' rtmps://live.example.com/app/sk_123 ');
+    assert.ok(ok.ok && ok.request.recording?.streamUrl === 'rtmps://live.example.com/app/sk_123');
+    const none = ask('');
+    assert.ok(none.ok && none.request.recording?.streamUrl === undefined);
+    for (const bad of ['http://x.test/app/key', 'rtmp://x.test', 'rtmp://x.test/app key']) {
+      const checked = ask(bad);
+      assert.ok(!checked.ok && checked.errors['recording.streamUrl'], bad);
+    }
   });
 
   it('writes durations and sizes as the locale does', () => {

@@ -38,6 +38,8 @@ export interface ActivityForm {
   recordingViewers: RecordingViewers;
   /** Days the class's recordings are kept; empty for as long as the server keeps them. */
   recordingRetentionDays: string;
+  /** Where Go live streams when the teacher gives no address (rtmp(s)://host/app/key); empty for none. */
+  recordingStreamUrl: string;
 }
 
 export const INITIAL_FORM: ActivityForm = {
@@ -61,6 +63,7 @@ export const INITIAL_FORM: ActivityForm = {
   autoPost: true,
   recordingViewers: 'published',
   recordingRetentionDays: '',
+  recordingStreamUrl: '',
 };
 
 export const TITLE_MAX = 200;
@@ -96,6 +99,7 @@ export const FIELD_PATHS = [
   'grading.autoPost',
   'recording.viewers',
   'recording.retentionDays',
+  'recording.streamUrl',
 ] as const;
 
 /** The API field path an input of the form feeds (date and time both feed `startAt`). */
@@ -121,6 +125,8 @@ export function pathOf(key: keyof ActivityForm): string {
       return 'recording.viewers';
     case 'recordingRetentionDays':
       return 'recording.retentionDays';
+    case 'recordingStreamUrl':
+      return 'recording.streamUrl';
     default:
       return key;
   }
@@ -188,6 +194,9 @@ export function toRequest(
     form.recordingRetentionDays.trim() !== ''
       ? wholeNumber(form.recordingRetentionDays, 1, retentionMax, errors, 'recording.retentionDays')
       : undefined;
+  const streamUrl = form.recordingStreamUrl.trim();
+  if (streamUrl && !/^rtmps?:\/\/[^\s/]+\/\S+$/i.test(streamUrl))
+    errors.push(['recording.streamUrl', t('deepLink.recordingStreamUrl.invalid')]);
   if (errors.length > 0)
     return { ok: false, errors: orderErrors(errors.map(([path, message]) => ({ path, message }))) };
 
@@ -219,6 +228,7 @@ export function toRequest(
       recording: {
         viewers: form.recordingViewers,
         ...(retentionDays !== undefined ? { retentionDays } : {}),
+        ...(streamUrl ? { streamUrl } : {}),
       },
     },
   };

@@ -13,7 +13,7 @@ interface Props {
   form: ActivityForm;
   errors: FormErrors;
   set: (key: 'recordingViewers', value: RecordingViewers) => void;
-  text: (key: 'recordingRetentionDays') => (e: TargetedEvent<HTMLInputElement>) => void;
+  text: (key: 'recordingRetentionDays' | 'recordingStreamUrl') => (e: TargetedEvent<HTMLInputElement>) => void;
   /** The server's retention (days): the class may keep its recordings less long, never longer. */
   retentionMax: number;
 }
@@ -62,6 +62,24 @@ export function RecordingFields({ form, errors, set, text, retentionMax }: Props
             placeholder={String(retentionMax)}
             value={form.recordingRetentionDays}
             onInput={text('recordingRetentionDays')}
+          />
+        )}
+      </Field>
+      <Field
+        id={fieldId('recording.streamUrl')}
+        label={t('deepLink.recordingStreamUrl')}
+        hint={t('deepLink.recordingStreamUrl.hint')}
+        error={errors['recording.streamUrl']}
+      >
+        {(a11y) => (
+          <input
+            {...a11y}
+            type="password"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="rtmps://live.example.com/app/stream-key"
+            value={form.recordingStreamUrl}
+            onInput={text('recordingStreamUrl')}
           />
         )}
       </Field>
