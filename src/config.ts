@@ -183,6 +183,11 @@ const schema = z
         /** How often unfinished recordings are compared with Egress's list (after a restart, lost webhooks). */
         reconcileSeconds: z.number().int().min(5).max(3600),
         /**
+         * How long Egress may be silent (its health port not answering, or no longer running a job the SFU still
+         * lists as active: a killed Egress sends no webhook) before its recordings and streams end as failed.
+         */
+        egressLostSeconds: z.number().int().min(5).max(3600),
+        /**
          * The folder LiveKit Egress writes recordings to (the tool names each file before Egress starts) and the
          * tool serves them from, only through signed links; a relative path is taken from the project folder.
          * Checked (created if missing) at startup.
@@ -257,6 +262,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   RECORDER_PAGE_URL: 'recordings.recorderPageUrl',
   RECORDINGS_EGRESS_DIR: 'recordings.egressDir',
   RECORDING_RECONCILE_SECONDS: 'recordings.reconcileSeconds',
+  RECORDING_EGRESS_LOST_SECONDS: 'recordings.egressLostSeconds',
   RECORDINGS_DIR: 'recordings.dir',
   RECORDINGS_STORAGE: 'recordings.storage.kind',
   RECORDINGS_S3_BUCKET: 'recordings.storage.bucket',

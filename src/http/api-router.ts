@@ -4,7 +4,7 @@ import type { LtiProvider } from '../lti/provider.js';
 import { answerDeepLinking } from '../lti/deep-linking.js';
 import type { PlatformService } from '../lti/platform-store.js';
 import type { SessionStore } from '../lti/launch-session-store.js';
-import type { ActivityStore } from '../rooms/activity-settings.js';
+import { publicSettings, type ActivityStore } from '../rooms/activity-settings.js';
 import type { Member } from '../rooms/room-service.js';
 import type { ActivityQuota } from '../rooms/activity-quota.js';
 import { asyncHandler } from './async-handler.js';
@@ -26,6 +26,8 @@ export interface ApiRouterDeps {
   roomStatus?: (member: Member) => Promise<RoomStatus>;
   /** Bounds the activities one deep linking launch creates (src/rooms/activity-quota.ts). */
   activityQuota?: ActivityQuota;
+  /** The deployment's recordings.retentionDays (deep linking's bound for an activity's). */
+  recordingRetentionDays?: number;
 }
 
 /** The launcher's API, authorized by the launch's Bearer token. */
@@ -47,9 +49,10 @@ export function apiRouter(deps: ApiRouterDeps): Router {
         branding: mergeBranding(deps.branding ?? {}, platform?.branding),
         context: s.context,
         resourceLink: s.resourceLink ? { id: s.resourceLink.id, title: s.resourceLink.title } : undefined,
-        activity: ready ? { id: ready.id, settings: ready.settings } : undefined,
+        activity: ready ? { id: ready.id, settings: publicSettings(ready.settings) } : undefined,
         activityPending: resolved?.status === 'pending' ? true : undefined,
         room: ready && deps.roomStatus ? await deps.roomStatus(toMember(s, ready)) : undefined,
+        recordingRetentionDays: s.messageType === 'LtiDeepLinkingRequest' ? deps.recordingRetentionDays : undefined,
         locale: s.locale,
         timezone: s.timezone,
         returnUrl: s.returnUrl,

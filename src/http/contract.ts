@@ -28,6 +28,11 @@ export interface MeResponse {
   activityPending?: true;
   /** The room this launch opens (absent for deep linking). */
   room?: RoomStatus;
+  /**
+   * Deep linking: the deployment's recordings.retentionDays, the longest an activity may keep its recordings
+   * (the form's bound).
+   */
+  recordingRetentionDays?: number;
   locale?: string;
   timezone?: string;
   returnUrl?: string;

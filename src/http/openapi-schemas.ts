@@ -117,6 +117,15 @@ export const videoRoomResponse = z.object({
   title: z.string(),
   max_participants: z.number().int(),
   recording: z.boolean(),
+  recording_retention_days: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Days its recordings are kept (at most the tool’s); null: as long as the tool keeps them'),
+  stream_target: z
+    .string()
+    .nullable()
+    .describe('Where Go live streams without an address of its own: stream_url with the key masked'),
   webhook_url: z.string().nullable(),
   status: z.enum(['idle', 'live', 'deleted']),
   version: z.number().int(),

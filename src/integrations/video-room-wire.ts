@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { streamAddressSchema } from '../recordings/stream-target.js';
 import { urlSchema } from '../urls.js';
 import { liveRoomIdSchema } from './live-room-wire.js';
 
@@ -9,6 +10,7 @@ import { liveRoomIdSchema } from './live-room-wire.js';
 
 const limit = z.coerce.number().int().min(1).max(100).default(20);
 const instant = z.iso.datetime({ offset: true });
+const retentionDays = z.number().int().min(1).max(3650);
 const webhookUrlOf = (allowHttp: boolean) => urlSchema(allowHttp ? ['https:', 'http:'] : ['https:']);
 
 export function roomCreateSchema(allowHttpWebhooks: boolean) {
@@ -20,6 +22,10 @@ export function roomCreateSchema(allowHttpWebhooks: boolean) {
       max_participants: z.number().int().min(2).max(1000).optional(),
       /** Record each session from its first join (needs recording set up on the tool). */
       recording: z.boolean().optional(),
+      /** Days the room's recordings are kept, at most the tool's (its recordings.retentionDays, the default). */
+      recording_retention_days: retentionDays.optional(),
+      /** Where Go live streams when the teacher gives no address (rtmp(s)://host/app/key): a secret, shown back masked. */
+      stream_url: streamAddressSchema.optional(),
       webhook_url: webhookUrlOf(allowHttpWebhooks).optional(),
     })
     .strict();
@@ -31,6 +37,10 @@ export function roomUpdateSchema(allowHttpWebhooks: boolean) {
       title: z.string().trim().min(1).max(200).optional(),
       max_participants: z.number().int().min(2).max(1000).optional(),
       recording: z.boolean().optional(),
+      /** null: as long as the tool keeps recordings. */
+      recording_retention_days: retentionDays.nullable().optional(),
+      /** null removes it. */
+      stream_url: streamAddressSchema.nullable().optional(),
       /** null removes it. */
       webhook_url: webhookUrlOf(allowHttpWebhooks).nullable().optional(),
     })
@@ -127,6 +137,10 @@ export interface VideoRoomJson {
   title: string;
   max_participants: number;
   recording: boolean;
+  /** Days its recordings are kept; null: as long as the tool keeps them. */
+  recording_retention_days: number | null;
+  /** stream_url with its key masked; null when none is set. */
+  stream_target: string | null;
   webhook_url: string | null;
   status: RoomStatus;
   /** Increases with each change (PATCH); 1 as created. */

@@ -3,6 +3,8 @@ import {
   activitySettingsSchema,
   defaultSettings,
   recordingOf,
+  publicSettings,
+  requireRetentionWithin,
   type ActivitySettings,
   type ActivityStore,
 } from '../rooms/activity-settings.js';
@@ -35,6 +37,8 @@ export interface VideoRoomDeps {
   controls: Pick<RoomControls, 'room' | 'bulk'>;
   /** Changes of a room are audited as leader actions are, by `api-key:<id>`. */
   audit: Pick<AuditStore, 'append'>;
+  /** The tool's recordings.retentionDays: a room keeps its recordings less long, never longer. */
+  recordingRetentionDays?: number;
   now?: () => Date;
 }
 
@@ -46,6 +50,17 @@ export function bulkActionsOf(action: SessionAction, kinds: readonly ('audio' | 
     unmute: { audio: 'allow-all-audio', video: 'allow-all-video' },
   } as const;
   return [...new Set(kinds)].map((kind) => each[action][kind]);
+}
+
+/** The activity's recording settings after a PATCH: as sent, a null retention or stream URL removed. */
+function recordingChange(before: ActivitySettings, change: RoomUpdate): ActivitySettings['recording'] {
+  const next: NonNullable<ActivitySettings['recording']> = { ...before.recording };
+  if (change.recording !== undefined) next.auto = change.recording;
+  if (change.recording_retention_days === null) delete next.retentionDays;
+  else if (change.recording_retention_days !== undefined) next.retentionDays = change.recording_retention_days;
+  if (change.stream_url === null) delete next.streamUrl;
+  else if (change.stream_url !== undefined) next.streamUrl = change.stream_url;
+  return next;
 }
 
 /** Tries at a change before answering VIDEO_ROOM_BUSY: each lost try means another change was stored. */
@@ -93,6 +108,8 @@ export function createVideoRooms(deps: VideoRoomDeps) {
       title: settings.title,
       max_participants: settings.maxParticipants,
       recording: recordingOf(settings).auto,
+      recording_retention_days: recordingOf(settings).retentionDays ?? null,
+      stream_target: publicSettings(settings).recording?.streamUrl ?? null,
       webhook_url: version.webhookUrl,
       status,
       version: version.version,
@@ -169,8 +186,25 @@ export function createVideoRooms(deps: VideoRoomDeps) {
       const settings = {
         title: input.title ?? input.name,
         ...(input.max_participants ? { maxParticipants: input.max_participants } : {}),
-        ...(input.recording !== undefined ? { recording: { auto: input.recording } } : {}),
+        ...(input.recording !== undefined ||
+        input.recording_retention_days !== undefined ||
+        input.stream_url !== undefined
+          ? {
+              recording: {
+                ...(input.recording !== undefined ? { auto: input.recording } : {}),
+                ...(input.recording_retention_days !== undefined
+                  ? { retentionDays: input.recording_retention_days }
+                  : {}),
+                ...(input.stream_url !== undefined ? { streamUrl: input.stream_url } : {}),
+              },
+            }
+          : {}),
       };
+      requireRetentionWithin(
+        activitySettingsSchema.parse(settings),
+        deps.recordingRetentionDays,
+        'recording_retention_days',
+      );
       // Always with webhooks (maybe no URL yet), so the secret exists from the start and is shown once, here.
       const webhooks = input.webhook_url ? { url: input.webhook_url } : {};
       const space = await deps.spaces.create(key, { id: input.name, settings, webhooks });
@@ -199,8 +233,13 @@ export function createVideoRooms(deps: VideoRoomDeps) {
           ...before,
           ...(change.title !== undefined ? { title: change.title } : {}),
           ...(change.max_participants !== undefined ? { maxParticipants: change.max_participants } : {}),
-          ...(change.recording !== undefined ? { recording: { ...before.recording, auto: change.recording } } : {}),
+          ...(change.recording !== undefined ||
+          change.recording_retention_days !== undefined ||
+          change.stream_url !== undefined
+            ? { recording: recordingChange(before, change) }
+            : {}),
         });
+        requireRetentionWithin(after, deps.recordingRetentionDays, 'recording_retention_days');
         const same = JSON.stringify(before) === JSON.stringify(after);
         const activityId = same
           ? base.activityId

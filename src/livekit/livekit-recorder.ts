@@ -12,7 +12,14 @@ import {
   type EgressInfo,
 } from 'livekit-server-sdk';
 import { call } from './livekit-gateway.js';
-import type { EgressStatus, FileTarget, RecorderGateway, RecordingInfo, StreamResult } from './recorder.js';
+import type {
+  EgressStatus,
+  FileTarget,
+  RecorderGateway,
+  RecordingInfo,
+  RoomJobOptions,
+  StreamResult,
+} from './recorder.js';
 
 export interface LiveKitRecorderOptions {
   apiUrl: string;
@@ -70,24 +77,34 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
           ),
         ),
       ),
-    recordRoom: (room, target, { templateUrl, audioOnly = false }) =>
+    recordRoom: (room, target, options) =>
       call(async () =>
         toRecordingInfo(
           await client.startRoomCompositeEgress(
             room,
             { file: fileOutput(typeof target === 'string' ? { filepath: target } : target) },
-            { customBaseUrl: templateUrl, audioOnly, encodingOptions: ENCODING, layout: 'grid' },
+            {
+              customBaseUrl: pageUrl(options),
+              audioOnly: options.audioOnly ?? false,
+              encodingOptions: ENCODING,
+              layout: 'grid',
+            },
           ),
         ),
       ),
-    streamRoom: (room, urls, { templateUrl, audioOnly = false }) =>
+    streamRoom: (room, urls, options) =>
       call(async () => {
         try {
           return toRecordingInfo(
             await client.startRoomCompositeEgress(
               room,
               { stream: new StreamOutput({ protocol: StreamProtocol.RTMP, urls }) },
-              { customBaseUrl: templateUrl, audioOnly, encodingOptions: STREAM_ENCODING, layout: 'grid' },
+              {
+                customBaseUrl: pageUrl(options),
+                audioOnly: options.audioOnly ?? false,
+                encodingOptions: STREAM_ENCODING,
+                layout: 'grid',
+              },
             ),
           );
         } catch (err) {
@@ -110,6 +127,29 @@ function fileOutput(target: FileTarget): EncodedFileOutput {
     forcePathStyle: s3.forcePathStyle,
   });
   return new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath, output: { case: 's3', value: upload } });
+}
+
+/**
+ * The job's ref rides in the recorder page's address as a query parameter (Egress adds its own parameters
+ * beside it and keeps the address in the request it lists; the page ignores it).
+ */
+const REF_PARAM = 'job';
+
+function pageUrl({ templateUrl, ref }: RoomJobOptions): string {
+  if (!ref) return templateUrl;
+  const url = new URL(templateUrl);
+  url.searchParams.set(REF_PARAM, ref);
+  return url.toString();
+}
+
+function refOf(e: EgressInfo): string | undefined {
+  const base = e.request.case === 'roomComposite' ? e.request.value.customBaseUrl : undefined;
+  if (!base) return undefined;
+  try {
+    return new URL(base).searchParams.get(REF_PARAM) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -142,6 +182,7 @@ export function toRecordingInfo(e: EgressInfo): RecordingInfo {
     startedAt: fromNs(e.startedAt),
     endedAt: fromNs(e.endedAt),
     ...(e.error ? { error: e.error } : {}),
+    ...(refOf(e) ? { ref: refOf(e) } : {}),
     files: e.fileResults.map((f) => ({
       path: f.filename,
       durationMs: Number(f.duration / 1_000_000n),

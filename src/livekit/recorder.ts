@@ -13,6 +13,8 @@ export interface RecordingInfo {
   endedAt?: Date;
   /** Set once Egress reports the failure. */
   error?: string;
+  /** The caller's name for the job (options.ref of recordRoom and streamRoom), read back from Egress's request. */
+  ref?: string;
   files: Array<{ path: string; durationMs: number; sizeBytes: number }>;
   /** A live stream's outputs, one per URL, as Egress reports them (its URLs have the stream key masked). */
   streams: StreamResult[];
@@ -39,6 +41,17 @@ export interface FileTarget {
   s3?: { bucket: string; region: string; endpoint?: string; forcePathStyle: boolean };
 }
 
+/**
+ * How a room recording or stream is asked for. `ref` is the caller's own name for the job: Egress keeps it in
+ * the request it lists, so a job whose answer was lost (the caller stopped while Egress started it) can be
+ * told apart from others in the room.
+ */
+export interface RoomJobOptions {
+  templateUrl: string;
+  audioOnly?: boolean;
+  ref?: string;
+}
+
 export interface RecorderGateway {
   /**
    * Records one participant's camera and microphone to an MP4 file at `filepath` (absolute: Egress works
@@ -50,20 +63,12 @@ export interface RecorderGateway {
    * the SFU's address and a hidden recorder token, and records that page's picture and sound to MP4 at
    * `target` (a path, or a FileTarget that can name a bucket).
    */
-  recordRoom(
-    room: string,
-    target: string | FileTarget,
-    options: { templateUrl: string; audioOnly?: boolean },
-  ): Promise<RecordingInfo>;
+  recordRoom(room: string, target: string | FileTarget, options: RoomJobOptions): Promise<RecordingInfo>;
   /**
    * Streams the room as people see it (the same page as recordRoom) to RTMP(S) `urls`. The URLs carry the
    * stream key: never log them.
    */
-  streamRoom(
-    room: string,
-    urls: string[],
-    options: { templateUrl: string; audioOnly?: boolean },
-  ): Promise<RecordingInfo>;
+  streamRoom(room: string, urls: string[], options: RoomJobOptions): Promise<RecordingInfo>;
   stop(egressId: string): Promise<RecordingInfo>;
   /** Egress's jobs (of one room), ended ones too while Egress remembers them. */
   list(room?: string): Promise<RecordingInfo[]>;

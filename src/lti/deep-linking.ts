@@ -4,6 +4,7 @@ import type { ActivityQuota } from '../rooms/activity-quota.js';
 import {
   activitySettingsSchema,
   availability,
+  requireRetentionWithin,
   type ActivitySettings,
   type ActivityStore,
 } from '../rooms/activity-settings.js';
@@ -20,6 +21,8 @@ export interface DeepLinkingDeps {
   lti: Pick<LtiProvider, 'signDeepLinkingResponse'>;
   /** Bounds the activities one deep linking launch creates (src/rooms/activity-quota.ts). */
   activityQuota?: ActivityQuota;
+  /** The deployment's recordings.retentionDays: an activity may keep its recordings less long, never longer. */
+  recordingRetentionDays?: number;
 }
 
 export interface DeepLinkingAnswer {
@@ -44,6 +47,7 @@ export async function answerDeepLinking(
   // The launch step 'role' refuses such launches already; a second guard costs nothing.
   if (s.role !== 'instructor') throw new AppError('LTI_DEEP_LINKING_FORBIDDEN');
   const settings = activitySettingsSchema.parse(input);
+  requireRetentionWithin(settings, deps.recordingRetentionDays);
   await deps.activityQuota?.take(s);
   // Signed before it is stored: a response we cannot build must not leave an activity nobody links to.
   const activityId = `act_${randomBytes(12).toString('base64url')}`;

@@ -79,6 +79,7 @@ export function integrationsModule(
     activities: s.activities,
     controls: s.controls,
     audit: s.audit,
+    recordingRetentionDays: s.config.recordings.retentionDays,
   });
   const tokens = createRoomTokens({
     spaces,

@@ -95,6 +95,7 @@ export function ltiModule(s: Services, registration: ToolRegistration): ToolModu
           activities: s.activities,
           lti: s.lti,
           branding: config.branding,
+          recordingRetentionDays: config.recordings.retentionDays,
           roomStatus: (member) =>
             roomStatusOf(
               {

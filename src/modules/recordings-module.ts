@@ -27,7 +27,15 @@ export function recordingsModule(s: Services): RecordingsModule {
   const lease = createReconcileLease(s.db.connection);
   const leaseId = randomUUID();
   const reconciler = recorder
-    ? createReconciler({ store: s.recordingStore, jobs, recorder, rooms: s.roomStore, logger: s.logger })
+    ? createReconciler({
+        store: s.recordingStore,
+        jobs,
+        recorder,
+        rooms: s.roomStore,
+        running: () => s.recordingAvailability.running(),
+        lostAfterMs: s.config.recordings.egressLostSeconds * 1000,
+        logger: s.logger,
+      })
     : undefined;
   const poller = reconciler
     ? createPoller(
@@ -87,9 +95,11 @@ export function recordingsModule(s: Services): RecordingsModule {
       const info = event.egress;
       if (!info) return;
       const recording = await s.recordingStore.byEgress(info.egressId);
-      // Not ours, or so early that the start has not recorded Egress's id yet (it reads the state back then).
-      if (!recording) return;
-      await jobs.apply(recording, info);
+      if (recording) return void (await jobs.apply(recording, info));
+      // Before the start recorded Egress's answer, or after a tool that asked stopped before it could: the
+      // job's ref names the recording. Not ours otherwise.
+      const named = info.ref ? await s.recordingStore.get(info.ref) : undefined;
+      if (named) await jobs.adopt(named, info);
     },
   };
 }

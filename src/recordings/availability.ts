@@ -15,6 +15,9 @@ export interface AvailabilityDeps {
   now?: () => number;
 }
 
+/** Egress's job ids start so (its status has other keys beside them, e.g. CpuLoad). */
+const EGRESS_ID_PREFIX = 'EG_';
+
 /** A room name no class has: the SFU answers its (empty) Egress list without touching a room. */
 const PROBE_ROOM = 'liveclass-recorder-probe';
 
@@ -57,6 +60,22 @@ export function createAvailability(deps: AvailabilityDeps) {
 
   return {
     current,
+    /**
+     * The jobs Egress runs now: its health port answers its status with each running job's Egress id as a
+     * key. Undefined without a health port (the SFU's list is all there is); throws while Egress does not
+     * answer. One Egress per health port: where several share the work, each job shows on one of them only.
+     */
+    async running(): Promise<ReadonlySet<string> | undefined> {
+      if (!deps.enabled || !deps.healthUrl) return undefined;
+      const res = await fetchFn(deps.healthUrl, { signal: AbortSignal.timeout(deps.timeoutMs) });
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new AppError('RECORDING_UNAVAILABLE');
+      }
+      const status = (await res.json()) as unknown;
+      const keys = status && typeof status === 'object' ? Object.keys(status) : [];
+      return new Set(keys.filter((key) => key.startsWith(EGRESS_ID_PREFIX)));
+    },
     /** Forgets the cached answer (a start that failed tells more than the last probe). */
     forget(): void {
       cached = undefined;

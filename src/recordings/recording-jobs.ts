@@ -122,9 +122,28 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
 
   const targetOf = (recording: Recording) => deps.outputOf(recording.fileName ?? `${recording.recordingId}.mp4`);
 
+  /**
+   * Takes a job Egress runs for this recording (its ref names it) as the recording's, though the tool never
+   * stored Egress's answer: the tool stopped while Egress started it, or its egress_started came first. True
+   * when that was new. The `egress` fact is recorded once, so the start's own answer, a webhook and a
+   * reconcile pass agree.
+   */
+  const adopt = async (recording: Recording, info: RecordingInfo): Promise<boolean> => {
+    if (info.ref !== recording.recordingId || info.room !== recording.roomKey) return false;
+    const fresh = await mark(recording, { kind: 'egress', at: now(), egressId: info.egressId });
+    if (fresh)
+      log.info(
+        { roomKey: recording.roomKey, recordingId: recording.recordingId, egressId: info.egressId },
+        `${recording.kind === 'file' ? 'recording' : 'stream'} found in Egress`,
+      );
+    await apply(recording, info);
+    return fresh;
+  };
+
   return {
     state,
     apply,
+    adopt,
     fail,
     lookup,
     pushChanged,
@@ -140,7 +159,8 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
         await fail(recording, 'Recording is not set up on this server.');
         throw new AppError('RECORDING_OFF');
       }
-      const options = { templateUrl: deps.templateUrl, audioOnly: recording.audioOnly };
+      // The recording's id goes with the job, so that a job whose answer is lost here is found (adopt).
+      const options = { templateUrl: deps.templateUrl, audioOnly: recording.audioOnly, ref: recording.recordingId };
       let info: RecordingInfo;
       try {
         info =

@@ -9,6 +9,7 @@ import { recordingIdOf, stateOf, type Recording, type RecordingKind, type Record
 import type { RecordingStore } from './recording-store.js';
 import type { RecordingJobs } from './recording-jobs.js';
 import { streamTargetOf, type StreamTargetInput } from './stream-target.js';
+import { maskStreamUrl } from './stream-url.js';
 
 /** Why recording cannot start here: not set up on this deployment, or the recorder is not answering. */
 export type RecordingUnavailable = 'off' | 'unreachable';
@@ -42,6 +43,8 @@ export interface RoomRecording {
   reason?: RecordingUnavailable;
   /** The activity records by itself when the class starts. */
   auto: boolean;
+  /** Leaders: the activity's default stream target, its key masked (Go live uses it when given no address). */
+  streamTarget?: string;
   /** The live session's latest recording and stream, in any state (failed: "Recording stopped"). */
   file?: RecordingView;
   stream?: RecordingView;
@@ -165,8 +168,12 @@ export function createRecordings(deps: RecordingsDeps) {
     /** A leader starts recording the class (kind 'file') or streaming it to `target` (kind 'stream'). */
     async start(actor: Member, kind: RecordingKind, target?: StreamTargetInput): Promise<RecordingView> {
       const room = await leaderRoom(actor);
-      // Parsed before anything is stored: a bad address is refused with nothing recorded.
-      const stream = kind === 'stream' ? streamTargetOf(target ?? { url: '' }) : undefined;
+      // Parsed before anything is stored: a bad address is refused with nothing recorded. Without one, the
+      // activity's default target (a secret of its settings) if it has one.
+      const classTarget = recordingOf(actor.settings).streamUrl;
+      const given = target?.url?.trim() ? target : undefined;
+      const stream =
+        kind === 'stream' ? streamTargetOf(given ?? (classTarget ? { url: classTarget } : { url: '' })) : undefined;
       const session = await liveSession(room);
       await requireAvailable();
       const recording = await insertNext(room, session, kind, {
@@ -208,6 +215,9 @@ export function createRecordings(deps: RecordingsDeps) {
         available: availability.available,
         ...(availability.available ? {} : { reason: availability.reason }),
         auto: settings ? recordingOf(settings).auto : false,
+        ...(forLeader && settings?.recording?.streamUrl
+          ? { streamTarget: maskStreamUrl(settings.recording.streamUrl) }
+          : {}),
         ...(file ? { file: viewOf(file, forLeader) } : {}),
         ...(stream ? { stream: viewOf(stream, forLeader) } : {}),
       };

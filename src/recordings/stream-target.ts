@@ -20,21 +20,23 @@ const parsedUrl = (value: string): URL | undefined => {
 /** No whitespace or control characters, which no streaming service uses in a key or address. */
 const PRINTABLE = /^[\x21-\x7e]+$/;
 
-/** Messages never quote the value: it may hold the key. */
+/** An RTMP(S) address as the teacher or an activity's settings give it. Messages never quote the value: it may hold the key. */
+export const streamAddressSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the stream address (it starts with rtmp:// or rtmps://).')
+  .max(STREAM_URL_MAX)
+  .regex(PRINTABLE, 'The stream address cannot contain spaces.')
+  .refine((value) => /^rtmps?:\/\//i.test(value) && Boolean(parsedUrl(value)?.hostname), {
+    message: 'The stream address must start with rtmp:// or rtmps:// and name a server.',
+  })
+  .refine((value) => !parsedUrl(value)?.username && !parsedUrl(value)?.password, {
+    message: 'Put the stream key in its own field, not a user name or password in the address.',
+  });
+
 export const streamTargetSchema = z
   .object({
-    url: z
-      .string()
-      .trim()
-      .min(1, 'Enter the stream address (it starts with rtmp:// or rtmps://).')
-      .max(STREAM_URL_MAX)
-      .regex(PRINTABLE, 'The stream address cannot contain spaces.')
-      .refine((value) => /^rtmps?:\/\//i.test(value) && Boolean(parsedUrl(value)?.hostname), {
-        message: 'The stream address must start with rtmp:// or rtmps:// and name a server.',
-      })
-      .refine((value) => !parsedUrl(value)?.username && !parsedUrl(value)?.password, {
-        message: 'Put the stream key in its own field, not a user name or password in the address.',
-      }),
+    url: streamAddressSchema,
     /** Optional: some services give one address with the key at its end. */
     key: z
       .string()

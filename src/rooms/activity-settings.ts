@@ -1,4 +1,7 @@
+import { AppError } from '../errors.js';
 import { z } from 'zod';
+import { maskStreamUrl } from '../recordings/stream-url.js';
+import { streamAddressSchema } from '../recordings/stream-target.js';
 
 /** How attendance turns into a grade. Pure policies live in attendance/; this is only the choice. */
 export const GRADING_POLICIES = ['attended', 'proportional', 'threshold'] as const;
@@ -72,6 +75,11 @@ export const activitySettingsSchema = z
         viewers: z.enum(RECORDING_VIEWERS).optional(),
         /** Below the deployment's recordings.retentionDays, never above it. */
         retentionDays: z.number().int().min(1).max(3650).optional(),
+        /**
+         * Where Go live streams when the teacher gives no address: an RTMP(S) address with the stream key as
+         * its last path segment. A secret: only Egress gets it whole; everything else shows publicSettings().
+         */
+        streamUrl: streamAddressSchema.optional(),
       })
       .strict()
       .optional(),
@@ -89,6 +97,16 @@ export interface RecordingSettings {
   auto: boolean;
   viewers: (typeof RECORDING_VIEWERS)[number];
   retentionDays?: number;
+  streamUrl?: string;
+}
+
+/**
+ * The settings as they may leave the tool (the launcher's /api/me, the rooms API): the default stream
+ * target's key masked (maskStreamUrl).
+ */
+export function publicSettings(settings: ActivitySettings): ActivitySettings {
+  const url = settings.recording?.streamUrl;
+  return url ? { ...settings, recording: { ...settings.recording, streamUrl: maskStreamUrl(url) } } : settings;
 }
 
 export function recordingOf(settings: ActivitySettings): RecordingSettings {
@@ -97,7 +115,23 @@ export function recordingOf(settings: ActivitySettings): RecordingSettings {
     auto: r.auto ?? RECORDING_DEFAULTS.auto,
     viewers: r.viewers ?? RECORDING_DEFAULTS.viewers,
     ...(r.retentionDays !== undefined ? { retentionDays: r.retentionDays } : {}),
+    ...(r.streamUrl ? { streamUrl: r.streamUrl } : {}),
   };
+}
+
+/**
+ * An activity's recording.retentionDays above the deployment's (`maxDays`) is refused as the field `path` of
+ * the request (the deep linking form's recording.retentionDays, the rooms API's recording_retention_days).
+ */
+export function requireRetentionWithin(
+  settings: ActivitySettings,
+  maxDays: number | undefined,
+  path = 'recording.retentionDays',
+): void {
+  const days = settings.recording?.retentionDays;
+  if (maxDays === undefined || days === undefined || days <= maxDays) return;
+  const message = `At most ${maxDays} days: this server deletes recordings after ${maxDays} days.`;
+  throw new AppError('VALIDATION_FAILED', { details: { fields: [{ path, message }] } });
 }
 
 /** The window in which the class can be joined, or undefined when it has no schedule. */

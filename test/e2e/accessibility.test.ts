@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -65,8 +66,13 @@ describe('accessibility (axe-core, headless Chromium)', function () {
         const page = await launch(scheme, { role: 'instructor', user: `a11y-dl-${scheme}`, message: 'deeplink' });
         await page.getByRole('heading', { level: 1, name: 'Add a live class' }).waitFor();
         await check(page, `deep-linking-${scheme}`);
+        // Longer than the server keeps recordings: told next to the field, which reads as invalid.
+        const retention = page.getByLabel('Delete recordings after (days)');
+        await retention.fill('99999');
         await page.getByRole('button', { name: 'Add to course' }).click();
         await page.getByText('Enter a title.').waitFor();
+        await page.getByText(/^Enter a number from 1 to \d+\.$/).waitFor();
+        assert.equal(await retention.getAttribute('aria-invalid'), 'true');
         await check(page, `deep-linking-errors-${scheme}`);
       });
 

@@ -201,4 +201,38 @@ describe('recording controls when the recorder does not answer (headless Chromiu
       await assertNoSeriousViolations(teacher, 'teacher told that recording did not start');
     });
   });
+  it('offers the class’s own stream target first, masked, and streams there when chosen', async () => {
+    const classKey = 'sk_class_1234567890abcd';
+    const activity = await LaunchedUser.createActivity(room.env.tool.url, {
+      title: 'Class with a stream target',
+      recording: { streamUrl: `rtmps://live.example.com/app/${classKey}` },
+    });
+    const teacher = await room.launch('instructor', 'target-teacher', { activity });
+    await room.withFailureShots([teacher], async () => {
+      await teacher.getByRole('button', { name: 'Join the class' }).click();
+      await teacher.locator('.tile[data-local]').waitFor();
+      await teacher.getByRole('button', { name: 'More', exact: true }).click();
+      await teacher.getByRole('menuitem', { name: 'Go live', exact: true }).click();
+      const dialog = teacher.getByRole('dialog', { name: 'Go live' });
+      const own = dialog.getByRole('checkbox', {
+        name: 'Use the class’s stream target (rtmps://live.example.com/app/****abcd)',
+      });
+      assert.equal(await own.isChecked(), true);
+      assert.equal(await dialog.getByRole('textbox', { name: 'Server address' }).count(), 0, 'no address asked');
+      assert.ok(!(await teacher.content()).includes(classKey), 'the key is not in the page');
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await teacher.emulateMedia({ colorScheme });
+        await assertNoSeriousViolations(teacher, `Go live form with the class's target (${colorScheme})`);
+      }
+      await teacher.emulateMedia({ colorScheme: 'light' });
+      await saveScreenshot(teacher, 'recording-go-live-class-target');
+      // Chosen: the server streams there (and here Egress does not answer).
+      await dialog.getByRole('button', { name: 'Go live' }).click();
+      await dialog.getByText(/The recorder is not answering/).waitFor();
+      // Unchecked: an address of the teacher's own.
+      await own.uncheck();
+      await dialog.getByRole('textbox', { name: 'Server address' }).waitFor();
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    });
+  });
 });

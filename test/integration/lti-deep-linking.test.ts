@@ -96,6 +96,28 @@ describe('deep linking: a teacher adds a live class', function () {
     assert.deepEqual(fields, ['maxParticipants', 'publishers', 'title']);
   });
 
+  it('keeps recordings no longer than the deployment: /me says its retention, a longer one is refused as a field', async () => {
+    const launch = await launchThroughDemo(new LtiBrowser(env.tool.url), { role: 'instructor', message: 'deeplink' });
+    const token = launch.token as string;
+    const me = (await (await api(token, '/me')).json()) as { recordingRetentionDays?: number };
+    const max = me.recordingRetentionDays as number;
+    assert.ok(Number.isInteger(max) && max >= 1, JSON.stringify(me));
+    const longer = await api(token, '/deep-linking', { title: 'Kept too long', recording: { retentionDays: max + 1 } });
+    assert.equal(longer.status, 400);
+    const body = (await longer.json()) as any;
+    assert.equal(body.error.code, 'VALIDATION_FAILED');
+    assert.deepEqual(
+      body.error.details.fields.map((f: { path: string }) => f.path),
+      ['recording.retentionDays'],
+    );
+    for (const retentionDays of [0, 1.5]) {
+      const bad = await api(token, '/deep-linking', { title: 'Bad', recording: { retentionDays } });
+      assert.equal(bad.status, 400, String(retentionDays));
+    }
+    const kept = await api(token, '/deep-linking', { title: 'Kept a week', recording: { retentionDays: 7 } });
+    assert.equal(kept.status, 201, await kept.text());
+  });
+
   it('refuses the deep linking endpoint to a resource link launch', async () => {
     const launch = await launchThroughDemo(new LtiBrowser(env.tool.url), { role: 'instructor' });
     const res = await api(launch.token as string, '/deep-linking', { title: 'x' });

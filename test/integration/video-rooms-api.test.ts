@@ -93,6 +93,8 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
         title: 'Algebra',
         max_participants: 12,
         recording: true,
+        recording_retention_days: null,
+        stream_target: null,
         webhook_url: 'http://127.0.0.1:9/hooks',
         status: 'idle',
         version: 1,
@@ -128,6 +130,47 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     assert.equal(me.activity.settings.title, 'Algebra II');
     assert.equal(me.activity.settings.maxParticipants, 12);
     assert.equal(me.user.role, 'instructor');
+
+    // How long its recordings are kept: at most the tool's retention, null for the tool's own.
+    const kept = await call('PATCH', `/rooms/${room.room_id}`, { recording_retention_days: 30 });
+    assert.equal(kept.status, 200, JSON.stringify(kept.body));
+    assert.deepEqual([kept.body.recording_retention_days, kept.body.recording], [30, true]);
+    const tooLong = await call('PATCH', `/rooms/${room.room_id}`, { recording_retention_days: 3650 });
+    assert.deepEqual(
+      [tooLong.status, tooLong.body.error.code, tooLong.body.error.details.fields[0].path],
+      [400, 'VALIDATION_FAILED', 'recording_retention_days'],
+    );
+    const zero = await call('PATCH', `/rooms/${room.room_id}`, { recording_retention_days: 0 });
+    assert.equal(zero.status, 400);
+    const cleared = await call('PATCH', `/rooms/${room.room_id}`, { recording_retention_days: null });
+    assert.deepEqual([cleared.body.recording_retention_days, cleared.body.recording], [null, true]);
+    const created7 = await call('POST', '/rooms', { name: newName(), recording_retention_days: 7 });
+    assert.deepEqual([created7.status, created7.body.recording_retention_days], [201, 7]);
+    const createdLong = await call('POST', '/rooms', { name: newName(), recording_retention_days: 3650 });
+    assert.equal(createdLong.status, 400, JSON.stringify(createdLong.body));
+
+    // A default stream target: a secret, shown back masked, in the launcher too; null removes it.
+    const streamKey = 'sk_live_0123456789abcdef';
+    const streamed = await call('PATCH', `/rooms/${room.room_id}`, {
+      stream_url: `rtmps://live.test/app/${streamKey}`,
+    });
+    assert.equal(streamed.status, 200, JSON.stringify(streamed.body));
+    assert.equal(streamed.body.stream_target, 'rtmps://live.test/app/****cdef');
+    const teacherToken = await call('POST', `/rooms/${room.room_id}/tokens`, {
+      user: { id: 't2', name: 'Theo', role: 'instructor' },
+    });
+    const seen = await (await follow(teacherToken.body.join_url)).json('GET', '/me');
+    assert.equal(seen.activity.settings.recording.streamUrl, 'rtmps://live.test/app/****cdef');
+    assert.ok(
+      !JSON.stringify([streamed.body, seen, (await call('GET', `/rooms/${room.room_id}`)).body]).includes(streamKey),
+    );
+    for (const bad of ['http://live.test/app/key', 'rtmp://user:pass@live.test/app/key', 'not a url']) {
+      const refused = await call('PATCH', `/rooms/${room.room_id}`, { stream_url: bad });
+      assert.equal(refused.status, 400, bad);
+      assert.ok(!JSON.stringify(refused.body).includes('pass@'), 'the refusal does not quote it');
+    }
+    const unstreamed = await call('PATCH', `/rooms/${room.room_id}`, { stream_url: null });
+    assert.equal(unstreamed.body.stream_target, null);
 
     // Same API as the other integrator routes: the room's status answers for the same room_id.
     assert.equal((await call('GET', `/rooms/${room.room_id}/status`)).status, 200);

@@ -30,7 +30,10 @@ const form = (await load('pages/activity-form.ts')) as {
   toRequest(
     form: object,
     timeZone: string,
-  ): { ok: true; request: { recording?: { viewers?: string } } } | { ok: false; errors: Record<string, string> };
+    retentionMax?: number,
+  ):
+    | { ok: true; request: { recording?: { viewers?: string; retentionDays?: number; streamUrl?: string } } }
+    | { ok: false; errors: Record<string, string> };
   pathOf(key: string): string;
 };
 
@@ -67,6 +70,45 @@ describe('client recordings view', () => {
       const checked = form.toRequest({ ...form.INITIAL_FORM, title: 'A class', recordingViewers: viewers }, 'UTC');
       assert.ok(checked.ok);
       assert.deepEqual(checked.request.recording, { viewers });
+    }
+  });
+
+  it('asks how long to keep the recordings: empty for the server’s time, a whole number from 1 to its maximum', async () => {
+    assert.equal(form.pathOf('recordingRetentionDays'), 'recording.retentionDays');
+    const ask = (days: string, max?: number) =>
+      form.toRequest({ ...form.INITIAL_FORM, title: 'A class', recordingRetentionDays: days }, 'UTC', max);
+    const cases: Array<[string, number | undefined, number | string | undefined]> = [
+      ['', 30, undefined],
+      ['  ', 30, undefined],
+      ['1', 30, 1],
+      ['30', 30, 30],
+      ['31', 30, 'Enter a number from 1 to 30.'],
+      ['0', 30, 'Enter a number from 1 to 30.'],
+      ['2.5', 30, 'Enter a whole number.'],
+      ['ten', 30, 'Enter a whole number.'],
+      ['3650', undefined, 3650],
+      ['3651', undefined, 'Enter a number from 1 to 3650.'],
+    ];
+    for (const [days, max, expected] of cases) {
+      const checked = ask(days, max);
+      const got = checked.ok ? checked.request.recording?.retentionDays : checked.errors['recording.retentionDays'];
+      assert.equal(got, expected, `${JSON.stringify(days)} of at most ${max}`);
+    }
+    await setLocale('es');
+    const es = ask('31', 30);
+    assert.ok(!es.ok && /1.*30/.test(es.errors['recording.retentionDays'] ?? ''), JSON.stringify(es));
+  });
+
+  it('takes the class’s stream target as an address ending with its key, or none', () => {
+    const ask = (url: string) =>
+      form.toRequest({ ...form.INITIAL_FORM, title: 'A class', recordingStreamUrl: url }, 'UTC');
+    const ok = ask(' rtmps://live.example.com/app/sk_123 ');
+    assert.ok(ok.ok && ok.request.recording?.streamUrl === 'rtmps://live.example.com/app/sk_123');
+    const none = ask('');
+    assert.ok(none.ok && none.request.recording?.streamUrl === undefined);
+    for (const bad of ['http://x.test/app/key', 'rtmp://x.test', 'rtmp://x.test/app key']) {
+      const checked = ask(bad);
+      assert.ok(!checked.ok && checked.errors['recording.streamUrl'], bad);
     }
   });
 

@@ -9,7 +9,7 @@ import { createRecordingJobs, type RecordingEvent } from '../../src/recordings/r
 import { createRecordings, type Availability } from '../../src/recordings/recordings.js';
 import { streamTargetOf } from '../../src/recordings/stream-target.js';
 import { recordingPayload } from '../../src/integrations/recording-events.js';
-import type { ActivitySettings } from '../../src/rooms/activity-settings.js';
+import { activitySettingsSchema, publicSettings, type ActivitySettings } from '../../src/rooms/activity-settings.js';
 import { createSessionTracker } from '../../src/rooms/session-tracker.js';
 import { FakeRecorder, MemoryRecordingStore } from '../support/fakes/recording-store.js';
 import { MemoryWebhookStore } from '../support/fakes/room-store.js';
@@ -97,6 +97,7 @@ describe('recordings (fakes)', () => {
       target: `/srv/recordings/${c.session.sessionId}.r1.mp4`,
       templateUrl: 'https://tool.test/recorder',
       audioOnly: false,
+      ref: view.recordingId,
     });
     assert.deepEqual(c.store.kinds(view.recordingId), ['egress']);
     assert.deepEqual(
@@ -257,6 +258,41 @@ describe('recordings (fakes)', () => {
     assert.ok(!everything.includes(key) && !c.lines.join('').includes(key), 'the key is nowhere but at Egress');
   });
 
+  it('streams to the activity’s own target when Go live names none: the key to Egress only, masked everywhere else', async () => {
+    const key = 'class_987654321_zyxwvutsrq';
+    const secret = `rtmps://live.example.com/app/${key}`;
+    const c = await recordedClass({ recording: { streamUrl: secret } });
+    const masked = 'rtmps://live.example.com/app/****tsrq';
+    assert.equal(
+      (await c.recordings.statusOf(await c.room(), true, c.teacher.settings)).streamTarget,
+      masked,
+      'the Go live form offers it, masked',
+    );
+    assert.equal((await c.recordings.statusOf(await c.room(), false, c.student.settings)).streamTarget, undefined);
+    const view = await c.recordings.start(c.teacher, 'stream', { url: '' });
+    assert.equal(c.recorder.calls.at(-1)?.target, secret);
+    assert.equal(view.target, masked);
+    // An address of the teacher's own wins over the class's.
+    const other = await recordedClass({ recording: { streamUrl: secret } });
+    const own = await other.recordings.start(other.teacher, 'stream', { url: 'rtmp://other.test/live', key: 'k' });
+    assert.equal(other.recorder.calls.at(-1)?.target, 'rtmp://other.test/live/k');
+    assert.equal(own.target, 'rtmp://other.test/live/****');
+    assert.equal(publicSettings(c.teacher.settings).recording?.streamUrl, masked);
+    const everything = JSON.stringify([
+      ...c.store.recordings.values(),
+      c.store.factList,
+      await c.f.audit.log(c.f.roomKey),
+      c.events.map((e) => recordingPayload({ spaceId: 'space' }, e)),
+    ]);
+    assert.ok(!everything.includes(key) && !c.lines.join('').includes(key), 'the key is nowhere but at Egress');
+    // Without a class target, no address is refused as before.
+    const bare = await recordedClass();
+    assert.equal(await code(bare.recordings.start(bare.teacher, 'stream', { url: '' })), 'ZodError');
+    // The activity's target is checked as the teacher's is.
+    for (const bad of ['http://x.test/app/key', 'rtmp://u:p@x.test/app/key', 'rtmp://x.test/app key'])
+      assert.equal(activitySettingsSchema.safeParse({ title: 'x', recording: { streamUrl: bad } }).success, false, bad);
+  });
+
   it('appends the key to the address and masks it (maskStreamUrl), with or without a separate key', () => {
     const cases: Array<[{ url: string; key?: string }, string, string]> = [
       [
@@ -354,6 +390,113 @@ describe('recordings (fakes)', () => {
     await reconciler.runOnce();
     assert.equal(c.recorder.calls.at(-1)?.op, 'stop');
     assert.equal((await c.jobs.state((await c.store.get(running.recordingId))!)).status, 'recording');
+  });
+
+  it('reconciles with a dead Egress: silent or no longer running a job for egressLost, its recordings fail', async () => {
+    const c = await recordedClass();
+    let running: ReadonlySet<string> | 'down' = new Set();
+    const reconciler = createReconciler({
+      store: c.store,
+      jobs: c.jobs,
+      recorder: c.recorder,
+      rooms: c.f.store,
+      running: async () => {
+        if (running === 'down') throw new Error('ECONNREFUSED');
+        return running;
+      },
+      logger: pino({ level: 'silent' }),
+      lostAfterMs: 30_000,
+      now: c.f.now,
+    });
+    const file = await c.recordings.start(c.teacher, 'file');
+    const stream = await c.recordings.start(c.teacher, 'stream', { url: 'rtmp://x.test/app', key: 'k' });
+    c.recorder.set('EG_1', { status: 'active', startedAt: c.f.now() });
+    c.recorder.set('EG_2', { status: 'active', startedAt: c.f.now() });
+    running = new Set(['EG_1', 'EG_2']);
+    await reconciler.runOnce();
+    const status = async (id: string) => (await c.jobs.state((await c.store.get(id))!)).status;
+    assert.deepEqual([await status(file.recordingId), await status(stream.recordingId)], ['recording', 'recording']);
+
+    // Egress killed: the SFU still lists both as active; Egress does not answer.
+    running = 'down';
+    assert.equal((await reconciler.runOnce()).changed, 0);
+    c.f.tick(20_000);
+    assert.equal((await reconciler.runOnce()).changed, 0, 'within egressLost');
+    c.f.tick(11_000);
+    assert.deepEqual(await reconciler.runOnce(), { checked: 2, changed: 2 });
+    for (const id of [file.recordingId, stream.recordingId]) {
+      const s = await c.jobs.state((await c.store.get(id))!);
+      assert.deepEqual(
+        [s.status, s.error],
+        ['failed', 'Egress stopped answering during the recording; what it wrote may be incomplete.'],
+      );
+    }
+    assert.deepEqual(
+      c.events.filter((e) => e.type.endsWith('.ended')).map((e) => `${e.type} ${e.state.status}`),
+      ['recording.ended failed', 'livestream.ended failed'],
+    );
+    // The room hears of it, and can record again.
+    await c.recordings.start(c.teacher, 'file');
+
+    // Egress back (restarted within egressLost) but no longer running the job it had: failed once it has
+    // not run it for egressLost, in passes close enough together.
+    c.recorder.set('EG_3', { status: 'active', startedAt: c.f.now() });
+    running = new Set();
+    await reconciler.runOnce();
+    c.f.tick(29_000);
+    await reconciler.runOnce();
+    assert.equal((await c.status()).file?.status, 'recording');
+    c.f.tick(2_000);
+    await reconciler.runOnce();
+    assert.deepEqual(
+      [(await c.status()).file?.status, (await c.status()).file?.error],
+      ['failed', 'Egress stopped running this recording without a word (it was restarted or crashed).'],
+    );
+
+    // A blip: one silent pass, then Egress answers with the job: nothing happens, the count starts over.
+    await c.recordings.start(c.teacher, 'file');
+    c.recorder.set('EG_4', { status: 'active', startedAt: c.f.now() });
+    running = 'down';
+    await reconciler.runOnce();
+    c.f.tick(25_000);
+    running = new Set(['EG_4']);
+    await reconciler.runOnce();
+    running = 'down';
+    c.f.tick(25_000);
+    await reconciler.runOnce();
+    assert.equal((await c.status()).file?.status, 'recording');
+  });
+
+  it('adopts a job whose start answer was lost: Egress names the recording in its request, the recording goes on', async () => {
+    const c = await recordedClass({ recording: { auto: true } });
+    const reconciler = createReconciler({
+      store: c.store,
+      jobs: c.jobs,
+      recorder: c.recorder,
+      rooms: c.f.store,
+      running: async () => new Set(c.recorder.jobs.keys()),
+      logger: pino({ level: 'silent' }),
+      graceMs: 60_000,
+      now: c.f.now,
+    });
+    c.recorder.loseAnswer = true;
+    const lost = await c.recordings.autoStart(await c.room(), c.session.sessionId);
+    assert.ok(lost);
+    await assert.rejects(c.jobs.launch(lost), { code: 'RECORDING_UNAVAILABLE' });
+    // A tool that stopped before storing the answer: the recording as inserted, no facts, Egress running it.
+    c.store.factList.splice(0);
+    c.recorder.set('EG_1', { status: 'active', startedAt: c.f.now() });
+    c.f.tick(200_000);
+    assert.deepEqual(await reconciler.runOnce(), { checked: 1, changed: 1 });
+    const s = await c.jobs.state(lost);
+    assert.deepEqual([s.status, s.egressId], ['recording', 'EG_1']);
+    // It ends as any other: stopped, then Egress's answer.
+    c.recorder.loseAnswer = false;
+    await c.recordings.stop(c.teacher, 'file');
+    assert.equal(c.recorder.calls.at(-1)?.target, 'EG_1');
+    // Another room's job of the same name (forged, or a copy) is not taken.
+    const other = { ...c.recorder.jobs.get('EG_1')!, egressId: 'EG_9', room: 'elsewhere' };
+    assert.equal(await c.jobs.adopt(lost, other), false);
   });
 
   it('availability: off without Egress, unreachable while its health port does not answer, cached briefly', async () => {

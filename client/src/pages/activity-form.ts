@@ -36,6 +36,10 @@ export interface ActivityForm {
   autoPost: boolean;
   /** Who may watch the class's recordings (docs/recordings.md). */
   recordingViewers: RecordingViewers;
+  /** Days the class's recordings are kept; empty for as long as the server keeps them. */
+  recordingRetentionDays: string;
+  /** Where Go live streams when the teacher gives no address (rtmp(s)://host/app/key); empty for none. */
+  recordingStreamUrl: string;
 }
 
 export const INITIAL_FORM: ActivityForm = {
@@ -58,11 +62,15 @@ export const INITIAL_FORM: ActivityForm = {
   bestOf: '',
   autoPost: true,
   recordingViewers: 'published',
+  recordingRetentionDays: '',
+  recordingStreamUrl: '',
 };
 
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 2000;
 export const MAX_POINTS = 10_000;
+/** The activity setting's own bound, where the server did not say its own (recordingRetentionDays of /api/me). */
+export const RETENTION_MAX = 3650;
 
 /**
  * Error messages keyed by the API's field paths (`title`, `startAt`, `grading.maxPoints`, ...), in the
@@ -90,6 +98,8 @@ export const FIELD_PATHS = [
   'grading.bestOf',
   'grading.autoPost',
   'recording.viewers',
+  'recording.retentionDays',
+  'recording.streamUrl',
 ] as const;
 
 /** The API field path an input of the form feeds (date and time both feed `startAt`). */
@@ -113,6 +123,10 @@ export function pathOf(key: keyof ActivityForm): string {
       return `grading.${key}`;
     case 'recordingViewers':
       return 'recording.viewers';
+    case 'recordingRetentionDays':
+      return 'recording.retentionDays';
+    case 'recordingStreamUrl':
+      return 'recording.streamUrl';
     default:
       return key;
   }
@@ -136,10 +150,14 @@ function wholeNumber(value: string, min: number, max: number, errors: Array<[str
   return n;
 }
 
-/** The request body, or the errors to show; `timeZone` is the zone the date and time were entered in. */
+/**
+ * The request body, or the errors to show; `timeZone` is the zone the date and time were entered in,
+ * `retentionMax` the server's longest retention of recordings (days).
+ */
 export function toRequest(
   form: ActivityForm,
   timeZone: string,
+  retentionMax = RETENTION_MAX,
 ): { ok: true; request: DeepLinkingRequest } | { ok: false; errors: FormErrors } {
   const errors: Array<[string, string]> = [];
   const title = form.title.trim();
@@ -172,6 +190,13 @@ export function toRequest(
     form.gradingEnabled && form.scope === 'cumulative' && form.bestOf.trim() !== ''
       ? wholeNumber(form.bestOf, 1, 1000, errors, 'grading.bestOf')
       : undefined;
+  const retentionDays =
+    form.recordingRetentionDays.trim() !== ''
+      ? wholeNumber(form.recordingRetentionDays, 1, retentionMax, errors, 'recording.retentionDays')
+      : undefined;
+  const streamUrl = form.recordingStreamUrl.trim();
+  if (streamUrl && !/^rtmps?:\/\/[^\s/]+\/\S+$/i.test(streamUrl))
+    errors.push(['recording.streamUrl', t('deepLink.recordingStreamUrl.invalid')]);
   if (errors.length > 0)
     return { ok: false, errors: orderErrors(errors.map(([path, message]) => ({ path, message }))) };
 
@@ -200,7 +225,11 @@ export function toRequest(
       joinBeforeInstructor: form.joinBeforeInstructor,
       maxParticipants,
       grading,
-      recording: { viewers: form.recordingViewers },
+      recording: {
+        viewers: form.recordingViewers,
+        ...(retentionDays !== undefined ? { retentionDays } : {}),
+        ...(streamUrl ? { streamUrl } : {}),
+      },
     },
   };
 }

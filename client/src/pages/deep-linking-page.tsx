@@ -14,6 +14,7 @@ import {
   DESCRIPTION_MAX,
   FIELD_PATHS,
   INITIAL_FORM,
+  RETENTION_MAX,
   TITLE_MAX,
   fieldId,
   orderErrors,
@@ -81,7 +82,7 @@ export function DeepLinkingPage({ api, me }: Props) {
   const onSubmit = async (e: Event) => {
     e.preventDefault();
     if (submit.state === 'saving' || submit.state === 'returning') return;
-    const checked = toRequest(form, timeZone);
+    const checked = toRequest(form, timeZone, me.recordingRetentionDays);
     if (!checked.ok) return showErrors(checked.errors);
     setErrors({});
     setSubmit({ state: 'saving', message: t('deepLink.savingStatus') });
@@ -240,7 +241,13 @@ export function DeepLinkingPage({ api, me }: Props) {
         </fieldset>
 
         <GradingFields form={form} errors={errors} text={text} check={check} />
-        <RecordingFields form={form} errors={errors} set={set} />
+        <RecordingFields
+          form={form}
+          errors={errors}
+          set={set}
+          text={text}
+          retentionMax={me.recordingRetentionDays ?? RETENTION_MAX}
+        />
 
         {unknownErrors.length > 0 && (
           <ul class="field-error">

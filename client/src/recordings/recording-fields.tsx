@@ -1,4 +1,5 @@
-import { ErrorText, describedBy } from '../components/field';
+import type { TargetedEvent } from 'preact';
+import { ErrorText, Field, describedBy } from '../components/field';
 import { t } from '../i18n';
 import { fieldId, type ActivityForm, type FormErrors, type RecordingViewers } from '../pages/activity-form';
 
@@ -12,10 +13,13 @@ interface Props {
   form: ActivityForm;
   errors: FormErrors;
   set: (key: 'recordingViewers', value: RecordingViewers) => void;
+  text: (key: 'recordingRetentionDays' | 'recordingStreamUrl') => (e: TargetedEvent<HTMLInputElement>) => void;
+  /** The server's retention (days): the class may keep its recordings less long, never longer. */
+  retentionMax: number;
 }
 
-/** The deep linking form's recordings section: who may watch the class's recordings. */
-export function RecordingFields({ form, errors, set }: Props) {
+/** The deep linking form's recordings section: who may watch the class's recordings, and for how long. */
+export function RecordingFields({ form, errors, set, text, retentionMax }: Props) {
   const error = errors['recording.viewers'];
   return (
     <fieldset>
@@ -42,6 +46,43 @@ export function RecordingFields({ form, errors, set }: Props) {
         ))}
         <ErrorText id="recording-viewers-error" error={error} />
       </fieldset>
+      <Field
+        id={fieldId('recording.retentionDays')}
+        label={t('deepLink.recordingRetention')}
+        hint={t('deepLink.recordingRetention.hint', { max: retentionMax })}
+        error={errors['recording.retentionDays']}
+      >
+        {(a11y) => (
+          <input
+            {...a11y}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={retentionMax}
+            placeholder={String(retentionMax)}
+            value={form.recordingRetentionDays}
+            onInput={text('recordingRetentionDays')}
+          />
+        )}
+      </Field>
+      <Field
+        id={fieldId('recording.streamUrl')}
+        label={t('deepLink.recordingStreamUrl')}
+        hint={t('deepLink.recordingStreamUrl.hint')}
+        error={errors['recording.streamUrl']}
+      >
+        {(a11y) => (
+          <input
+            {...a11y}
+            type="password"
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="rtmps://live.example.com/app/stream-key"
+            value={form.recordingStreamUrl}
+            onInput={text('recordingStreamUrl')}
+          />
+        )}
+      </Field>
     </fieldset>
   );
 }

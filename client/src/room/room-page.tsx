@@ -251,6 +251,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
       {isLeader && (
         <StreamDialog
           open={streamOpen}
+          classTarget={recording.state?.streamTarget}
           onCancel={() => setStreamOpen(false)}
           onStart={async (target) => {
             await recording.startStream(target);

@@ -12,6 +12,13 @@ export interface EgressService {
   healthUrl: string;
   process: ManagedProcess;
   stop(): Promise<void>;
+  /**
+   * A crash: SIGKILLs Egress and its handlers (their Xvfb and Chromium) at once, as a host or container
+   * dying would, so no job ends and no webhook is sent. Resolves once Egress has exited.
+   */
+  kill(): Promise<void>;
+  /** Starts Egress again after kill() (or stop()), on the same config, ports and folders. */
+  restart(): Promise<void>;
 }
 
 export interface EgressOptions {
@@ -70,43 +77,54 @@ export async function startEgress(options: EgressOptions): Promise<EgressService
   const templatePort = await freeTcpPort();
   const configFile = path.join(options.workDir, 'egress.yaml');
   writeFileSync(configFile, egressConfigYaml({ ...options, healthPort, templatePort }), { mode: 0o600 });
-  const child = await startProcess({
-    name: 'egress',
-    command: binary.path,
-    args: ['--config', configFile],
-    // Each recording runs as `egress run-handler` in a process of its own, looked up on PATH by that name,
-    // with `/` as its working directory (so every output path is absolute).
-    // Room recordings run Xvfb and Chromium (found on PATH) and play into the stack's PulseAudio.
-    // Its handlers' scratch folders go to the work folder, so they leave with the stack, not in /tmp.
-    env: {
-      ...process.env,
-      PATH: `${path.dirname(binary.path)}${path.delimiter}${process.env.PATH ?? ''}`,
-      PULSE_SERVER: options.pulseServer,
-      TMPDIR: scratch,
-      // Requests name the bucket, never keys: Egress takes them from its environment, like the image.
-      ...(options.s3
-        ? {
-            AWS_ACCESS_KEY_ID: options.s3.accessKey,
-            AWS_SECRET_ACCESS_KEY: options.s3.secret,
-            AWS_DEFAULT_REGION: options.s3.region,
-          }
-        : {}),
-    },
-    logFile: path.join(options.workDir, 'egress.log'),
-    readyTimeoutMs: 30_000,
-    ready: async () => (await fetch(`http://127.0.0.1:${healthPort}/`).catch(() => undefined))?.ok === true,
-    stopGraceMs: 10_000,
-  });
-  return {
+  const launch = () =>
+    startProcess({
+      name: 'egress',
+      command: binary.path,
+      args: ['--config', configFile],
+      // Each recording runs as `egress run-handler` in a process of its own, looked up on PATH by that name,
+      // with `/` as its working directory (so every output path is absolute).
+      // Room recordings run Xvfb and Chromium (found on PATH) and play into the stack's PulseAudio.
+      // Its handlers' scratch folders go to the work folder, so they leave with the stack, not in /tmp.
+      env: {
+        ...process.env,
+        PATH: `${path.dirname(binary.path)}${path.delimiter}${process.env.PATH ?? ''}`,
+        PULSE_SERVER: options.pulseServer,
+        TMPDIR: scratch,
+        // Requests name the bucket, never keys: Egress takes them from its environment, like the image.
+        ...(options.s3
+          ? {
+              AWS_ACCESS_KEY_ID: options.s3.accessKey,
+              AWS_SECRET_ACCESS_KEY: options.s3.secret,
+              AWS_DEFAULT_REGION: options.s3.region,
+            }
+          : {}),
+      },
+      logFile: path.join(options.workDir, 'egress.log'),
+      readyTimeoutMs: 30_000,
+      ready: async () => (await fetch(`http://127.0.0.1:${healthPort}/`).catch(() => undefined))?.ok === true,
+      stopGraceMs: 10_000,
+    });
+  const service: EgressService = {
     outputDir: options.outputDir,
     healthUrl: `http://127.0.0.1:${healthPort}/`,
-    process: child,
+    process: await launch(),
     async stop() {
-      const handlers = handlersOf(child.pid);
-      await child.stop();
+      const handlers = handlersOf(service.process.pid);
+      await service.process.stop();
       killGroups(handlers);
     },
+    async kill() {
+      const handlers = handlersOf(service.process.pid);
+      process.kill(service.process.pid, 'SIGKILL');
+      killGroups(handlers);
+      await service.process.exited;
+    },
+    async restart() {
+      service.process = await launch();
+    },
   };
+  return service;
 }
 
 /**

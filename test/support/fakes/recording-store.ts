@@ -1,4 +1,4 @@
-import type { FileTarget, RecorderGateway, RecordingInfo } from '../../../src/livekit/recorder.js';
+import type { FileTarget, RecorderGateway, RecordingInfo, RoomJobOptions } from '../../../src/livekit/recorder.js';
 import type { Recording, RecordingFact } from '../../../src/recordings/recording.js';
 import type { RecordingStore } from '../../../src/recordings/recording-store.js';
 import type { RecordingPublication } from '../../../src/recordings/recording-publication.js';
@@ -75,29 +75,46 @@ export class MemoryRecordingStore implements RecordingStore {
 /** Egress in memory: jobs it was asked for, what it answers, and a switch to make it refuse. */
 export class FakeRecorder implements RecorderGateway {
   readonly jobs = new Map<string, RecordingInfo>();
-  readonly calls: Array<{ op: string; room: string; target?: string; templateUrl?: string; audioOnly?: boolean }> = [];
+  readonly calls: Array<{
+    op: string;
+    room: string;
+    target?: string;
+    templateUrl?: string;
+    audioOnly?: boolean;
+    ref?: string;
+  }> = [];
   refuse = false;
+  /** Egress starts the job but its answer never arrives (the caller sees a timeout). */
+  loseAnswer = false;
   /** Egress gone: stops fail as unanswered (its list, in the SFU's Redis, still says what it last said). */
   unreachable = false;
   private ids = 0;
 
-  private job(room: string, files: RecordingInfo['files']): RecordingInfo {
+  private job(room: string, files: RecordingInfo['files'], ref?: string): RecordingInfo {
     if (this.refuse) throw Object.assign(new Error('no egress'), { code: 'LIVEKIT_UNAVAILABLE' });
-    const info: RecordingInfo = { egressId: `EG_${++this.ids}`, room, status: 'starting', files, streams: [] };
+    const info: RecordingInfo = {
+      egressId: `EG_${++this.ids}`,
+      room,
+      status: 'starting',
+      files,
+      streams: [],
+      ...(ref ? { ref } : {}),
+    };
     this.jobs.set(info.egressId, info);
+    if (this.loseAnswer) throw Object.assign(new Error('timed out'), { code: 'LIVEKIT_UNAVAILABLE' });
     return { ...info };
   }
   async recordParticipant(room: string, _identity: string, filepath: string) {
     return this.job(room, [{ path: filepath, durationMs: 0, sizeBytes: 0 }]);
   }
-  async recordRoom(room: string, target: string | FileTarget, options: { templateUrl: string; audioOnly?: boolean }) {
+  async recordRoom(room: string, target: string | FileTarget, options: RoomJobOptions) {
     const filepath = typeof target === 'string' ? target : target.filepath;
     this.calls.push({ op: 'recordRoom', room, target: filepath, ...options });
-    return this.job(room, [{ path: filepath, durationMs: 0, sizeBytes: 0 }]);
+    return this.job(room, [{ path: filepath, durationMs: 0, sizeBytes: 0 }], options.ref);
   }
-  async streamRoom(room: string, urls: string[], options: { templateUrl: string; audioOnly?: boolean }) {
+  async streamRoom(room: string, urls: string[], options: RoomJobOptions) {
     this.calls.push({ op: 'streamRoom', room, target: urls[0], ...options });
-    return this.job(room, []);
+    return this.job(room, [], options.ref);
   }
   async stop(egressId: string) {
     this.calls.push({ op: 'stop', room: this.jobs.get(egressId)?.room ?? '', target: egressId });

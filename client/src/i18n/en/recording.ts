@@ -33,6 +33,7 @@ export const recording = {
   'stream.url': 'Server address',
   'stream.urlHint': 'Starts with rtmp:// or rtmps://, as the streaming service gives it.',
   'stream.key': 'Stream key',
+  'stream.classTarget': 'Use the class’s stream target ({target})',
   'stream.keyHint': 'Kept secret: it is sent once and never shown again in full.',
   'stream.problem.url': 'Enter the server address: it starts with rtmp:// or rtmps://.',
   'stream.cancel': 'Cancel',

@@ -61,4 +61,12 @@ export const recordings = {
   'deepLink.recordingViewers.published': 'Teachers, and students once a teacher publishes a recording',
   'deepLink.recordingViewers.course': 'Everyone in the course',
   'deepLink.recordingViewers.instructors': 'Only teachers',
+  'deepLink.recordingRetention': 'Delete recordings after (days)',
+  'deepLink.recordingStreamUrl': 'Stream target for Go live (optional)',
+  'deepLink.recordingStreamUrl.hint':
+    'The streaming service’s address with the stream key at its end. Go live streams there unless a teacher gives another; it is kept secret and shown with the key hidden.',
+  'deepLink.recordingStreamUrl.invalid':
+    'Enter an address that starts with rtmp:// or rtmps:// and ends with the stream key.',
+  'deepLink.recordingRetention.hint':
+    'From 1 to {max} days. Leave it empty to keep them {max} days, as long as this server keeps recordings.',
 };

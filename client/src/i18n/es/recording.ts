@@ -33,6 +33,7 @@ export const recording: Record<keyof typeof en, string> = {
   'stream.url': 'Dirección del servidor',
   'stream.urlHint': 'Empieza por rtmp:// o rtmps://, tal como la da el servicio de streaming.',
   'stream.key': 'Clave de emisión',
+  'stream.classTarget': 'Usar el destino de transmisión de la clase ({target})',
   'stream.keyHint': 'Se guarda en secreto: se envía una vez y nunca se vuelve a mostrar completa.',
   'stream.problem.url': 'Escribe la dirección del servidor: empieza por rtmp:// o rtmps://.',
   'stream.cancel': 'Cancelar',

@@ -59,4 +59,12 @@ export const recordings: Record<keyof typeof en, string> = {
   'deepLink.recordingViewers.published': 'Los profesores, y los estudiantes cuando un profesor publica una grabación',
   'deepLink.recordingViewers.course': 'Todo el curso',
   'deepLink.recordingViewers.instructors': 'Solo los profesores',
+  'deepLink.recordingRetention': 'Eliminar las grabaciones después de (días)',
+  'deepLink.recordingStreamUrl': 'Destino para «Emitir en directo» (opcional)',
+  'deepLink.recordingStreamUrl.hint':
+    'La dirección del servicio de transmisión con la clave al final. Se emite allí salvo que un profesor indique otra; se guarda en secreto y se muestra con la clave oculta.',
+  'deepLink.recordingStreamUrl.invalid':
+    'Escriba una dirección que empiece por rtmp:// o rtmps:// y termine con la clave de transmisión.',
+  'deepLink.recordingRetention.hint':
+    'De 1 a {max} días. Déjelo vacío para conservarlas {max} días, lo máximo que este servidor guarda las grabaciones.',
 };
