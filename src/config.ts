@@ -220,6 +220,8 @@ const schema = z
         integratorLaunch: rateRule,
         /** Integrator room controls that act on everyone (remove-all, mute-all, end, ...), per API key. */
         integratorControls: rateRule,
+        /** Integrator searches that read many facts (GET /api/v1/participants), per API key. */
+        integratorSearch: rateRule,
         /** Writes to /api/room (join tokens, hand, leader actions) per launch session. */
         roomRequests: rateRule,
         /** Live launcher sessions one integrator join link may hold; a newer one ends the oldest. */
@@ -283,6 +285,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   SPACE_PASSCODE_RATE_LIMIT: 'limits.spacePasscode.max',
   INTEGRATOR_LAUNCH_RATE_LIMIT: 'limits.integratorLaunch.max',
   INTEGRATOR_CONTROL_RATE_LIMIT: 'limits.integratorControls.max',
+  INTEGRATOR_SEARCH_RATE_LIMIT: 'limits.integratorSearch.max',
   ROOM_REQUEST_RATE_LIMIT: 'limits.roomRequests.max',
   SESSIONS_PER_JOIN_LINK: 'limits.sessionsPerJoinLink',
   ACTIVITIES_PER_DEEP_LINKING_LAUNCH: 'limits.activitiesPerDeepLinkingLaunch',

@@ -29,6 +29,8 @@ export interface VideoSessionRouteDeps {
   attendance: () => ClassAttendance;
   /** Ending and bulk actions: the per-key budget of /api/v1/spaces/launch. */
   writeLimit: RequestHandler;
+  /** GET /participants: each search reads up to SEARCHED_FACTS facts (config `limits.integratorSearch`). */
+  searchLimit: RequestHandler;
   currentKey: (req: Request) => ApiKey;
 }
 
@@ -118,6 +120,7 @@ export function videoSessionRoutes(deps: VideoSessionRouteDeps): Router {
 
   router.get(
     '/participants',
+    deps.searchLimit,
     asyncHandler(async (req, res) => {
       const key = deps.currentKey(req);
       const query = participantSearchQuery.parse(req.query);

@@ -161,7 +161,13 @@ export function integrationsModule(
                 writeLimit: launchLimit,
                 currentKey,
               }),
-              videoSessionRoutes({ ...attendanceDeps, rooms: videoRooms, writeLimit: launchLimit, currentKey }),
+              videoSessionRoutes({
+                ...attendanceDeps,
+                rooms: videoRooms,
+                writeLimit: launchLimit,
+                searchLimit: perKeyLimit(config.limits.integratorSearch),
+                currentKey,
+              }),
               integratorRoomRoutes({
                 spaces: spaceStores.spaces,
                 activities: s.activities,

@@ -541,4 +541,21 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     assert.equal(res.status, 501);
     assert.equal(res.body.error.code, 'VIDEO_COMPOSITION_UNSUPPORTED');
   });
+
+  it('limits participant searches per API key (429 RATE_LIMITED with Retry-After); another key has its own', async () => {
+    const limited = await useTestEnvironment({ INTEGRATOR_SEARCH_RATE_LIMIT: '2', LOG_LEVEL: 'error' });
+    const search = (key: string) =>
+      fetch(`${limited.tool.url}/api/v1/participants?user_id=nobody`, { headers: { 'x-api-key': key } });
+    assert.equal((await search(apiKey)).status, 200);
+    assert.equal((await search(apiKey)).status, 200);
+    const refused = await search(apiKey);
+    assert.equal(refused.status, 429);
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    assert.equal(((await refused.json()) as Json).error.code, 'RATE_LIMITED');
+    // Other reads are not counted against it.
+    const rooms = await fetch(`${limited.tool.url}/api/v1/rooms`, { headers: { 'x-api-key': apiKey } });
+    assert.equal(rooms.status, 200);
+    const other = await createKey('second search budget');
+    assert.equal((await search(other.key)).status, 200);
+  });
 });
