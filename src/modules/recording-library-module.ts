@@ -52,6 +52,8 @@ export function recordingLibraryModule(s: Services): RecordingLibraryModule {
   });
   return {
     name: 'recording-library',
+    // Reported, not required: classes go on without their recordings' storage.
+    readiness: [{ name: 'recording-storage', optional: true, check: () => files.check() }],
     recordings,
     mediaOrigins: async () => (files.mediaOrigin ? [await files.mediaOrigin()] : []),
     indexes: RECORDING_INDEXES,

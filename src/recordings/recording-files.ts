@@ -1,5 +1,5 @@
 import { accessSync, constants, mkdirSync, realpathSync, statSync } from 'node:fs';
-import { realpath, stat, unlink } from 'node:fs/promises';
+import { access, realpath, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileTarget } from '../livekit/recorder.js';
 
@@ -40,6 +40,8 @@ export interface RecordingFiles {
    * none (a bucket does not say).
    */
   remove(fileName: string): Promise<boolean>;
+  /** Resolves when the tool can reach where files are kept (readiness): the folder, or the bucket. */
+  check(): Promise<void>;
   /** The origin handovers redirect players to (the launcher's media-src allows it); none for the folder. */
   mediaOrigin?(): Promise<string>;
 }
@@ -92,6 +94,8 @@ export function openRecordingsFolder(configured: string, egressDir?: string): Re
     // The tool names the file; Egress, which works from `/`, gets its absolute path.
     output: (fileName) => ({ filepath: path.join(egressDir ?? dir, fileName) }),
     find,
+    // A folder unmounted or made read-only since the start.
+    check: () => access(dir, constants.R_OK | constants.W_OK | constants.X_OK),
     async handover(fileName) {
       const file = await find(fileName);
       return file ? { kind: 'file', path: file.path } : undefined;

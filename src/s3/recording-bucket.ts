@@ -1,6 +1,7 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   S3Client,
   S3ServiceException,
@@ -67,6 +68,14 @@ export function openRecordingBucket(s: BucketSettings): RecordingFiles {
         ...(s.endpoint ? { endpoint: s.endpoint } : {}),
       },
     }),
+    // The tool's key reaching the bucket (HeadBucket needs s3:ListBucket, which it has to tell a missing file).
+    async check() {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: s.bucket }));
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
     async find(fileName) {
       const objectKey = key(fileName);
       if (!objectKey) return undefined;

@@ -55,6 +55,8 @@ describe('recordings in an S3-compatible bucket: Egress uploads, signed links re
       title: 'Clase en S3',
       recording: { viewers: 'course' },
     });
+    const ready = (await (await fetch(`${url()}/readyz`)).json()) as any;
+    assert.equal(ready.checks['recording-storage'].ok, true, JSON.stringify(ready));
     const teacher = await LaunchedUser.launch(url(), 'instructor', activity);
     const student = await LaunchedUser.launch(url(), 'student', activity, `s3-student-${process.pid}`);
     await join(teacher);

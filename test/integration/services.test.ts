@@ -72,6 +72,7 @@ describe('real services', function () {
       assert.deepEqual(res.body.down, []);
       assert.equal(res.body.checks.database.ok, true);
       assert.equal(res.body.checks.livekit.ok, true);
+      assert.equal(res.body.checks['recording-storage'].ok, true);
     });
   });
 });

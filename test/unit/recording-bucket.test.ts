@@ -79,4 +79,10 @@ describe('recording bucket', () => {
     await assert.rejects(bucket.find('ses_a.r1.mp4'), { code: 'RECORDING_STORAGE_UNAVAILABLE' });
     await assert.rejects(bucket.remove('ses_a.r1.mp4'), { code: 'RECORDING_STORAGE_UNAVAILABLE' });
   });
+
+  it('says the bucket is unavailable when its server does not answer (readiness)', async () => {
+    // Port 9 on loopback: nothing listens there, so the connection is refused at once.
+    const bucket = openRecordingBucket({ ...SETTINGS, endpoint: 'http://127.0.0.1:9' });
+    await assert.rejects(bucket.check(), (err: { code?: string }) => err.code === 'RECORDING_STORAGE_UNAVAILABLE');
+  });
 });
