@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { isApiError } from '../../api/client';
 import type { StreamStartRequest } from '../../api/contract';
+import { ModalDialog } from '../../components/modal-dialog';
 import { t } from '../../i18n';
 
 interface Props {
@@ -17,7 +18,6 @@ interface Props {
  * and never shown back (the room shows the address with the key masked); the form forgets it on close.
  */
 export function StreamDialog({ open, onCancel, onStart, classTarget }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [useClass, setUseClass] = useState(true);
   const fromClass = Boolean(classTarget) && useClass;
   const [url, setUrl] = useState('');
@@ -26,12 +26,6 @@ export function StreamDialog({ open, onCancel, onStart, classTarget }: Props) {
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    const el = dialog.current;
-    if (!el) return;
-    if (open && !el.open) {
-      setError(undefined);
-      el.showModal();
-    } else if (!open && el.open) el.close();
     if (!open) setKey('');
   }, [open]);
 
@@ -57,19 +51,16 @@ export function StreamDialog({ open, onCancel, onStart, classTarget }: Props) {
   };
 
   return (
-    <dialog
-      ref={dialog}
-      class="stream-dialog"
-      aria-labelledby="stream-dialog-title"
-      aria-describedby="stream-dialog-body"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onCancel();
-      }}
+    <ModalDialog
+      open={open}
+      name="stream-dialog"
+      title={t('stream.title')}
+      body={t('stream.body')}
+      busy={busy}
+      onOpen={() => setError(undefined)}
+      onCancel={onCancel}
     >
       <form onSubmit={(e) => void submit(e)} noValidate>
-        <h2 id="stream-dialog-title">{t('stream.title')}</h2>
-        <p id="stream-dialog-body">{t('stream.body')}</p>
         {classTarget && (
           <div class="field check">
             <input
@@ -134,6 +125,6 @@ export function StreamDialog({ open, onCancel, onStart, classTarget }: Props) {
           </button>
         </div>
       </form>
-    </dialog>
+    </ModalDialog>
   );
 }
