@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { brandingSchema } from './branding.js';
+import { coerce, deepFreeze, deepMerge, getPath, readJson, setPath, type Tree } from './config-tree.js';
 import { configDir, projectRoot } from './paths.js';
 import { parseUrl } from './urls.js';
 
@@ -308,8 +309,6 @@ export class ConfigError extends Error {
   }
 }
 
-type Tree = Record<string, unknown>;
-
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   configDir?: string;
@@ -355,56 +354,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<AppConfig>
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return deepFreeze(parsed.data);
-}
-
-function readJson(file: string, problems: string[]): Tree {
-  try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Tree;
-    problems.push(`${file}: must contain a JSON object`);
-  } catch (err) {
-    problems.push(`${file}: ${(err as Error).message}`);
-  }
-  return {};
-}
-
-function coerce(raw: string): unknown {
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  if (/^-?\d+$/.test(raw)) return Number(raw);
-  return raw;
-}
-
-function getPath(tree: Tree, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => (node as Tree | undefined)?.[part], tree);
-}
-
-function setPath(tree: Tree, key: string, value: unknown): void {
-  const parts = key.split('.');
-  const last = parts.pop() as string;
-  let node = tree;
-  for (const part of parts) {
-    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
-    node = node[part] as Tree;
-  }
-  node[last] = value;
-}
-
-function deepMerge(target: Tree, source: Tree): void {
-  for (const [key, value] of Object.entries(source)) {
-    const existing = target[key];
-    if (isTree(value) && isTree(existing)) deepMerge(existing, value);
-    else target[key] = value;
-  }
-}
-
-function isTree(value: unknown): value is Tree {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function deepFreeze<T>(value: T): Readonly<T> {
-  if (isTree(value)) for (const child of Object.values(value)) deepFreeze(child);
-  return Object.freeze(value);
 }
 
 /** The URL the server SDK talks to; the browser may reach LiveKit through a different public URL. */
