@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createApiKey } from '../support/api-keys.js';
 import { assertNoSeriousViolations } from '../support/axe.js';
 import { saveScreenshot, startBrowserTest } from '../support/browser.js';
 import type { TestEnvironment } from '../support/test-tool.js';
@@ -13,12 +14,7 @@ describe('guest links ask for a name before the pre-join (headless Chromium)', f
   const contexts: BrowserContext[] = [];
   before(async () => {
     [env, browser] = await startBrowserTest();
-    const admin = await fetch(`${env.tool.url}/api/admin/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'guest names' }),
-    });
-    const { key } = (await admin.json()) as { key: string };
+    const { key } = await createApiKey(env, 'guest names');
     const launched = await fetch(`${env.tool.url}/api/v1/spaces/launch`, {
       method: 'POST',
       headers: { authorization: `Organisation ${key}`, 'content-type': 'application/json' },

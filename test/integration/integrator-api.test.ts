@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { type Database } from '../../src/db/connection.js';
+import { createApiKey, fetchWithApiKey } from '../support/api-keys.js';
 import { LaunchedUser, TestParticipant, videoGrant, waitUntil } from '../support/room-client.js';
 import { openTestDatabase, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
@@ -14,7 +15,7 @@ describe('integrator API: API keys, spaces, join links, live sessions', function
   before(async () => {
     env = await useTestEnvironment();
     db = await openTestDatabase(env);
-    apiKey = (await createKey('tests')).key;
+    apiKey = (await createApiKey(env, 'tests')).key;
   });
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
@@ -28,17 +29,8 @@ describe('integrator API: API keys, spaces, join links, live sessions', function
       headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  async function createKey(name: string): Promise<{ id: string; key: string }> {
-    const res = await admin('POST', '/api-keys', { name });
-    assert.equal(res.status, 201, await res.clone().text());
-    return (await res.json()) as { id: string; key: string };
-  }
   const v1 = (method: string, route: string, body?: unknown, key: string | null = apiKey) =>
-    fetch(`${env.tool.url}/api/v1${route}`, {
-      method,
-      headers: { ...(key ? { 'x-api-key': key } : {}), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchWithApiKey(`${env.tool.url}/api/v1${route}`, method, key, body);
   async function launch(body: Record<string, unknown>, expectStatus?: number, key = apiKey) {
     const res = await v1('POST', '/spaces/launch', body, key);
     const text = await res.text();
@@ -58,7 +50,7 @@ describe('integrator API: API keys, spaces, join links, live sessions', function
   const user = (name: string, extra: Record<string, unknown> = {}) => ({ id: `ext-${name}`, name, ...extra });
 
   it('creates, lists (never the key) and revokes API keys; a revoked key is refused at once', async () => {
-    const created = await createKey('Acme LMS');
+    const created = await createApiKey(env, 'Acme LMS');
     assert.match(created.key, /^lck_[A-Za-z0-9_-]{43}$/);
     const listed = (await (await admin('GET', '/api-keys')).json()) as any;
     const entry = listed.apiKeys.find((k: any) => k.id === created.id);
@@ -108,7 +100,7 @@ describe('integrator API: API keys, spaces, join links, live sessions', function
     assert.equal(raced.filter((r) => r.status === 201).length, 1, 'only one launch creates the space');
     assert.equal(new Set(raced.map((r) => r.body.room_id)).size, 1);
 
-    const other = await createKey('other integrator');
+    const other = await createApiKey(env, 'other integrator');
     const elsewhere = await launch({ id, user: user('alice') }, 201, other.key);
     assert.notEqual(elsewhere.body.room_id, first.body.room_id, 'spaces are per API key');
   });
@@ -247,7 +239,7 @@ describe('integrator API: API keys, spaces, join links, live sessions', function
     assert.equal(relaunch.body.session_id, status.session_id);
 
     // Another key sees none of it.
-    const other = await createKey('nosy');
+    const other = await createApiKey(env, 'nosy');
     const theirs = (await (await v1('GET', '/live-sessions', undefined, other.key)).json()) as any;
     assert.deepEqual(theirs.liveSessions, []);
     assert.equal((await v1('GET', `/live-sessions/${roomId}`, undefined, other.key)).status, 404);

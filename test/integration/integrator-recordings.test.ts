@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Database } from '../../src/db/connection.js';
 import { createRecordingStore } from '../../src/db/recording-store.js';
 import type { RecordingStore } from '../../src/recordings/recording-store.js';
+import { createApiKey, fetchWithApiKey, type CreatedApiKey } from '../support/api-keys.js';
 import { makeRecording } from '../support/recordings.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import { openTestDatabase, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
@@ -16,8 +17,8 @@ describe('integrator API: recordings of a room', function () {
   let db: Database;
   let store: RecordingStore;
   let dir: string;
-  let key: { id: string; key: string };
-  let nosy: { id: string; key: string };
+  let key: CreatedApiKey;
+  let nosy: CreatedApiKey;
   const connected: TestParticipant[] = [];
 
   before(async () => {
@@ -25,29 +26,16 @@ describe('integrator API: recordings of a room', function () {
     db = await openTestDatabase(env);
     store = createRecordingStore(db.connection);
     dir = env.config.recordings.dir;
-    key = await createKey('recordings');
-    nosy = await createKey('nosy');
+    key = await createApiKey(env, 'recordings');
+    nosy = await createApiKey(env, 'nosy');
   });
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
   });
   after(() => db?.close());
 
-  async function createKey(name: string): Promise<{ id: string; key: string }> {
-    const res = await fetch(`${env.tool.url}/api/admin/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name }),
-    });
-    assert.equal(res.status, 201);
-    return (await res.json()) as { id: string; key: string };
-  }
   const v1 = (method: string, route: string, apiKey = key.key, body?: unknown) =>
-    fetch(`${env.tool.url}/api/v1${route}`, {
-      method,
-      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    fetchWithApiKey(`${env.tool.url}/api/v1${route}`, method, apiKey, body);
   const json = async (res: Response, status = 200): Promise<any> => {
     const text = await res.text();
     assert.equal(res.status, status, text);

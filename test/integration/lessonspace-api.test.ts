@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { verifySignature } from '../../src/integrations/webhook-outbox.js';
+import { createApiKey } from '../support/api-keys.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 import { postLiveKit, Receiver, type Received } from '../support/webhook-receiver.js';
@@ -17,22 +18,13 @@ describe('integrator API in Lessonspace words: launch body, Organisation auth, g
     env = await useTestEnvironment();
     await receiver.start();
     // A key of its own: Lessonspace's example ids are used verbatim, and ids are unique per key.
-    apiKey = (await createKey('lessonspace tests')).key;
+    apiKey = (await createApiKey(env, 'lessonspace tests')).key;
   });
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
   });
   after(() => receiver.stop());
 
-  async function createKey(name: string): Promise<{ id: string; key: string }> {
-    const res = await fetch(`${env.tool.url}/api/admin/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name }),
-    });
-    assert.equal(res.status, 201);
-    return (await res.json()) as { id: string; key: string };
-  }
   /** As Lessonspace's own clients call it: `Authorization: Organisation <key>`. */
   async function launch(body: unknown, expectStatus: number, authorization = `Organisation ${apiKey}`) {
     const res = await fetch(`${env.tool.url}/api/v1/spaces/launch`, {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createApiKey, fetchWithApiKey } from '../support/api-keys.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import { useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 import { postLiveKit } from '../support/webhook-receiver.js';
@@ -13,27 +14,14 @@ describe('integrator API, live rooms: create, join, status', function () {
 
   before(async () => {
     env = await useTestEnvironment();
-    apiKey = (await createKey('live-room tests')).key;
+    apiKey = (await createApiKey(env, 'live-room tests')).key;
   });
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
   });
 
-  async function createKey(name: string): Promise<{ id: string; key: string }> {
-    const res = await fetch(`${env.tool.url}/api/admin/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name }),
-    });
-    assert.equal(res.status, 201);
-    return (await res.json()) as { id: string; key: string };
-  }
   async function call(method: string, route: string, body?: unknown, key: string | null = apiKey) {
-    const res = await fetch(`${env.tool.url}/api/live-room${route}`, {
-      method,
-      headers: { ...(key ? { 'x-api-key': key } : {}), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await fetchWithApiKey(`${env.tool.url}/api/live-room${route}`, method, key, body);
     const text = await res.text();
     return { status: res.status, body: JSON.parse(text) as Record<string, any> };
   }
@@ -166,7 +154,7 @@ describe('integrator API, live rooms: create, join, status', function () {
     }
     const id = roomId();
     await call('POST', '/create', { room_id: id, topic: 'Mine', participants_limit: 5 });
-    const other = await createKey('another integrator');
+    const other = await createApiKey(env, 'another integrator');
     for (const [method, route, body] of [
       ['GET', `/status/${id}`, undefined],
       ['POST', '/join', { room_id: id, role: 'participant', name: 'Nosy' }],
@@ -207,7 +195,7 @@ describe('integrator API, live rooms: create, join, status', function () {
       (await fetch(`${limited.tool.url}/api/live-room/status/${id}`, { headers: { 'x-api-key': apiKey } })).status,
       200,
     );
-    const other = await createKey('second budget');
+    const other = await createApiKey(env, 'second budget');
     assert.equal((await post('/api/v1/spaces/launch', { id: roomId() }, other.key)).status, 201);
   });
 });

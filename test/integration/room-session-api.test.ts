@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { RemoteTrackPublication } from '@livekit/rtc-node';
 import { type Database } from '../../src/db/connection.js';
 import { verifySignature } from '../../src/integrations/webhook-outbox.js';
+import { createApiKey, fetchWithApiKey } from '../support/api-keys.js';
 import { LaunchedUser, TestParticipant, videoGrant, waitUntil, type Grant } from '../support/room-client.js';
 import { openTestDatabase, testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 import { Receiver } from '../support/webhook-receiver.js';
@@ -23,7 +24,7 @@ describe('integrator API: room-session controls (members, deaf, remove-all, layo
     db = await openTestDatabase(env);
     sfu = testGateway(env);
     await receiver.start();
-    apiKey = (await createKey('room-session tests')).key;
+    apiKey = (await createApiKey(env, 'room-session tests')).key;
   });
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
@@ -33,21 +34,8 @@ describe('integrator API: room-session controls (members, deaf, remove-all, layo
     await db.close();
   });
 
-  async function createKey(name: string): Promise<{ id: string; key: string }> {
-    const res = await fetch(`${env.tool.url}/api/admin/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name }),
-    });
-    assert.equal(res.status, 201);
-    return (await res.json()) as { id: string; key: string };
-  }
   const v1 = async (method: string, route: string, body?: unknown, key: string | null = apiKey) => {
-    const res = await fetch(`${env.tool.url}/api/v1${route}`, {
-      method,
-      headers: { ...(key ? { 'x-api-key': key } : {}), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await fetchWithApiKey(`${env.tool.url}/api/v1${route}`, method, key, body);
     const text = await res.text();
     const json = text ? (JSON.parse(text) as Record<string, any>) : undefined;
     return { status: res.status, body: json, code: json?.error?.code as string | undefined };
@@ -241,7 +229,7 @@ describe('integrator API: room-session controls (members, deaf, remove-all, layo
       ['GET', `/rooms/${roomId}/layout`],
       ['GET', `/rooms/${roomId}/metadata`],
     ];
-    const other = await createKey('nosy');
+    const other = await createApiKey(env, 'nosy');
     for (const [method, route] of routes) {
       assert.equal((await v1(method, route, undefined, null)).status, 401, `${method} ${route} without a key`);
       const theirs = await v1(method, route, method === 'GET' ? undefined : {}, other.key);

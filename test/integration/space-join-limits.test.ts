@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/connection.js';
+import { createApiKey, type CreatedApiKey } from '../support/api-keys.js';
 import { LtiBrowser } from '../support/lti-launch.js';
 import { openTestDatabase, testEnv, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 
@@ -11,18 +12,12 @@ describe('integrator join links: a bounded number of live sessions per link', fu
   this.timeout(60_000);
   let env: TestEnvironment;
   let db: Database;
-  let key: { id: string; key: string };
+  let key: CreatedApiKey;
 
   before(async () => {
     env = await useTestEnvironment();
     db = await openTestDatabase(env);
-    const res = await fetch(`${env.tool.url}/api/admin/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'join limits' }),
-    });
-    assert.equal(res.status, 201);
-    key = (await res.json()) as { id: string; key: string };
+    key = await createApiKey(env, 'join limits');
   });
   after(() => db?.close());
 

@@ -7,6 +7,7 @@ import type { Space } from '../../src/integrations/space-store.js';
 import { startDeliveryWorker } from '../../src/integrations/webhook-delivery.js';
 import { createWebhookEnqueuer, outboxEventId, verifySignature } from '../../src/integrations/webhook-outbox.js';
 import { createLogger } from '../../src/log.js';
+import { createApiKey, type CreatedApiKey } from '../support/api-keys.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import { openTestDatabase, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 import { postLiveKit as signedPost, Receiver, type Received } from '../support/webhook-receiver.js';
@@ -15,7 +16,7 @@ describe('integrator webhooks: session and participant events, signed, retried',
   this.timeout(60_000);
   let env: TestEnvironment;
   let db: Database;
-  let apiKey: { id: string; key: string };
+  let apiKey: CreatedApiKey;
   const receiver = new Receiver();
   const connected: TestParticipant[] = [];
   const logger = createLogger('silent');
@@ -24,13 +25,7 @@ describe('integrator webhooks: session and participant events, signed, retried',
     env = await useTestEnvironment();
     db = await openTestDatabase(env);
     await receiver.start();
-    const res = await fetch(`${env.tool.url}/api/admin/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'webhook tests' }),
-    });
-    assert.equal(res.status, 201);
-    apiKey = (await res.json()) as { id: string; key: string };
+    apiKey = await createApiKey(env, 'webhook tests');
   });
   afterEach(async () => {
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
@@ -309,12 +304,7 @@ describe('integrator webhooks: session and participant events, signed, retried',
     assert.equal(badCursor.status, 400);
 
     // Another key sees none of it.
-    const other = await fetch(`${env.tool.url}/api/admin/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'someone else' }),
-    });
-    const otherKey = ((await other.json()) as { key: string }).key;
+    const otherKey = (await createApiKey(env, 'someone else')).key;
     assert.equal((await api(ready.payload.attendance!.participants_url, otherKey)).status, 404);
     assert.equal((await api(`${env.tool.url}/api/v1/rooms/${host.room_id as string}/sessions`, otherKey)).status, 404);
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { LiveKitGateway } from '../../src/livekit/gateway.js';
 import { verifySignature } from '../../src/integrations/webhook-outbox.js';
+import { createApiKey, fetchWithApiKey } from '../support/api-keys.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
 import { testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 import { Receiver } from '../support/webhook-receiver.js';
@@ -20,7 +21,7 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
   before(async () => {
     env = await useTestEnvironment();
     sfu = testGateway(env);
-    apiKey = (await createKey('video-room tests')).key;
+    apiKey = (await createApiKey(env, 'video-room tests')).key;
     await receiver.start();
   });
   after(() => receiver.stop());
@@ -28,21 +29,8 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     await Promise.all(connected.splice(0).map((p) => p.disconnect()));
   });
 
-  async function createKey(name: string): Promise<{ id: string; key: string }> {
-    const res = await fetch(`${env.tool.url}/api/admin/api-keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${env.config.admin.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name }),
-    });
-    assert.equal(res.status, 201);
-    return (await res.json()) as { id: string; key: string };
-  }
   async function call(method: string, route: string, body?: unknown, key: string | null = apiKey) {
-    const res = await fetch(`${env.tool.url}/api/v1${route}`, {
-      method,
-      headers: { ...(key ? { 'x-api-key': key } : {}), 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await fetchWithApiKey(`${env.tool.url}/api/v1${route}`, method, key, body);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
   }
@@ -195,7 +183,7 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
   });
 
   it('pages rooms by cursor, newest first, and filters by name, status and creation time', async () => {
-    const key = (await createKey('video-room paging')).key;
+    const key = (await createApiKey(env, 'video-room paging')).key;
     const names: string[] = [];
     for (let i = 0; i < 3; i++) {
       const name = newName();
@@ -258,7 +246,7 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     });
     assert.equal(organisation.status, 200, 'Lessonspace style key header');
 
-    const other = (await createKey('another integrator')).key;
+    const other = (await createApiKey(env, 'another integrator')).key;
     for (const [method, route, body] of [
       ['GET', `/rooms/${room.room_id}`, undefined],
       ['PATCH', `/rooms/${room.room_id}`, { title: 'Mine now' }],
@@ -290,7 +278,7 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     const ttl = Date.parse(t.expires_at) - Date.now();
     assert.ok(ttl > 100_000 && ttl <= 120_000, `ttl ${ttl}`);
 
-    const other = (await createKey('refresh thief')).key;
+    const other = (await createApiKey(env, 'refresh thief')).key;
     assert.equal((await call('POST', '/tokens/refresh', { refresh_token: t.refresh_token }, other)).status, 401);
 
     // Two at once: exactly one gets a new pair.
@@ -411,7 +399,7 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
   });
 
   it("searches participants by user across the key's rooms and by time window alone, paged; a bad window is 400", async () => {
-    const own = (await createKey('participant search')).key;
+    const own = (await createApiKey(env, 'participant search')).key;
     const mine = async (route: string) => call('GET', route, undefined, own);
     const roomIn = async () => {
       const created = await call('POST', '/rooms', { name: newName() }, own);
@@ -555,7 +543,7 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     // Other reads are not counted against it.
     const rooms = await fetch(`${limited.tool.url}/api/v1/rooms`, { headers: { 'x-api-key': apiKey } });
     assert.equal(rooms.status, 200);
-    const other = await createKey('second search budget');
+    const other = await createApiKey(env, 'second search budget');
     assert.equal((await search(other.key)).status, 200);
   });
 });
