@@ -80,6 +80,20 @@ describe('live class room (headless Chromium, real LiveKit)', function () {
       await studentTile.locator('[data-state="mic-off"]').waitFor();
       await saveScreenshot(student, 'room-student-muted');
 
+      // "Remove everyone" is asked first; Escape removes nobody and gives the focus back to the button.
+      await teacher.locator('.leader-panel [data-action="remove-all"]').click();
+      const removeAll = teacher.getByRole('dialog', { name: 'Remove every student from the class?' });
+      await removeAll.waitFor();
+      const description = await removeAll.getAttribute('aria-describedby');
+      assert.match(
+        (await teacher.locator(`[id="${description}"]`).textContent()) ?? '',
+        /^Every student is disconnected/,
+      );
+      await teacher.keyboard.press('Escape');
+      await removeAll.waitFor({ state: 'hidden' });
+      assert.equal(await teacher.evaluate(`document.activeElement?.getAttribute('data-action')`), 'remove-all');
+      await studentTile.waitFor();
+
       // End for all, through the confirmation dialog: both pages show the end screen.
       await teacher.getByRole('button', { name: 'End class for everyone' }).click();
       await teacher.getByRole('dialog', { name: 'End the class for everyone?' }).waitFor();

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { isApiError, type ApiClient } from '../api/client';
 import type {
   BulkAction,
@@ -17,6 +17,7 @@ import { PersonMenu } from './person-menu';
 import { RemoveDialog } from './remove-dialog';
 import type { RoomConnection } from './room-connection';
 import { ClassLayoutForm } from './class-layout-form';
+import { ConfirmDialog } from './confirm-dialog';
 
 interface Props {
   api: ApiClient;
@@ -58,8 +59,8 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
   const [error, setError] = useState<string>();
   const [note, setNote] = useState<string>();
   const [removing, setRemoving] = useState<ParticipantModel>();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const removeAll = useRef<HTMLDialogElement>(null);
+  /** The room action whose confirmation is open, if any. */
+  const [confirming, setConfirming] = useState<'end' | 'remove-all'>();
 
   const call = async (key: string, request: () => Promise<void>, after?: () => void) => {
     if (pending.has(key)) return;
@@ -179,14 +180,14 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
         />
         <PendingButton
           pending={pending.has('room:remove-all')}
-          onClick={() => removeAll.current?.showModal()}
+          onClick={() => setConfirming('remove-all')}
           label={t('leader.removeAll')}
           class="danger"
           data-action="remove-all"
         />
         <PendingButton
           pending={pending.has('room:end')}
-          onClick={() => dialog.current?.showModal()}
+          onClick={() => setConfirming('end')}
           label={t('leader.end')}
           class="danger"
         />
@@ -197,46 +198,31 @@ export function LeaderPanel({ api, participants, waiting, locked, chatEnabled, w
           .join(' ')}
       </p>
       <ClassLayoutForm api={api} layout={layout} />
-      <dialog ref={dialog} aria-labelledby="end-dialog-title">
-        <h2 id="end-dialog-title">{t('leader.endDialog.title')}</h2>
-        <p>{t('leader.endDialog.body')}</p>
-        <div class="actions">
-          <button type="button" class="secondary" onClick={() => dialog.current?.close()}>
-            {t('leader.endDialog.cancel')}
-          </button>
-          <button
-            type="button"
-            class="danger"
-            onClick={() => {
-              dialog.current?.close();
-              void roomAction('end');
-            }}
-          >
-            {t('leader.endDialog.confirm')}
-          </button>
-        </div>
-      </dialog>
-
-      <dialog ref={removeAll} aria-labelledby="remove-all-title">
-        <h2 id="remove-all-title">{t('leader.removeAllDialog.title')}</h2>
-        <p>{t('leader.removeAllDialog.body')}</p>
-        <div class="actions">
-          <button type="button" class="secondary" onClick={() => removeAll.current?.close()}>
-            {t('leader.endDialog.cancel')}
-          </button>
-          <button
-            type="button"
-            class="danger"
-            data-action="confirm-remove-all"
-            onClick={() => {
-              removeAll.current?.close();
-              void roomAction('remove-all');
-            }}
-          >
-            {t('leader.removeAllDialog.confirm')}
-          </button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        open={confirming === 'end'}
+        name="end-dialog"
+        title={t('leader.endDialog.title')}
+        body={t('leader.endDialog.body')}
+        confirm={t('leader.endDialog.confirm')}
+        onCancel={() => setConfirming(undefined)}
+        onConfirm={() => {
+          setConfirming(undefined);
+          void roomAction('end');
+        }}
+      />
+      <ConfirmDialog
+        open={confirming === 'remove-all'}
+        name="remove-all"
+        title={t('leader.removeAllDialog.title')}
+        body={t('leader.removeAllDialog.body')}
+        confirm={t('leader.removeAllDialog.confirm')}
+        confirmAction="confirm-remove-all"
+        onCancel={() => setConfirming(undefined)}
+        onConfirm={() => {
+          setConfirming(undefined);
+          void roomAction('remove-all');
+        }}
+      />
 
       <div class="section-head">
         <h3>{t('leader.waiting.heading', { count: waiting.length })}</h3>
