@@ -51,6 +51,17 @@ const FRAME_TIMEOUT_MS = 20_000;
 const LONG_TASKS = `(() => {
   window.__longTasks = [];
   new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries())).observe({ type: 'longtask' });
+  // The signalling WebSocket (the page's first): when it is made, opens and brings its first message.
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = class extends NativeWebSocket {
+    constructor(...args) {
+      super(...args);
+      if (performance.getEntriesByName('ws:created', 'mark').length > 0) return;
+      performance.mark('ws:created');
+      this.addEventListener('open', () => performance.mark('ws:open'), { once: true });
+      this.addEventListener('message', () => performance.mark('ws:first-message'), { once: true });
+    }
+  };
 })()`;
 
 /** Our page: notes the click on Join and the first frame of a remote tile's <video>. */
@@ -68,15 +79,24 @@ const OURS_PROBE = `(() => {
       watched.add(video);
       // When the tile's <video> is in the page (the bare page attaches on the subscription itself).
       window.__remoteVideoAt ??= performance.now();
-      video.requestVideoFrameCallback(() => {
+      video.requestVideoFrameCallback((now, meta) => {
         window.__firstRemoteFrameAt ??= performance.now();
+        window.__firstFrameMeta ??= meta;
       });
     }
   }).observe(document, { subtree: true, childList: true });
 })()`;
 
 /** The user timing marks both pages set (RoomConnection's and the bare page's), in the order they come. */
-const MARKS = ['room:connect', 'room:signal-connected', 'room:connected', 'room:video-subscribed'] as const;
+const MARKS = [
+  'room:connect',
+  'ws:created',
+  'ws:open',
+  'ws:first-message',
+  'room:signal-connected',
+  'room:connected',
+  'room:video-subscribed',
+] as const;
 /** Each mark's time after the click, in the page. */
 const PHASES = `(() => {
   const after = {};
@@ -85,6 +105,10 @@ const PHASES = `(() => {
     if (mark) after[name] = mark.startTime - window.__joinClickAt;
   }
   if (window.__remoteVideoAt) after['video-element'] = window.__remoteVideoAt - window.__joinClickAt;
+  // The first frame's own times (requestVideoFrameCallback metadata): its last packet received, presented.
+  const meta = window.__firstFrameMeta;
+  if (meta?.receiveTime) after['frame-received'] = meta.receiveTime - window.__joinClickAt;
+  if (meta?.presentationTime) after['frame-presented'] = meta.presentationTime - window.__joinClickAt;
   // The main thread's long tasks between the click and the first frame, in total.
   after.longTasks = (window.__longTasks ?? [])
     .filter((t) => t.startTime >= window.__joinClickAt && t.startTime < window.__firstRemoteFrameAt)
@@ -216,7 +240,7 @@ function summary(samples: Sample[]) {
     samplesMs: samples.map((s) => round(s.ms)),
     // Median milliseconds from the click to each mark (where the time goes), and of the long tasks.
     medianAfterClickMs: Object.fromEntries(
-      [...MARKS, 'video-element', 'longTasks'].map((name) => {
+      [...MARKS, 'video-element', 'frame-received', 'frame-presented', 'longTasks'].map((name) => {
         const at = samples.map((s) => s.phases?.[name]).filter((n): n is number => n !== undefined);
         return [name, at.length ? round(median(at)) : null];
       }),

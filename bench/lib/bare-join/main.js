@@ -22,8 +22,9 @@ button.addEventListener('click', () => {
     const el = track.attach();
     el.muted = true;
     videos.append(el);
-    el.requestVideoFrameCallback(() => {
+    el.requestVideoFrameCallback((now, meta) => {
       window.__firstRemoteFrameAt ??= performance.now();
+      window.__firstFrameMeta ??= meta;
     });
   });
   room.on(RoomEvent.SignalConnected, () => performance.mark('room:signal-connected'));

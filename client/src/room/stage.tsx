@@ -35,11 +35,22 @@ function useStageSize() {
  * here explicitly and back on when its tile appears.
  */
 function useOnlyVisibleVideo(participants: ParticipantModel[], visible: Set<string>): void {
+  // The cameras this page switched off: only those are switched back on, so that a camera never paged
+  // away stays under adaptive stream alone (paused when its tile is hidden) and its first frames are not
+  // held up by a settings change of ours.
+  const off = useRef(new WeakSet<RemoteTrackPublication>());
   useEffect(() => {
     for (const p of participants) {
       if (p.isLocal) continue;
       const camera = p.participant.getTrackPublication(Track.Source.Camera) as RemoteTrackPublication | undefined;
-      if (camera?.isSubscribed) camera.setEnabled(visible.has(p.identity));
+      if (!camera?.isSubscribed) continue;
+      if (!visible.has(p.identity)) {
+        off.current.add(camera);
+        camera.setEnabled(false);
+      } else if (off.current.has(camera)) {
+        off.current.delete(camera);
+        camera.setEnabled(true);
+      }
     }
   });
 }
