@@ -189,6 +189,12 @@ const schema = z
          */
         egressLostSeconds: z.number().int().min(5).max(3600),
         /**
+         * How long a start waits for Egress's answer. After it, or when the call times out, its connection
+         * drops or the SFU answers 5xx, the recording stays starting (Egress may have taken the job) until
+         * Egress's list or webhook shows the job, or the reconcile pass gives it up after 2 minutes.
+         */
+        startTimeoutMs: z.number().int().min(1).max(120_000),
+        /**
          * The folder LiveKit Egress writes recordings to (the tool names each file before Egress starts) and the
          * tool serves them from, only through signed links; a relative path is taken from the project folder.
          * Checked (created if missing) at startup.
@@ -266,6 +272,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   RECORDINGS_EGRESS_DIR: 'recordings.egressDir',
   RECORDING_RECONCILE_SECONDS: 'recordings.reconcileSeconds',
   RECORDING_EGRESS_LOST_SECONDS: 'recordings.egressLostSeconds',
+  RECORDING_START_TIMEOUT_MS: 'recordings.startTimeoutMs',
   RECORDINGS_DIR: 'recordings.dir',
   RECORDINGS_STORAGE: 'recordings.storage.kind',
   RECORDINGS_S3_BUCKET: 'recordings.storage.bucket',

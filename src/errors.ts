@@ -47,6 +47,15 @@ export const ERROR_CODES = {
   LIVEKIT_WEBHOOK_INVALID: { status: 400, message: 'The webhook body is not a LiveKit event.' },
   LIVEKIT_NOT_FOUND: { status: 404, message: 'The room or participant is not on the media server (any more).' },
   LIVEKIT_REQUEST_FAILED: { status: 502, message: 'The media server refused the request.' },
+  LIVEKIT_NO_ANSWER: {
+    status: 504,
+    message:
+      'The media server did not answer in time (or the connection dropped): what it did with the request is not known yet.',
+  },
+  LIVEKIT_EGRESS_UNAVAILABLE: {
+    status: 503,
+    message: 'No recorder is free to take this recording or stream right now. Try again in a moment.',
+  },
   PLATFORM_NOT_FOUND: { status: 404, message: 'No LMS registration has this id.' },
   PLATFORM_BRANDING_INVALID: {
     status: 400,

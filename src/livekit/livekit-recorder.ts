@@ -5,13 +5,15 @@ import {
   EncodedFileOutput,
   EncodedFileType,
   EncodingOptions,
+  ServerError,
   StreamOutput,
   S3Upload,
   StreamProtocol,
   VideoCodec,
   type EgressInfo,
 } from 'livekit-server-sdk';
-import { call } from './livekit-gateway.js';
+import { AppError } from '../errors.js';
+import { call, translate } from './livekit-gateway.js';
 import type {
   EgressStatus,
   FileTarget,
@@ -67,7 +69,7 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
   });
   return {
     recordParticipant: (room, identity, filepath) =>
-      call(async () =>
+      start(async () =>
         toRecordingInfo(
           await client.startParticipantEgress(
             room,
@@ -78,7 +80,7 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
         ),
       ),
     recordRoom: (room, target, options) =>
-      call(async () =>
+      start(async () =>
         toRecordingInfo(
           await client.startRoomCompositeEgress(
             room,
@@ -93,7 +95,7 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
         ),
       ),
     streamRoom: (room, urls, options) =>
-      call(async () => {
+      start(async () => {
         try {
           return toRecordingInfo(
             await client.startRoomCompositeEgress(
@@ -114,6 +116,56 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
     stop: (egressId) => call(async () => toRecordingInfo(await client.stopEgress(egressId))),
     list: (room) => call(async () => (await client.listEgress(room ? { roomName: room } : {})).map(toRecordingInfo)),
   };
+}
+
+/**
+ * Twirp codes of a start that no Egress took: psrpc's `unavailable` (no Egress answered the call for bids,
+ * none had room, or the one chosen is shutting down or short of CPU). Nothing runs after them.
+ */
+const NO_EGRESS = new Set(['unavailable', 'resource_exhausted']);
+/**
+ * Twirp codes of a start that Egress may have taken all the same: the SFU gave up waiting for its answer
+ * (`deadline_exceeded`, `canceled`), or its retry found the job's id already running (`already_exists`).
+ */
+const MAYBE_TAKEN = new Set(['deadline_exceeded', 'canceled', 'already_exists']);
+/** Connection errors of a request that never left: the SFU did not get it. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+const codeOf = (err: unknown): unknown =>
+  err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+
+/**
+ * A start's failure, told apart by what it says of the job: refused (nothing started: its own code), or
+ * LIVEKIT_NO_ANSWER (Egress may have started it; `details.why`: timeout, connection, server-error), so the
+ * caller can wait for Egress's list instead of failing a job that records on unseen.
+ */
+export function translateStart(err: unknown): AppError {
+  if (err instanceof ServerError) {
+    if (NO_EGRESS.has(err.code ?? '') || /egress not connected/i.test(err.message))
+      return new AppError('LIVEKIT_EGRESS_UNAVAILABLE', { cause: err });
+    if (MAYBE_TAKEN.has(err.code ?? ''))
+      return new AppError('LIVEKIT_NO_ANSWER', { cause: err, details: { why: 'timeout' } });
+    if (err.status >= 500)
+      return new AppError('LIVEKIT_NO_ANSWER', { cause: err, details: { why: 'server-error', status: err.status } });
+    return translate(err);
+  }
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return new AppError('LIVEKIT_NO_ANSWER', { cause: err, details: { why: 'timeout' } });
+  const cause = err instanceof Error ? err.cause : undefined;
+  // undici puts the socket's error in `cause`, an AggregateError of them when several addresses were tried.
+  const connection = codeOf(cause) ?? (cause instanceof AggregateError ? codeOf(cause.errors[0]) : undefined);
+  if (typeof connection === 'string' && NOT_SENT.has(connection)) return translate(err);
+  return new AppError('LIVEKIT_NO_ANSWER', { cause: err, details: { why: 'connection' } });
+}
+
+/** Runs a start call, its failure told apart by translateStart. */
+async function start<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw translateStart(err);
+  }
 }
 
 /** An MP4 file at the target; a bucket without keys, so Egress signs the upload with its own. */

@@ -184,8 +184,9 @@ function createRecordingServices(deps: {
         apiUrl: livekitApiUrl(config),
         apiKey: config.livekit.apiKey,
         apiSecret: config.livekit.apiSecret,
-        // A room composite is accepted once Egress has launched its handler: seconds, not milliseconds.
-        requestTimeoutMs: Math.max(config.livekit.requestTimeoutMs, 15_000),
+        // A room composite is accepted once Egress has launched its handler: seconds, not milliseconds. Never
+        // shorter than a start waits, so a start is not hung up on before the tool stops waiting for it.
+        requestTimeoutMs: Math.max(config.livekit.requestTimeoutMs, 15_000, config.recordings.startTimeoutMs),
       })
     : undefined;
   const availability = createAvailability({
@@ -202,6 +203,7 @@ function createRecordingServices(deps: {
     rooms: deps.roomStore,
     outputOf: (fileName) => recordingFiles.output(fileName),
     templateUrl: config.recordings.recorderPageUrl ?? `${config.server.publicUrl.replace(/\/$/, '')}/recorder`,
+    startTimeoutMs: config.recordings.startTimeoutMs,
     push: (roomKey, payload) =>
       deps.livekit
         .sendData(roomKey, payload, { topic: RECORDING_TOPIC })

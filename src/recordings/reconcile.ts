@@ -110,7 +110,9 @@ export function createReconciler(deps: ReconcileDeps) {
         await deps.jobs.adopt(r, named);
         egressId = named.egressId;
       } else {
-        if (waited) await deps.jobs.fail(r, 'The recorder never started this recording.');
+        // An unanswered start that Egress has not listed within the grace: given up, saying how it went.
+        const never = `The recorder never started this ${r.kind === 'file' ? 'recording' : 'stream'}.`;
+        if (waited) await deps.jobs.fail(r, state.unanswered ? `${state.unanswered} ${never}` : never);
         return waited;
       }
     }

@@ -34,11 +34,46 @@ export interface RecordingJobsDeps {
   push(roomKey: string, payload: RecordingPush): Promise<void>;
   /** Awaited: integrator webhooks are queued before Egress's webhook is acknowledged. Must be idempotent. */
   onEvent?: (event: RecordingEvent) => Promise<void>;
+  /**
+   * How long a start waits for Egress's answer (config recordings.startTimeoutMs). After it the recording stays
+   * starting and Egress's list or webhook decides; the call itself is not hung up on.
+   */
+  startTimeoutMs?: number;
   logger: Logger;
   now?: () => Date;
 }
 
+export const START_TIMEOUT_MS = 15_000;
+
+/** How a start went unanswered, as a teacher reads it (LIVEKIT_NO_ANSWER's `details.why`). */
+const UNANSWERED: Readonly<Record<string, string>> = {
+  timeout: 'The recorder did not answer the start in time.',
+  connection: 'The connection to the recorder dropped before it answered the start.',
+  'server-error': 'The media server answered the start with a server error.',
+};
+
+/** Why Egress clearly refused a start (nothing runs): a sentence for the teacher, never the SFU's words. */
+function refusalOf(code: unknown, what: string): string {
+  if (code === 'LIVEKIT_EGRESS_UNAVAILABLE') return `No recorder was free to take this ${what}. Try again in a moment.`;
+  if (code === 'LIVEKIT_UNAVAILABLE') return `The class server could not be reached to start the ${what}.`;
+  return `The recorder refused to start this ${what}.`;
+}
+
+/** The start's answer, or `late` once `ms` passed; an answer after that is only logged (`onLate`). */
+async function within<T>(call: Promise<T>, ms: number, onLate: (outcome: T | Error) => void): Promise<T | 'late'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  try {
+    const first = await Promise.race([call, late]);
+    if (first === 'late') call.then(onLate, (err: Error) => onLate(err));
+    return first;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const STARTED = new Set(['active', 'ending', 'complete', 'limit_reached']);
+const isOpen = (s: RecordingState) => s.status === 'starting' || s.status === 'recording';
 const msBetween = (a?: Date, b?: Date) => (a && b ? Math.max(0, b.getTime() - a.getTime()) : undefined);
 
 /** Egress's words for a job that did not finish; the tool's sentence when it gave none. */
@@ -124,12 +159,14 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
 
   /**
    * Takes a job Egress runs for this recording (its ref names it) as the recording's, though the tool never
-   * stored Egress's answer: the tool stopped while Egress started it, or its egress_started came first. True
-   * when that was new. The `egress` fact is recorded once, so the start's own answer, a webhook and a
-   * reconcile pass agree.
+   * stored Egress's answer: the start went unanswered, the tool stopped while Egress started it, or its
+   * egress_started came first. True when that was new. The `egress` fact is recorded once, so the start's own
+   * answer, a webhook and a reconcile pass agree. A job that turns up for a recording already given up (Stop
+   * pressed before Egress listed it) is stopped: nobody sees it, so it must not record on until the class ends.
    */
   const adopt = async (recording: Recording, info: RecordingInfo): Promise<boolean> => {
     if (info.ref !== recording.recordingId || info.room !== recording.roomKey) return false;
+    const before = await state(recording);
     const fresh = await mark(recording, { kind: 'egress', at: now(), egressId: info.egressId });
     if (fresh)
       log.info(
@@ -137,7 +174,32 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
         `${recording.kind === 'file' ? 'recording' : 'stream'} found in Egress`,
       );
     await apply(recording, info);
+    if (fresh && !isOpen(before) && (info.status === 'starting' || info.status === 'active')) {
+      log.info(
+        { roomKey: recording.roomKey, recordingId: recording.recordingId },
+        'job of a given-up recording stopped',
+      );
+      await deps.recorder
+        ?.stop(info.egressId)
+        .catch((err: unknown) => log.warn({ err, recordingId: recording.recordingId }, 'Egress did not stop'));
+    }
     return fresh;
+  };
+
+  /**
+   * A start that got no answer: Egress may run the job all the same (it names the recording), so the
+   * recording stays starting, with how it went unanswered kept, until Egress's list or webhook shows the job
+   * (adopt) or the reconcile pass gives it up after its grace. A second Record meanwhile finds it active.
+   */
+  const unanswered = async (recording: Recording, why: string, cause?: unknown): Promise<RecordingState> => {
+    const reason = UNANSWERED[why] ?? UNANSWERED.timeout;
+    log.warn(
+      { err: cause, roomKey: recording.roomKey, recordingId: recording.recordingId, why },
+      `${recording.kind === 'file' ? 'recording' : 'stream'} start unanswered: left to Egress's list`,
+    );
+    await mark(recording, { kind: 'unanswered', at: now(), error: reason });
+    await pushChanged(recording);
+    return state(recording);
   };
 
   return {
@@ -161,19 +223,31 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
       }
       // The recording's id goes with the job, so that a job whose answer is lost here is found (adopt).
       const options = { templateUrl: deps.templateUrl, audioOnly: recording.audioOnly, ref: recording.recordingId };
-      let info: RecordingInfo;
+      const call =
+        recording.kind === 'file'
+          ? recorder.recordRoom(recording.roomKey, targetOf(recording), options)
+          : recorder.streamRoom(recording.roomKey, [secretUrl ?? ''], options);
+      let info: RecordingInfo | 'late';
       try {
-        info =
-          recording.kind === 'file'
-            ? await recorder.recordRoom(recording.roomKey, targetOf(recording), options)
-            : await recorder.streamRoom(recording.roomKey, [secretUrl ?? ''], options);
+        // A late answer is not used: Egress's list and webhooks decide, as for any answer lost.
+        info = await within(call, deps.startTimeoutMs ?? START_TIMEOUT_MS, (late) =>
+          log.info(
+            { recordingId: recording.recordingId, answer: late instanceof Error ? (late as AppError).code : 'ok' },
+            'Egress answered the start after the tool stopped waiting',
+          ),
+        );
       } catch (cause) {
+        const code = (cause as AppError).code;
+        if (code === 'LIVEKIT_NO_ANSWER')
+          return unanswered(recording, String((cause as AppError).details?.why ?? 'timeout'), cause);
         // Never the cause's text to the room: it can carry the SFU's internals (a stream's URL, never: the
         // gateway's errors do not include requests).
         log.warn({ err: cause, roomKey: recording.roomKey, recordingId: recording.recordingId }, 'Egress refused');
-        await fail(recording, 'The recorder did not answer or refused to start.');
-        throw new AppError('RECORDING_UNAVAILABLE', { cause });
+        const reason = refusalOf(code, recording.kind === 'file' ? 'recording' : 'stream');
+        await fail(recording, reason);
+        throw new AppError('RECORDING_UNAVAILABLE', { cause, message: reason });
       }
+      if (info === 'late') return unanswered(recording, 'timeout');
       await mark(recording, { kind: 'egress', at: now(), egressId: info.egressId });
       await apply(recording, (await lookup(recording.roomKey, info.egressId).catch(() => undefined)) ?? info);
       await pushChanged(recording);
@@ -182,8 +256,17 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
 
     /** Asks Egress to stop; the `ended` fact follows from its egress_ended webhook (or the reconcile pass). */
     async halt(recording: Recording): Promise<RecordingState> {
-      const s = await state(recording);
-      if (s.status !== 'starting' && s.status !== 'recording') return s;
+      let s = await state(recording);
+      if (!isOpen(s)) return s;
+      if (s.unanswered) {
+        // An unanswered start's job may be in Egress's list already: stopped as the recording's.
+        const named = (await deps.recorder?.list(recording.roomKey).catch(() => undefined))?.find(
+          (j) => j.ref === recording.recordingId,
+        );
+        if (named) await adopt(recording, named);
+        s = await state(recording);
+        if (!isOpen(s)) return s;
+      }
       if (!s.egressId) {
         await fail(recording, 'Stopped before the recorder started.');
         return state(recording);

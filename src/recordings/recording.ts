@@ -27,11 +27,13 @@ export interface Recording {
 
 /**
  * What happened to a recording, each kind at most once per recording (a repeated or concurrent one records
- * nothing): `egress` when Egress accepted the job (carries its id), `active` when it began writing, `ended`
- * when the file is complete (duration and size), `failed` when Egress gave up or vanished, `deleted` when the
- * file was removed (by a teacher, the API or retention).
+ * nothing): `egress` when Egress accepted the job (carries its id), `unanswered` when the start got no answer
+ * (timed out, the connection dropped, the SFU answered 5xx: Egress may be running it all the same, so it
+ * stays starting until Egress's list or webhook says), `active` when it began writing, `ended` when the file
+ * is complete (duration and size), `failed` when Egress gave up or vanished, `deleted` when the file was
+ * removed (by a teacher, the API or retention).
  */
-export type RecordingFactKind = 'egress' | 'active' | 'ended' | 'failed' | 'deleted';
+export type RecordingFactKind = 'egress' | 'unanswered' | 'active' | 'ended' | 'failed' | 'deleted';
 
 export interface RecordingFact {
   recordingId: string;
@@ -40,7 +42,7 @@ export interface RecordingFact {
   egressId?: string;
   durationMs?: number;
   sizeBytes?: number;
-  /** `failed`: Egress's reason, in its words. */
+  /** `failed`: Egress's reason, in its words; `unanswered`: how the start went unanswered, in the tool's. */
   error?: string;
   /** `deleted`: who deleted it (an identity, an API key id, or 'retention'). */
   by?: string;
@@ -72,6 +74,8 @@ export interface RecordingState {
   durationMs?: number;
   sizeBytes?: number;
   error?: string;
+  /** Its start went unanswered (how, in a sentence) and Egress has not been seen running it yet. */
+  unanswered?: string;
 }
 
 export function stateOf(recording: Recording, facts: readonly RecordingFact[]): RecordingState {
@@ -85,5 +89,6 @@ export function stateOf(recording: Recording, facts: readonly RecordingFact[]): 
     durationMs: find(facts, 'ended')?.durationMs,
     sizeBytes: find(facts, 'ended')?.sizeBytes,
     error: find(facts, 'failed')?.error,
+    ...(find(facts, 'unanswered') && !find(facts, 'egress') ? { unanswered: find(facts, 'unanswered')?.error } : {}),
   };
 }

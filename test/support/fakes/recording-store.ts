@@ -84,14 +84,21 @@ export class FakeRecorder implements RecorderGateway {
     ref?: string;
   }> = [];
   refuse = false;
-  /** Egress starts the job but its answer never arrives (the caller sees a timeout). */
-  loseAnswer = false;
+  /** The code a refused start fails with (the gateway's: no Egress free, a bad request, the SFU unreachable). */
+  refusal = 'LIVEKIT_EGRESS_UNAVAILABLE';
+  /** Egress starts the job but its answer never arrives (the caller sees a timeout, a dropped connection, a 5xx). */
+  loseAnswer: false | 'timeout' | 'connection' | 'server-error' = false;
+  /** Egress starts the job and its answer is held until `release()`: a start slower than the caller waits. */
+  holdAnswer = false;
+  /** Egress does not list the job it starts yet (the SFU has not stored it). */
+  unlisted = new Set<string>();
+  private held: Array<() => void> = [];
   /** Egress gone: stops fail as unanswered (its list, in the SFU's Redis, still says what it last said). */
   unreachable = false;
   private ids = 0;
 
-  private job(room: string, files: RecordingInfo['files'], ref?: string): RecordingInfo {
-    if (this.refuse) throw Object.assign(new Error('no egress'), { code: 'LIVEKIT_UNAVAILABLE' });
+  private async job(room: string, files: RecordingInfo['files'], ref?: string): Promise<RecordingInfo> {
+    if (this.refuse) throw Object.assign(new Error('no egress'), { code: this.refusal });
     const info: RecordingInfo = {
       egressId: `EG_${++this.ids}`,
       room,
@@ -101,8 +108,14 @@ export class FakeRecorder implements RecorderGateway {
       ...(ref ? { ref } : {}),
     };
     this.jobs.set(info.egressId, info);
-    if (this.loseAnswer) throw Object.assign(new Error('timed out'), { code: 'LIVEKIT_UNAVAILABLE' });
+    if (this.loseAnswer)
+      throw Object.assign(new Error('no answer'), { code: 'LIVEKIT_NO_ANSWER', details: { why: this.loseAnswer } });
+    if (this.holdAnswer) await new Promise<void>((resolve) => this.held.push(resolve));
     return { ...info };
+  }
+  /** Lets the held answers go. */
+  release(): void {
+    for (const go of this.held.splice(0)) go();
   }
   async recordParticipant(room: string, _identity: string, filepath: string) {
     return this.job(room, [{ path: filepath, durationMs: 0, sizeBytes: 0 }]);
@@ -125,7 +138,9 @@ export class FakeRecorder implements RecorderGateway {
     return { ...job };
   }
   async list(room?: string) {
-    return [...this.jobs.values()].filter((j) => !room || j.room === room).map((j) => ({ ...j }));
+    return [...this.jobs.values()]
+      .filter((j) => (!room || j.room === room) && !this.unlisted.has(j.egressId))
+      .map((j) => ({ ...j }));
   }
   /** Egress moving a job on, as its webhooks would report it. */
   set(egressId: string, change: Partial<RecordingInfo>): RecordingInfo {
