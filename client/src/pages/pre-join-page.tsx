@@ -16,7 +16,6 @@ import { deviceIdOf, useMediaPreview } from '../media/use-media-preview';
 import { MediaPanel, type MediaChoice } from './pre-join/media-panel';
 import { RecordingNotice } from './pre-join/recording-notice';
 import { JoinPreparation, loadRoomChunk, type RoomChunk } from './pre-join/join-preparation';
-import type { JoinStarter } from '../room/use-room-connection';
 
 const ROLE_TEXT = {
   instructor: 'prejoin.role.instructor',
@@ -93,10 +92,7 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
     };
   }, []);
 
-  // The room page behind this one starts its join through this, in the click's task (before rendering).
-  const starter = useRef<JoinStarter>({}).current;
   const enter = (grant: JoinGrant, loaded: RoomChunk) => {
-    starter.start?.(grant, mediaAtJoin.current);
     failures.current = 0;
     forgetEndedHere();
     setRefusal(undefined);
@@ -165,7 +161,6 @@ export function PreJoinPage({ me, api, launchToken }: { me: MeResponse; api: Api
       grant={stage.kind === 'room' ? stage.grant : undefined}
       media={mediaAtJoin.current}
       onRejoin={back}
-      starter={starter}
     />
   );
   // One fragment in both stages, the room first: at the click only the details below go.

@@ -46,8 +46,6 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** Ask for a new token this long before the current one expires. */
 const RENEW_BEFORE_MS = 60_000;
 const MIN_RENEW_DELAY_MS = 5_000;
-/** participantsChanged waits for the next frame, or this long where frames do not come (a hidden tab). */
-const CHANGE_FALLBACK_MS = 100;
 /** Our own rejoins after LiveKit's reconnection gave up: 1, 2, 5, then every 10 s, for as long as it takes. */
 const REJOIN_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
 
@@ -130,8 +128,6 @@ export class RoomConnection {
   /** leave() was called: a rejoin under way stops. */
   private leaving = false;
   private connectedOnce = false;
-  /** A participantsChanged is due at the next frame. */
-  private changePending = false;
   private rejoinRunning = false;
   /** Ends the wait between rejoin attempts early (leave()). */
   private wake: (() => void) | undefined;
@@ -146,7 +142,7 @@ export class RoomConnection {
 
   constructor(private readonly options: RoomConnectionOptions) {
     this.room = newRoom();
-    this.media = new LocalMedia(this.room, () => this.changed());
+    this.media = new LocalMedia(this.room, () => this.emit('participantsChanged'));
     this.wire();
   }
 
@@ -157,24 +153,6 @@ export class RoomConnection {
 
   private emit<K extends keyof RoomConnectionEvents>(event: K, ...args: Parameters<RoomConnectionEvents[K]>): void {
     for (const listener of this.listeners[event]) (listener as (...a: typeof args) => void)(...args);
-  }
-
-  /**
-   * Room events come in bursts (a join brings a dozen, a class of 25 many a second): the page hears of them
-   * once a frame, so it renders once for a burst and never in the middle of livekit-client's signalling
-   * (a render in its microtasks held back the answer to the SFU's offer). rAF alone stops in a background
-   * tab, hence the timer.
-   */
-  private changed(): void {
-    if (this.changePending) return;
-    this.changePending = true;
-    const flush = () => {
-      if (!this.changePending) return;
-      this.changePending = false;
-      this.emit('participantsChanged');
-    };
-    requestAnimationFrame(flush);
-    setTimeout(flush, CHANGE_FALLBACK_MS);
   }
 
   /** Ours as the server granted it; empty before the join. */
@@ -202,7 +180,7 @@ export class RoomConnection {
     performance.mark('room:connected');
     this.connectedOnce = true;
     this.scheduleRenewal();
-    this.changed();
+    this.emit('participantsChanged');
   }
 
   /** Leaves the room, or stops a rejoin under way; emits `disconnected('left')`. */
@@ -241,7 +219,7 @@ export class RoomConnection {
 
   private wire(): void {
     const room = this.room;
-    const changed = () => this.changed();
+    const changed = () => this.emit('participantsChanged');
     for (const event of [
       RoomEvent.ParticipantConnected,
       RoomEvent.ParticipantDisconnected,

@@ -28,7 +28,7 @@ import { RecordingIndicator } from './recording/recording-indicator';
 import { recordingEntries } from './recording/leader-recording';
 import { StreamDialog } from './recording/stream-dialog';
 import { useRecording } from './recording/use-recording';
-import { useRoomConnection, type JoinMedia, type JoinStarter } from './use-room-connection';
+import { useRoomConnection, type JoinMedia } from './use-room-connection';
 import './room.css';
 
 /** Wide enough for the tiles and the side panel next to each other. */
@@ -53,12 +53,10 @@ export interface RoomPageProps {
   onEnd?: (reason: EndReason) => Promise<boolean>;
   /** More of the room's UI on this connection (the breakouts' banner and panel). */
   overlay?: (conn: RoomConnection) => ComponentChildren;
-  /** While the page waits without a grant: how the pre-join page's Join click starts the join itself. */
-  starter?: JoinStarter;
 }
 
 /** The live class: everyone's tiles, your controls, the people and chat panels, and the leader's controls. */
-export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, overlay, starter }: RoomPageProps) {
+export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, overlay }: RoomPageProps) {
   const standby = grant === undefined;
   const { conn, connState, joining, reconnecting, end, audioBlocked, publishError } = useRoomConnection({
     api,
@@ -66,7 +64,6 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
     media,
     fetchGrant,
     onEnd,
-    starter,
   });
   const connected = connState === ConnectionState.Connected;
   const isLeader = me.user.role === 'instructor';

@@ -13,15 +13,6 @@ export interface JoinMedia {
   cameraDeviceId?: string | undefined;
 }
 
-/**
- * Lets the pre-join page start the join in the Join click's own task, before the render that shows the
- * room: a render in between would hold back the SFU's signalling by its whole length. `start` is set while
- * a room page waits behind the pre-join page.
- */
-export interface JoinStarter {
-  start?: ((grant: JoinGrant, media: JoinMedia) => void) | undefined;
-}
-
 export interface ConnectionOptions {
   api: ApiClient;
   /**
@@ -34,11 +25,7 @@ export interface ConnectionOptions {
   fetchGrant?: (() => Promise<JoinGrant>) | undefined;
   /** Resolves true when the caller handles the connection's end itself. */
   onEnd?: ((reason: EndReason) => Promise<boolean>) | undefined;
-  /** Set up while the page waits without a grant: the pre-join page's click joins through it. */
-  starter?: JoinStarter | undefined;
 }
-
-const devicesOf = (media: JoinMedia) => ({ camera: media.cameraDeviceId, microphone: media.microphoneDeviceId });
 
 /** A refusal while renewing or rejoining that means the class is over for this user. */
 function endReasonOf(err: unknown): EndReason | undefined {
@@ -53,12 +40,11 @@ function endReasonOf(err: unknown): EndReason | undefined {
 /**
  * The room page's connection and what the page shows of it: its state, how it ended, whether audio waits
  * for a click, and whether turning on the chosen microphone and camera failed. The connection is made with
- * the page (before the join, when the page is rendered behind the pre-join page) and joins through `starter`
- * in the Join click's own task, before the room is rendered (or else in the render that first has a
- * grant); the listeners are added in a
+ * the page (before the join, when the page is rendered behind the pre-join page) and joins in the render
+ * that first has a grant, so signalling starts in the Join click's own task; the listeners are added in a
  * layout effect of the page's first render, before any event of the connection can come.
  */
-export function useRoomConnection({ api, grant, media, fetchGrant, onEnd, starter }: ConnectionOptions) {
+export function useRoomConnection({ api, grant, media, fetchGrant, onEnd }: ConnectionOptions) {
   // Read when used, not when the connection was made: the caller's callbacks may change meanwhile.
   const callbacks = useRef({ fetchGrant, onEnd });
   callbacks.current = { fetchGrant, onEnd };
@@ -71,19 +57,10 @@ export function useRoomConnection({ api, grant, media, fetchGrant, onEnd, starte
       }),
     [],
   );
-  // The join the pre-join page started in its click, if it did; else the first render with a grant joins.
-  const started = useRef<Promise<void>>();
-  const connecting = useMemo(() => grant && (started.current ?? conn.connect(grant, devicesOf(media))), [grant]);
-  useLayoutEffect(() => {
-    if (!starter || grant) return;
-    const start = (next: JoinGrant, chosen: JoinMedia) => {
-      started.current ??= conn.connect(next, devicesOf(chosen));
-    };
-    starter.start = start;
-    return () => {
-      if (starter.start === start) starter.start = undefined;
-    };
-  }, [starter, conn, grant]);
+  const connecting = useMemo(
+    () => grant && conn.connect(grant, { camera: media.cameraDeviceId, microphone: media.microphoneDeviceId }),
+    [grant],
+  );
   const [connState, setConnState] = useState(ConnectionState.Connecting);
   const wasConnected = useRef(false);
   const [end, setEnd] = useState<{ reason: EndReason; detail?: string }>();
