@@ -35,9 +35,9 @@ function useStageSize() {
  * here explicitly and back on when its tile appears.
  */
 function useOnlyVisibleVideo(participants: ParticipantModel[], visible: Set<string>): void {
-  // The cameras this page switched off: only those are switched back on, so that a camera never paged
-  // away stays under adaptive stream alone (paused when its tile is hidden) and its first frames are not
-  // held up by a settings change of ours.
+  // The cameras this page switched off: only those are switched back on. An explicit "on" overrides
+  // adaptive stream for good, so a camera never paged away stays under it alone (paused while its tile is
+  // hidden or the tab is in the background).
   const off = useRef(new WeakSet<RemoteTrackPublication>());
   useEffect(() => {
     for (const p of participants) {
