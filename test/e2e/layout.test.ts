@@ -228,8 +228,11 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
       return seat;
     };
     const lead = await open('instructor', 'present-teacher');
+    // The teacher keeps quiet (microphone off) while a classmate talks: speaker view would show the classmate.
+    await lead.tool.locator('[data-control="microphone"]').click();
+    await lead.tool.locator('[data-control="microphone"][aria-pressed="false"]').waitFor();
     const student = await open('student', 'present-student');
-    // A classmate who never stops talking: speaker view would put them large, presentation view must not.
+    // A classmate who never stops talking: presentation view must not put them large.
     const user = await LaunchedUser.launch(env.tool.url, 'student', activity, `present-talker-${process.pid}`);
     const talker = await TestParticipant.connect(await user.joinGrant());
     crowd.push(talker);
@@ -247,7 +250,20 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
         `document.querySelector('.stage-view[data-layout="presentation"] .tile.featured')?.getAttribute('data-identity') ?? null`,
       ) as Promise<string | null>;
     await student.tool.locator(`.tile.speaking[data-identity="${talkerId}"]`).waitFor({ timeout: 15_000 });
-    await waitUntil(async () => (await large()) === lead.identity, 15_000, 'the teacher large on the student page');
+    /** The teacher takes the large spot and keeps it for 3 s while the classmate talks on. */
+    const teacherStaysLarge = async (when: string) => {
+      await waitUntil(async () => (await large()) === lead.identity, 15_000, `the teacher large ${when}`);
+      for (let i = 0; i < 6; i += 1) {
+        await new Promise((r) => setTimeout(r, 500));
+        const m = (await student.frame.evaluate(MEASURE_PRESENTATION)) as PresentationMeasure;
+        assert.equal(m.featured, lead.identity, `the teacher stays large ${when} (${i})`);
+        assert.ok(m.strip >= 2, `the others in the strip ${when}`);
+      }
+      // All the while the classmate talks (their ring lights in the strip), which speaker view would follow.
+      await student.tool.locator(`.strip .tile.speaking[data-identity="${talkerId}"]`).waitFor({ timeout: 10_000 });
+      assert.equal(await large(), lead.identity, `the teacher, not the one talking, ${when}`);
+    };
+    await teacherStaysLarge('before anyone shares');
 
     // Sharing: the sharer is told so in the large spot; the others get the screen there.
     await lead.tool.getByRole('button', { name: 'Share screen' }).click();
@@ -303,15 +319,6 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
     await lead.tool.getByRole('button', { name: 'Stop sharing' }).click();
     await student.tool.locator('[data-screen]').waitFor({ state: 'detached' });
     await sizeFrame(student, SIZES[0]);
-    await waitUntil(async () => (await large()) === lead.identity, 15_000, 'the teacher large again');
-    for (let i = 0; i < 6; i += 1) {
-      await new Promise((r) => setTimeout(r, 500));
-      const m = await measure();
-      assert.equal(m.featured, lead.identity, `the teacher stays large (${i})`);
-      assert.ok(m.strip >= 2, 'the others in the strip');
-    }
-    // All the while the classmate talks (their ring lights in the strip), which speaker view would follow.
-    await student.tool.locator(`.strip .tile.speaking[data-identity="${talkerId}"]`).waitFor({ timeout: 10_000 });
-    assert.equal(await large(), lead.identity, 'the teacher, not the one talking');
+    await teacherStaysLarge('after the screen is gone');
   });
 });
