@@ -35,6 +35,44 @@ const MEASURE = `(() => {
   };
 })()`;
 
+interface PresentationMeasure {
+  viewport: { width: number; height: number };
+  bar: { top: number; bottom: number; left: number; right: number };
+  layout: string | null;
+  /** Share of the stage's box the shared screen's tile covers, and of its width. */
+  screenArea: number;
+  screenWidth: number;
+  /** No other tile is as large as the screen's. */
+  screenLargest: boolean;
+  /** The decoded width of the screen's video (0: no frame yet). */
+  videoWidth: number;
+  strip: number;
+  featured: string | null;
+}
+
+/** Runs in the tool's frame: the shared screen's tile against the stage, the strip, the control bar. */
+const MEASURE_PRESENTATION = `(() => {
+  const box = (el) => el.getBoundingClientRect();
+  const area = (r) => r.width * r.height;
+  const bar = box(document.querySelector('.control-bar'));
+  const view = document.querySelector('.stage-view');
+  const stage = box(view);
+  const screen = view.querySelector('[data-screen]');
+  const shown = screen ? box(screen) : { width: 0, height: 0 };
+  const tiles = [...view.querySelectorAll('.tile')].filter((t) => t !== screen && !t.closest('.self-corner'));
+  return {
+    viewport: { width: innerWidth, height: innerHeight },
+    bar: { top: bar.top, bottom: bar.bottom, left: bar.left, right: bar.right },
+    layout: view.getAttribute('data-layout'),
+    screenArea: area(shown) / area(stage),
+    screenWidth: shown.width / stage.width,
+    screenLargest: Boolean(screen) && tiles.every((t) => area(box(t)) < area(shown)),
+    videoWidth: screen?.querySelector('video')?.videoWidth ?? 0,
+    strip: view.querySelectorAll('.strip .tile').length,
+    featured: view.querySelector('.tile.featured')?.getAttribute('data-identity') ?? null,
+  };
+})()`;
+
 /** A native-SDK participant publishing a tone on its microphone (what the speaking ring must show). */
 async function publishTone(p: TestParticipant): Promise<() => void> {
   const rate = 48_000;
@@ -64,6 +102,7 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
   let env: TestEnvironment;
   let browser: Browser;
   let teacher: Seat | undefined;
+  const seats: Seat[] = [];
   const crowd: TestParticipant[] = [];
   const stops: Array<() => void> = [];
 
@@ -74,12 +113,12 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
     for (const stop of stops) stop();
     await Promise.all(crowd.map((p) => p.disconnect()));
     await teacher?.context.close();
+    await Promise.all(seats.map((s) => s.context.close()));
     await browser?.close();
   });
 
   /** Sizes the teacher's page and the LMS iframe, and measures the room inside it. */
-  async function measureAt(size: (typeof SIZES)[number]): Promise<Measure> {
-    const seat = teacher as Seat;
+  async function measureAt(size: (typeof SIZES)[number], seat = teacher as Seat): Promise<Measure> {
     await sizeFrame(seat, size);
     let last: Measure | undefined;
     // The stage remeasures on resize: wait until the frame has its size and the tiles have settled.
@@ -178,5 +217,108 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
     await addNative(activity, 18);
     await waitForTiles(25);
     await checkSizes(25);
+  });
+
+  it('presentation layout: a shared screen fills the stage at three sizes, then the teacher is the large tile', async () => {
+    const activity = await LaunchedUser.createActivity(env.tool.url, { title: 'Presentation' });
+    const open = async (role: 'instructor' | 'student', user: string) => {
+      const seat = await openSeat(browser, env.tool.demoUrl ?? '', role, `${user}-${process.pid}`, activity);
+      seats.push(seat);
+      await joinClass(seat);
+      return seat;
+    };
+    const lead = await open('instructor', 'present-teacher');
+    // The teacher keeps quiet (microphone off) while a classmate talks: speaker view would show the classmate.
+    await lead.tool.locator('[data-control="microphone"]').click();
+    await lead.tool.locator('[data-control="microphone"][aria-pressed="false"]').waitFor();
+    const student = await open('student', 'present-student');
+    // A classmate who never stops talking: presentation view must not put them large.
+    const user = await LaunchedUser.launch(env.tool.url, 'student', activity, `present-talker-${process.pid}`);
+    const talker = await TestParticipant.connect(await user.joinGrant());
+    crowd.push(talker);
+    await talker.publishCamera();
+    stops.push(await publishTone(talker));
+    const talkerId = talker.room.localParticipant!.identity;
+
+    await sizeFrame(lead, SIZES[0]);
+    if (!(await lead.tool.locator('.leader-panel').isVisible()))
+      await lead.tool.locator('[data-control="people"]').click();
+    await lead.tool.locator('.leader-panel').getByTestId('class-layout-mode').selectOption('presentation');
+    // Who has the large spot of presentation view on the student's page (null: another view, or a screen).
+    const large = () =>
+      student.frame.evaluate(
+        `document.querySelector('.stage-view[data-layout="presentation"] .tile.featured')?.getAttribute('data-identity') ?? null`,
+      ) as Promise<string | null>;
+    await student.tool.locator(`.tile.speaking[data-identity="${talkerId}"]`).waitFor({ timeout: 15_000 });
+    /** The teacher takes the large spot and keeps it for 3 s while the classmate talks on. */
+    const teacherStaysLarge = async (when: string) => {
+      await waitUntil(async () => (await large()) === lead.identity, 15_000, `the teacher large ${when}`);
+      for (let i = 0; i < 6; i += 1) {
+        await new Promise((r) => setTimeout(r, 500));
+        const m = (await student.frame.evaluate(MEASURE_PRESENTATION)) as PresentationMeasure;
+        assert.equal(m.featured, lead.identity, `the teacher stays large ${when} (${i})`);
+        assert.ok(m.strip >= 2, `the others in the strip ${when}`);
+      }
+      // All the while the classmate talks (their ring lights in the strip), which speaker view would follow.
+      await student.tool.locator(`.strip .tile.speaking[data-identity="${talkerId}"]`).waitFor({ timeout: 10_000 });
+      assert.equal(await large(), lead.identity, `the teacher, not the one talking, ${when}`);
+    };
+    await teacherStaysLarge('before anyone shares');
+
+    // Sharing: the sharer is told so in the large spot; the others get the screen there.
+    await lead.tool.getByRole('button', { name: 'Share screen' }).click();
+    await lead.tool.locator('.featured-slot .sharing-notice').getByText('You are sharing your screen').waitFor();
+    const measure = () => student.frame.evaluate(MEASURE_PRESENTATION) as Promise<PresentationMeasure>;
+    for (const size of SIZES) {
+      const where = `the student's page at ${size.name}`;
+      await sizeFrame(student, size);
+      let m: PresentationMeasure | undefined;
+      const phone = size.frame.width < 600;
+      await waitUntil(
+        async () => {
+          m = await measure();
+          return (
+            Math.abs(m.viewport.width - size.frame.width) < 2 &&
+            m.videoWidth > 0 &&
+            m.screenLargest &&
+            (phone ? m.strip === 0 : m.strip > 0)
+          );
+        },
+        20_000,
+        () => `${where}: the screen large, ${phone ? 'no strip' : 'the people in a strip'} (${JSON.stringify(m)})`,
+        { retryErrors: true },
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      m = await measure();
+      assert.equal(m.layout, 'presentation', where);
+      assert.ok(m.screenLargest, `${where}: the screen's tile is the largest`);
+      // With a strip (a fifth of the stage at most, 120 px) the screen keeps the rest; on a phone, all of it.
+      assert.ok(
+        m.screenArea >= (phone ? 0.95 : 0.6),
+        `${where}: the screen covers ${(m.screenArea * 100).toFixed(0)}%`,
+      );
+      assert.ok(m.screenWidth >= 0.99, `${where}: the screen has the stage's width`);
+      assert.ok(
+        m.bar.top >= 0 &&
+          m.bar.bottom <= m.viewport.height + 0.5 &&
+          m.bar.left >= 0 &&
+          m.bar.right <= m.viewport.width + 0.5,
+        `${where}: control bar inside (${JSON.stringify(m.bar)})`,
+      );
+      for (const colorScheme of ['light', 'dark'] as const) {
+        await student.page.emulateMedia({ colorScheme });
+        await assertNoSeriousViolations(student.frame, `${where}, ${colorScheme}`);
+      }
+      await student.page.emulateMedia({ colorScheme: 'light' });
+      await student.page
+        .locator('iframe[name="tool-frame"]')
+        .screenshot({ path: path.join(screenshotDir(), `presentation-${size.name}.png`) });
+    }
+
+    // Nobody shares: the teacher takes the large spot back, and keeps it while the classmate talks on.
+    await lead.tool.getByRole('button', { name: 'Stop sharing' }).click();
+    await student.tool.locator('[data-screen]').waitFor({ state: 'detached' });
+    await sizeFrame(student, SIZES[0]);
+    await teacherStaysLarge('after the screen is gone');
   });
 });

@@ -5,7 +5,9 @@ import {
   gridFor,
   pageOf,
   pageSizeFor,
+  stagePlan,
   stripFor,
+  type Layout,
   type StagePerson,
 } from '../../client/src/room/layout.js';
 
@@ -98,13 +100,146 @@ describe('room layout (client)', () => {
       const people = [person('me', { isLocal: true, screenTrack: {} }), person('t', { screenTrack: {} }), person('a')];
       assert.equal(featuredOf(people)?.identity, 't');
       assert.equal(featuredOf([person('me', { isLocal: true, screenTrack: {} }), person('a')])?.identity, 'me');
+      assert.equal(featuredOf(people, 'presentation')?.identity, 't');
     });
-    it('then the last speaker other than you, then a teacher, then anyone', () => {
+    it('speaker view: the last speaker other than you, then a teacher, then anyone', () => {
       const me = person('me', { isLocal: true, lastSpokeAt: 99 });
       assert.equal(featuredOf([me, person('a', { lastSpokeAt: 5 }), person('b', { lastSpokeAt: 9 })])?.identity, 'b');
       assert.equal(featuredOf([me, person('a'), person('t', { role: 'instructor' })])?.identity, 't');
       assert.equal(featuredOf([me, person('a')])?.identity, 'a');
       assert.equal(featuredOf([me])?.identity, 'me');
+      const talking = [me, person('t', { role: 'instructor', lastSpokeAt: 5 }), person('a', { lastSpokeAt: 9 })];
+      assert.equal(featuredOf(talking, 'speaker')?.identity, 'a');
     });
+
+    const PRESENTER: Array<[string, StagePerson[], string]> = [
+      [
+        'the teacher, though a student spoke last',
+        [
+          person('me', { isLocal: true }),
+          person('t', { role: 'instructor', lastSpokeAt: 5 }),
+          person('a', { lastSpokeAt: 9 }),
+        ],
+        't',
+      ],
+      [
+        'the teacher who never spoke',
+        [person('me', { isLocal: true }), person('a', { lastSpokeAt: 9 }), person('t', { role: 'instructor' })],
+        't',
+      ],
+      [
+        'of two teachers, the one who spoke last',
+        [
+          person('me', { isLocal: true }),
+          person('t1', { role: 'instructor', lastSpokeAt: 3 }),
+          person('t2', { role: 'instructor', lastSpokeAt: 7 }),
+          person('a', { lastSpokeAt: 9 }),
+        ],
+        't2',
+      ],
+      [
+        'on the teacher’s own page, the active speaker',
+        [
+          person('me', { isLocal: true, role: 'instructor', lastSpokeAt: 99 }),
+          person('a'),
+          person('b', { lastSpokeAt: 4 }),
+        ],
+        'b',
+      ],
+      [
+        'with no teacher in the room, the active speaker',
+        [person('me', { isLocal: true }), person('a', { lastSpokeAt: 2 }), person('b')],
+        'a',
+      ],
+    ];
+    for (const [name, people, expected] of PRESENTER) {
+      it(`presentation view: ${name}`, () => assert.equal(featuredOf(people, 'presentation')?.identity, expected));
+    }
+  });
+
+  describe('stagePlan', () => {
+    const me = person('me', { isLocal: true });
+    const teacher = person('t', { role: 'instructor' });
+    const talker = person('a', { lastSpokeAt: 9 });
+    const sharer = person('s', { role: 'instructor', screenTrack: {} });
+    const plan = (people: StagePerson[], view: Layout, width: number) => {
+      const p = stagePlan(people, view, width);
+      return { view: p.view, spot: p.spot && `${p.spot.kind}:${p.spot.person.identity}`, strip: p.strip };
+    };
+    const CASES: Array<[string, StagePerson[], Layout, number, ReturnType<typeof plan>]> = [
+      [
+        'gallery, nobody sharing: pages of tiles',
+        [me, teacher, talker],
+        'gallery',
+        1084,
+        { view: 'gallery', spot: undefined, strip: false },
+      ],
+      [
+        'gallery, a screen shared: it goes large over the strip',
+        [me, sharer, talker],
+        'gallery',
+        1084,
+        { view: 'speaker', spot: 'screen:s', strip: true },
+      ],
+      [
+        'speaker, nobody sharing: the active speaker',
+        [me, teacher, talker],
+        'speaker',
+        1084,
+        { view: 'speaker', spot: 'person:a', strip: true },
+      ],
+      [
+        'presentation, nobody sharing: the teacher',
+        [me, teacher, talker],
+        'presentation',
+        1084,
+        { view: 'presentation', spot: 'person:t', strip: true },
+      ],
+      [
+        'presentation, a screen shared: the screen over the strip',
+        [me, sharer, talker],
+        'presentation',
+        784,
+        { view: 'presentation', spot: 'screen:s', strip: true },
+      ],
+      [
+        'presentation on a phone: the screen alone, people hidden',
+        [me, sharer, talker],
+        'presentation',
+        374,
+        { view: 'presentation', spot: 'screen:s', strip: false },
+      ],
+      [
+        'speaker on a phone: the screen keeps its strip',
+        [me, sharer, talker],
+        'speaker',
+        374,
+        { view: 'speaker', spot: 'screen:s', strip: true },
+      ],
+      [
+        'presentation, not measured yet: the strip kept',
+        [me, sharer],
+        'presentation',
+        0,
+        { view: 'presentation', spot: 'screen:s', strip: true },
+      ],
+      [
+        'the one sharing sees that they share, the people in the strip even on a phone',
+        [person('me', { isLocal: true, role: 'instructor', screenTrack: {} }), talker],
+        'presentation',
+        374,
+        { view: 'presentation', spot: 'sharing:me', strip: true },
+      ],
+      [
+        'alone: the gallery (the large spot would be you)',
+        [person('me', { isLocal: true, role: 'instructor' })],
+        'presentation',
+        1084,
+        { view: 'gallery', spot: undefined, strip: false },
+      ],
+    ];
+    for (const [name, people, view, width, expected] of CASES) {
+      it(name, () => assert.deepEqual(plan(people, view, width), expected));
+    }
   });
 });

@@ -135,7 +135,9 @@ describe('class layout on the page (pure)', () => {
   it('follows the leader unless left to each page or chosen since, and a lock wins', () => {
     assert.equal(viewFor(undefined, undefined), 'gallery');
     assert.equal(viewFor({ mode: 'speaker' }, undefined), 'speaker');
-    assert.equal(viewFor({ mode: 'presentation' }, undefined), 'speaker');
+    assert.equal(viewFor({ mode: 'presentation' }, undefined), 'presentation');
+    assert.equal(viewFor({ mode: 'grid' }, undefined), 'gallery');
+    assert.equal(viewFor({ mode: 'presentation', locked: true }, 'speaker'), 'presentation');
     assert.equal(viewFor({ mode: 'speaker' }, 'gallery'), 'gallery');
     assert.equal(viewFor({ mode: 'speaker', locked: true }, 'gallery'), 'speaker');
     assert.equal(viewFor({ mode: 'auto', locked: true }, 'speaker'), 'speaker');

@@ -216,7 +216,7 @@ export function ControlBar(props: Props) {
       disabled: c.blocked,
       onSelect: c.onSelect,
     })),
-    ...(['gallery', 'speaker'] as const).map((view) => ({
+    ...(['gallery', 'speaker', 'presentation'] as const).map((view) => ({
       key: `layout-${view}`,
       label: t(`controls.layout.${view}`),
       checked: layout === view,

@@ -1,9 +1,10 @@
 /**
- * Where tiles go: how many fit, which page shows whom, and who is featured in speaker view. DOM-free so
- * mocha can test it; the stage measures itself and passes sizes in.
+ * Where tiles go: how many fit, which page shows whom, and who takes the large spot in speaker and
+ * presentation views. DOM-free so mocha can test it; the stage measures itself and passes sizes in.
  */
 
-export type Layout = 'gallery' | 'speaker';
+/** Gallery: pages of tiles. Speaker: the active speaker large. Presentation: a shared screen or the teacher large. */
+export type Layout = 'gallery' | 'speaker' | 'presentation';
 
 export interface StagePerson {
   identity: string;
@@ -112,16 +113,63 @@ export function pageOf<T>(items: T[], pageSize: number, page: number): Page<T> {
   return { items: items.slice(current * pageSize, (current + 1) * pageSize), page: current, pages };
 }
 
-/**
- * Speaker view's main tile: a shared screen first, then whoever spoke last (never yourself while others
- * are here), then the first teacher, then anyone.
- */
-export function featuredOf<T extends StagePerson>(people: T[]): T | undefined {
-  const sharing = people.find((p) => p.screenTrack && !p.isLocal) ?? people.find((p) => p.screenTrack);
-  if (sharing) return sharing;
+/** The shared screen the stage shows: another person's before your own. */
+export function sharerOf<T extends StagePerson>(people: T[]): T | undefined {
+  return people.find((p) => p.screenTrack && !p.isLocal) ?? people.find((p) => p.screenTrack);
+}
+
+/** Speaker view's person: whoever spoke last (never yourself while others are here), then a teacher, then anyone. */
+function activeSpeakerOf<T extends StagePerson>(people: T[]): T | undefined {
   const others = people.filter((p) => !p.isLocal);
   const spoke = others.filter((p) => p.lastSpokeAt > 0).sort((a, b) => b.lastSpokeAt - a.lastSpokeAt)[0];
   return spoke ?? others.find((p) => p.role === 'instructor') ?? others[0] ?? people[0];
+}
+
+/**
+ * Presentation view's person: the teacher, whoever else speaks (with co-teachers, the one who spoke last).
+ * The teacher's own page, like a class without one, falls back to the active speaker: a presenter is
+ * better served by the class than by their own camera mirrored large.
+ */
+function presenterOf<T extends StagePerson>(people: T[]): T | undefined {
+  const teachers = people.filter((p) => !p.isLocal && p.role === 'instructor');
+  const spoke = teachers.filter((p) => p.lastSpokeAt > 0).sort((a, b) => b.lastSpokeAt - a.lastSpokeAt)[0];
+  return spoke ?? teachers[0] ?? activeSpeakerOf(people);
+}
+
+/**
+ * The large spot's owner: a shared screen first, then in presentation view the presenter (the teacher),
+ * in speaker view the active speaker.
+ */
+export function featuredOf<T extends StagePerson>(people: T[], view: Layout = 'speaker'): T | undefined {
+  return sharerOf(people) ?? (view === 'presentation' ? presenterOf(people) : activeSpeakerOf(people));
+}
+
+/** What the large spot holds: someone's screen, the notice that you share yours, or a person's camera. */
+export type Spot<T> = { kind: 'screen'; person: T } | { kind: 'sharing'; person: T } | { kind: 'person'; person: T };
+
+export interface StagePlan<T> {
+  /** The stage's arrangement: pages of tiles (gallery), or a large spot over a strip. */
+  view: Layout;
+  spot?: Spot<T>;
+  /** The people's strip under the large spot; off where a screen needs the whole (phone-size) stage. */
+  strip: boolean;
+}
+
+/**
+ * How the stage is arranged. A shared screen takes a large spot in every view (in the gallery, as in
+ * speaker view); presentation view on a phone-size stage gives the screen the whole of it, the people
+ * staying in the People list. Someone alone in the room gets the gallery: the large spot would be them.
+ */
+export function stagePlan<T extends StagePerson>(people: T[], view: Layout, width: number): StagePlan<T> {
+  const sharer = sharerOf(people);
+  if (sharer) {
+    const large = view === 'gallery' ? 'speaker' : view;
+    if (sharer.isLocal) return { view: large, spot: { kind: 'sharing', person: sharer }, strip: true };
+    const wholeStage = view === 'presentation' && width > 0 && width < NARROW;
+    return { view: large, spot: { kind: 'screen', person: sharer }, strip: !wholeStage };
+  }
+  const person = view !== 'gallery' && people.length > 1 ? featuredOf(people, view) : undefined;
+  return person ? { view, spot: { kind: 'person', person }, strip: true } : { view: 'gallery', strip: false };
 }
 
 /** Where your own camera goes: a tile like everyone's, a small picture in the stage's corner, or nowhere. */
@@ -135,18 +183,19 @@ export interface ClassLayout {
   locked: boolean;
 }
 
+const VIEW_OF_MODE: Record<ClassLayout['mode'], Layout | undefined> = {
+  auto: undefined,
+  grid: 'gallery',
+  speaker: 'speaker',
+  presentation: 'presentation',
+};
+
 /**
  * The view a page shows: the leader's, unless they left it to each page (`auto`) or the person chose their
- * own since the leader last set it (`personal`), which a lock overrides. Presentation is speaker view,
- * where a shared screen takes the large spot anyway.
+ * own since the leader last set it (`personal`), which a lock overrides.
  */
 export function viewFor(room: Partial<ClassLayout> | undefined, personal: Layout | undefined): Layout {
-  const set: Layout | undefined =
-    room?.mode === 'grid'
-      ? 'gallery'
-      : room?.mode === 'speaker' || room?.mode === 'presentation'
-        ? 'speaker'
-        : undefined;
+  const set = room?.mode ? VIEW_OF_MODE[room.mode] : undefined;
   if (room?.locked && set) return set;
   return personal ?? set ?? 'gallery';
 }

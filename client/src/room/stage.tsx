@@ -2,7 +2,7 @@ import { Track, type RemoteTrackPublication } from 'livekit-client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { Icon } from './icons';
-import { featuredOf, galleryOrder, gridFor, pageOf, pageSizeFor, stripFor, type Layout, type SelfView } from './layout';
+import { galleryOrder, gridFor, pageOf, pageSizeFor, stagePlan, stripFor, type Layout, type SelfView } from './layout';
 import type { ParticipantModel } from './participant-model';
 import { ParticipantTile, ScreenTile } from './participant-tile';
 
@@ -62,23 +62,25 @@ interface Props {
 }
 
 /**
- * Gallery (pages of tiles that fill the stage, up to 5 × 5) or speaker view (one large tile over a strip).
- * A shared screen always takes the large spot, except for the one sharing it, who sees that they share.
- * Only the current page's tiles are rendered, and everyone else's video is paused at the SFU, so a large
- * class costs no more bandwidth than one page of it.
+ * Gallery (pages of tiles that fill the stage, up to 5 × 5), or a large spot over a strip: the active
+ * speaker (speaker view) or the teacher (presentation view). A shared screen always takes the large spot,
+ * except for the one sharing it, who sees that they share. Only the tiles on screen are rendered, and
+ * everyone else's video is paused at the SFU, so a large class costs no more bandwidth than one page of it.
  */
 export function Stage({ participants, layout, selfView }: Props) {
   const { ref, size } = useStageSize();
   const [page, setPage] = useState(0);
   const local = participants.find((p) => p.isLocal);
-  const sharing = participants.find((p) => p.screenTrack && !p.isLocal) ?? participants.find((p) => p.screenTrack);
-  const featured = sharing ?? (layout === 'speaker' && participants.length > 1 ? featuredOf(participants) : undefined);
-  const inTiles = (p: ParticipantModel) => !(p.isLocal && selfView !== 'tile') && (sharing ? true : p !== featured);
-  const people = participants.filter(inTiles);
+  const plan = stagePlan(participants, layout, size.width);
+  const spot = plan.spot;
+  // A person in the large spot is not repeated in the strip; one sharing a screen is (their camera).
+  const inTiles = (p: ParticipantModel) =>
+    !(p.isLocal && selfView !== 'tile') && !(spot?.kind === 'person' && p === spot.person);
+  const people = spot && !plan.strip ? [] : participants.filter(inTiles);
 
   let body;
   let current;
-  if (featured) {
+  if (spot) {
     const strip = stripFor(size.width, size.height);
     current = pageOf(people, strip.count, page);
     const withPager = current.pages > 1;
@@ -89,15 +91,13 @@ export function Stage({ participants, layout, selfView }: Props) {
     body = (
       <>
         <div class="featured-slot" style={{ height: `${mainHeight}px` }}>
-          {sharing ? (
-            sharing.isLocal ? (
-              <SharingNotice />
-            ) : (
-              <ScreenTile model={sharing} />
-            )
+          {spot.kind === 'sharing' ? (
+            <SharingNotice />
+          ) : spot.kind === 'screen' ? (
+            <ScreenTile model={spot.person} />
           ) : (
             <ul class="featured-list">
-              <ParticipantTile model={featured} featured />
+              <ParticipantTile model={spot.person} featured />
             </ul>
           )}
         </div>
@@ -138,11 +138,11 @@ export function Stage({ participants, layout, selfView }: Props) {
   }
 
   const onScreen = new Set(current.items.map((p) => p.identity));
-  if (featured && !sharing) onScreen.add(featured.identity);
+  if (spot?.kind === 'person') onScreen.add(spot.person.identity);
   useOnlyVisibleVideo(participants, onScreen);
 
   return (
-    <div ref={ref} class="stage-view" data-layout={featured ? 'speaker' : 'gallery'}>
+    <div ref={ref} class="stage-view" data-layout={plan.view}>
       {body}
       {current.pages > 1 && (
         <nav class="pager" aria-label={t('room.pager.label')}>

@@ -53,6 +53,7 @@ export const room = {
   'controls.hand.position': 'Your hand is up: number {position} in the queue.',
   'controls.layout.speaker': 'Speaker view',
   'controls.layout.gallery': 'Gallery view',
+  'controls.layout.presentation': 'Presentation view',
   'controls.people': 'People',
   'controls.chat': 'Chat',
   'controls.chat.unread': 'Chat ({count} new)',

@@ -54,6 +54,7 @@ export const room: Record<keyof typeof en, string> = {
   'controls.hand.position': 'Tu mano está levantada: eres el número {position} en la fila.',
   'controls.layout.speaker': 'Vista de orador',
   'controls.layout.gallery': 'Vista de galería',
+  'controls.layout.presentation': 'Vista de presentación',
   'controls.people': 'Personas',
   'controls.chat': 'Chat',
   'controls.chat.unread': 'Chat ({count} nuevos)',
