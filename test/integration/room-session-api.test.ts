@@ -112,6 +112,8 @@ describe('integrator API: room-session controls (members, deaf, remove-all, layo
     const audit = await db.connection
       .collection('room_audit')
       .find({ roomKey: roomId, target: listener.userId })
+      // The store's natural order is not the insertion order (FerretDB).
+      .sort({ at: 1 })
       .toArray();
     assert.deepEqual(
       audit.map((a) => [a.action, String(a.actor).startsWith('api-key:')]),
