@@ -1,7 +1,7 @@
 import type { RecorderGateway, RecordingInfo } from '../livekit/recorder.js';
 import type { Logger } from '../log.js';
 import type { ClassSessionInfo } from '../rooms/room-store.js';
-import { stateOf, type RecordingState } from './recording.js';
+import { nounOf, stateOf, type RecordingState } from './recording.js';
 import { LATEST, type RecordingStore } from './recording-store.js';
 import type { RecordingJobs } from './recording-jobs.js';
 import { isActive } from './recordings.js';
@@ -111,7 +111,7 @@ export function createReconciler(deps: ReconcileDeps) {
         egressId = named.egressId;
       } else {
         // An unanswered start that Egress has not listed within the grace: given up, saying how it went.
-        const never = `The recorder never started this ${r.kind === 'file' ? 'recording' : 'stream'}.`;
+        const never = `The recorder never started this ${nounOf(r.kind)}.`;
         if (waited) await deps.jobs.fail(r, state.unanswered ? `${state.unanswered} ${never}` : never);
         return waited;
       }

@@ -2,7 +2,7 @@ import { AppError } from '../errors.js';
 import type { FileTarget, RecorderGateway, RecordingInfo } from '../livekit/recorder.js';
 import type { Logger } from '../log.js';
 import type { RoomRecord } from '../rooms/room-store.js';
-import { stateOf, type Recording, type RecordingFact, type RecordingState } from './recording.js';
+import { nounOf, stateOf, type Recording, type RecordingFact, type RecordingState } from './recording.js';
 import type { RecordingStore } from './recording-store.js';
 
 /** The data topic of the tool's recording pushes ("the recording state changed: fetch it"). */
@@ -134,7 +134,7 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
     if (fresh) {
       log.info(
         { roomKey: recording.roomKey, recordingId: recording.recordingId, status: s.status },
-        `${recording.kind === 'file' ? 'recording' : 'stream'} ${s.status}`,
+        `${nounOf(recording.kind)} ${s.status}`,
       );
       await pushChanged(recording);
     }
@@ -171,7 +171,7 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
     if (fresh)
       log.info(
         { roomKey: recording.roomKey, recordingId: recording.recordingId, egressId: info.egressId },
-        `${recording.kind === 'file' ? 'recording' : 'stream'} found in Egress`,
+        `${nounOf(recording.kind)} found in Egress`,
       );
     await apply(recording, info);
     if (fresh && !isOpen(before) && (info.status === 'starting' || info.status === 'active')) {
@@ -195,7 +195,7 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
     const reason = UNANSWERED[why] ?? UNANSWERED.timeout;
     log.warn(
       { err: cause, roomKey: recording.roomKey, recordingId: recording.recordingId, why },
-      `${recording.kind === 'file' ? 'recording' : 'stream'} start unanswered: left to Egress's list`,
+      `${nounOf(recording.kind)} start unanswered: left to Egress's list`,
     );
     await mark(recording, { kind: 'unanswered', at: now(), error: reason });
     await pushChanged(recording);
@@ -243,7 +243,7 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
         // Never the cause's text to the room: it can carry the SFU's internals (a stream's URL, never: the
         // gateway's errors do not include requests).
         log.warn({ err: cause, roomKey: recording.roomKey, recordingId: recording.recordingId }, 'Egress refused');
-        const reason = refusalOf(code, recording.kind === 'file' ? 'recording' : 'stream');
+        const reason = refusalOf(code, nounOf(recording.kind));
         await fail(recording, reason);
         throw new AppError('RECORDING_UNAVAILABLE', { cause, message: reason });
       }

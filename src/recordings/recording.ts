@@ -5,6 +5,9 @@
  */
 export type RecordingKind = 'file' | 'stream';
 
+/** The word for a recording of `kind` in logs and sentences. */
+export const nounOf = (kind: RecordingKind): 'recording' | 'stream' => (kind === 'file' ? 'recording' : 'stream');
+
 export type RecordingStarter = { kind: 'leader'; identity: string; name: string } | { kind: 'auto' };
 
 export interface Recording {

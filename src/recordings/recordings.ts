@@ -5,7 +5,14 @@ import type { AuditStore } from '../rooms/audit-store.js';
 import { identityIn } from '../rooms/room-owner.js';
 import type { Member } from '../rooms/room-service.js';
 import type { ClassSessionInfo, RoomRecord } from '../rooms/room-store.js';
-import { recordingIdOf, stateOf, type Recording, type RecordingKind, type RecordingState } from './recording.js';
+import {
+  nounOf,
+  recordingIdOf,
+  stateOf,
+  type Recording,
+  type RecordingKind,
+  type RecordingState,
+} from './recording.js';
 import type { RecordingStore } from './recording-store.js';
 import type { RecordingJobs } from './recording-jobs.js';
 import { streamTargetOf, type StreamTargetInput } from './stream-target.js';
@@ -186,7 +193,7 @@ export function createRecordings(deps: RecordingsDeps) {
       await audit(room, actor, WORDS[kind].start, recording.recordingId);
       log.info(
         { roomKey: room.key, recordingId: recording.recordingId, ...(stream ? { target: stream.masked } : {}) },
-        `${kind === 'file' ? 'recording' : 'stream'} requested`,
+        `${nounOf(kind)} requested`,
       );
       return viewOf(await jobs.launch(recording, stream?.secretUrl), true);
     },

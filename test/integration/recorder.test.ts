@@ -5,9 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../../src/dev/stack/stack.js';
 import { startDedicatedEnvironment, type DedicatedEnvironment } from '../support/dedicated-environment.js';
-import { createLiveKitRecorder } from '../../src/livekit/livekit-recorder.js';
 import type { RecorderGateway, RecordingInfo } from '../../src/livekit/recorder.js';
-import { publisher } from '../support/egress-class.js';
+import { stackRecorder, publisher } from '../support/egress-class.js';
 import { meanLuma, meanVolumeDb, probe, soundUntilS } from '../support/media-probe.js';
 import { waitUntil, type TestParticipant } from '../support/room-client.js';
 import { testGateway } from '../support/test-tool.js';
@@ -23,13 +22,7 @@ describe('recorder: LiveKit Egress on the stack records a participant for real',
     workDir = mkdtempSync(path.join(os.tmpdir(), 'liveclass-recorder-'));
     // Required: a machine without GStreamer or Redis fails here, naming what to install.
     stack = await startStack({ workDir, env: {}, recording: 'required' });
-    const { url, apiKey, apiSecret } = stack.livekit;
-    recorder = createLiveKitRecorder({
-      apiUrl: url.replace(/^ws/, 'http'),
-      apiKey,
-      apiSecret,
-      requestTimeoutMs: 10_000,
-    });
+    recorder = stackRecorder(stack);
   });
   after(async () => {
     await stack?.stop();
@@ -80,13 +73,7 @@ describe("recorder: the class as people saw it, recorded from the tool's own pag
   it('records two people for ~20 s: both pictures and their sound, in one MP4 as long as the recording', async () => {
     const { stack } = env;
     assert.ok(stack.recording.enabled);
-    const { url, apiKey, apiSecret } = stack.livekit;
-    const recorder = createLiveKitRecorder({
-      apiUrl: url.replace(/^ws/, 'http'),
-      apiKey,
-      apiSecret,
-      requestTimeoutMs: 10_000,
-    });
+    const recorder = stackRecorder(stack);
     const gateway = testGateway({ stack });
     const room = `rec-${randomUUID()}`;
     await gateway.createRoom({ name: room, emptyTimeoutSeconds: 60 });

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { freeTcpPort } from '../../src/dev/stack/ports.js';
-import { createRecordingStore } from '../../src/db/recording-store.js';
 import { createRoomStore } from '../../src/db/room-store.js';
 import type { RecordingStateResponse, RecordingViewDto } from '../../src/http/contract.js';
-import { createLiveKitRecorder } from '../../src/livekit/livekit-recorder.js';
 import type { RecorderGateway } from '../../src/livekit/recorder.js';
 import { recordingIdOf, stateOf, type Recording } from '../../src/recordings/recording.js';
 import type { RecordingStore } from '../../src/recordings/recording-store.js';
 import { startDedicatedEnvironment, type DedicatedEnvironment } from '../support/dedicated-environment.js';
-import { requireRecorderPage } from '../support/egress-class.js';
+import { openRecordingStore, requireRecorderPage, stackRecorder } from '../support/egress-class.js';
 import { LaunchedUser, TestParticipant, waitUntil, type Grant } from '../support/room-client.js';
 import { listenRtmp } from '../support/rtmp-listener.js';
 
@@ -38,15 +36,8 @@ describe('recording when Egress or the tool fails silently: reconciled with what
       { RECORDING_RECONCILE_SECONDS: '5', RECORDING_EGRESS_LOST_SECONDS: String(LOST_SECONDS) },
       { recording: 'required' },
     );
-    db = await mongoose.createConnection(env.stack.mongoUri, { autoIndex: false }).asPromise();
-    store = createRecordingStore(db);
-    const { url, apiKey, apiSecret } = env.stack.livekit;
-    recorder = createLiveKitRecorder({
-      apiUrl: url.replace(/^ws/, 'http'),
-      apiKey,
-      apiSecret,
-      requestTimeoutMs: 10_000,
-    });
+    ({ db, store } = await openRecordingStore(env.stack));
+    recorder = stackRecorder(env.stack);
   });
   afterEach(async () => {
     await Promise.all(people.splice(0).map((p) => p.disconnect()));

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { AccessToken, EgressClient, EgressStatus } from 'livekit-server-sdk';
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { createAuditStore } from '../../src/db/audit-store.js';
-import { createRecordingStore } from '../../src/db/recording-store.js';
 import type { RecordingStateResponse, RecordingViewDto } from '../../src/http/contract.js';
 import { stateOf } from '../../src/recordings/recording.js';
 import type { RecordingStore } from '../../src/recordings/recording-store.js';
+import { openRecordingStore } from '../support/egress-class.js';
 import { startDedicatedEnvironment, type DedicatedEnvironment } from '../support/dedicated-environment.js';
 import { meanLuma, meanVolumeDb, probe } from '../support/media-probe.js';
 import { LaunchedUser, TestParticipant, waitUntil, type DemoRole } from '../support/room-client.js';
@@ -26,8 +26,7 @@ describe('recording in the class: teachers record through the room API, Egress w
   before(async () => {
     // Required: a machine without GStreamer, Redis, Xvfb, PulseAudio or Chromium fails here, naming them.
     env = await startDedicatedEnvironment({}, { recording: 'required' });
-    db = await mongoose.createConnection(env.stack.mongoUri, { autoIndex: false }).asPromise();
-    store = createRecordingStore(db);
+    ({ db, store } = await openRecordingStore(env.stack));
   });
   afterEach(async () => {
     await Promise.all(people.splice(0).map((p) => p.disconnect()));

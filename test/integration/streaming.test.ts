@@ -4,10 +4,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { freeTcpPort } from '../../src/dev/stack/ports.js';
 import { isAppError } from '../../src/errors.js';
-import { createLiveKitRecorder } from '../../src/livekit/livekit-recorder.js';
 import type { RecorderGateway, RecordingInfo } from '../../src/livekit/recorder.js';
 import { startDedicatedEnvironment, type DedicatedEnvironment } from '../support/dedicated-environment.js';
-import { publisher, requireRecorderPage } from '../support/egress-class.js';
+import { requireRecorderPage, stackRecorder, publisher } from '../support/egress-class.js';
 import { meanLuma, meanVolumeDb, probe } from '../support/media-probe.js';
 import { type TestParticipant, waitUntil } from '../support/room-client.js';
 import { listenRtmp, tlsFront } from '../support/rtmp-listener.js';
@@ -25,13 +24,7 @@ describe('streaming: the class streamed out to RTMP and received by a local ffmp
   before(async () => {
     requireRecorderPage();
     env = await startDedicatedEnvironment({}, { recording: 'required' });
-    const { url, apiKey, apiSecret } = env.stack.livekit;
-    recorder = createLiveKitRecorder({
-      apiUrl: url.replace(/^ws/, 'http'),
-      apiKey,
-      apiSecret,
-      requestTimeoutMs: 10_000,
-    });
+    recorder = stackRecorder(env.stack);
   });
   after(async () => {
     await env?.stop();

@@ -1,7 +1,12 @@
 /** People in a class that Egress records or streams: @livekit/rtc-node publishers of a camera and a tone. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import mongoose, { type Connection } from 'mongoose';
+import { createRecordingStore } from '../../src/db/recording-store.js';
+import { createLiveKitRecorder } from '../../src/livekit/livekit-recorder.js';
+import type { RecorderGateway } from '../../src/livekit/recorder.js';
 import { clientBuildDir } from '../../src/paths.js';
+import type { RecordingStore } from '../../src/recordings/recording-store.js';
 import type { Stack } from '../../src/dev/stack/stack.js';
 import type { ParticipantGrants } from '../../src/livekit/gateway.js';
 import { TestParticipant } from './room-client.js';
@@ -51,4 +56,16 @@ export function requireRecorderPage(): void {
     throw new Error(
       `No client build in ${clientBuildDir()}: run \`npm run build:client\` first (Egress records its /recorder page).`,
     );
+}
+
+/** The stack's Egress, through the SFU's API, as the tool reaches it (a 10 s request timeout). */
+export function stackRecorder(stack: Stack): RecorderGateway {
+  const { url, apiKey, apiSecret } = stack.livekit;
+  return createLiveKitRecorder({ apiUrl: url.replace(/^ws/, 'http'), apiKey, apiSecret, requestTimeoutMs: 10_000 });
+}
+
+/** The tool's recordings in the stack's store, read beside the tool; close `db` after the tests. */
+export async function openRecordingStore(stack: Stack): Promise<{ db: Connection; store: RecordingStore }> {
+  const db = await mongoose.createConnection(stack.mongoUri, { autoIndex: false }).asPromise();
+  return { db, store: createRecordingStore(db) };
 }

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { ServerError } from 'livekit-server-sdk';
-import pino from 'pino';
 import type { AppError } from '../../src/errors.js';
 import { translateStart } from '../../src/livekit/livekit-recorder.js';
-import { createReconciler } from '../../src/recordings/reconcile.js';
 import { recordedClass } from '../support/fakes/recorded-class.js';
 
 const GRACE_MS = 120_000;
@@ -22,14 +20,8 @@ const failure = (p: Promise<unknown>): Promise<AppError | undefined> =>
 /** A class on fakes with a reconcile pass (the 2-minute grace) over the same Egress. */
 async function classWithReconcile(startTimeoutMs?: number) {
   const c = await recordedClass({}, startTimeoutMs ? { startTimeoutMs } : {});
-  const reconciler = createReconciler({
-    store: c.store,
-    jobs: c.jobs,
-    recorder: c.recorder,
-    rooms: c.f.store,
+  const reconciler = c.newReconciler({
     running: async () => new Set(c.recorder.jobs.keys()),
-    logger: pino({ level: 'silent' }),
-    now: c.f.now,
   });
   const stateOf = async (recordingId: string) => c.jobs.state((await c.store.get(recordingId))!);
   const starts = () => c.recorder.calls.filter((call) => call.op === 'recordRoom' || call.op === 'streamRoom').length;

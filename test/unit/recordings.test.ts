@@ -3,7 +3,6 @@ import pino from 'pino';
 import type { AppError } from '../../src/errors.js';
 import type { RecordingInfo } from '../../src/livekit/recorder.js';
 import { createAvailability } from '../../src/recordings/availability.js';
-import { createReconciler } from '../../src/recordings/reconcile.js';
 import { streamTargetOf } from '../../src/recordings/stream-target.js';
 import { recordingPayload } from '../../src/integrations/recording-events.js';
 import { activitySettingsSchema, publicSettings } from '../../src/rooms/activity-settings.js';
@@ -290,14 +289,8 @@ describe('recordings (fakes)', () => {
 
   it('reconciles with Egress: ended with its file’s size, lost or never started failed after the grace, stale ones stopped', async () => {
     const c = await recordedClass();
-    const reconciler = createReconciler({
-      store: c.store,
-      jobs: c.jobs,
-      recorder: c.recorder,
-      rooms: c.f.store,
-      logger: pino({ level: 'silent' }),
+    const reconciler = c.newReconciler({
       graceMs: 60_000,
-      now: c.f.now,
     });
     const done = await c.recordings.start(c.teacher, 'file');
     const egressId = c.store.factList.find((f) => f.kind === 'egress')?.egressId as string;
@@ -332,18 +325,12 @@ describe('recordings (fakes)', () => {
   it('reconciles with a dead Egress: silent or no longer running a job for egressLost, its recordings fail', async () => {
     const c = await recordedClass();
     let running: ReadonlySet<string> | 'down' = new Set();
-    const reconciler = createReconciler({
-      store: c.store,
-      jobs: c.jobs,
-      recorder: c.recorder,
-      rooms: c.f.store,
+    const reconciler = c.newReconciler({
       running: async () => {
         if (running === 'down') throw new Error('ECONNREFUSED');
         return running;
       },
-      logger: pino({ level: 'silent' }),
       lostAfterMs: 30_000,
-      now: c.f.now,
     });
     const file = await c.recordings.start(c.teacher, 'file');
     const stream = await c.recordings.start(c.teacher, 'stream', { url: 'rtmp://x.test/app', key: 'k' });
@@ -406,15 +393,9 @@ describe('recordings (fakes)', () => {
 
   it('adopts a job whose start answer was lost: Egress names the recording in its request, the recording goes on', async () => {
     const c = await recordedClass({ recording: { auto: true } });
-    const reconciler = createReconciler({
-      store: c.store,
-      jobs: c.jobs,
-      recorder: c.recorder,
-      rooms: c.f.store,
+    const reconciler = c.newReconciler({
       running: async () => new Set(c.recorder.jobs.keys()),
-      logger: pino({ level: 'silent' }),
       graceMs: 60_000,
-      now: c.f.now,
     });
     c.recorder.loseAnswer = 'timeout';
     const lost = await c.recordings.autoStart(await c.room(), c.session.sessionId);

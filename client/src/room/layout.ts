@@ -118,11 +118,15 @@ export function sharerOf<T extends StagePerson>(people: T[]): T | undefined {
   return people.find((p) => p.screenTrack && !p.isLocal) ?? people.find((p) => p.screenTrack);
 }
 
+/** Of `people`, the one who spoke last, if anyone spoke. */
+function lastSpokeOf<T extends StagePerson>(people: T[]): T | undefined {
+  return people.filter((p) => p.lastSpokeAt > 0).sort((a, b) => b.lastSpokeAt - a.lastSpokeAt)[0];
+}
+
 /** Speaker view's person: whoever spoke last (never yourself while others are here), then a teacher, then anyone. */
 function activeSpeakerOf<T extends StagePerson>(people: T[]): T | undefined {
   const others = people.filter((p) => !p.isLocal);
-  const spoke = others.filter((p) => p.lastSpokeAt > 0).sort((a, b) => b.lastSpokeAt - a.lastSpokeAt)[0];
-  return spoke ?? others.find((p) => p.role === 'instructor') ?? others[0] ?? people[0];
+  return lastSpokeOf(others) ?? others.find((p) => p.role === 'instructor') ?? others[0] ?? people[0];
 }
 
 /**
@@ -132,8 +136,7 @@ function activeSpeakerOf<T extends StagePerson>(people: T[]): T | undefined {
  */
 function presenterOf<T extends StagePerson>(people: T[]): T | undefined {
   const teachers = people.filter((p) => !p.isLocal && p.role === 'instructor');
-  const spoke = teachers.filter((p) => p.lastSpokeAt > 0).sort((a, b) => b.lastSpokeAt - a.lastSpokeAt)[0];
-  return spoke ?? teachers[0] ?? activeSpeakerOf(people);
+  return lastSpokeOf(teachers) ?? teachers[0] ?? activeSpeakerOf(people);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The recordings domain on fakes, for unit tests: a live class (teacher and student), Egress in memory, a log. */
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { createReconciler, type ReconcileDeps } from '../../../src/recordings/reconcile.js';
 import { createRecordingJobs, type RecordingEvent } from '../../../src/recordings/recording-jobs.js';
 import { createRecordings, type Availability } from '../../../src/recordings/recordings.js';
 import type { ActivitySettings } from '../../../src/rooms/activity-settings.js';
@@ -68,5 +69,16 @@ export async function recordedClass(
     room,
     setAvailability: (a: Availability) => void (availability = a),
     status: async () => recordings.statusOf(await room(), true),
+    /** A reconcile pass over this class's store and Egress, on its clock (`options`: Egress's health, limits). */
+    newReconciler: (options: Partial<ReconcileDeps> = {}) =>
+      createReconciler({
+        store,
+        jobs,
+        recorder,
+        rooms: f.store,
+        logger: pino({ level: 'silent' }),
+        now: f.now,
+        ...options,
+      }),
   };
 }
