@@ -114,7 +114,13 @@ export function createLiveKitRecorder(options: LiveKitRecorderOptions): Recorder
         }
       }),
     stop: (egressId) => call(async () => toRecordingInfo(await client.stopEgress(egressId))),
-    list: (room) => call(async () => (await client.listEgress(room ? { roomName: room } : {})).map(toRecordingInfo)),
+    list: async (room) => {
+      try {
+        return (await client.listEgress(room ? { roomName: room } : {})).map(toRecordingInfo);
+      } catch (err) {
+        throw notConnected(err) ?? translate(err);
+      }
+    },
   };
 }
 
@@ -131,6 +137,15 @@ const MAYBE_TAKEN = new Set(['deadline_exceeded', 'canceled', 'already_exists'])
 /** Connection errors of a request that never left: the SFU did not get it. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
+/**
+ * An SFU with no Egress behind it (no Redis, or its Egress never joined the bus) says so only in words. Nothing
+ * can run there, so a start it did not answer is safely given up (`details.why`: not-connected).
+ */
+function notConnected(err: unknown): AppError | undefined {
+  if (!(err instanceof ServerError) || !/egress not connected/i.test(err.message)) return undefined;
+  return new AppError('LIVEKIT_EGRESS_UNAVAILABLE', { cause: err, details: { why: 'not-connected' } });
+}
+
 const codeOf = (err: unknown): unknown =>
   err && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
 
@@ -141,8 +156,9 @@ const codeOf = (err: unknown): unknown =>
  */
 export function translateStart(err: unknown): AppError {
   if (err instanceof ServerError) {
-    if (NO_EGRESS.has(err.code ?? '') || /egress not connected/i.test(err.message))
-      return new AppError('LIVEKIT_EGRESS_UNAVAILABLE', { cause: err });
+    const unconnected = notConnected(err);
+    if (unconnected) return unconnected;
+    if (NO_EGRESS.has(err.code ?? '')) return new AppError('LIVEKIT_EGRESS_UNAVAILABLE', { cause: err });
     if (MAYBE_TAKEN.has(err.code ?? ''))
       return new AppError('LIVEKIT_NO_ANSWER', { cause: err, details: { why: 'timeout' } });
     if (err.status >= 500)

@@ -53,7 +53,10 @@ const UNANSWERED: Readonly<Record<string, string>> = {
 };
 
 /** Why Egress clearly refused a start (nothing runs): a sentence for the teacher, never the SFU's words. */
-function refusalOf(code: unknown, what: string): string {
+function refusalOf(cause: AppError, what: string): string {
+  const code = cause.code;
+  if (code === 'LIVEKIT_EGRESS_UNAVAILABLE' && cause.details?.why === 'not-connected')
+    return `The recorder is not answering, so this ${what} cannot start. Try again later; if it lasts, tell your LMS admin.`;
   if (code === 'LIVEKIT_EGRESS_UNAVAILABLE') return `No recorder was free to take this ${what}. Try again in a moment.`;
   if (code === 'LIVEKIT_UNAVAILABLE') return `The class server could not be reached to start the ${what}.`;
   return `The recorder refused to start this ${what}.`;
@@ -192,6 +195,12 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
    * (adopt) or the reconcile pass gives it up after its grace. A second Record meanwhile finds it active.
    */
   const unanswered = async (recording: Recording, why: string, cause?: unknown): Promise<RecordingState> => {
+    const listed = await deps.recorder?.list(recording.roomKey).then(
+      () => undefined,
+      (err: AppError) => err,
+    );
+    // The SFU has no Egress to run it: nothing started, so the teacher is told now, not after the grace.
+    if (listed?.details?.why === 'not-connected') return refused(recording, listed);
     const reason = UNANSWERED[why] ?? UNANSWERED.timeout;
     log.warn(
       { err: cause, roomKey: recording.roomKey, recordingId: recording.recordingId, why },
@@ -200,6 +209,16 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
     await mark(recording, { kind: 'unanswered', at: now(), error: reason });
     await pushChanged(recording);
     return state(recording);
+  };
+
+  /** A start Egress clearly refused (nothing runs): failed with a sentence for the teacher. */
+  const refused = async (recording: Recording, cause: AppError): Promise<never> => {
+    // Never the cause's text to the room: it can carry the SFU's internals (a stream's URL, never: the
+    // gateway's errors do not include requests).
+    log.warn({ err: cause, roomKey: recording.roomKey, recordingId: recording.recordingId }, 'Egress refused');
+    const reason = refusalOf(cause, nounOf(recording.kind));
+    await fail(recording, reason);
+    throw new AppError('RECORDING_UNAVAILABLE', { cause, message: reason });
   };
 
   return {
@@ -240,12 +259,7 @@ export function createRecordingJobs(deps: RecordingJobsDeps) {
         const code = (cause as AppError).code;
         if (code === 'LIVEKIT_NO_ANSWER')
           return unanswered(recording, String((cause as AppError).details?.why ?? 'timeout'), cause);
-        // Never the cause's text to the room: it can carry the SFU's internals (a stream's URL, never: the
-        // gateway's errors do not include requests).
-        log.warn({ err: cause, roomKey: recording.roomKey, recordingId: recording.recordingId }, 'Egress refused');
-        const reason = refusalOf(code, nounOf(recording.kind));
-        await fail(recording, reason);
-        throw new AppError('RECORDING_UNAVAILABLE', { cause, message: reason });
+        return refused(recording, cause as AppError);
       }
       if (info === 'late') return unanswered(recording, 'timeout');
       await mark(recording, { kind: 'egress', at: now(), egressId: info.egressId });

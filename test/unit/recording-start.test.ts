@@ -45,6 +45,7 @@ describe('a start Egress did not answer', () => {
         'no Egress on the SFU',
         twirp(500, 'internal', 'egress not connected (redis required)'),
         'LIVEKIT_EGRESS_UNAVAILABLE',
+        { why: 'not-connected' },
       ],
       ['a bad request', twirp(400, 'invalid_argument'), 'LIVEKIT_REQUEST_FAILED'],
       ['a wrong key', twirp(401, 'unauthenticated'), 'LIVEKIT_UNAUTHORIZED'],
@@ -142,6 +143,19 @@ describe('a start Egress did not answer', () => {
       assert.deepEqual([err?.code, err?.message], ['RECORDING_UNAVAILABLE', reason], refusal);
       const status = await c.status();
       assert.deepEqual([status.file?.status, status.file?.error], ['failed', reason], refusal);
+    }
+  });
+
+  it('no answer from an SFU with no Egress behind it (its list says so): failed at once, nothing left starting', async () => {
+    for (const kind of ['file', 'stream'] as const) {
+      const c = await classWithReconcile();
+      c.recorder.unconnected = true;
+      const what = kind === 'file' ? 'recording' : 'stream';
+      const reason = `The recorder is not answering, so this ${what} cannot start. Try again later; if it lasts, tell your LMS admin.`;
+      const err = await failure(c.recordings.start(c.teacher, kind, { url: 'rtmp://x.test/app', key: 'k' }));
+      assert.deepEqual([err?.code, err?.message], ['RECORDING_UNAVAILABLE', reason], kind);
+      const status = await c.status();
+      assert.deepEqual([status[kind]?.status, status[kind]?.error], ['failed', reason], kind);
     }
   });
 

@@ -92,6 +92,8 @@ export class FakeRecorder implements RecorderGateway {
   holdAnswer = false;
   /** Egress does not list the job it starts yet (the SFU has not stored it). */
   unlisted = new Set<string>();
+  /** The SFU has no Egress behind it: starts time out and the list says "egress not connected". */
+  unconnected = false;
   private held: Array<() => void> = [];
   /** Egress gone: stops fail as unanswered (its list, in the SFU's Redis, still says what it last said). */
   unreachable = false;
@@ -99,6 +101,8 @@ export class FakeRecorder implements RecorderGateway {
 
   private async job(room: string, files: RecordingInfo['files'], ref?: string): Promise<RecordingInfo> {
     if (this.refuse) throw Object.assign(new Error('no egress'), { code: this.refusal });
+    if (this.unconnected)
+      throw Object.assign(new Error('no answer'), { code: 'LIVEKIT_NO_ANSWER', details: { why: 'timeout' } });
     const info: RecordingInfo = {
       egressId: `EG_${++this.ids}`,
       room,
@@ -138,6 +142,11 @@ export class FakeRecorder implements RecorderGateway {
     return { ...job };
   }
   async list(room?: string) {
+    if (this.unconnected)
+      throw Object.assign(new Error('egress not connected'), {
+        code: 'LIVEKIT_EGRESS_UNAVAILABLE',
+        details: { why: 'not-connected' },
+      });
     return [...this.jobs.values()]
       .filter((j) => (!room || j.room === room) && !this.unlisted.has(j.egressId))
       .map((j) => ({ ...j }));
