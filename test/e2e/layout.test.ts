@@ -224,6 +224,8 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
     const open = async (role: 'instructor' | 'student', user: string) => {
       const seat = await openSeat(browser, env.tool.demoUrl ?? '', role, `${user}-${process.pid}`, activity);
       seats.push(seat);
+      // The frame on screen before any click (a control at its bottom edge can sit below the course page).
+      await sizeFrame(seat, SIZES[0]);
       await joinClass(seat);
       return seat;
     };
@@ -240,7 +242,6 @@ describe('classroom layout at three sizes (headless Chromium in the demo LMS, re
     stops.push(await publishTone(talker));
     const talkerId = talker.room.localParticipant!.identity;
 
-    await sizeFrame(lead, SIZES[0]);
     if (!(await lead.tool.locator('.leader-panel').isVisible()))
       await lead.tool.locator('[data-control="people"]').click();
     await lead.tool.locator('.leader-panel').getByTestId('class-layout-mode').selectOption('presentation');
