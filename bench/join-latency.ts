@@ -46,6 +46,30 @@ const WARMUP = 2;
 /** How long the user looks at the page before clicking (both sides). */
 const DWELL_MS = Number(process.env.BENCH_DWELL_MS ?? 2000);
 const FRAME_TIMEOUT_MS = 20_000;
+/** A folder: each measured round's Chromium trace (click to first frame) is written there, for a profile. */
+const TRACE_DIR = process.env.BENCH_TRACE;
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'blink.user_timing', 'v8.execute'];
+
+/**
+ * Runs `join` (click to first frame) under a Chromium trace and a CPU profile of the page (sampled every
+ * 100 µs) when BENCH_TRACE names a folder: `<name>.json` (chrome://tracing, Perfetto) and `<name>.cpuprofile`.
+ */
+async function traced<T>(browser: Browser, page: Page, name: string, join: () => Promise<T>): Promise<T> {
+  if (!TRACE_DIR) return join();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await browser.startTracing(page, { path: path.join(TRACE_DIR, `${name}.json`), categories: TRACE_CATEGORIES });
+  await cdp.send('Profiler.start');
+  try {
+    return await join();
+  } finally {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(path.join(TRACE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    await browser.stopTracing();
+    await cdp.detach();
+  }
+}
 
 /** Both pages: the main thread's long tasks (over 50 ms), to see how busy it is while joining. */
 const LONG_TASKS = `(() => {
@@ -80,6 +104,7 @@ const OURS_PROBE = `(() => {
       // When the tile's <video> is in the page (the bare page attaches on the subscription itself).
       window.__remoteVideoAt ??= performance.now();
       video.requestVideoFrameCallback((now, meta) => {
+        if (!window.__firstRemoteFrameAt) performance.mark('bench:first-frame');
         window.__firstRemoteFrameAt ??= performance.now();
         window.__firstFrameMeta ??= meta;
       });
@@ -182,8 +207,10 @@ async function ours(browser: Browser, demoUrl: string, user: string): Promise<Sa
       inPage(`(() => { const v = document.querySelector('video.preview-video'); return !!v && v.videoWidth > 0; })()`),
     );
     await page.waitForTimeout(DWELL_MS);
-    await join.click();
-    await frameTimes(page);
+    await traced(browser, page, `ours-${user}`, async () => {
+      await join.click();
+      await frameTimes(page);
+    });
     const phases = (await page.evaluate(PHASES)) as Record<string, number>;
     const timing = await page.evaluate(`(() => {
       const click = window.__joinClickAt;
@@ -203,7 +230,12 @@ async function ours(browser: Browser, demoUrl: string, user: string): Promise<Sa
   }
 }
 
-async function bare(browser: Browser, pageUrl: string, grant: { url: string; token: string }): Promise<Sample> {
+async function bare(
+  browser: Browser,
+  pageUrl: string,
+  grant: { url: string; token: string },
+  name: string,
+): Promise<Sample> {
   const context = await newContext(browser);
   try {
     const page = await context.newPage();
@@ -211,8 +243,10 @@ async function bare(browser: Browser, pageUrl: string, grant: { url: string; tok
     await page.waitForFunction(inPage(`!document.getElementById('join').disabled`));
     await page.evaluate((g) => Object.assign(globalThis, { __grant: g }), grant);
     await page.waitForTimeout(DWELL_MS);
-    await page.click('#join');
-    await frameTimes(page);
+    await traced(browser, page, `bare-${name}`, async () => {
+      await page.click('#join');
+      await frameTimes(page);
+    });
     return {
       ms: (await page.evaluate('window.__firstRemoteFrameAt - window.__joinClickAt')) as number,
       phases: (await page.evaluate(PHASES)) as Record<string, number>,
@@ -291,7 +325,7 @@ async function main(): Promise<void> {
         const sample =
           kind === 'ours'
             ? await ours(browser, demoUrl, `bench-join-${r}`)
-            : await bare(browser, barePage.url, await bareGrant(r));
+            : await bare(browser, barePage.url, await bareGrant(r), `round-${r}`);
         await clearRoom();
         if (r >= WARMUP) samples[kind].push(sample);
         console.log(`round ${r + 1}${r < WARMUP ? ' (warm-up)' : ''} ${kind}: ${JSON.stringify(sample)}`);

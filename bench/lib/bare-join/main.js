@@ -23,6 +23,7 @@ button.addEventListener('click', () => {
     el.muted = true;
     videos.append(el);
     el.requestVideoFrameCallback((now, meta) => {
+      if (!window.__firstRemoteFrameAt) performance.mark('bench:first-frame');
       window.__firstRemoteFrameAt ??= performance.now();
       window.__firstFrameMeta ??= meta;
     });
