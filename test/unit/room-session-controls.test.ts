@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { AppError } from '../../src/errors.js';
 import type { ControlEvent } from '../../src/rooms/room-actions.js';
 import { applied, attributesFor, replacement } from '../../src/rooms/room-data.js';
-import { arrange, viewFor } from '../../client/src/room/layout.js';
+import { arrange, featuredOf, viewFor } from '../../client/src/room/layout.js';
 import { fakeRooms } from '../support/fakes/rooms.js';
 
 const code = async (p: Promise<unknown>): Promise<string | undefined> =>
@@ -121,11 +121,11 @@ describe('room-session controls (fakes)', () => {
 describe('class layout on the page (pure)', () => {
   const person = (
     identity: string,
-    o: Partial<{ cameraOn: boolean; handRaisedAt: number; isLocal: boolean }> = {},
+    o: Partial<{ cameraOn: boolean; handRaisedAt: number; isLocal: boolean; role: string }> = {},
   ) => ({
     identity,
     isLocal: o.isLocal ?? false,
-    role: 'participant',
+    role: o.role ?? 'participant',
     lastSpokeAt: 0,
     cameraOn: o.cameraOn ?? true,
     handRaised: o.handRaisedAt !== undefined,
@@ -158,5 +158,19 @@ describe('class layout on the page (pure)', () => {
       arrange(people, { raisedHandsFirst: true }).map((p) => p.identity),
       ['early', 'late', 'me', 'x'],
     );
+  });
+
+  it('in presentation view keeps a camera-off teacher (the large spot), and hides them in the other views', () => {
+    const people = [person('t', { role: 'instructor', cameraOn: false }), person('x', { cameraOn: false })];
+    assert.deepEqual(
+      arrange(people, { hideCameraOff: true }, 'presentation').map((p) => p.identity),
+      ['t'],
+    );
+    assert.deepEqual(
+      featuredOf(arrange(people, { hideCameraOff: true }, 'presentation'), 'presentation')?.identity,
+      't',
+    );
+    for (const view of ['gallery', 'speaker'] as const)
+      assert.deepEqual(arrange(people, { hideCameraOff: true }, view), [], view);
   });
 });

@@ -205,13 +205,17 @@ export function viewFor(room: Partial<ClassLayout> | undefined, personal: Layout
 
 /**
  * Who gets a tile, in which order, under the class layout: without camera-off tiles (yourself always
- * kept, so you see that you are there), and raised hands first, in the order they went up.
+ * kept, so you see that you are there; in presentation view the teachers too, whose tile is the large
+ * spot even with their camera off), and raised hands first, in the order they went up.
  */
 export function arrange<T extends StagePerson & { cameraOn: boolean; handRaised: boolean; handRaisedAt: number }>(
   people: T[],
   room: Partial<ClassLayout> | undefined,
+  view?: Layout,
 ): T[] {
-  const shown = room?.hideCameraOff ? people.filter((p) => p.isLocal || p.cameraOn || p.screenTrack) : people;
+  const kept = (p: T) =>
+    p.isLocal || p.cameraOn || p.screenTrack || (view === 'presentation' && p.role === 'instructor');
+  const shown = room?.hideCameraOff ? people.filter(kept) : people;
   if (!room?.raisedHandsFirst) return shown;
   const hands = shown.filter((p) => p.handRaised).sort((a, b) => a.handRaisedAt - b.handRaisedAt);
   return [...hands, ...shown.filter((p) => !p.handRaised)];

@@ -137,7 +137,7 @@ export function RoomPage({ api, me, grant, media, onRejoin, fetchGrant, onEnd, o
   const layoutKey = JSON.stringify(classLayout ?? {});
   const layout = viewFor(classLayout, personal?.over === layoutKey ? personal.layout : undefined);
   const setLayout = (chosen: Layout) => setPersonal({ layout: chosen, over: layoutKey });
-  const staged = arrange(participants, classLayout);
+  const staged = arrange(participants, classLayout, layout);
   const queue = handQueue(participants);
   const togglePanel = (which: Panel) => setPanel((open) => (open === which ? undefined : which));
 
