@@ -29,8 +29,8 @@ import { LaunchedUser, TestParticipant, videoGrant, type Grant } from '../test/s
 import { openTestDatabase, stopTestEnvironment, useTestEnvironment } from '../test/support/test-tool.js';
 
 const AUDIENCE = Number(process.env.BENCH_LECTURE_AUDIENCE ?? 300);
-/** Rooms per page (Chromium caps the peer connections of one page at a few hundred). */
-const PER_PAGE = Number(process.env.BENCH_LECTURE_PER_PAGE ?? 100);
+/** Rooms per page (Chromium caps one page's peer connections at a few hundred; two pages of 150 hold 300). */
+const PER_PAGE = Number(process.env.BENCH_LECTURE_PER_PAGE ?? 150);
 /** Joins under way at once in each page. */
 const PAGE_CONCURRENCY = Number(process.env.BENCH_LECTURE_PAGE_CONCURRENCY ?? 5);
 const HEAR_TIMEOUT_MS = 60_000;
