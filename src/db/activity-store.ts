@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
-import type { Activity, ActivityStore } from '../rooms/activity-settings.js';
+import type { Activity, ActivitySettings, ActivityStore } from '../rooms/activity-settings.js';
 import { isDuplicateKey, type IndexSpec } from './indexes.js';
 import { createReadCache } from './read-cache.js';
+import { createSealer } from './sealing.js';
 
 const COLLECTION = 'activities';
 /** How long another instance may open a link's earlier activity after it was bound to another. */
@@ -24,7 +25,21 @@ interface LinkDoc {
   updatedAt: Date;
 }
 
-export function createActivityStore(connection: Connection): ActivityStore {
+/**
+ * The activities, with their settings' one secret (a default stream target, which carries the stream key)
+ * sealed at rest under a key derived from `secret` (the deployment's lti.encryptionKey).
+ */
+export function createActivityStore(connection: Connection, { secret }: { secret: string }): ActivityStore {
+  const sealer = createSealer(secret, 'activity-settings:stream-url');
+  /** The settings with `transform` applied to the stream target, if they have one. */
+  const withStreamUrl = (settings: ActivitySettings, transform: (url: string) => string | undefined) => {
+    const url = settings.recording?.streamUrl;
+    if (!url) return settings;
+    const { streamUrl: _dropped, ...recording } = settings.recording ?? {};
+    const next = transform(url);
+    // Sealed under another key (lti.encryptionKey changed): no target, as if none was set, rather than a failure.
+    return { ...settings, recording: next ? { ...recording, streamUrl: next } : recording };
+  };
   const Activities = connection.model<ActivityDoc>(
     'ActivityRecord',
     new Schema<ActivityDoc>(
@@ -52,7 +67,7 @@ export function createActivityStore(connection: Connection): ActivityStore {
     platformId: d.platformId,
     deploymentId: d.deploymentId,
     contextId: d.contextId ?? undefined,
-    settings: d.settings,
+    settings: withStreamUrl(d.settings, (url) => sealer.open(url)),
     createdBy: d.createdBy,
     createdAt: d.createdAt,
   });
@@ -74,12 +89,20 @@ export function createActivityStore(connection: Connection): ActivityStore {
     });
   return {
     async create(activity) {
-      const doc = await Activities.create({ ...activity, activityId: `act_${randomBytes(12).toString('base64url')}` });
+      const doc = await Activities.create({
+        ...activity,
+        settings: withStreamUrl(activity.settings, (url) => sealer.seal(url)),
+        activityId: `act_${randomBytes(12).toString('base64url')}`,
+      });
       return toActivity(doc.toObject() as ActivityDoc);
     },
     async ensure({ id, ...activity }) {
       try {
-        const doc = await Activities.create({ ...activity, activityId: id });
+        const doc = await Activities.create({
+          ...activity,
+          settings: withStreamUrl(activity.settings, (url) => sealer.seal(url)),
+          activityId: id,
+        });
         return toActivity(doc.toObject() as ActivityDoc);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;

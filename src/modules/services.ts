@@ -110,7 +110,7 @@ export async function createServices({ config, logger, db }: ServiceContext) {
   // The integrations module listens (webhooks); it is built after these services.
   const controlListeners: Array<(event: ControlEvent) => Promise<void>> = [];
   const breakouts = createBreakouts({ store: createBreakoutStore(db.connection), rooms, livekit, audit, logger });
-  const activities = createActivityStore(db.connection);
+  const activities = createActivityStore(db.connection, { secret: config.lti.encryptionKey });
   const recording = createRecordingServices({ config, logger, db, livekit, rooms, roomStore, audit, activities });
   return {
     config,

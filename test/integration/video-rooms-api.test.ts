@@ -4,7 +4,7 @@ import type { LiveKitGateway } from '../../src/livekit/gateway.js';
 import { verifySignature } from '../../src/integrations/webhook-outbox.js';
 import { createApiKey, fetchWithApiKey } from '../support/api-keys.js';
 import { LaunchedUser, TestParticipant, waitUntil } from '../support/room-client.js';
-import { testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
+import { openTestDatabase, testGateway, useTestEnvironment, type TestEnvironment } from '../support/test-tool.js';
 import { Receiver } from '../support/webhook-receiver.js';
 
 type Json = Record<string, any>;
@@ -152,6 +152,15 @@ describe('integrator API, video rooms: rooms, tokens, sessions, participants', f
     assert.ok(
       !JSON.stringify([streamed.body, seen, (await call('GET', `/rooms/${room.room_id}`)).body]).includes(streamKey),
     );
+    // Sealed at rest: no activity in the store holds the key in the clear, and the sealed one is there.
+    const db = await openTestDatabase(env);
+    try {
+      const stored = JSON.stringify(await db.connection.collection('activities').find({}).toArray());
+      assert.ok(!stored.includes(streamKey), 'the stream key is not stored in the clear');
+      assert.match(stored, /"streamUrl":"sealed:v1:/);
+    } finally {
+      await db.close();
+    }
     for (const bad of ['http://live.test/app/key', 'rtmp://user:pass@live.test/app/key', 'not a url']) {
       const refused = await call('PATCH', `/rooms/${room.room_id}`, { stream_url: bad });
       assert.equal(refused.status, 400, bad);
